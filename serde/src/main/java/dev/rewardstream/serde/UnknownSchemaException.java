@@ -1,0 +1,9 @@
+package dev.rewardstream.serde;
+
+/** The record names a schema id the registry does not know. */
+public class UnknownSchemaException extends RecordRejectedException {
+
+  public UnknownSchemaException(int schemaId, Throwable cause) {
+    super("unknown schema id " + schemaId, cause);
+  }
+}
