@@ -1,0 +1,97 @@
+package dev.rewardstream.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import dev.rewardstream.schema.ModelUpdate;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Versioned model artifacts: one parameters file per version, named by model and version, with its sha256. The file is
+ * read into memory once, hashed, and loaded from those same bytes, so what is verified is what is served.
+ */
+public final class ModelArtifacts {
+
+  private ModelArtifacts() {}
+
+  /** Where a version was written and its digest. */
+  public record Written(URI uri, String sha256) {}
+
+  public static Written write(Path root, String modelName, long version, Block block) throws IOException {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(buffer)) {
+      block.saveParameters(out);
+    }
+    byte[] bytes = buffer.toByteArray();
+    Path dir = root.resolve(modelName);
+    Files.createDirectories(dir);
+    Path target = dir.resolve(String.format("%s-v%06d.params", modelName, version));
+    Path tmp = dir.resolve(target.getFileName() + ".tmp");
+    Files.write(tmp, bytes);
+    // Atomic rename: a reader never sees a half-written version.
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return new Written(target.toUri(), sha256(bytes));
+  }
+
+  /**
+   * Verifies and loads a published version into a new network owned by {@code manager}.
+   *
+   * @throws ArtifactRejectedException when the artifact is missing, its digest differs, or it was trained on features
+   *     other than {@code expected}
+   */
+  public static Block load(ModelUpdate update, FeatureSpec expected, NDManager manager)
+      throws ArtifactRejectedException {
+    if (!update.getFeatureSpec().equals(expected.fingerprint())) {
+      throw new ArtifactRejectedException("model " + update.getModelName() + " v" + update.getVersion()
+          + " was trained on feature spec " + update.getFeatureSpec() + ", this featurizer is " + expected.fingerprint());
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(Path.of(URI.create(update.getArtifactUri())));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ArtifactRejectedException("cannot read artifact " + update.getArtifactUri() + ": " + e, e);
+    }
+    String actual = sha256(bytes);
+    if (!actual.equalsIgnoreCase(update.getSha256())) {
+      throw new ArtifactRejectedException("artifact " + update.getArtifactUri() + " has sha256 " + actual
+          + ", the model update says " + update.getSha256());
+    }
+    RewardNetwork.Architecture architecture;
+    try {
+      architecture = RewardNetwork.Architecture.parse(update.getArchitecture());
+    } catch (IllegalArgumentException e) {
+      throw new ArtifactRejectedException(e.getMessage(), e);
+    }
+    if (architecture.inputDim() != expected.dimension()) {
+      throw new ArtifactRejectedException("architecture " + update.getArchitecture() + " does not take "
+          + expected.dimension() + " features");
+    }
+    Block block = RewardNetwork.build(architecture, manager);
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      block.loadParameters(manager, in);
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      throw new ArtifactRejectedException("artifact " + update.getArtifactUri() + " is not a " + architecture.describe()
+          + ": " + e.getMessage(), e);
+    }
+    return block;
+  }
+
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.rewardstream.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import dev.rewardstream.schema.SparseFeatures;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The reward network: hashed sparse features → scalar reward. An MLP with one ReLU hidden layer and a scalar head
+ * (hidden = 0 gives a linear model). The trainer and the scorer both build it here.
+ */
+public final class RewardNetwork {
+
+  private RewardNetwork() {}
+
+  /** What a parameters file belongs to; travels in the model-update event. */
+  public record Architecture(int inputDim, int hidden) {
+    private static final Pattern FORMAT = Pattern.compile("mlp\\(in=(\\d+),hidden=(\\d+)\\)");
+
+    public String describe() {
+      return "mlp(in=" + inputDim + ",hidden=" + hidden + ")";
+    }
+
+    public static Architecture parse(String text) {
+      Matcher m = FORMAT.matcher(text);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("unknown reward network architecture: " + text);
+      }
+      return new Architecture(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    }
+  }
+
+  /** A new, initialized network. */
+  public static Block build(Architecture architecture, NDManager manager) {
+    SequentialBlock block = new SequentialBlock();
+    if (architecture.hidden() > 0) {
+      block.add(Linear.builder().setUnits(architecture.hidden()).build());
+      block.add(Activation::relu);
+    }
+    block.add(Linear.builder().setUnits(1).build());
+    block.initialize(manager, DataType.FLOAT32, new Shape(1, architecture.inputDim()));
+    return block;
+  }
+
+  /** The reward of each step, shape [steps.size()]. */
+  public static NDArray stepRewards(
+      Block block, ParameterStore parameters, NDManager manager, List<SparseFeatures> steps, int inputDim,
+      boolean training) {
+    NDArray input = dense(manager, steps, inputDim);
+    return block.forward(parameters, new NDList(input), training).singletonOrThrow().reshape(steps.size());
+  }
+
+  /** Sparse rows → one dense [rows, inputDim] matrix. */
+  public static NDArray dense(NDManager manager, List<SparseFeatures> rows, int inputDim) {
+    float[] data = new float[rows.size() * inputDim];
+    for (int r = 0; r < rows.size(); r++) {
+      SparseFeatures row = rows.get(r);
+      List<Integer> indices = row.getIndices();
+      List<Float> values = row.getValues();
+      int base = r * inputDim;
+      for (int i = 0; i < indices.size(); i++) {
+        int index = indices.get(i);
+        if (index < 0 || index >= inputDim) {
+          throw new IllegalArgumentException("feature index " + index + " outside [0, " + inputDim + ")");
+        }
+        data[base + index] += values.get(i);
+      }
+    }
+    return manager.create(data, new Shape(rows.size(), inputDim));
+  }
+}

@@ -1,0 +1,78 @@
+package dev.rewardstream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.SparseFeatures;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FeaturizerTest {
+
+  private final Featurizer featurizer = new Featurizer(FeatureSpec.DEFAULT);
+
+  @Test
+  void shouldProduceSortedUniqueIndicesInsideTheSpace() {
+    SparseFeatures f = featurizer.featurizeText("How do I bake bread?", "Mix flour, water, salt and yeast. Bake bread.");
+
+    List<Integer> indices = f.getIndices();
+    assertThat(indices).isSorted().doesNotHaveDuplicates();
+    assertThat(indices).allMatch(i -> i >= 0 && i < FeatureSpec.DEFAULT.dimension());
+    assertThat(f.getValues()).hasSameSizeAs(indices).allMatch(Float::isFinite);
+  }
+
+  @Test
+  void shouldBeAPureFunctionOfTheInteraction() {
+    SparseFeatures first = featurizer.featurizeText("prompt text", "the same response text");
+    SparseFeatures again = new Featurizer(FeatureSpec.DEFAULT).featurizeText("prompt text", "the same response text");
+
+    assertThat(again).isEqualTo(first);
+  }
+
+  @Test
+  void shouldSeparateResponseWordsFromPromptWords() {
+    SparseFeatures inResponse = featurizer.featurizeText("", "bread");
+    SparseFeatures inPrompt = featurizer.featurizeText("bread", "");
+
+    assertThat(inResponse.getIndices()).isNotEqualTo(inPrompt.getIndices());
+  }
+
+  @Test
+  void shouldFlagMissingNumericValuesWithAMaskFeature() {
+    Interaction complete = step(Arrays.asList(0.5f, 1.0f));
+    Interaction missing = step(Arrays.asList(0.5f, null));
+
+    SparseFeatures a = featurizer.featurize(complete);
+    SparseFeatures b = featurizer.featurize(missing);
+
+    assertThat(b.getIndices()).isNotEqualTo(a.getIndices());
+    assertThat(b.getValues()).allMatch(Float::isFinite);
+  }
+
+  @Test
+  void shouldSplitTheFinalAssistantTurnOffAnHhRlhfDialogue() {
+    String dialogue = "\n\nHuman: hi\n\nAssistant: hello\n\nHuman: how are you?\n\nAssistant: Fine, thanks.";
+
+    Dialogues.Split split = Dialogues.splitLastAssistantTurn(dialogue);
+
+    assertThat(split.response()).isEqualTo("Fine, thanks.");
+    assertThat(split.context()).endsWith("how are you?");
+    assertThat(Dialogues.countTurns(split.context())).isEqualTo(3);
+    assertThatThrownBy(() -> Dialogues.splitLastAssistantTurn("no turns")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void shouldChangeTheFingerprintWithTheSpec() {
+    assertThat(new FeatureSpec(14, true).fingerprint()).isEqualTo(FeatureSpec.DEFAULT.fingerprint());
+    assertThat(new FeatureSpec(15, true).fingerprint()).isNotEqualTo(FeatureSpec.DEFAULT.fingerprint());
+    assertThat(new FeatureSpec(14, false).fingerprint()).isNotEqualTo(FeatureSpec.DEFAULT.fingerprint());
+  }
+
+  private static Interaction step(List<Float> state) {
+    return Interaction.newBuilder().setInteractionId("s").setAgentId("a").setPolicyVersion("p")
+        .setEventTime(Instant.EPOCH).setState(state).build();
+  }
+}

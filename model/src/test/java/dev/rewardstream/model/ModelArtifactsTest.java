@@ -1,0 +1,79 @@
+package dev.rewardstream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.schema.SparseFeatures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelArtifactsTest {
+
+  private static final FeatureSpec SPEC = new FeatureSpec(10, true);
+  private static final RewardNetwork.Architecture ARCH = new RewardNetwork.Architecture(SPEC.dimension(), 8);
+
+  @TempDir Path root;
+
+  private final Featurizer featurizer = new Featurizer(SPEC);
+  private final List<SparseFeatures> rows = List.of(
+      featurizer.featurizeText("q", "a helpful answer"), featurizer.featurizeText("q", "go away"));
+
+  @Test
+  void shouldServeExactlyWhatWasTrained() throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Block trained = RewardNetwork.build(ARCH, manager);
+      float[] expected = RewardNetwork.stepRewards(trained, new ParameterStore(manager, false), manager, rows,
+          SPEC.dimension(), false).toFloatArray();
+      ModelArtifacts.Written written = ModelArtifacts.write(root, "reward", 7, trained);
+
+      try (LoadedModel loaded = LoadedModel.load(update(written.uri().toString(), written.sha256(), SPEC), SPEC)) {
+        assertThat(loaded.score(rows)).containsExactly(expected);
+        assertThat(loaded.version()).isEqualTo(7);
+      }
+    }
+  }
+
+  @Test
+  void shouldRefuseACorruptArtifact() throws Exception {
+    ModelArtifacts.Written written;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      written = ModelArtifacts.write(root, "reward", 1, RewardNetwork.build(ARCH, manager));
+    }
+    Path file = Path.of(written.uri());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 0x55;
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> LoadedModel.load(update(written.uri().toString(), written.sha256(), SPEC), SPEC))
+        .isInstanceOf(ArtifactRejectedException.class).hasMessageContaining("sha256");
+  }
+
+  @Test
+  void shouldRefuseAModelTrainedOnOtherFeatures() throws Exception {
+    ModelArtifacts.Written written;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      written = ModelArtifacts.write(root, "reward", 1, RewardNetwork.build(ARCH, manager));
+    }
+    FeatureSpec other = new FeatureSpec(10, false);
+
+    assertThatThrownBy(() -> LoadedModel.load(update(written.uri().toString(), written.sha256(), SPEC), other))
+        .isInstanceOf(ArtifactRejectedException.class).hasMessageContaining("feature spec");
+    assertThatThrownBy(() -> LoadedModel.load(update(root.resolve("missing").toUri().toString(), "00", SPEC), SPEC))
+        .isInstanceOf(ArtifactRejectedException.class).hasMessageContaining("cannot read");
+  }
+
+  private static ModelUpdate update(String uri, String sha256, FeatureSpec spec) {
+    return ModelUpdate.newBuilder().setModelName("reward").setVersion(7).setCreatedAt(Instant.now())
+        .setArtifactUri(uri).setSha256(sha256).setFeatureSpec(spec.fingerprint()).setArchitecture(ARCH.describe())
+        .setRewardMean(0).setRewardStd(1).setExamplesTrained(0).setMetrics(Map.of()).build();
+  }
+}
