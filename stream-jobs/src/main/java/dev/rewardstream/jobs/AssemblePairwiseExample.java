@@ -1,0 +1,162 @@
+package dev.rewardstream.jobs;
+
+import dev.rewardstream.schema.ExampleKind;
+import dev.rewardstream.schema.Preference;
+import dev.rewardstream.schema.PreferenceSide;
+import dev.rewardstream.schema.SparseFeatures;
+import dev.rewardstream.schema.TrainingExample;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Join, second half, keyed by preference id: collects the features of every step of both sides and emits one pairwise
+ * training example. Target is P(a preferred to b): 1, 0, or 0.5 for a tie; the labeler's confidence is the weight.
+ * A preference still incomplete after the unmatched timeout becomes a dead letter naming the missing interactions; a
+ * preference id seen again after its example was emitted is dead-lettered as a duplicate. State is cleared in every
+ * case but the small "emitted" marker, which expires with the interaction retention.
+ */
+public final class AssemblePairwiseExample
+    extends KeyedCoProcessFunction<String, PreferenceEnvelope, FeaturePart, TrainingExample> {
+
+  public static final String STAGE = "stream-jobs/join-preference";
+  private final FeatureJobConfig config;
+  private transient ValueState<PreferenceEnvelope> preference;
+  private transient MapState<String, SparseFeatures> parts;
+  private transient ValueState<Long> deadline;
+  private transient ValueState<Boolean> emitted;
+  private transient String fingerprint;
+
+  public AssemblePairwiseExample(FeatureJobConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    preference = getRuntimeContext().getState(
+        new ValueStateDescriptor<>("preference", TypeInformation.of(PreferenceEnvelope.class)));
+    parts = getRuntimeContext().getMapState(
+        new MapStateDescriptor<>("parts", Types.STRING, TypeInformation.of(SparseFeatures.class)));
+    deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
+    ValueStateDescriptor<Boolean> emittedDescriptor = new ValueStateDescriptor<>("emitted", Types.BOOLEAN);
+    emittedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(config.interactionRetention()).build());
+    emitted = getRuntimeContext().getState(emittedDescriptor);
+    fingerprint = config.featureSpec().fingerprint();
+  }
+
+  @Override
+  public void processElement1(PreferenceEnvelope value, Context ctx, Collector<TrainingExample> out) throws Exception {
+    if (Boolean.TRUE.equals(emitted.value()) || preference.value() != null) {
+      ctx.output(DeadLetterOutput.TAG, value.origin.deadLetter(STAGE, "DuplicatePreference",
+          "preference " + value.preference.getPreferenceId() + " was already received"));
+      return;
+    }
+    preference.update(value);
+    armDeadline(ctx);
+    emitIfComplete(ctx, out);
+  }
+
+  @Override
+  public void processElement2(FeaturePart part, Context ctx, Collector<TrainingExample> out) throws Exception {
+    if (Boolean.TRUE.equals(emitted.value())) {
+      return; // a late re-delivery of a part of an example already emitted
+    }
+    parts.put(FeaturePart.slot(part.side, part.step), part.features);
+    armDeadline(ctx);
+    emitIfComplete(ctx, out);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrainingExample> out) throws Exception {
+    Long due = deadline.value();
+    if (due == null || timestamp < due) {
+      return;
+    }
+    PreferenceEnvelope waiting = preference.value();
+    if (waiting != null) {
+      List<String> missing = new ArrayList<>();
+      collectMissing(waiting.preference.getA(), FeaturePart.SIDE_A, missing);
+      collectMissing(waiting.preference.getB(), FeaturePart.SIDE_B, missing);
+      ctx.output(DeadLetterOutput.TAG, waiting.origin.deadLetter(STAGE, "UnmatchedPreference",
+          "interactions " + missing + " not seen within " + config.unmatchedTimeout()));
+    }
+    clear();
+  }
+
+  private void armDeadline(Context ctx) throws Exception {
+    if (deadline.value() == null) {
+      long due = ctx.timerService().currentProcessingTime() + config.unmatchedTimeout().toMillis();
+      deadline.update(due);
+      ctx.timerService().registerProcessingTimeTimer(due);
+    }
+  }
+
+  private void emitIfComplete(Context ctx, Collector<TrainingExample> out) throws Exception {
+    PreferenceEnvelope envelope = preference.value();
+    if (envelope == null) {
+      return;
+    }
+    Preference p = envelope.preference;
+    List<SparseFeatures> a = side(FeaturePart.SIDE_A, SplitPreference.partsOf(p.getA()));
+    List<SparseFeatures> b = side(FeaturePart.SIDE_B, SplitPreference.partsOf(p.getB()));
+    if (a == null || b == null) {
+      return;
+    }
+    out.collect(TrainingExample.newBuilder()
+        .setExampleId(p.getPreferenceId())
+        .setKind(ExampleKind.PAIRWISE)
+        .setFeatureSpec(fingerprint)
+        .setA(a)
+        .setB(b)
+        .setTarget(switch (p.getOutcome()) {
+          case A -> 1f;
+          case B -> 0f;
+          case TIE -> 0.5f;
+        })
+        .setWeight(p.getConfidence())
+        .setSource(p.getSource())
+        .setEventTime(p.getEventTime())
+        .setProducedAt(Instant.now())
+        .build());
+    ctx.timerService().deleteProcessingTimeTimer(deadline.value());
+    clear();
+    emitted.update(true);
+  }
+
+  private List<SparseFeatures> side(int side, int steps) throws Exception {
+    List<SparseFeatures> features = new ArrayList<>(steps);
+    for (int step = 0; step < steps; step++) {
+      SparseFeatures f = parts.get(FeaturePart.slot(side, step));
+      if (f == null) {
+        return null;
+      }
+      features.add(f);
+    }
+    return features;
+  }
+
+  private void collectMissing(PreferenceSide spec, int side, List<String> missing) throws Exception {
+    List<String> steps = SplitPreference.stepsOf(spec);
+    for (int step = 0; step < steps.size(); step++) {
+      if (!parts.contains(FeaturePart.slot(side, step))) {
+        missing.add(steps.get(step));
+      }
+    }
+  }
+
+  private void clear() {
+    preference.clear();
+    parts.clear();
+    deadline.clear();
+  }
+}

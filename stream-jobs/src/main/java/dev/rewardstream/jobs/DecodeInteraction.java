@@ -1,0 +1,32 @@
+package dev.rewardstream.jobs;
+
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.serde.TopicSpec;
+import dev.rewardstream.serde.Topics;
+
+/** interactions topic bytes → valid {@link Interaction}s; rejects to the dead letters. */
+public final class DecodeInteraction extends DecodeAndValidate<Interaction, Interaction> {
+
+  public static final String STAGE = "stream-jobs/decode-interaction";
+  private final InteractionValidator validator;
+
+  public DecodeInteraction(FeatureJobConfig config) {
+    super(config.serde(), STAGE);
+    this.validator = new InteractionValidator(config.maxTextChars());
+  }
+
+  @Override
+  protected TopicSpec<Interaction> topicOf(Topics topics) {
+    return topics.interactions;
+  }
+
+  @Override
+  protected void validate(Interaction record) {
+    validator.validate(record);
+  }
+
+  @Override
+  protected Interaction accept(Interaction record, RawRecord raw) {
+    return record;
+  }
+}

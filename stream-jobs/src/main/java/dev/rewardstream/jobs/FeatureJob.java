@@ -1,0 +1,141 @@
+package dev.rewardstream.jobs;
+
+import dev.rewardstream.schema.DeadLetter;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.TrainingExample;
+import dev.rewardstream.schema.internal.FeaturizedInteraction;
+import dev.rewardstream.serde.SerdeConfig;
+import dev.rewardstream.serde.Topics;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.util.ParameterTool;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The feature job: interactions and preferences in, training examples and dead letters out.
+ *
+ * <pre>
+ * interactions ─► decode+validate ─► featurize ─┬─────────────► pointwise examples ─┐
+ *                                               └► serve features (keyed by interaction)│
+ * preferences ──► decode+validate ─► split ─► feature requests ─┘        │              ├─► training-examples
+ *                          │           └► inline parts ─┐         feature parts        │   (transactional)
+ *                          └──────────────────────────────► assemble (keyed by preference) ─┘
+ * every stage ─► dead letters (transactional)
+ * </pre>
+ *
+ * <p>Exactly once: Kafka offsets and operator state are checkpointed together and both sinks write in Kafka
+ * transactions committed on checkpoint, so readers with {@code isolation.level=read_committed} see each example once.
+ * The checkpoint interval is the freshness cost of that guarantee (default 1 s).
+ *
+ * <p>Run on a cluster: {@code flink run stream-jobs-*-job.jar --bootstrap-servers kafka:9092 --schema-registry
+ * http://schema-registry:8081}. Options: {@code --topic-prefix}, {@code --checkpoint-interval-ms},
+ * {@code --unmatched-timeout-s}, {@code --parallelism}.
+ */
+public final class FeatureJob {
+
+  public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+  public static final String JOB_NAME = "rewardstream-features";
+
+  private final Source<RawRecord, ?, ?> interactions;
+  private final Source<RawRecord, ?, ?> preferences;
+  private final Sink<TrainingExample> examples;
+  private final Sink<DeadLetter> deadLetters;
+  private final FeatureJobConfig config;
+
+  public FeatureJob(Source<RawRecord, ?, ?> interactions, Source<RawRecord, ?, ?> preferences,
+      Sink<TrainingExample> examples, Sink<DeadLetter> deadLetters, FeatureJobConfig config) {
+    this.interactions = interactions;
+    this.preferences = preferences;
+    this.examples = examples;
+    this.deadLetters = deadLetters;
+    this.config = config;
+  }
+
+  /** The job over the real topics. */
+  public static FeatureJob onKafka(String bootstrapServers, FeatureJobConfig config) {
+    Topics topics = Topics.connect(config.serde());
+    String group = config.serde().topicPrefix() + JOB_NAME;
+    return new FeatureJob(
+        KafkaConnectors.source(bootstrapServers, topics.interactions.name(), group + "-interactions"),
+        KafkaConnectors.source(bootstrapServers, topics.preferences.name(), group + "-preferences"),
+        KafkaConnectors.examplesSink(bootstrapServers, config.serde(), group),
+        KafkaConnectors.deadLetterSink(bootstrapServers, config.serde(), group),
+        config);
+  }
+
+  /** Adds the job's operators to {@code env}. */
+  public void build(StreamExecutionEnvironment env) {
+    WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(Duration.ofSeconds(5))
+        .withTimestampAssigner((raw, kafkaTimestamp) -> raw.timestamp)
+        .withIdleness(Duration.ofSeconds(10));
+
+    SingleOutputStreamOperator<Interaction> validInteractions = env
+        .fromSource(interactions, watermarks, "interactions").uid("source-interactions")
+        .process(new DecodeInteraction(config)).uid("decode-interaction").name("decode+validate interaction")
+        .returns(TypeInformation.of(Interaction.class));
+
+    SingleOutputStreamOperator<FeaturizedInteraction> featurized = validInteractions
+        .process(new FeaturizeInteraction(config)).uid("featurize-interaction").name("featurize interaction")
+        .returns(TypeInformation.of(FeaturizedInteraction.class));
+
+    SingleOutputStreamOperator<PreferenceEnvelope> validPreferences = env
+        .fromSource(preferences, watermarks, "preferences").uid("source-preferences")
+        .process(new DecodePreference(config)).uid("decode-preference").name("decode+validate preference")
+        .returns(TypeInformation.of(PreferenceEnvelope.class));
+
+    SingleOutputStreamOperator<FeatureRequest> requests = validPreferences
+        .process(new SplitPreference(config)).uid("split-preference").name("split preference")
+        .returns(TypeInformation.of(FeatureRequest.class));
+
+    DataStream<FeaturePart> servedParts = featurized
+        .keyBy(FeaturizedInteraction::getInteractionId)
+        .connect(requests.keyBy(request -> request.interactionId))
+        .process(new ServeFeatures(config)).uid("serve-features").name("join: serve interaction features")
+        .returns(TypeInformation.of(FeaturePart.class));
+
+    DataStream<FeaturePart> allParts = servedParts.union(requests.getSideOutput(SplitPreference.INLINE_PARTS));
+
+    SingleOutputStreamOperator<TrainingExample> pairwise = validPreferences
+        .keyBy(envelope -> envelope.preference.getPreferenceId())
+        .connect(allParts.keyBy(part -> part.preferenceId))
+        .process(new AssemblePairwiseExample(config)).uid("assemble-pairwise").name("join: assemble pairwise example")
+        .returns(TypeInformation.of(TrainingExample.class));
+
+    pairwise.union(featurized.getSideOutput(FeaturizeInteraction.POINTWISE))
+        .sinkTo(examples).uid("sink-training-examples").name("training-examples");
+
+    validInteractions.getSideOutput(DeadLetterOutput.TAG)
+        .union(validPreferences.getSideOutput(DeadLetterOutput.TAG), pairwise.getSideOutput(DeadLetterOutput.TAG))
+        .sinkTo(deadLetters).uid("sink-dead-letters").name("dead-letters");
+  }
+
+  /** Checkpointing as the exactly-once sinks need it. */
+  public static void configure(StreamExecutionEnvironment env, Duration checkpointInterval) {
+    env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Math.min(500, checkpointInterval.toMillis() / 2));
+  }
+
+  public static void main(String[] args) throws Exception {
+    ParameterTool params = ParameterTool.fromArgs(args);
+    Map<String, String> p = params.toMap();
+    SerdeConfig serde = new SerdeConfig(params.getRequired("schema-registry"), p.getOrDefault("topic-prefix", ""),
+        SerdeConfig.DEFAULT_MAX_RECORD_BYTES);
+    FeatureJobConfig config = FeatureJobConfig.defaults(serde)
+        .withUnmatchedTimeout(Duration.ofSeconds(params.getLong("unmatched-timeout-s",
+            FeatureJobConfig.DEFAULT_UNMATCHED_TIMEOUT.toSeconds())));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    if (params.has("parallelism")) {
+      env.setParallelism(params.getInt("parallelism"));
+    }
+    configure(env, Duration.ofMillis(params.getLong("checkpoint-interval-ms", DEFAULT_CHECKPOINT_INTERVAL.toMillis())));
+    onKafka(params.getRequired("bootstrap-servers"), config).build(env);
+    env.execute(JOB_NAME);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.rewardstream.jobs;
+
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.serde.RecordRejectedException;
+import java.util.List;
+
+/** The checks an interaction must pass before it is featurized; each failure names the field and the rule. */
+public final class InteractionValidator implements java.io.Serializable {
+
+  private final int maxTextChars;
+
+  public InteractionValidator(int maxTextChars) {
+    this.maxTextChars = maxTextChars;
+  }
+
+  /** @throws RecordRejectedException with the reason, when the interaction is invalid */
+  public void validate(Interaction i) {
+    requireText("interaction_id", i.getInteractionId());
+    requireText("agent_id", i.getAgentId());
+    requireText("policy_version", i.getPolicyVersion());
+    if (i.getEventTime() == null || i.getEventTime().toEpochMilli() <= 0) {
+      throw new RecordRejectedException("event_time must be a positive epoch-millis time");
+    }
+    boolean hasText = i.getPrompt() != null || i.getResponse() != null;
+    boolean hasNumbers = i.getState() != null || i.getAction() != null;
+    if (!hasText && !hasNumbers) {
+      throw new RecordRejectedException("no payload: an interaction needs prompt/response text or state/action values");
+    }
+    bounded("prompt", i.getPrompt());
+    bounded("response", i.getResponse());
+    finite("state", i.getState());
+    finite("action", i.getAction());
+    if (i.getEnvReward() != null && !Double.isFinite(i.getEnvReward())) {
+      throw new RecordRejectedException("env_reward is " + i.getEnvReward());
+    }
+  }
+
+  private void bounded(String field, String text) {
+    if (text != null && text.length() > maxTextChars) {
+      throw new RecordRejectedException(field + " has " + text.length() + " characters, the limit is " + maxTextChars);
+    }
+  }
+
+  private static void requireText(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new RecordRejectedException(field + " is empty");
+    }
+  }
+
+  private static void finite(String field, List<Float> values) {
+    if (values == null) {
+      return;
+    }
+    for (int k = 0; k < values.size(); k++) {
+      Float v = values.get(k);
+      if (v != null && !Float.isFinite(v)) {
+        throw new RecordRejectedException(field + "[" + k + "] is " + v);
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.rewardstream.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.platform.EmbeddedInfrastructure;
+import dev.rewardstream.platform.TopicIO;
+import dev.rewardstream.schema.DeadLetter;
+import dev.rewardstream.schema.ExampleKind;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.PreferenceOutcome;
+import dev.rewardstream.schema.TrainingExample;
+import dev.rewardstream.serde.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The feature job on a MiniCluster at parallelism 2 against a real broker and the schema registry. */
+class FeatureJobIntegrationTest extends JobTestBase {
+
+  @TempDir Path dataDir;
+
+  @Test
+  void shouldJoinPreferencesIntoExamplesAndDeadLetterEveryBadRecord() throws Exception {
+    try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.startOnFreePorts(dataDir)) {
+      Topics topics = infra.topics();
+      FeatureJobConfig config = FeatureJobConfig.defaults(infra.serdeConfig()).withUnmatchedTimeout(Duration.ofSeconds(3));
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+      FeatureJob.configure(env, Duration.ofMillis(500));
+      FeatureJob.onKafka(infra.bootstrapServers(), config).build(env);
+      JobClient job = env.executeAsync(FeatureJob.JOB_NAME);
+      try (KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
+        Interaction good = interaction("i-good", "How do I bake bread?", "Mix flour, water and yeast, then bake.");
+        Interaction bad = interaction("i-bad", "How do I bake bread?", "No.");
+        // The preference arrives before the interactions it names: it must wait for them.
+        TopicIO.send(producer, topics.preferences, "p-1", preference("p-1", "i-good", "i-bad", PreferenceOutcome.A));
+        producer.flush();
+        Thread.sleep(500);
+        TopicIO.send(producer, topics.interactions, "i-good", good);
+        TopicIO.send(producer, topics.interactions, "i-bad", bad);
+        TopicIO.send(producer, topics.preferences, "p-tie", preference("p-tie", "i-bad", "i-good",
+            PreferenceOutcome.TIE));
+        TopicIO.send(producer, topics.preferences, "p-unmatched", preference("p-unmatched", "i-good", "i-never",
+            PreferenceOutcome.B));
+        TopicIO.send(producer, topics.interactions, "s-1", stepWithReward("s-1", 2.5));
+        // Bad input at the interactions and preferences topics.
+        producer.send(new ProducerRecord<>(topics.interactions.name(), bytes("junk"), bytes("{\"not\":\"avro\"}")));
+        byte[] unknownSchema = topics.interactions.encode(good);
+        ByteBuffer.wrap(unknownSchema, 1, 4).putInt(987654);
+        producer.send(new ProducerRecord<>(topics.interactions.name(), bytes("unknown"), unknownSchema));
+        TopicIO.send(producer, topics.interactions, "empty", interaction(" ", "p", "r"));
+        TopicIO.send(producer, topics.preferences, "p-self", preference("p-self", "i-good", "i-good",
+            PreferenceOutcome.A));
+        TopicIO.send(producer, topics.preferences, "p-1", preference("p-1", "i-good", "i-bad", PreferenceOutcome.A));
+        producer.flush();
+
+        List<TrainingExample> examples = TopicIO.readUntil(infra.bootstrapServers(), topics.trainingExamples,
+            Duration.ofSeconds(60), read -> read.size() >= 3);
+        List<DeadLetter> deadLetters = TopicIO.readUntil(infra.bootstrapServers(), topics.deadLetters,
+            Duration.ofSeconds(60), read -> read.size() >= 6);
+
+        Map<String, TrainingExample> byId =
+            examples.stream().collect(Collectors.toMap(TrainingExample::getExampleId, Function.identity()));
+        assertThat(byId).containsOnlyKeys("p-1", "p-tie", "pointwise/s-1");
+        Featurizer featurizer = new Featurizer(config.featureSpec());
+        TrainingExample p1 = byId.get("p-1");
+        assertThat(p1.getKind()).isEqualTo(ExampleKind.PAIRWISE);
+        assertThat(p1.getTarget()).isEqualTo(1f);
+        assertThat(p1.getWeight()).isEqualTo(0.9f);
+        assertThat(p1.getA()).containsExactly(featurizer.featurize(good));
+        assertThat(p1.getB()).containsExactly(featurizer.featurize(bad));
+        assertThat(p1.getFeatureSpec()).isEqualTo(config.featureSpec().fingerprint());
+        assertThat(byId.get("p-tie").getTarget()).isEqualTo(0.5f);
+        assertThat(byId.get("pointwise/s-1").getTarget()).isEqualTo(2.5f);
+
+        Map<String, String> reasons = deadLetters.stream().collect(Collectors.toMap(
+            letter -> letter.getSourceTopic() + "@" + letter.getSourceOffset() + " " + letter.getStage(),
+            letter -> letter.getErrorClass() + ": " + letter.getErrorMessage()));
+        assertThat(reasons.values()).anyMatch(r -> r.contains("not Confluent wire format"));
+        assertThat(reasons.values()).anyMatch(r -> r.contains("unknown schema id 987654"));
+        assertThat(reasons.values()).anyMatch(r -> r.contains("interaction_id is empty"));
+        assertThat(reasons.values()).anyMatch(r -> r.contains("name the same interaction"));
+        assertThat(reasons.values()).anyMatch(r -> r.contains("UnmatchedPreference") && r.contains("[i-never]"));
+        assertThat(reasons.values()).anyMatch(r -> r.contains("DuplicatePreference"));
+        assertThat(deadLetters).allMatch(letter -> letter.getRawValue() != null && letter.getSourceOffset() >= 0);
+      } finally {
+        job.cancel().get();
+      }
+    }
+  }
+
+  private static Interaction stepWithReward(String id, double reward) {
+    return Interaction.newBuilder().setInteractionId(id).setAgentId("cartpole-agent").setPolicyVersion("p1")
+        .setEpisodeId("e-1").setStep(0).setEventTime(T0).setState(List.of(0.1f, -0.2f)).setAction(List.of(1f))
+        .setEnvReward(reward).build();
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
