@@ -52,20 +52,30 @@ public final class ModelArtifacts {
    */
   public static Block load(ModelUpdate update, FeatureSpec expected, NDManager manager)
       throws ArtifactRejectedException {
+    RewardNetwork.Architecture architecture = verifiedArchitecture(update, expected);
+    Block block = RewardNetwork.build(architecture, manager);
+    loadInto(update, expected, block, manager);
+    return block;
+  }
+
+  /** Verifies a published version and loads its parameters into an existing, initialized network. */
+  public static void loadInto(ModelUpdate update, FeatureSpec expected, Block block, NDManager manager)
+      throws ArtifactRejectedException {
+    verifiedArchitecture(update, expected);
+    byte[] bytes = verifiedBytes(update);
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      block.loadParameters(manager, in);
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      throw new ArtifactRejectedException("artifact " + update.getArtifactUri() + " is not a "
+          + update.getArchitecture() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static RewardNetwork.Architecture verifiedArchitecture(ModelUpdate update, FeatureSpec expected)
+      throws ArtifactRejectedException {
     if (!update.getFeatureSpec().equals(expected.fingerprint())) {
       throw new ArtifactRejectedException("model " + update.getModelName() + " v" + update.getVersion()
           + " was trained on feature spec " + update.getFeatureSpec() + ", this featurizer is " + expected.fingerprint());
-    }
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(Path.of(URI.create(update.getArtifactUri())));
-    } catch (IOException | IllegalArgumentException e) {
-      throw new ArtifactRejectedException("cannot read artifact " + update.getArtifactUri() + ": " + e, e);
-    }
-    String actual = sha256(bytes);
-    if (!actual.equalsIgnoreCase(update.getSha256())) {
-      throw new ArtifactRejectedException("artifact " + update.getArtifactUri() + " has sha256 " + actual
-          + ", the model update says " + update.getSha256());
     }
     RewardNetwork.Architecture architecture;
     try {
@@ -77,14 +87,22 @@ public final class ModelArtifacts {
       throw new ArtifactRejectedException("architecture " + update.getArchitecture() + " does not take "
           + expected.dimension() + " features");
     }
-    Block block = RewardNetwork.build(architecture, manager);
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      block.loadParameters(manager, in);
-    } catch (IOException | MalformedModelException | RuntimeException e) {
-      throw new ArtifactRejectedException("artifact " + update.getArtifactUri() + " is not a " + architecture.describe()
-          + ": " + e.getMessage(), e);
+    return architecture;
+  }
+
+  private static byte[] verifiedBytes(ModelUpdate update) throws ArtifactRejectedException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(Path.of(URI.create(update.getArtifactUri())));
+    } catch (IOException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+      throw new ArtifactRejectedException("cannot read artifact " + update.getArtifactUri() + ": " + e, e);
     }
-    return block;
+    String actual = sha256(bytes);
+    if (!actual.equalsIgnoreCase(update.getSha256())) {
+      throw new ArtifactRejectedException("artifact " + update.getArtifactUri() + " has sha256 " + actual
+          + ", the model update says " + update.getSha256());
+    }
+    return bytes;
   }
 
   public static String sha256(byte[] bytes) {

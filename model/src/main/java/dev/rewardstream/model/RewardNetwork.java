@@ -40,16 +40,26 @@ public final class RewardNetwork {
     }
   }
 
-  /** A new, initialized network. */
-  public static Block build(Architecture architecture, NDManager manager) {
+  /** A new network with uninitialized parameters (a DJL trainer initializes them). */
+  public static Block create(Architecture architecture) {
     SequentialBlock block = new SequentialBlock();
     if (architecture.hidden() > 0) {
       block.add(Linear.builder().setUnits(architecture.hidden()).build());
       block.add(Activation::relu);
     }
     block.add(Linear.builder().setUnits(1).build());
-    block.initialize(manager, DataType.FLOAT32, new Shape(1, architecture.inputDim()));
     return block;
+  }
+
+  /** A new network with initialized parameters owned by {@code manager}. */
+  public static Block build(Architecture architecture, NDManager manager) {
+    Block block = create(architecture);
+    block.initialize(manager, DataType.FLOAT32, inputShape(architecture));
+    return block;
+  }
+
+  public static Shape inputShape(Architecture architecture) {
+    return new Shape(1, architecture.inputDim());
   }
 
   /** The reward of each step, shape [steps.size()]. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.platform.EmbeddedInfrastructure;
-import dev.rewardstream.platform.TopicIO;
+import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.ExampleKind;
 import dev.rewardstream.schema.Interaction;

@@ -1,7 +1,5 @@
-package dev.rewardstream.platform;
+package dev.rewardstream.serde;
 
-import dev.rewardstream.serde.RecordRejectedException;
-import dev.rewardstream.serde.TopicSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,0 +1,85 @@
+package dev.rewardstream.trainer;
+
+import dev.rewardstream.schema.ExampleKind;
+import dev.rewardstream.schema.TrainingExample;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Holdout metrics of one model on a set of examples, computed from its per-side rewards, so a candidate and the live
+ * version are measured by the same code.
+ *
+ * @param pairwiseAccuracy share of non-tie pairs where the preferred side gets the higher reward
+ * @param logLoss mean Bradley-Terry negative log-likelihood over all pairs (ties as 0.5 targets)
+ * @param regressionMse mean squared error on pointwise examples (NaN when there are none)
+ * @param rewardMean mean reward over every side of every example: the reference for normalized scores
+ * @param rewardStd standard deviation of those rewards
+ */
+public record Evaluation(int pairs, double pairwiseAccuracy, double logLoss, int points, double regressionMse,
+    double rewardMean, double rewardStd) {
+
+  /** {@code sideRewards[i]} is (rA, rB) of pairwise example i, or (r, NaN) of a pointwise one. */
+  public static Evaluation of(List<TrainingExample> examples, double[][] sideRewards) {
+    int pairs = 0;
+    int decided = 0;
+    int correct = 0;
+    double logLoss = 0;
+    int points = 0;
+    double squaredError = 0;
+    double sum = 0;
+    double sumSq = 0;
+    int rewards = 0;
+    for (int i = 0; i < examples.size(); i++) {
+      TrainingExample example = examples.get(i);
+      double[] r = sideRewards[i];
+      if (example.getKind() == ExampleKind.PAIRWISE) {
+        pairs++;
+        double t = example.getTarget();
+        double d = r[0] - r[1];
+        logLoss += -(t * logSigmoid(d) + (1 - t) * logSigmoid(-d));
+        if (t != 0.5) {
+          decided++;
+          if ((d > 0) == (t > 0.5)) {
+            correct++;
+          }
+        }
+        sum += r[0] + r[1];
+        sumSq += r[0] * r[0] + r[1] * r[1];
+        rewards += 2;
+      } else {
+        points++;
+        squaredError += (r[0] - example.getTarget()) * (r[0] - example.getTarget());
+        sum += r[0];
+        sumSq += r[0] * r[0];
+        rewards++;
+      }
+    }
+    double mean = rewards == 0 ? 0 : sum / rewards;
+    double variance = rewards == 0 ? 0 : Math.max(0, sumSq / rewards - mean * mean);
+    return new Evaluation(pairs, decided == 0 ? Double.NaN : (double) correct / decided,
+        pairs == 0 ? Double.NaN : logLoss / pairs, points, points == 0 ? Double.NaN : squaredError / points, mean,
+        Math.sqrt(variance));
+  }
+
+  private static double logSigmoid(double x) {
+    return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
+  }
+
+  /** Metrics for the model-update event; NaNs are left out. */
+  public Map<String, Double> asMetrics() {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("holdout_pairs", (double) pairs);
+    put(metrics, "pairwise_accuracy", pairwiseAccuracy);
+    put(metrics, "log_loss", logLoss);
+    metrics.put("holdout_points", (double) points);
+    put(metrics, "regression_mse", regressionMse);
+    return metrics;
+  }
+
+  private static void put(Map<String, Double> metrics, String name, double value) {
+    if (!Double.isNaN(value)) {
+      metrics.put(name, value);
+    }
+  }
+}

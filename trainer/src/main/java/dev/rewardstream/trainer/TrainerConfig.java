@@ -1,0 +1,38 @@
+package dev.rewardstream.trainer;
+
+import dev.rewardstream.model.FeatureSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Options of the trainer.
+ *
+ * @param bootstrapServers Kafka
+ * @param modelName key of the model's versions on the model-updates topic
+ * @param artifactDir where versions are written (a shared directory, or a mounted object store)
+ * @param featureSpec the featurizer the stream job uses; examples built with another are dead-lettered
+ * @param hidden hidden units of the reward MLP (0: linear)
+ * @param learningRate Adam learning rate
+ * @param batchSize new examples per optimizer step (as many replayed ones join them)
+ * @param publishEverySteps publish a candidate after this many steps...
+ * @param publishInterval ...or this much time, whichever comes first
+ * @param holdoutPercent share of examples (by hash of id) never trained on, for validation
+ * @param holdoutWindow how many recent holdout examples validate a candidate
+ * @param gateTolerance a candidate is refused when its holdout accuracy is below the live version's by more
+ * @param replayCapacity size of the recent window and of the reservoir of the replay buffer
+ */
+public record TrainerConfig(
+    String bootstrapServers, String modelName, Path artifactDir, FeatureSpec featureSpec, int hidden,
+    float learningRate, int batchSize, int publishEverySteps, Duration publishInterval, int holdoutPercent,
+    int holdoutWindow, double gateTolerance, int replayCapacity) {
+
+  public static TrainerConfig defaults(String bootstrapServers, Path artifactDir) {
+    return new TrainerConfig(bootstrapServers, "reward", artifactDir, FeatureSpec.DEFAULT, 32, 0.005f, 32, 200,
+        Duration.ofSeconds(2), 10, 500, 0.02, 4096);
+  }
+
+  public TrainerConfig withPublishInterval(Duration interval) {
+    return new TrainerConfig(bootstrapServers, modelName, artifactDir, featureSpec, hidden, learningRate, batchSize,
+        publishEverySteps, interval, holdoutPercent, holdoutWindow, gateTolerance, replayCapacity);
+  }
+}

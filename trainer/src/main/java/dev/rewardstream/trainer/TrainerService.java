@@ -1,0 +1,321 @@
+package dev.rewardstream.trainer;
+
+import dev.rewardstream.model.ArtifactRejectedException;
+import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.model.ModelArtifacts;
+import dev.rewardstream.schema.DeadLetter;
+import dev.rewardstream.schema.ExampleKind;
+import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.schema.SparseFeatures;
+import dev.rewardstream.schema.TrainingExample;
+import dev.rewardstream.serde.DeadLetters;
+import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.serde.TopicIO;
+import dev.rewardstream.serde.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer service. Reads {@code training-examples} (committed records only), trains the reward model online and
+ * publishes validated versions: parameters file + {@code model-updates} event.
+ *
+ * <p>A published version is also the trainer's checkpoint: the consumer offsets are committed right after the event
+ * is durable and every consumed, non-holdout example before them has been trained on. After a crash the trainer
+ * reloads the latest version and re-reads from those offsets, so no example is skipped; version numbers continue
+ * from the latest published one and are never reused.
+ *
+ * <p>Each candidate is evaluated on a window of held-out examples (a fixed share chosen by hash of the example id,
+ * never trained on) and published only if its pairwise accuracy is not below the live version's on the same window by
+ * more than the tolerance. Examples that cannot be used (undecodable, other feature spec, bad target) are
+ * dead-lettered with their origin.
+ */
+public final class TrainerService implements Runnable, AutoCloseable {
+
+  public static final String STAGE = "trainer/validate-example";
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+  private static final int MIN_HOLDOUT_PAIRS_FOR_GATE = 30;
+
+  private final TrainerConfig config;
+  private final Topics topics;
+  private final OnlineRewardLearner learner;
+  private final ReplayBuffer replay;
+  private final Deque<TrainingExample> holdout = new ArrayDeque<>();
+  private final List<TrainingExample> pending = new ArrayList<>();
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final String fingerprint;
+  private volatile boolean running = true;
+  private LoadedModel live;
+  private long liveVersion;
+  private long examplesTrained;
+  private long steps;
+  private long stepsSincePublish;
+  private long lastPublishNanos = System.nanoTime();
+  private long rejectedCandidates;
+  private long deadLetters;
+  private Map<String, Double> liveMetrics = Map.of();
+  private Instant firstExampleAt;
+  private Instant firstPublishAt;
+  private volatile String failure;
+  private final java.util.concurrent.atomic.AtomicReference<TrainerStatus> status =
+      new java.util.concurrent.atomic.AtomicReference<>(new TrainerStatus(0, 0, 0, 0, 0, 0, Map.of(), null, null, null));
+
+  public TrainerService(TrainerConfig config, Topics topics) {
+    this.config = config;
+    this.topics = topics;
+    this.learner = new OnlineRewardLearner(config.featureSpec(), config.hidden(), config.learningRate());
+    this.replay = new ReplayBuffer(config.replayCapacity(), config.replayCapacity(), 42);
+    this.fingerprint = config.featureSpec().fingerprint();
+    this.consumer = TopicIO.consumer(config.bootstrapServers(), topics.config().topicPrefix() + "rewardstream-trainer-"
+        + config.modelName());
+    this.producer = TopicIO.producer(config.bootstrapServers());
+  }
+
+  @Override
+  public void run() {
+    try {
+      restoreLatestVersion();
+      consumer.subscribe(List.of(topics.trainingExamples.name()));
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+          accept(record);
+        }
+        trainOnPending(records.isEmpty());
+        if (stepsSincePublish > 0 && (stepsSincePublish >= config.publishEverySteps()
+            || System.nanoTime() - lastPublishNanos >= config.publishInterval().toNanos())) {
+          publishCandidate();
+        }
+        status.set(snapshot());
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      failure = e.toString();
+      status.set(snapshot());
+      LOG.error("trainer stopped", e);
+      throw e;
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void restoreLatestVersion() {
+    ModelUpdate latest = null;
+    for (ModelUpdate update : TopicIO.readUntil(config.bootstrapServers(), topics.modelUpdates, Duration.ofSeconds(2),
+        read -> false)) {
+      if (update.getModelName().equals(config.modelName()) && (latest == null
+          || update.getVersion() > latest.getVersion())) {
+        latest = update;
+      }
+    }
+    if (latest == null) {
+      LOG.info("no published version of model '{}': training from scratch", config.modelName());
+      return;
+    }
+    liveVersion = latest.getVersion();
+    try {
+      learner.restore(latest);
+      live = LoadedModel.load(latest, config.featureSpec());
+      liveMetrics = latest.getMetrics();
+      LOG.info("resumed model '{}' from version {}", config.modelName(), liveVersion);
+    } catch (ArtifactRejectedException e) {
+      // Numbering still continues after it; the model restarts from scratch rather than from a bad artifact.
+      LOG.warn("cannot resume from version {} ({}); training from scratch", liveVersion, e.getMessage());
+    }
+  }
+
+  private void accept(ConsumerRecord<byte[], byte[]> record) {
+    TrainingExample example;
+    try {
+      example = topics.trainingExamples.decode(record.value());
+      validate(example);
+    } catch (RecordRejectedException e) {
+      deadLetter(record, e);
+      return;
+    }
+    if (firstExampleAt == null) {
+      firstExampleAt = Instant.now();
+    }
+    if (isHoldout(example.getExampleId())) {
+      holdout.addLast(example);
+      if (holdout.size() > config.holdoutWindow()) {
+        holdout.removeFirst();
+      }
+    } else {
+      pending.add(example);
+    }
+  }
+
+  private void validate(TrainingExample example) {
+    if (!example.getFeatureSpec().equals(fingerprint)) {
+      throw new RecordRejectedException("feature spec " + example.getFeatureSpec() + " is not the trainer's "
+          + fingerprint);
+    }
+    float target = example.getTarget();
+    if (!Float.isFinite(target) || (example.getKind() == ExampleKind.PAIRWISE && (target < 0 || target > 1))) {
+      throw new RecordRejectedException("target " + target + " is not valid for a " + example.getKind() + " example");
+    }
+    if (!Float.isFinite(example.getWeight()) || example.getWeight() < 0 || !Float.isFinite(example.getMargin())) {
+      throw new RecordRejectedException("weight " + example.getWeight() + " / margin " + example.getMargin()
+          + " must be finite, weight non-negative");
+    }
+    boolean pairwise = example.getKind() == ExampleKind.PAIRWISE;
+    if (example.getA().isEmpty() || (pairwise && example.getB().isEmpty()) || (!pairwise && example.getA().size() != 1)) {
+      throw new RecordRejectedException("a " + example.getKind() + " example with " + example.getA().size() + "/"
+          + example.getB().size() + " steps");
+    }
+    int dimension = config.featureSpec().dimension();
+    for (List<SparseFeatures> side : List.of(example.getA(), example.getB())) {
+      for (SparseFeatures step : side) {
+        if (step.getIndices().size() != step.getValues().size()) {
+          throw new RecordRejectedException("feature indices and values differ in length");
+        }
+        for (int i = 0; i < step.getIndices().size(); i++) {
+          int index = step.getIndices().get(i);
+          if (index < 0 || index >= dimension || !Float.isFinite(step.getValues().get(i))) {
+            throw new RecordRejectedException("feature " + index + "=" + step.getValues().get(i)
+                + " is outside the feature space or not finite");
+          }
+        }
+      }
+    }
+  }
+
+  /** Deterministic: the same example is in the holdout on every run and after every restart. */
+  boolean isHoldout(String exampleId) {
+    int bucket = Math.floorMod(murmurLike(exampleId), 100);
+    return bucket < config.holdoutPercent();
+  }
+
+  private static int murmurLike(String id) {
+    int h = 0x9747b28c;
+    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+      h ^= b;
+      h *= 0x5bd1e995;
+      h ^= h >>> 15;
+    }
+    return h;
+  }
+
+  private void trainOnPending(boolean drain) {
+    while (pending.size() >= config.batchSize() || (drain && !pending.isEmpty())) {
+      int take = Math.min(config.batchSize(), pending.size());
+      List<TrainingExample> fresh = new ArrayList<>(pending.subList(0, take));
+      pending.subList(0, take).clear();
+      List<TrainingExample> batch = new ArrayList<>(fresh);
+      batch.addAll(replay.sample(take));
+      learner.trainStep(batch);
+      fresh.forEach(replay::add);
+      examplesTrained += take;
+      steps++;
+      stepsSincePublish++;
+    }
+  }
+
+  private void publishCandidate() {
+    trainOnPending(true);
+    List<TrainingExample> window = new ArrayList<>(holdout);
+    Evaluation candidate = learner.evaluate(window);
+    stepsSincePublish = 0;
+    lastPublishNanos = System.nanoTime();
+    if (live != null && candidate.pairs() >= MIN_HOLDOUT_PAIRS_FOR_GATE) {
+      Evaluation current = Evaluation.of(window, SideRewards.of(window, live::score));
+      if (candidate.pairwiseAccuracy() < current.pairwiseAccuracy() - config.gateTolerance()) {
+        rejectedCandidates++;
+        LOG.info("candidate refused: holdout accuracy {} vs live v{} {} (tolerance {})",
+            candidate.pairwiseAccuracy(), liveVersion, current.pairwiseAccuracy(), config.gateTolerance());
+        return;
+      }
+    }
+    Evaluation reference = window.size() >= MIN_HOLDOUT_PAIRS_FOR_GATE ? candidate
+        : learner.evaluate(replay.recent(512));
+    long version = liveVersion + 1;
+    try {
+      ModelArtifacts.Written written = learner.write(config.artifactDir(), config.modelName(), version);
+      Map<String, Double> metrics = new HashMap<>(candidate.asMetrics());
+      metrics.put("examples_trained", (double) examplesTrained);
+      ModelUpdate update = ModelUpdate.newBuilder()
+          .setModelName(config.modelName())
+          .setVersion(version)
+          .setCreatedAt(Instant.now())
+          .setArtifactUri(written.uri().toString())
+          .setSha256(written.sha256())
+          .setFeatureSpec(fingerprint)
+          .setArchitecture(learner.architecture().describe())
+          .setRewardMean(reference.rewardMean())
+          .setRewardStd(reference.rewardStd())
+          .setExamplesTrained(examplesTrained)
+          .setMetrics(metrics)
+          .build();
+      producer.send(new ProducerRecord<>(topics.modelUpdates.name(),
+          config.modelName().getBytes(StandardCharsets.UTF_8), topics.modelUpdates.encode(update)))
+          .get(30, TimeUnit.SECONDS);
+      consumer.commitSync();
+      LoadedModel previous = live;
+      live = LoadedModel.load(update, config.featureSpec());
+      if (previous != null) {
+        previous.close();
+      }
+      liveVersion = version;
+      liveMetrics = metrics;
+      if (firstPublishAt == null) {
+        firstPublishAt = Instant.now();
+      }
+      LOG.info("published {} v{}: {}", config.modelName(), version, metrics);
+    } catch (Exception e) {
+      throw new IllegalStateException("publishing version " + version + " failed", e);
+    }
+  }
+
+  private void deadLetter(ConsumerRecord<byte[], byte[]> record, Exception error) {
+    DeadLetter letter = DeadLetters.of(STAGE, record.topic(), record.partition(), record.offset(), record.key(),
+        record.value(), error);
+    producer.send(new ProducerRecord<>(topics.deadLetters.name(),
+        DeadLetters.keyOf(letter).getBytes(StandardCharsets.UTF_8), topics.deadLetters.encode(letter)));
+    deadLetters++;
+  }
+
+  /** The latest snapshot; safe to call from any thread. */
+  public TrainerStatus status() {
+    return status.get();
+  }
+
+  private TrainerStatus snapshot() {
+    return new TrainerStatus(liveVersion, examplesTrained, steps, holdout.size(), rejectedCandidates, deadLetters,
+        liveMetrics, firstExampleAt, firstPublishAt, failure);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+  }
+
+  /** Releases the model and producer after {@link #run()} has returned. */
+  public void release() {
+    producer.close(Duration.ofSeconds(5));
+    learner.close();
+    if (live != null) {
+      live.close();
+    }
+  }
+}

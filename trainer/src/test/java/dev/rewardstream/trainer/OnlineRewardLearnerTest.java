@@ -1,0 +1,71 @@
+package dev.rewardstream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.ModelArtifacts;
+import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.schema.TrainingExample;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OnlineRewardLearnerTest {
+
+  private static final FeatureSpec SPEC = new FeatureSpec(12, true);
+
+  @TempDir Path artifacts;
+
+  @Test
+  void shouldLearnAKnownPreferenceRuleInOnePass() {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 7);
+    List<TrainingExample> train = data.pairs("train-", 2000);
+    List<TrainingExample> test = data.pairs("test-", 500);
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(SPEC, 16, 0.01f)) {
+      double before = learner.evaluate(test).pairwiseAccuracy();
+      for (int i = 0; i < train.size(); i += 32) {
+        learner.trainStep(train.subList(i, Math.min(train.size(), i + 32)));
+      }
+      Evaluation after = learner.evaluate(test);
+
+      assertThat(after.pairwiseAccuracy()).isGreaterThan(0.9).isGreaterThan(before);
+      assertThat(after.logLoss()).isLessThan(Math.log(2));
+    }
+  }
+
+  @Test
+  void shouldResumeFromAPublishedVersionAndKeepLearning() throws Exception {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 11);
+    List<TrainingExample> train = data.pairs("train-", 600);
+    List<TrainingExample> test = data.pairs("test-", 300);
+    ModelUpdate update;
+    double accuracyAtPublish;
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(SPEC, 16, 0.01f)) {
+      for (int i = 0; i < 300; i += 30) {
+        learner.trainStep(train.subList(i, i + 30));
+      }
+      accuracyAtPublish = learner.evaluate(test).pairwiseAccuracy();
+      ModelArtifacts.Written written = learner.write(artifacts, "reward", 1);
+      update = ModelUpdate.newBuilder().setModelName("reward").setVersion(1).setCreatedAt(Instant.now())
+          .setArtifactUri(written.uri().toString()).setSha256(written.sha256()).setFeatureSpec(SPEC.fingerprint())
+          .setArchitecture(learner.architecture().describe()).setRewardMean(0).setRewardStd(1).setExamplesTrained(300)
+          .setMetrics(Map.of()).build();
+    }
+    try (OnlineRewardLearner resumed = new OnlineRewardLearner(SPEC, 16, 0.01f)) {
+      resumed.restore(update);
+      assertThat(resumed.evaluate(test).pairwiseAccuracy()).isEqualTo(accuracyAtPublish);
+
+      double firstLoss = resumed.trainStep(train.subList(300, 330));
+      double lastLoss = firstLoss;
+      for (int round = 0; round < 5; round++) {
+        for (int i = 300; i < 600; i += 30) {
+          lastLoss = resumed.trainStep(train.subList(i, i + 30));
+        }
+      }
+      assertThat(lastLoss).as("the restored parameters still receive gradients").isLessThan(firstLoss);
+    }
+  }
+}
