@@ -1,5 +1,6 @@
 package dev.rewardstream.jobs;
 
+import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.serde.TopicSpec;
 import dev.rewardstream.serde.Topics;

@@ -1,10 +1,13 @@
-package dev.rewardstream.jobs;
+package dev.rewardstream.model;
 
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.serde.RecordRejectedException;
 import java.util.List;
 
-/** The checks an interaction must pass before it is featurized; each failure names the field and the rule. */
+/**
+ * The checks an interaction must pass before it is featurized, by the feature job and the scorer alike; each failure
+ * names the field and the rule.
+ */
 public final class InteractionValidator implements java.io.Serializable {
 
   private final int maxTextChars;

@@ -1,0 +1,49 @@
+package dev.rewardstream.scorer;
+
+import dev.rewardstream.serde.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Runs the scorer topology. Instances with the same application id share the interactions' partitions, so scoring
+ * scales by adding instances. Exactly-once (v2): a score and the input offset it answers commit together.
+ */
+public final class ScorerService implements AutoCloseable {
+
+  private final KafkaStreams streams;
+  private final ModelHolder models;
+
+  public ScorerService(String bootstrapServers, Path stateDir, ScorerConfig config, Topics topics) {
+    this.models = new ModelHolder(config.modelName(), config.featureSpec());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, topics.config().topicPrefix() + "rewardstream-scorer");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
+    props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models), props);
+  }
+
+  public void start() {
+    streams.start();
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public ModelHolder models() {
+    return models;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+    models.close();
+  }
+}

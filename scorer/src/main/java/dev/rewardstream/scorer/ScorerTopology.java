@@ -1,0 +1,56 @@
+package dev.rewardstream.scorer;
+
+import dev.rewardstream.serde.TopicSpec;
+import dev.rewardstream.serde.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The scorer's topology, built purely from its configuration so tests drive it with {@code TopologyTestDriver}.
+ *
+ * <pre>
+ * interactions ─► score (live model; retained ring for rescoring) ─┬─► scores
+ *                                                                  ├─► dead-letters
+ *                                                                  └─► drift-alerts (refused artifacts)
+ * model-updates ─► global store ─► ModelHolder (verify sha256 + feature spec, load, atomic swap)
+ * </pre>
+ */
+public final class ScorerTopology {
+
+  static final String SCORES = "scores-sink";
+  static final String DEAD_LETTERS = "dead-letters-sink";
+  static final String ALERTS = "drift-alerts-sink";
+  private static final String SCORE = "score";
+  private static final String RETAINED_STORE = "retained-outputs";
+  private static final String MODEL_STORE = "model-updates-store";
+
+  private ScorerTopology() {}
+
+  public static Topology build(ScorerConfig config, Topics topics, ModelHolder models) {
+    Topology topology = new Topology();
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled(),
+        "model-updates-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+        topics.modelUpdates.name(), "model-updates", () -> new ModelUpdateProcessor(MODEL_STORE, topics.modelUpdates,
+            models));
+
+    topology.addSource("interactions-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+        topics.interactions.name());
+    topology.addProcessor(SCORE, () -> new ScoreProcessor(config, topics, models, RETAINED_STORE),
+        "interactions-source");
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETAINED_STORE), Serdes.String(),
+            Serdes.ByteArray()), SCORE);
+    addSink(topology, SCORES, topics.scores);
+    addSink(topology, DEAD_LETTERS, topics.deadLetters);
+    addSink(topology, ALERTS, topics.driftAlerts);
+    return topology;
+  }
+
+  private static <V extends SpecificRecord> void addSink(Topology topology, String name, TopicSpec<V> topic) {
+    topology.addSink(name, topic.name(), Serdes.String().serializer(), topic.valueSerde().serializer(), SCORE);
+  }
+}

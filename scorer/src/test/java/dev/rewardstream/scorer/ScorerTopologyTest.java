@@ -1,0 +1,184 @@
+package dev.rewardstream.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.model.ModelArtifacts;
+import dev.rewardstream.model.RewardNetwork;
+import dev.rewardstream.schema.AlertStatus;
+import dev.rewardstream.schema.DeadLetter;
+import dev.rewardstream.schema.DriftAlert;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.schema.Score;
+import dev.rewardstream.schema.Severity;
+import dev.rewardstream.serde.InMemorySchemaRegistry;
+import dev.rewardstream.serde.SerdeConfig;
+import dev.rewardstream.serde.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScorerTopologyTest {
+
+  private static final FeatureSpec SPEC = new FeatureSpec(10, true);
+  private static final RewardNetwork.Architecture ARCH = new RewardNetwork.Architecture(SPEC.dimension(), 8);
+  private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+
+  @TempDir Path dir;
+
+  private final Topics topics = Topics.using(SerdeConfig.of("in-memory"), new InMemorySchemaRegistry());
+  private final ScorerConfig config = new ScorerConfig("reward", SPEC, 10_000, 5, Duration.ofMillis(100));
+  private final Featurizer featurizer = new Featurizer(SPEC);
+  private NDManager manager;
+  private ModelHolder models;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, Interaction> interactions;
+  private TestInputTopic<byte[], byte[]> rawInteractions;
+  private TestInputTopic<String, ModelUpdate> updates;
+  private TestOutputTopic<String, Score> scores;
+  private TestOutputTopic<String, DeadLetter> deadLetters;
+  private TestOutputTopic<String, DriftAlert> alerts;
+
+  @BeforeEach
+  void startDriver() {
+    manager = NDManager.newBaseManager();
+    models = new ModelHolder("reward", SPEC);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scorer-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+    driver = new TopologyTestDriver(ScorerTopology.build(config, topics, models), props, T0);
+    interactions = driver.createInputTopic(topics.interactions.name(), Serdes.String().serializer(),
+        topics.interactions.valueSerde().serializer());
+    rawInteractions = driver.createInputTopic(topics.interactions.name(), Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer());
+    updates = driver.createInputTopic(topics.modelUpdates.name(), Serdes.String().serializer(),
+        topics.modelUpdates.valueSerde().serializer());
+    scores = driver.createOutputTopic(topics.scores.name(), Serdes.String().deserializer(),
+        topics.scores.valueSerde().deserializer());
+    deadLetters = driver.createOutputTopic(topics.deadLetters.name(), Serdes.String().deserializer(),
+        topics.deadLetters.valueSerde().deserializer());
+    alerts = driver.createOutputTopic(topics.driftAlerts.name(), Serdes.String().deserializer(),
+        topics.driftAlerts.valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+    models.close();
+    manager.close();
+  }
+
+  @Test
+  void shouldScoreEveryInteractionWithTheLiveVersion() throws Exception {
+    Block network = RewardNetwork.build(ARCH, manager);
+    updates.pipeInput("reward", publish(network, 1));
+    Interaction interaction = interaction("i-1", "a clear and helpful answer");
+
+    interactions.pipeInput("i-1", interaction);
+
+    Score score = scores.readValue();
+    assertThat(score.getInteractionId()).isEqualTo("i-1");
+    assertThat(score.getModelVersion()).isEqualTo(1);
+    assertThat(score.getRescore()).isFalse();
+    float expected = models.live().orElseThrow().score(List.of(featurizer.featurize(interaction)))[0];
+    assertThat(score.getRawReward()).isEqualTo(expected);
+    assertThat(score.getNormalizedReward()).isEqualTo((expected - 0.5) / 2.0);
+  }
+
+  @Test
+  void shouldSwapVersionsAndRescoreTheRetainedWindow() throws Exception {
+    updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 1));
+    for (int i = 0; i < 7; i++) {
+      interactions.pipeInput("i-" + i, interaction("i-" + i, "answer number " + i));
+    }
+    assertThat(scores.readValuesToList()).hasSize(7).allMatch(s -> s.getModelVersion() == 1);
+
+    updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 2));
+    driver.advanceWallClockTime(Duration.ofMillis(150));
+
+    List<Score> rescored = scores.readValuesToList();
+    assertThat(rescored).as("the ring keeps the last 5").hasSize(5)
+        .allMatch(s -> s.getModelVersion() == 2 && s.getRescore());
+    assertThat(rescored).extracting(Score::getInteractionId)
+        .containsExactlyInAnyOrder("i-2", "i-3", "i-4", "i-5", "i-6");
+    interactions.pipeInput("i-new", interaction("i-new", "fresh"));
+    assertThat(scores.readValue().getModelVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldScoreInteractionsThatArrivedBeforeAnyModelOnceOneLands() throws Exception {
+    interactions.pipeInput("early", interaction("early", "first output"));
+    assertThat(scores.isEmpty()).isTrue();
+
+    updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 1));
+    driver.advanceWallClockTime(Duration.ofMillis(150));
+
+    assertThat(scores.readValue().getInteractionId()).isEqualTo("early");
+  }
+
+  @Test
+  void shouldRefuseACorruptArtifactAlertAndKeepServingThePreviousVersion() throws Exception {
+    updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 1));
+    ModelUpdate corrupt = publish(RewardNetwork.build(ARCH, manager), 2);
+    corrupt.setSha256("0".repeat(64));
+
+    updates.pipeInput("reward", corrupt);
+    driver.advanceWallClockTime(Duration.ofMillis(150));
+    interactions.pipeInput("i-1", interaction("i-1", "still scored"));
+
+    DriftAlert alert = alerts.readValue();
+    assertThat(alert.getDetector()).isEqualTo("model-artifact");
+    assertThat(alert.getSeverity()).isEqualTo(Severity.CRITICAL);
+    assertThat(alert.getStatus()).isEqualTo(AlertStatus.RAISED);
+    assertThat(alert.getMessage()).contains("reward v2").contains("sha256");
+    assertThat(scores.readValue().getModelVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldDeadLetterMalformedAndInvalidInteractionsAndKeepScoring() throws Exception {
+    updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 1));
+
+    rawInteractions.pipeInput("bad".getBytes(), "not avro at all".getBytes());
+    interactions.pipeInput("empty", interaction("", "no id"));
+    interactions.pipeInput("ok", interaction("ok", "fine"));
+
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).hasSize(2);
+    assertThat(letters.get(0).getErrorMessage()).contains("not Confluent wire format");
+    assertThat(letters.get(0).getSourceTopic()).isEqualTo(topics.interactions.name());
+    assertThat(letters.get(0).getSourceOffset()).isEqualTo(0);
+    assertThat(letters.get(1).getErrorMessage()).contains("interaction_id is empty");
+    assertThat(letters.get(1).getSourceOffset()).isEqualTo(1);
+    assertThat(scores.readValuesToList()).extracting(Score::getInteractionId).containsExactly("ok");
+  }
+
+  private ModelUpdate publish(Block network, long version) throws Exception {
+    ModelArtifacts.Written written = ModelArtifacts.write(dir.resolve("artifacts"), "reward", version, network);
+    return ModelUpdate.newBuilder().setModelName("reward").setVersion(version).setCreatedAt(T0)
+        .setArtifactUri(written.uri().toString()).setSha256(written.sha256()).setFeatureSpec(SPEC.fingerprint())
+        .setArchitecture(ARCH.describe()).setRewardMean(0.5).setRewardStd(2.0).setExamplesTrained(100)
+        .setMetrics(Map.of()).build();
+  }
+
+  private static Interaction interaction(String id, String response) {
+    return Interaction.newBuilder().setInteractionId(id).setAgentId("agent").setPolicyVersion("p1").setEventTime(T0)
+        .setPrompt("question").setResponse(response).build();
+  }
+}
