@@ -1,0 +1,117 @@
+package dev.rewardstream.ops;
+
+import dev.rewardstream.ops.sim.Labeler;
+import dev.rewardstream.ops.sim.LiveAccuracy;
+import dev.rewardstream.ops.sim.Simulator;
+import dev.rewardstream.ops.sim.TextWorld;
+import dev.rewardstream.trainer.TrainerStatus;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rewardctl demo}: the platform plus simulated text agents and a Bradley-Terry labeler with a hidden true
+ * reward, printing progress: events in, examples trained, live model version, the live model's pairwise accuracy on
+ * fresh held-out pairs, scores out.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Start the platform and simulated agents and labelers; print progress until Ctrl-C or --duration.")
+final class DemoCommand implements Callable<Integer> {
+
+  @Mixin PlatformOptions options;
+
+  @Option(names = "--rate", defaultValue = "10", description = "Answer pairs per second (default: ${DEFAULT-VALUE}).")
+  double pairsPerSecond;
+
+  @Option(names = "--duration-s", defaultValue = "0", description = "Stop after this many seconds; 0 runs until Ctrl-C.")
+  long durationSeconds;
+
+  @Option(names = "--report-every-s", defaultValue = "5", description = "Progress interval (default: ${DEFAULT-VALUE}).")
+  long reportEverySeconds;
+
+  @Option(names = "--temperature", defaultValue = "0.5",
+      description = "Labeler temperature: higher is noisier (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(names = "--seed", defaultValue = "1") long seed;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (EmbeddedPlatform platform = EmbeddedPlatform.start(options.toConfig())) {
+      UpCommand.printEndpoints(out, platform);
+      var infra = platform.infrastructure();
+      try (Simulator simulator = new Simulator(infra.bootstrapServers(), infra.topics(), new TextWorld(seed, 300),
+              new Labeler(temperature, seed), 0.2);
+          LiveAccuracy accuracy = new LiveAccuracy(infra.bootstrapServers(), infra.topics())) {
+        Thread follower = new Thread(accuracy, "live-accuracy");
+        follower.setDaemon(true);
+        follower.start();
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(main::interrupt, "rewardctl-demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.printf("demo: %.0f answer pairs/s, labeler temperature %.2f, 20%% of pairs held out for measurement%n",
+            pairsPerSecond, temperature);
+        out.flush();
+        run(platform, simulator, accuracy, out);
+      }
+    }
+    return 0;
+  }
+
+  private void run(EmbeddedPlatform platform, Simulator simulator, LiveAccuracy accuracy, PrintWriter out) {
+    long start = System.nanoTime();
+    long nextReport = start + Duration.ofSeconds(reportEverySeconds).toNanos();
+    long intervalNanos = (long) (1e9 / pairsPerSecond);
+    long nextRound = start;
+    long end = durationSeconds > 0 ? start + Duration.ofSeconds(durationSeconds).toNanos() : Long.MAX_VALUE;
+    while (!Thread.currentThread().isInterrupted() && System.nanoTime() < end) {
+      long now = System.nanoTime();
+      if (now >= nextRound) {
+        simulator.round();
+        nextRound += intervalNanos;
+      }
+      if (now >= nextReport) {
+        simulator.flush();
+        report(platform, simulator, accuracy, out, Duration.ofNanos(now - start));
+        nextReport += Duration.ofSeconds(reportEverySeconds).toNanos();
+      }
+      long sleep = Math.min(nextRound, nextReport) - System.nanoTime();
+      if (sleep > 0) {
+        try {
+          Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    simulator.flush();
+    report(platform, simulator, accuracy, out, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private static void report(EmbeddedPlatform platform, Simulator simulator, LiveAccuracy accuracy, PrintWriter out,
+      Duration elapsed) {
+    TrainerStatus trainer = platform.trainerStatus();
+    LiveAccuracy.Measurement m = accuracy.measure(simulator.heldOutPairs(), simulator.labeler());
+    String acc = m.pairs() == 0 ? "n/a (waiting for scores)"
+        : String.format("%.3f vs true reward, %.3f vs labels (Bayes-optimal %.3f), %d pairs, v%d",
+            m.trueOrderAccuracy(), m.labelAccuracy(), m.bayesOptimalLabelAccuracy(), m.pairs(), m.modelVersion());
+    out.printf("[%4ds] in: %d interactions, %d preferences | trained: %d examples, model v%d (holdout acc %s) "
+            + "| scored: %d | fresh-pair accuracy: %s%s%n",
+        elapsed.toSeconds(), simulator.interactionsSent(), simulator.preferencesSent(), trainer.examplesTrained(),
+        trainer.liveVersion(), format(trainer.liveMetrics().get("pairwise_accuracy")), accuracy.scoresSeen(), acc,
+        trainer.failure() == null ? "" : " | TRAINER FAILED: " + trainer.failure());
+    out.flush();
+  }
+
+  private static String format(Double value) {
+    return value == null ? "n/a" : String.format("%.3f", value);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.rewardstream.ops;
+
+import dev.rewardstream.jobs.FeatureJobConfig;
+import dev.rewardstream.platform.EmbeddedInfrastructure;
+import dev.rewardstream.scorer.ScorerConfig;
+import dev.rewardstream.scorer.ScorerService;
+import dev.rewardstream.trainer.TrainerConfig;
+import dev.rewardstream.trainer.TrainerService;
+import dev.rewardstream.trainer.TrainerStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system in one JVM: a KRaft broker, the schema registry, the feature job on a Flink MiniCluster, the trainer
+ * and the scorer. Everything keeps its state below the data directory, so a second start resumes.
+ */
+public final class EmbeddedPlatform implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
+
+  private final PlatformConfig config;
+  private final EmbeddedInfrastructure infra;
+  private final EmbeddedFeatureJob featureJob;
+  private final TrainerService trainer;
+  private final Thread trainerThread;
+  private final ScorerService scorer;
+  private final Duration startup;
+
+  private EmbeddedPlatform(PlatformConfig config, EmbeddedInfrastructure infra, EmbeddedFeatureJob featureJob,
+      TrainerService trainer, Thread trainerThread, ScorerService scorer, Duration startup) {
+    this.config = config;
+    this.infra = infra;
+    this.featureJob = featureJob;
+    this.trainer = trainer;
+    this.trainerThread = trainerThread;
+    this.scorer = scorer;
+    this.startup = startup;
+  }
+
+  public static EmbeddedPlatform start(PlatformConfig config) throws Exception {
+    long started = System.nanoTime();
+    EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(config.dataDir().resolve("kafka"), config.kafkaPort(),
+        config.controllerPort(), config.host(), config.registryPort(), config.topicPrefix());
+    List<AutoCloseable> started_ = new ArrayList<>();
+    started_.add(infra);
+    try {
+      EmbeddedFeatureJob job = EmbeddedFeatureJob.start(infra.bootstrapServers(),
+          FeatureJobConfig.defaults(infra.serdeConfig()), config.dataDir().resolve("flink-checkpoints"),
+          config.checkpointInterval(), config.flinkParallelism());
+      started_.add(job);
+      TrainerService trainer = new TrainerService(
+          TrainerConfig.defaults(infra.bootstrapServers(), config.dataDir().resolve("artifacts"))
+              .withPublishInterval(config.publishInterval()),
+          infra.topics());
+      Thread trainerThread = new Thread(trainer, "trainer");
+      trainerThread.setDaemon(true);
+      trainerThread.start();
+      ScorerService scorer = new ScorerService(infra.bootstrapServers(), config.dataDir().resolve("scorer-state"),
+          ScorerConfig.defaults(), infra.topics());
+      scorer.start();
+      Duration startup = Duration.ofNanos(System.nanoTime() - started);
+      LOG.info("platform up in {} ms", startup.toMillis());
+      return new EmbeddedPlatform(config, infra, job, trainer, trainerThread, scorer, startup);
+    } catch (Exception | Error e) {
+      for (int i = started_.size() - 1; i >= 0; i--) {
+        started_.get(i).close();
+      }
+      throw e;
+    }
+  }
+
+  public EmbeddedInfrastructure infrastructure() {
+    return infra;
+  }
+
+  public PlatformConfig config() {
+    return config;
+  }
+
+  public Duration startupTime() {
+    return startup;
+  }
+
+  public TrainerStatus trainerStatus() {
+    return trainer.status();
+  }
+
+  public KafkaStreams.State scorerState() {
+    return scorer.state();
+  }
+
+  public JobStatus featureJobStatus() {
+    return featureJob.status();
+  }
+
+  public long liveScorerVersion() {
+    return scorer.models().live().map(m -> m.version()).orElse(0L);
+  }
+
+  public java.util.Optional<java.nio.file.Path> restoredCheckpoint() {
+    return featureJob.restoredFrom();
+  }
+
+  /** Stops everything, newest first; state stays in the data directory. */
+  @Override
+  public void close() {
+    closeQuietly("scorer", scorer);
+    trainer.close();
+    try {
+      trainerThread.join(Duration.ofSeconds(30).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    trainer.release();
+    closeQuietly("feature job", featureJob);
+    closeQuietly("infrastructure", infra);
+  }
+
+  private static void closeQuietly(String what, AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("stopping {} failed", what, e);
+    }
+  }
+}

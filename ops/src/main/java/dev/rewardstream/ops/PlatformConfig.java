@@ -1,0 +1,33 @@
+package dev.rewardstream.ops;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where and how the embedded platform runs.
+ *
+ * @param dataDir broker logs, schema topic, Flink checkpoints, scorer state and model artifacts all live below it
+ * @param host bind address of every server (127.0.0.1 unless deliberately exposed)
+ * @param kafkaPort Kafka client port
+ * @param controllerPort KRaft controller port
+ * @param registryPort schema registry port
+ * @param topicPrefix prefix of every topic name
+ * @param checkpointInterval Flink checkpoint interval: the freshness cost of exactly-once examples
+ * @param flinkParallelism parallelism of the feature job on the MiniCluster
+ * @param publishInterval the trainer publishes a validated version at most this often
+ */
+public record PlatformConfig(Path dataDir, String host, int kafkaPort, int controllerPort, int registryPort,
+    String topicPrefix, Duration checkpointInterval, int flinkParallelism, Duration publishInterval) {
+
+  public static final Path DEFAULT_DATA_DIR = Path.of("rewardstream-data");
+
+  public static PlatformConfig defaults(Path dataDir) {
+    return new PlatformConfig(dataDir, "127.0.0.1", 9092, 9093, 8081, "", Duration.ofSeconds(1), 2,
+        Duration.ofSeconds(2));
+  }
+
+  public PlatformConfig withPorts(int kafka, int controller, int registry) {
+    return new PlatformConfig(dataDir, host, kafka, controller, registry, topicPrefix, checkpointInterval,
+        flinkParallelism, publishInterval);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.rewardstream.ops;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The embedded platform's options, shared by {@code up} and {@code demo}. */
+final class PlatformOptions {
+
+  @Option(names = "--data-dir", description = "State of every component (default: ${DEFAULT-VALUE}).",
+      defaultValue = "rewardstream-data")
+  Path dataDir;
+
+  @Option(names = "--host", description = "Bind address of all servers (default: ${DEFAULT-VALUE}).",
+      defaultValue = "127.0.0.1")
+  String host;
+
+  @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka port (default: ${DEFAULT-VALUE}).")
+  int kafkaPort;
+
+  @Option(names = "--controller-port", defaultValue = "9093",
+      description = "KRaft controller port (default: ${DEFAULT-VALUE}).")
+  int controllerPort;
+
+  @Option(names = "--registry-port", defaultValue = "8081",
+      description = "Schema registry port (default: ${DEFAULT-VALUE}).")
+  int registryPort;
+
+  @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name.")
+  String topicPrefix;
+
+  @Option(names = "--checkpoint-interval-ms", defaultValue = "1000",
+      description = "Flink checkpoint interval; examples become visible at each checkpoint (default: ${DEFAULT-VALUE}).")
+  long checkpointIntervalMs;
+
+  @Option(names = "--publish-interval-ms", defaultValue = "2000",
+      description = "Trainer publishes a validated version at most this often (default: ${DEFAULT-VALUE}).")
+  long publishIntervalMs;
+
+  @Option(names = "--flink-parallelism", defaultValue = "2",
+      description = "Parallelism of the feature job (default: ${DEFAULT-VALUE}).")
+  int flinkParallelism;
+
+  PlatformConfig toConfig() {
+    return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix,
+        Duration.ofMillis(checkpointIntervalMs), flinkParallelism, Duration.ofMillis(publishIntervalMs));
+  }
+}
