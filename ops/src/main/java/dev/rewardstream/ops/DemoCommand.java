@@ -66,6 +66,8 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
+  private boolean reportedFirstVersion;
+
   private void run(EmbeddedPlatform platform, Simulator simulator, LiveAccuracy accuracy, PrintWriter out) {
     long start = System.nanoTime();
     long nextReport = start + Duration.ofSeconds(reportEverySeconds).toNanos();
@@ -77,6 +79,11 @@ final class DemoCommand implements Callable<Integer> {
       if (now >= nextRound) {
         simulator.round();
         nextRound += intervalNanos;
+      }
+      if (!reportedFirstVersion && platform.liveScorerVersion() >= 1 && simulator.firstPreferenceAt() != null) {
+        reportedFirstVersion = true;
+        out.printf("first preference -> model v1 serving in the scorer: %.1f s%n",
+            Duration.between(simulator.firstPreferenceAt(), java.time.Instant.now()).toMillis() / 1000.0);
       }
       if (now >= nextReport) {
         simulator.flush();

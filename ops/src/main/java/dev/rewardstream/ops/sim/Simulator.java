@@ -33,6 +33,7 @@ public final class Simulator implements AutoCloseable {
   private final AtomicLong interactions = new AtomicLong();
   private final AtomicLong preferences = new AtomicLong();
   private long round;
+  private volatile Instant firstPreferenceAt;
 
   public Simulator(String bootstrapServers, Topics topics, TextWorld world, Labeler labeler, double heldOutShare) {
     this.topics = topics;
@@ -71,6 +72,9 @@ public final class Simulator implements AutoCloseable {
         .setAnnotator("bradley-terry-labeler")
         .build();
     TopicIO.send(producer, topics.preferences, preference.getPreferenceId(), preference);
+    if (firstPreferenceAt == null) {
+      firstPreferenceAt = Instant.now();
+    }
     preferences.incrementAndGet();
   }
 
@@ -94,6 +98,11 @@ public final class Simulator implements AutoCloseable {
 
   public Labeler labeler() {
     return labeler;
+  }
+
+  /** When the first preference was handed to the producer; null before. */
+  public Instant firstPreferenceAt() {
+    return firstPreferenceAt;
   }
 
   public long interactionsSent() {

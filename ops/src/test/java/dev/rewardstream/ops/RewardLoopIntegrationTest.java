@@ -1,0 +1,105 @@
+package dev.rewardstream.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rewardstream.ops.sim.Labeler;
+import dev.rewardstream.ops.sim.LiveAccuracy;
+import dev.rewardstream.ops.sim.Simulator;
+import dev.rewardstream.ops.sim.TextWorld;
+import dev.rewardstream.platform.FreePorts;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.schema.Score;
+import dev.rewardstream.serde.TopicIO;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole loop on the embedded platform: simulated agents and a labeler whose preferences follow a hidden reward →
+ * Flink feature job → trainer → scorer. Then a restart on the same data directory resumes where it stopped.
+ */
+class RewardLoopIntegrationTest {
+
+  @TempDir Path dataDir;
+
+  @Test
+  void shouldLearnTheHiddenRewardAndResumeAfterARestart() throws Exception {
+    PlatformConfig config = PlatformConfig.defaults(dataDir).withPorts(FreePorts.next(), FreePorts.next(), 0);
+    TextWorld world = new TextWorld(5, 120);
+    Labeler labeler = new Labeler(0.3, 5);
+    long versionBeforeRestart;
+    try (EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {
+      var infra = platform.infrastructure();
+      try (Simulator simulator = new Simulator(infra.bootstrapServers(), infra.topics(), world, labeler, 0.2);
+          LiveAccuracy accuracy = new LiveAccuracy(infra.bootstrapServers(), infra.topics())) {
+        Thread follower = new Thread(accuracy, "live-accuracy");
+        follower.start();
+        for (int round = 0; round < 2500; round++) {
+          simulator.round();
+        }
+        simulator.flush();
+
+        awaitTrue("model version >= 2 trained on most examples", Duration.ofSeconds(180),
+            () -> platform.trainerStatus().liveVersion() >= 2 && platform.trainerStatus().examplesTrained() >= 1500);
+        long live = platform.trainerStatus().liveVersion();
+        awaitTrue("held-out pairs scored by v" + live, Duration.ofSeconds(60), () -> {
+          LiveAccuracy.Measurement m = accuracy.measure(simulator.heldOutPairs(), labeler);
+          return m.modelVersion() >= live && m.pairs() >= 300;
+        });
+
+        LiveAccuracy.Measurement measured = accuracy.measure(simulator.heldOutPairs(), labeler);
+        assertThat(measured.trueOrderAccuracy())
+            .as("held-out pairs ordered like the hidden reward: %s", measured).isGreaterThan(0.7);
+        assertThat(platform.trainerStatus().failure()).isNull();
+        assertThat(platform.featureJobStatus()).isEqualTo(JobStatus.RUNNING);
+        accuracy.close();
+        follower.join(10_000);
+      }
+      Score fresh = scoreOfANewInteraction(platform, "after-training");
+      assertThat(fresh.getModelVersion()).isGreaterThanOrEqualTo(2);
+      versionBeforeRestart = platform.trainerStatus().liveVersion();
+    }
+
+    try (EmbeddedPlatform restarted = EmbeddedPlatform.start(config)) {
+      assertThat(restarted.restoredCheckpoint()).as("feature job restored from its last checkpoint").isPresent();
+      List<ModelUpdate> updates = TopicIO.readUntil(restarted.infrastructure().bootstrapServers(),
+          restarted.infrastructure().topics().modelUpdates, Duration.ofSeconds(10),
+          read -> read.stream().anyMatch(u -> u.getVersion() == versionBeforeRestart));
+      assertThat(updates).extracting(ModelUpdate::getVersion).contains(versionBeforeRestart);
+
+      Score afterRestart = scoreOfANewInteraction(restarted, "after-restart");
+      assertThat(afterRestart.getModelVersion()).as("the scorer serves the version it had before the restart")
+          .isGreaterThanOrEqualTo(versionBeforeRestart);
+    }
+  }
+
+  private static Score scoreOfANewInteraction(EmbeddedPlatform platform, String id) {
+    var infra = platform.infrastructure();
+    try (KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
+      TopicIO.send(producer, infra.topics().interactions, id, Interaction.newBuilder().setInteractionId(id)
+          .setAgentId("probe").setPolicyVersion("p1").setEventTime(Instant.now()).setPrompt("how do i test")
+          .setResponse("carefully and often").build());
+    }
+    List<Score> scores = TopicIO.readUntil(infra.bootstrapServers(), infra.topics().scores, Duration.ofSeconds(60),
+        read -> read.stream().anyMatch(s -> s.getInteractionId().equals(id) && s.getModelVersion() > 0));
+    return scores.stream().filter(s -> s.getInteractionId().equals(id)).reduce((a, b) -> b).orElseThrow(
+        () -> new AssertionError("no score for " + id));
+  }
+
+  private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+}
