@@ -238,11 +238,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
     stepsSincePublish = 0;
     lastPublishNanos = System.nanoTime();
     if (live != null && candidate.pairs() >= MIN_HOLDOUT_PAIRS_FOR_GATE) {
-      Evaluation current = Evaluation.of(window, SideRewards.of(window, live::score));
-      if (candidate.pairwiseAccuracy() < current.pairwiseAccuracy() - config.gateTolerance()) {
+      HoldoutGate.Verdict verdict = HoldoutGate.decide(window, SideRewards.of(window, learner::score),
+          SideRewards.of(window, live::score), config.gateTolerance());
+      if (!verdict.publish()) {
         rejectedCandidates++;
-        LOG.info("candidate refused: holdout accuracy {} vs live v{} {} (tolerance {})",
-            candidate.pairwiseAccuracy(), liveVersion, current.pairwiseAccuracy(), config.gateTolerance());
+        LOG.info("candidate refused against live v{}: {}", liveVersion, verdict);
         return;
       }
     }
