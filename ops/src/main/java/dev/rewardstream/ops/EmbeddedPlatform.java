@@ -1,6 +1,7 @@
 package dev.rewardstream.ops;
 
 import dev.rewardstream.jobs.FeatureJobConfig;
+import dev.rewardstream.jobs.LocalFeatureJob;
 import dev.rewardstream.platform.EmbeddedInfrastructure;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScorerService;
@@ -25,13 +26,13 @@ public final class EmbeddedPlatform implements AutoCloseable {
 
   private final PlatformConfig config;
   private final EmbeddedInfrastructure infra;
-  private final EmbeddedFeatureJob featureJob;
+  private final LocalFeatureJob featureJob;
   private final TrainerService trainer;
   private final Thread trainerThread;
   private final ScorerService scorer;
   private final Duration startup;
 
-  private EmbeddedPlatform(PlatformConfig config, EmbeddedInfrastructure infra, EmbeddedFeatureJob featureJob,
+  private EmbeddedPlatform(PlatformConfig config, EmbeddedInfrastructure infra, LocalFeatureJob featureJob,
       TrainerService trainer, Thread trainerThread, ScorerService scorer, Duration startup) {
     this.config = config;
     this.infra = infra;
@@ -49,7 +50,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     List<AutoCloseable> started_ = new ArrayList<>();
     started_.add(infra);
     try {
-      EmbeddedFeatureJob job = EmbeddedFeatureJob.start(infra.bootstrapServers(),
+      LocalFeatureJob job = LocalFeatureJob.start(infra.bootstrapServers(),
           FeatureJobConfig.defaults(infra.serdeConfig()), config.dataDir().resolve("flink-checkpoints"),
           config.checkpointInterval(), config.flinkParallelism());
       started_.add(job);

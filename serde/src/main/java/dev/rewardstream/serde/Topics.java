@@ -4,6 +4,7 @@ import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.Preference;
 import dev.rewardstream.schema.Score;
 import dev.rewardstream.schema.TrainingExample;
@@ -30,6 +31,7 @@ public final class Topics {
   public final TopicSpec<ModelUpdate> modelUpdates;
   public final TopicSpec<DriftAlert> driftAlerts;
   public final TopicSpec<DeadLetter> deadLetters;
+  public final TopicSpec<NormalizationStats> normalizationStats;
   private final SerdeConfig config;
 
   private Topics(SerdeConfig config, SchemaRegistry registry) {
@@ -45,6 +47,8 @@ public final class Topics {
     modelUpdates = spec(p + "model-updates", 1, Map.of(CLEANUP_POLICY, "compact"), ModelUpdate.class, registry, maxBytes);
     driftAlerts = spec(p + "drift-alerts", 1, Map.of(RETENTION_MS, DAYS_30), DriftAlert.class, registry, maxBytes);
     deadLetters = spec(p + "dead-letters", 1, Map.of(RETENTION_MS, DAYS_30), DeadLetter.class, registry, maxBytes);
+    normalizationStats = spec(p + "normalization-stats", 1, Map.of(CLEANUP_POLICY, "compact"),
+        NormalizationStats.class, registry, maxBytes);
   }
 
   public static Topics connect(SerdeConfig config) {
@@ -61,7 +65,8 @@ public final class Topics {
   }
 
   public List<TopicSpec<?>> all() {
-    return List.of(interactions, preferences, trainingExamples, scores, modelUpdates, driftAlerts, deadLetters);
+    return List.of(interactions, preferences, trainingExamples, scores, modelUpdates, driftAlerts, deadLetters,
+        normalizationStats);
   }
 
   private static <V extends SpecificRecord> TopicSpec<V> spec(

@@ -11,7 +11,6 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,7 +23,8 @@ import org.apache.flink.util.Collector;
  * training example. Target is P(a preferred to b): 1, 0, or 0.5 for a tie; the labeler's confidence is the weight.
  * A preference still incomplete after the unmatched timeout becomes a dead letter naming the missing interactions; a
  * preference id seen again after its example was emitted is dead-lettered as a duplicate. State is cleared in every
- * case but the small "emitted" marker, which expires with the interaction retention.
+ * case but the small "emitted until" marker that catches duplicates, which a timer clears after the interaction
+ * retention.
  */
 public final class AssemblePairwiseExample
     extends KeyedCoProcessFunction<String, PreferenceEnvelope, FeaturePart, TrainingExample> {
@@ -34,7 +34,7 @@ public final class AssemblePairwiseExample
   private transient ValueState<PreferenceEnvelope> preference;
   private transient MapState<String, SparseFeatures> parts;
   private transient ValueState<Long> deadline;
-  private transient ValueState<Boolean> emitted;
+  private transient ValueState<Long> emittedUntil;
   private transient String fingerprint;
 
   public AssemblePairwiseExample(FeatureJobConfig config) {
@@ -48,15 +48,13 @@ public final class AssemblePairwiseExample
     parts = getRuntimeContext().getMapState(
         new MapStateDescriptor<>("parts", Types.STRING, TypeInformation.of(SparseFeatures.class)));
     deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
-    ValueStateDescriptor<Boolean> emittedDescriptor = new ValueStateDescriptor<>("emitted", Types.BOOLEAN);
-    emittedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(config.interactionRetention()).build());
-    emitted = getRuntimeContext().getState(emittedDescriptor);
+    emittedUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("emitted-until", Types.LONG));
     fingerprint = config.featureSpec().fingerprint();
   }
 
   @Override
   public void processElement1(PreferenceEnvelope value, Context ctx, Collector<TrainingExample> out) throws Exception {
-    if (Boolean.TRUE.equals(emitted.value()) || preference.value() != null) {
+    if (emittedUntil.value() != null || preference.value() != null) {
       ctx.output(DeadLetterOutput.TAG, value.origin.deadLetter(STAGE, "DuplicatePreference",
           "preference " + value.preference.getPreferenceId() + " was already received"));
       return;
@@ -68,7 +66,7 @@ public final class AssemblePairwiseExample
 
   @Override
   public void processElement2(FeaturePart part, Context ctx, Collector<TrainingExample> out) throws Exception {
-    if (Boolean.TRUE.equals(emitted.value())) {
+    if (emittedUntil.value() != null) {
       return; // a late re-delivery of a part of an example already emitted
     }
     parts.put(FeaturePart.slot(part.side, part.step), part.features);
@@ -78,6 +76,10 @@ public final class AssemblePairwiseExample
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrainingExample> out) throws Exception {
+    Long forgetAt = emittedUntil.value();
+    if (forgetAt != null && timestamp >= forgetAt) {
+      emittedUntil.clear();
+    }
     Long due = deadline.value();
     if (due == null || timestamp < due) {
       return;
@@ -130,7 +132,9 @@ public final class AssemblePairwiseExample
         .build());
     ctx.timerService().deleteProcessingTimeTimer(deadline.value());
     clear();
-    emitted.update(true);
+    long forgetAt = ctx.timerService().currentProcessingTime() + config.interactionRetention().toMillis();
+    emittedUntil.update(forgetAt);
+    ctx.timerService().registerProcessingTimeTimer(forgetAt);
   }
 
   private List<SparseFeatures> side(int side, int steps) throws Exception {

@@ -5,8 +5,8 @@ import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.serde.TopicSpec;
 import dev.rewardstream.serde.Topics;
 
-/** interactions topic bytes → valid {@link Interaction}s; rejects to the dead letters. */
-public final class DecodeInteraction extends DecodeAndValidate<Interaction, Interaction> {
+/** interactions topic bytes → valid {@link Interaction}s with their origin; rejects to the dead letters. */
+public final class DecodeInteraction extends DecodeAndValidate<Interaction, InteractionEnvelope> {
 
   public static final String STAGE = "stream-jobs/decode-interaction";
   private final InteractionValidator validator;
@@ -27,7 +27,7 @@ public final class DecodeInteraction extends DecodeAndValidate<Interaction, Inte
   }
 
   @Override
-  protected Interaction accept(Interaction record, RawRecord raw) {
-    return record;
+  protected InteractionEnvelope accept(Interaction record, RawRecord raw) {
+    return new InteractionEnvelope(record, raw);
   }
 }

@@ -2,6 +2,7 @@ package dev.rewardstream.jobs;
 
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.schema.internal.FeaturizedInteraction;
 import dev.rewardstream.serde.SerdeConfig;
@@ -22,12 +23,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The feature job: interactions and preferences in, training examples and dead letters out.
  *
  * <pre>
- * interactions ─► decode+validate ─► featurize ─┬─────────────► pointwise examples ─┐
- *                                               └► serve features (keyed by interaction)│
- * preferences ──► decode+validate ─► split ─► feature requests ─┘        │              ├─► training-examples
- *                          │           └► inline parts ─┐         feature parts        │   (transactional)
- *                          └──────────────────────────────► assemble (keyed by preference) ─┘
- * every stage ─► dead letters (transactional)
+ * interactions ─► decode+validate ─┬─ text only ──────────────────────────────┐
+ *                                  └─ numeric ─► normalize per environment ─┬─┴─► featurize ─┬─► serve features
+ *                                                      normalization-stats ◄┘                 ├─► episode reward attribution ─┐
+ *                                                                                             └─► pointwise examples ─────────┤
+ * preferences ──► decode+validate ─► split ─► feature requests ─► serve features (keyed by interaction) ─► parts ─┐         │
+ *                       │              └─► inline parts ────────────────────────────────────────────────────────┤         │
+ *                       └────────────────────────────────► assemble pairwise example (keyed by preference) ◄──┘         │
+ *                                                                         └──────────────► training-examples ◄─────────┘
+ * every stage ─► dead-letters           (all three sinks transactional)
  * </pre>
  *
  * <p>Exactly once: Kafka offsets and operator state are checkpointed together and both sinks write in Kafka
@@ -36,7 +40,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>Run on a cluster: {@code flink run stream-jobs-*-job.jar --bootstrap-servers kafka:9092 --schema-registry
  * http://schema-registry:8081}. Options: {@code --topic-prefix}, {@code --checkpoint-interval-ms},
- * {@code --unmatched-timeout-s}, {@code --parallelism}.
+ * {@code --unmatched-timeout-s}, {@code --parallelism}, {@code --environments cartpole=4:1,reacher=11:2},
+ * {@code --reward-attribution SPREAD|TERMINAL_STEP}.
  */
 public final class FeatureJob {
 
@@ -47,14 +52,17 @@ public final class FeatureJob {
   private final Source<RawRecord, ?, ?> preferences;
   private final Sink<TrainingExample> examples;
   private final Sink<DeadLetter> deadLetters;
+  private final Sink<NormalizationStats> normalizationStats;
   private final FeatureJobConfig config;
 
   public FeatureJob(Source<RawRecord, ?, ?> interactions, Source<RawRecord, ?, ?> preferences,
-      Sink<TrainingExample> examples, Sink<DeadLetter> deadLetters, FeatureJobConfig config) {
+      Sink<TrainingExample> examples, Sink<DeadLetter> deadLetters, Sink<NormalizationStats> normalizationStats,
+      FeatureJobConfig config) {
     this.interactions = interactions;
     this.preferences = preferences;
     this.examples = examples;
     this.deadLetters = deadLetters;
+    this.normalizationStats = normalizationStats;
     this.config = config;
   }
 
@@ -67,6 +75,7 @@ public final class FeatureJob {
         KafkaConnectors.source(bootstrapServers, topics.preferences.name(), group + "-preferences"),
         KafkaConnectors.examplesSink(bootstrapServers, config.serde(), group),
         KafkaConnectors.deadLetterSink(bootstrapServers, config.serde(), group),
+        KafkaConnectors.normalizationStatsSink(bootstrapServers, config.serde(), group),
         config);
   }
 
@@ -76,14 +85,32 @@ public final class FeatureJob {
         .withTimestampAssigner((raw, kafkaTimestamp) -> raw.timestamp)
         .withIdleness(Duration.ofSeconds(10));
 
-    SingleOutputStreamOperator<Interaction> validInteractions = env
+    SingleOutputStreamOperator<InteractionEnvelope> validInteractions = env
         .fromSource(interactions, watermarks, "interactions").uid("source-interactions")
         .process(new DecodeInteraction(config)).uid("decode-interaction").name("decode+validate interaction")
+        .returns(TypeInformation.of(InteractionEnvelope.class));
+
+    SingleOutputStreamOperator<Interaction> normalized = validInteractions
+        .filter(InteractionEnvelope::hasNumbers).name("numeric interactions")
+        .keyBy(InteractionEnvelope::environment)
+        .process(new NormalizePerEnvironment(config)).uid("normalize-environment")
+        .name("validate vectors + normalize per environment")
         .returns(TypeInformation.of(Interaction.class));
 
-    SingleOutputStreamOperator<FeaturizedInteraction> featurized = validInteractions
+    DataStream<Interaction> textOnly = validInteractions
+        .filter(envelope -> !envelope.hasNumbers()).name("text-only interactions")
+        .map(envelope -> envelope.interaction).name("unwrap").returns(TypeInformation.of(Interaction.class));
+
+    SingleOutputStreamOperator<FeaturizedInteraction> featurized = textOnly.union(normalized)
         .process(new FeaturizeInteraction(config)).uid("featurize-interaction").name("featurize interaction")
         .returns(TypeInformation.of(FeaturizedInteraction.class));
+
+    SingleOutputStreamOperator<TrainingExample> episodeExamples = featurized
+        .getSideOutput(FeaturizeInteraction.EPISODE_STEPS)
+        .keyBy(step -> step.episodeId)
+        .process(new AttributeEpisodeRewards(config)).uid("attribute-episode-rewards")
+        .name("attribute episode rewards")
+        .returns(TypeInformation.of(TrainingExample.class));
 
     SingleOutputStreamOperator<PreferenceEnvelope> validPreferences = env
         .fromSource(preferences, watermarks, "preferences").uid("source-preferences")
@@ -108,12 +135,16 @@ public final class FeatureJob {
         .process(new AssemblePairwiseExample(config)).uid("assemble-pairwise").name("join: assemble pairwise example")
         .returns(TypeInformation.of(TrainingExample.class));
 
-    pairwise.union(featurized.getSideOutput(FeaturizeInteraction.POINTWISE))
+    pairwise.union(featurized.getSideOutput(FeaturizeInteraction.POINTWISE), episodeExamples)
         .sinkTo(examples).uid("sink-training-examples").name("training-examples");
 
     validInteractions.getSideOutput(DeadLetterOutput.TAG)
-        .union(validPreferences.getSideOutput(DeadLetterOutput.TAG), pairwise.getSideOutput(DeadLetterOutput.TAG))
+        .union(normalized.getSideOutput(DeadLetterOutput.TAG), validPreferences.getSideOutput(DeadLetterOutput.TAG),
+            pairwise.getSideOutput(DeadLetterOutput.TAG))
         .sinkTo(deadLetters).uid("sink-dead-letters").name("dead-letters");
+
+    normalized.getSideOutput(NormalizePerEnvironment.STATS)
+        .sinkTo(normalizationStats).uid("sink-normalization-stats").name("normalization-stats");
   }
 
   /** Checkpointing as the exactly-once sinks need it. */
@@ -127,9 +158,18 @@ public final class FeatureJob {
     Map<String, String> p = params.toMap();
     SerdeConfig serde = new SerdeConfig(params.getRequired("schema-registry"), p.getOrDefault("topic-prefix", ""),
         SerdeConfig.DEFAULT_MAX_RECORD_BYTES);
+    Map<String, EnvironmentSpec> environments = new java.util.HashMap<>();
+    if (params.has("environments")) {
+      for (String entry : params.get("environments").split(",")) {
+        String[] nameAndSpec = entry.split("=", 2);
+        environments.put(nameAndSpec[0].trim(), EnvironmentSpec.parse(nameAndSpec[1]));
+      }
+    }
     FeatureJobConfig config = FeatureJobConfig.defaults(serde)
         .withUnmatchedTimeout(Duration.ofSeconds(params.getLong("unmatched-timeout-s",
-            FeatureJobConfig.DEFAULT_UNMATCHED_TIMEOUT.toSeconds())));
+            FeatureJobConfig.DEFAULT_UNMATCHED_TIMEOUT.toSeconds())))
+        .withEnvironments(environments)
+        .withAttribution(RewardAttribution.valueOf(params.get("reward-attribution", RewardAttribution.SPREAD.name())));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     if (params.has("parallelism")) {
       env.setParallelism(params.getInt("parallelism"));

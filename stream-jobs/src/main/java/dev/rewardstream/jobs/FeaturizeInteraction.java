@@ -1,14 +1,10 @@
 package dev.rewardstream.jobs;
 
 import dev.rewardstream.model.Featurizer;
-import dev.rewardstream.schema.ExampleKind;
 import dev.rewardstream.schema.Interaction;
-import dev.rewardstream.schema.LabelSource;
 import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.schema.internal.FeaturizedInteraction;
-import java.time.Instant;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -16,13 +12,16 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Featurizes each valid interaction with the featurizer the scorer uses. Interactions that carry an environment reward
- * also become pointwise regression examples (side output {@link #POINTWISE}).
+ * Featurizes each valid (and, when numeric, normalized) interaction with the featurizer the scorer uses. Steps of an
+ * episode go on to reward attribution ({@link #EPISODE_STEPS}); a reward on an interaction outside any episode is a
+ * pointwise example at once ({@link #POINTWISE}).
  */
 public final class FeaturizeInteraction extends ProcessFunction<Interaction, FeaturizedInteraction> {
 
   public static final OutputTag<TrainingExample> POINTWISE =
       new OutputTag<>("pointwise-examples", TypeInformation.of(TrainingExample.class));
+  public static final OutputTag<EpisodeStep> EPISODE_STEPS =
+      new OutputTag<>("episode-steps", TypeInformation.of(EpisodeStep.class));
 
   private final FeatureJobConfig config;
   private transient Featurizer featurizer;
@@ -42,18 +41,12 @@ public final class FeaturizeInteraction extends ProcessFunction<Interaction, Fea
   public void processElement(Interaction interaction, Context ctx, Collector<FeaturizedInteraction> out) {
     SparseFeatures features = featurizer.featurize(interaction);
     out.collect(new FeaturizedInteraction(interaction.getInteractionId(), interaction.getEventTime(), features));
-    if (interaction.getEnvReward() != null) {
-      ctx.output(POINTWISE, TrainingExample.newBuilder()
-          .setExampleId("pointwise/" + interaction.getInteractionId())
-          .setKind(ExampleKind.POINTWISE)
-          .setFeatureSpec(fingerprint)
-          .setA(List.of(features))
-          .setB(List.of())
-          .setTarget(interaction.getEnvReward().floatValue())
-          .setSource(LabelSource.SYNTHETIC)
-          .setEventTime(interaction.getEventTime())
-          .setProducedAt(Instant.now())
-          .build());
+    if (interaction.getEpisodeId() != null) {
+      ctx.output(EPISODE_STEPS, new EpisodeStep(interaction.getEpisodeId(), interaction.getInteractionId(), features,
+          interaction.getEnvReward(), interaction.getDone(), interaction.getEventTime().toEpochMilli()));
+    } else if (interaction.getEnvReward() != null) {
+      ctx.output(POINTWISE, PointwiseExamples.of(fingerprint, interaction.getInteractionId(), features,
+          interaction.getEnvReward(), interaction.getEventTime()));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.rewardstream.jobs;
 
 import dev.rewardstream.schema.DeadLetter;
+import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.serde.DeadLetters;
 import dev.rewardstream.serde.SerdeConfig;
@@ -51,6 +52,18 @@ public final class KafkaConnectors {
         .setRecordSerializer(new AvroRecordSerializer<>(serde, topics -> topics.deadLetters, DeadLetters::keyOf))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(txPrefix + "-dead-letters")
+        .setKafkaProducerConfig(producerProps())
+        .build();
+  }
+
+  public static KafkaSink<NormalizationStats> normalizationStatsSink(String bootstrapServers, SerdeConfig serde,
+      String txPrefix) {
+    return KafkaSink.<NormalizationStats>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setRecordSerializer(new AvroRecordSerializer<>(serde, topics -> topics.normalizationStats,
+            NormalizationStats::getEnvironment))
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(txPrefix + "-normalization-stats")
         .setKafkaProducerConfig(producerProps())
         .build();
   }

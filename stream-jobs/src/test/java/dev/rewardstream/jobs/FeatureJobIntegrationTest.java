@@ -8,6 +8,7 @@ import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.ExampleKind;
 import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.PreferenceOutcome;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.serde.Topics;
@@ -53,7 +54,9 @@ class FeatureJobIntegrationTest extends JobTestBase {
             PreferenceOutcome.TIE));
         TopicIO.send(producer, topics.preferences, "p-unmatched", preference("p-unmatched", "i-good", "i-never",
             PreferenceOutcome.B));
-        TopicIO.send(producer, topics.interactions, "s-1", stepWithReward("s-1", 2.5));
+        TopicIO.send(producer, topics.interactions, "s-1", stepWithReward("s-1", List.of(0.1f, -0.2f), 1.0));
+        TopicIO.send(producer, topics.interactions, "s-2", stepWithReward("s-2", List.of(0.3f, -0.2f), 3.0));
+        TopicIO.send(producer, topics.interactions, "s-bad", stepWithReward("s-bad", List.of(0.3f), 3.0));
         // Bad input at the interactions and preferences topics.
         producer.send(new ProducerRecord<>(topics.interactions.name(), bytes("junk"), bytes("{\"not\":\"avro\"}")));
         byte[] unknownSchema = topics.interactions.encode(good);
@@ -66,13 +69,15 @@ class FeatureJobIntegrationTest extends JobTestBase {
         producer.flush();
 
         List<TrainingExample> examples = TopicIO.readUntil(infra.bootstrapServers(), topics.trainingExamples,
-            Duration.ofSeconds(60), read -> read.size() >= 3);
+            Duration.ofSeconds(60), read -> read.size() >= 4);
         List<DeadLetter> deadLetters = TopicIO.readUntil(infra.bootstrapServers(), topics.deadLetters,
-            Duration.ofSeconds(60), read -> read.size() >= 6);
+            Duration.ofSeconds(60), read -> read.size() >= 7);
+        List<NormalizationStats> stats = TopicIO.readUntil(infra.bootstrapServers(), topics.normalizationStats,
+            Duration.ofSeconds(30), read -> read.stream().anyMatch(s -> s.getCount() >= 2));
 
         Map<String, TrainingExample> byId =
             examples.stream().collect(Collectors.toMap(TrainingExample::getExampleId, Function.identity()));
-        assertThat(byId).containsOnlyKeys("p-1", "p-tie", "pointwise/s-1");
+        assertThat(byId).containsOnlyKeys("p-1", "p-tie", "pointwise/s-1", "pointwise/s-2");
         Featurizer featurizer = new Featurizer(config.featureSpec());
         TrainingExample p1 = byId.get("p-1");
         assertThat(p1.getKind()).isEqualTo(ExampleKind.PAIRWISE);
@@ -82,7 +87,14 @@ class FeatureJobIntegrationTest extends JobTestBase {
         assertThat(p1.getB()).containsExactly(featurizer.featurize(bad));
         assertThat(p1.getFeatureSpec()).isEqualTo(config.featureSpec().fingerprint());
         assertThat(byId.get("p-tie").getTarget()).isEqualTo(0.5f);
-        assertThat(byId.get("pointwise/s-1").getTarget()).isEqualTo(2.5f);
+        // Normalized with the statistics up to each step; the two steps may meet the keyed operator in either order
+        // (different partitions): 1 then 3 gives 0 and +1, 3 then 1 gives 0 and −1. Either way they are one std apart.
+        assertThat(byId.get("pointwise/s-2").getTarget() - byId.get("pointwise/s-1").getTarget()).isEqualTo(1f);
+        assertThat(Math.abs(byId.get("pointwise/s-1").getTarget() * byId.get("pointwise/s-2").getTarget())).isZero();
+        assertThat(stats).last().satisfies(s -> {
+          assertThat(s.getEnvironment()).isEqualTo("default");
+          assertThat(s.getRewardMean()).isEqualTo(2.0);
+        });
 
         Map<String, String> reasons = deadLetters.stream().collect(Collectors.toMap(
             letter -> letter.getSourceTopic() + "@" + letter.getSourceOffset() + " " + letter.getStage(),
@@ -93,6 +105,7 @@ class FeatureJobIntegrationTest extends JobTestBase {
         assertThat(reasons.values()).anyMatch(r -> r.contains("name the same interaction"));
         assertThat(reasons.values()).anyMatch(r -> r.contains("UnmatchedPreference") && r.contains("[i-never]"));
         assertThat(reasons.values()).anyMatch(r -> r.contains("DuplicatePreference"));
+        assertThat(reasons.values()).anyMatch(r -> r.contains("VectorLengthMismatch"));
         assertThat(deadLetters).allMatch(letter -> letter.getRawValue() != null && letter.getSourceOffset() >= 0);
       } finally {
         job.cancel().get();
@@ -100,9 +113,9 @@ class FeatureJobIntegrationTest extends JobTestBase {
     }
   }
 
-  private static Interaction stepWithReward(String id, double reward) {
+  private static Interaction stepWithReward(String id, List<Float> state, double reward) {
     return Interaction.newBuilder().setInteractionId(id).setAgentId("cartpole-agent").setPolicyVersion("p1")
-        .setEpisodeId("e-1").setStep(0).setEventTime(T0).setState(List.of(0.1f, -0.2f)).setAction(List.of(1f))
+        .setEpisodeId("e-1").setStep(0).setEventTime(T0).setState(state).setAction(List.of(1f))
         .setEnvReward(reward).build();
   }
 

@@ -1,0 +1,68 @@
+package dev.rewardstream.model;
+
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.NormalizationStats;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Standardizes an interaction's numeric state/action values and its environment reward with an environment's running
+ * statistics. The feature job applies it with its live statistics and the scorer with the latest exported snapshot;
+ * given the same snapshot both produce the same interaction, hence the same features. Missing values stay missing (the
+ * featurizer flags them with a mask feature); dimensions without statistics pass through unchanged.
+ */
+public final class NumericNormalizer {
+
+  /** Below this the spread is treated as zero: values are only centred, not scaled up. */
+  private static final double MIN_STD = 1e-6;
+
+  private final NormalizationStats stats;
+
+  public NumericNormalizer(NormalizationStats stats) {
+    this.stats = stats;
+  }
+
+  public NormalizationStats stats() {
+    return stats;
+  }
+
+  public Interaction normalize(Interaction interaction) {
+    if (interaction.getState() == null && interaction.getAction() == null && interaction.getEnvReward() == null) {
+      return interaction;
+    }
+    Interaction.Builder normalized = Interaction.newBuilder(interaction)
+        .setState(standardize(interaction.getState(), stats.getStateMean(), stats.getStateStd()))
+        .setAction(standardize(interaction.getAction(), stats.getActionMean(), stats.getActionStd()));
+    if (interaction.getEnvReward() != null) {
+      normalized.setEnvReward(reward(interaction.getEnvReward()));
+    }
+    return normalized.build();
+  }
+
+  public double reward(double raw) {
+    return scale(raw, stats.getRewardMean(), stats.getRewardStd(), stats.getRewardCount());
+  }
+
+  private static List<Float> standardize(List<Float> values, List<Double> mean, List<Double> std) {
+    if (values == null) {
+      return null;
+    }
+    List<Float> out = new ArrayList<>(values.size());
+    for (int i = 0; i < values.size(); i++) {
+      Float v = values.get(i);
+      if (v == null || i >= mean.size()) {
+        out.add(v);
+      } else {
+        out.add((float) scale(v, mean.get(i), std.get(i), 2));
+      }
+    }
+    return out;
+  }
+
+  private static double scale(double x, double mean, double std, long count) {
+    if (count == 0) {
+      return x;
+    }
+    return std > MIN_STD ? (x - mean) / std : x - mean;
+  }
+}

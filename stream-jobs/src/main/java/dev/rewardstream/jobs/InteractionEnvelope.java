@@ -1,0 +1,25 @@
+package dev.rewardstream.jobs;
+
+import dev.rewardstream.schema.Interaction;
+
+/** A decoded interaction with the record it came from, so later checks can still dead-letter it with its origin. */
+public class InteractionEnvelope {
+  public Interaction interaction;
+  public RawRecord origin;
+
+  public InteractionEnvelope() {}
+
+  public InteractionEnvelope(Interaction interaction, RawRecord origin) {
+    this.interaction = interaction;
+    this.origin = origin;
+  }
+
+  /** Interactions with numbers are normalized per environment; text-only ones skip that keyed step. */
+  public boolean hasNumbers() {
+    return interaction.getState() != null || interaction.getAction() != null || interaction.getEnvReward() != null;
+  }
+
+  public String environment() {
+    return interaction.getEnvironment() == null ? "default" : interaction.getEnvironment();
+  }
+}
