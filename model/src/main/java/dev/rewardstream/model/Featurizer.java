@@ -13,7 +13,8 @@ import java.util.List;
  * function of the text and numbers, with a fixed summation order.
  *
  * <p>Feature groups, each hashed into its own namespace and each L2-normalized on its own so long texts do not drown
- * short ones: response words (unigrams, optional bigrams), prompt words, structural features (log response length,
+ * short ones: response words (unigrams, optional bigrams), optional response character n-grams, prompt words,
+ * structural features (log response length,
  * log number of dialogue turns), and numeric state/action values with a mask feature for each missing value
  * (imputed as 0, never silently). Signed hashing keeps collisions unbiased.
  */
@@ -38,6 +39,9 @@ public final class Featurizer {
     String prompt = interaction.getPrompt();
     if (response != null) {
       acc.addNormalized(textFeatures("r", response));
+      if (spec.charNgrams() > 0) {
+        acc.addNormalized(charNgrams("c", response, spec.charNgrams()));
+      }
     }
     if (prompt != null) {
       acc.addNormalized(textFeatures("p", prompt));
@@ -80,6 +84,17 @@ public final class Featurizer {
       if (spec.bigrams() && i > 0) {
         acc.addHashed(namespace + "2:" + tokens.get(i - 1) + ' ' + tokens.get(i), 1f);
       }
+    }
+    return acc;
+  }
+
+  /** Lower-cased character n-grams over the text with its whitespace collapsed: robust to spelling and tokenization. */
+  private Accumulator charNgrams(String namespace, String text, int n) {
+    Accumulator acc = new Accumulator();
+    String folded = " " + String.join(" ", tokens(text)) + " ";
+    int[] cps = folded.codePoints().toArray();
+    for (int i = 0; i + n <= cps.length; i++) {
+      acc.addHashed(namespace + n + ":" + new String(cps, i, n), 1f);
     }
     return acc;
   }

@@ -45,14 +45,20 @@ public final class LoadedModel implements AutoCloseable {
     return update.getVersion();
   }
 
-  /** Raw rewards of each row. */
+  /** Raw rewards of each row: the ensemble mean. */
   public float[] score(List<SparseFeatures> rows) {
+    return scoreWithUncertainty(rows).mean();
+  }
+
+  /** Ensemble mean and standard deviation of each row's raw reward (std 0 for a single model). */
+  public Ensemble scoreWithUncertainty(List<SparseFeatures> rows) {
     if (rows.isEmpty()) {
-      return new float[0];
+      return new Ensemble(new float[0], new float[0]);
     }
     try (NDManager scope = manager.newSubManager()) {
-      NDArray rewards = RewardNetwork.stepRewards(block, new ParameterStore(scope, false), scope, rows, inputDim, false);
-      return rewards.toFloatArray();
+      NDArray members = RewardNetwork.memberRewards(block, new ParameterStore(scope, false), scope, rows, inputDim,
+          false);
+      return Ensemble.of(members);
     }
   }
 

@@ -2,11 +2,13 @@ package dev.rewardstream.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
@@ -17,18 +19,30 @@ import java.util.regex.Pattern;
 
 /**
  * The reward network: hashed sparse features → scalar reward. An MLP with one ReLU hidden layer and a scalar head
- * (hidden = 0 gives a linear model). The trainer and the scorer both build it here.
+ * (hidden = 0 gives a linear model), as an ensemble of {@code members} independently initialized copies whose spread
+ * is the model's epistemic uncertainty. The trainer and the scorer both build it here.
  */
 public final class RewardNetwork {
 
   private RewardNetwork() {}
 
   /** What a parameters file belongs to; travels in the model-update event. */
-  public record Architecture(int inputDim, int hidden) {
-    private static final Pattern FORMAT = Pattern.compile("mlp\\(in=(\\d+),hidden=(\\d+)\\)");
+  public record Architecture(int inputDim, int hidden, int members) {
+    private static final Pattern FORMAT =
+        Pattern.compile("mlp\\(in=(\\d+),hidden=(\\d+)(?:,members=(\\d+))?\\)");
+
+    public Architecture {
+      if (members < 1) {
+        throw new IllegalArgumentException("an ensemble needs at least one member, got " + members);
+      }
+    }
+
+    public Architecture(int inputDim, int hidden) {
+      this(inputDim, hidden, 1);
+    }
 
     public String describe() {
-      return "mlp(in=" + inputDim + ",hidden=" + hidden + ")";
+      return "mlp(in=" + inputDim + ",hidden=" + hidden + (members > 1 ? ",members=" + members : "") + ")";
     }
 
     public static Architecture parse(String text) {
@@ -36,12 +50,25 @@ public final class RewardNetwork {
       if (!m.matches()) {
         throw new IllegalArgumentException("unknown reward network architecture: " + text);
       }
-      return new Architecture(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+      return new Architecture(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+          m.group(3) == null ? 1 : Integer.parseInt(m.group(3)));
     }
   }
 
-  /** A new network with uninitialized parameters (a DJL trainer initializes them). */
+  /** A new network with uninitialized parameters (a DJL trainer initializes them); outputs [rows, members]. */
   public static Block create(Architecture architecture) {
+    if (architecture.members() == 1) {
+      return member(architecture);
+    }
+    List<Block> members = new java.util.ArrayList<>();
+    for (int k = 0; k < architecture.members(); k++) {
+      members.add(member(architecture));
+    }
+    return new ParallelBlock(outputs -> new NDList(NDArrays.concat(
+        new NDList(outputs.stream().map(NDList::singletonOrThrow).toList()), 1)), members);
+  }
+
+  private static Block member(Architecture architecture) {
     SequentialBlock block = new SequentialBlock();
     if (architecture.hidden() > 0) {
       block.add(Linear.builder().setUnits(architecture.hidden()).build());
@@ -62,12 +89,13 @@ public final class RewardNetwork {
     return new Shape(1, architecture.inputDim());
   }
 
-  /** The reward of each step, shape [steps.size()]. */
-  public static NDArray stepRewards(
+  /** Every member's reward of each step, shape [steps.size(), members]. */
+  public static NDArray memberRewards(
       Block block, ParameterStore parameters, NDManager manager, List<SparseFeatures> steps, int inputDim,
       boolean training) {
     NDArray input = dense(manager, steps, inputDim);
-    return block.forward(parameters, new NDList(input), training).singletonOrThrow().reshape(steps.size());
+    NDArray out = block.forward(parameters, new NDList(input), training).singletonOrThrow();
+    return out.reshape(steps.size(), -1);
   }
 
   /** Sparse rows → one dense [rows, inputDim] matrix. */

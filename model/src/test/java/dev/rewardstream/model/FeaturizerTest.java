@@ -71,6 +71,19 @@ class FeaturizerTest {
     assertThat(new FeatureSpec(14, false).fingerprint()).isNotEqualTo(FeatureSpec.DEFAULT.fingerprint());
   }
 
+  @Test
+  void shouldAddCharacterNgramsWhenTheSpecAsksForThem() {
+    Featurizer withChars = new Featurizer(new FeatureSpec(14, true, 3));
+    SparseFeatures words = featurizer.featurizeText("q", "colour");
+    SparseFeatures chars = withChars.featurizeText("q", "colour");
+    SparseFeatures misspelt = withChars.featurizeText("q", "color");
+
+    assertThat(chars.getIndices()).hasSizeGreaterThan(words.getIndices().size());
+    assertThat(chars.getIndices()).as("shared trigrams survive a spelling change")
+        .containsAnyElementsOf(misspelt.getIndices().stream().filter(i -> !words.getIndices().contains(i)).toList());
+    assertThat(new FeatureSpec(14, true, 3).fingerprint()).isNotEqualTo(FeatureSpec.DEFAULT.fingerprint());
+  }
+
   private static Interaction step(List<Float> state) {
     return Interaction.newBuilder().setInteractionId("s").setAgentId("a").setPolicyVersion("p")
         .setEventTime(Instant.EPOCH).setState(state).build();

@@ -31,13 +31,44 @@ class ModelArtifactsTest {
   void shouldServeExactlyWhatWasTrained() throws Exception {
     try (NDManager manager = NDManager.newBaseManager()) {
       Block trained = RewardNetwork.build(ARCH, manager);
-      float[] expected = RewardNetwork.stepRewards(trained, new ParameterStore(manager, false), manager, rows,
-          SPEC.dimension(), false).toFloatArray();
+      float[] expected = RewardNetwork.memberRewards(trained, new ParameterStore(manager, false), manager, rows,
+          SPEC.dimension(), false).reshape(-1).toFloatArray();
       ModelArtifacts.Written written = ModelArtifacts.write(root, "reward", 7, trained);
 
       try (LoadedModel loaded = LoadedModel.load(update(written.uri().toString(), written.sha256(), SPEC), SPEC)) {
         assertThat(loaded.score(rows)).containsExactly(expected);
         assertThat(loaded.version()).isEqualTo(7);
+      }
+    }
+  }
+
+  @Test
+  void shouldServeAnEnsembleWithItsSpreadAsUncertainty() throws Exception {
+    RewardNetwork.Architecture ensemble = new RewardNetwork.Architecture(SPEC.dimension(), 8, 4);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Block trained = RewardNetwork.build(ensemble, manager);
+      float[] flat = RewardNetwork.memberRewards(trained, new ParameterStore(manager, false), manager, rows,
+          SPEC.dimension(), false).toFloatArray();
+      float[][] members = {java.util.Arrays.copyOfRange(flat, 0, 4), java.util.Arrays.copyOfRange(flat, 4, 8)};
+      ModelArtifacts.Written written = ModelArtifacts.write(root, "reward", 3, trained);
+      ModelUpdate update = update(written.uri().toString(), written.sha256(), SPEC);
+      update.setArchitecture(ensemble.describe());
+
+      try (LoadedModel loaded = LoadedModel.load(update, SPEC)) {
+        Ensemble scored = loaded.scoreWithUncertainty(rows);
+        for (int row = 0; row < rows.size(); row++) {
+          double mean = 0;
+          for (float m : members[row]) {
+            mean += m / 4.0;
+          }
+          double variance = 0;
+          for (float m : members[row]) {
+            variance += (m - mean) * (m - mean) / 4.0;
+          }
+          assertThat(scored.mean()[row]).isCloseTo((float) mean, org.assertj.core.data.Offset.offset(1e-5f));
+          assertThat(scored.std()[row]).isCloseTo((float) Math.sqrt(variance), org.assertj.core.data.Offset.offset(1e-5f))
+              .isGreaterThan(0f);
+        }
       }
     }
   }

@@ -15,9 +15,13 @@ import java.util.Map;
  * @param regressionMse mean squared error on pointwise examples (NaN when there are none)
  * @param rewardMean mean reward over every side of every example: the reference for normalized scores
  * @param rewardStd standard deviation of those rewards
+ * @param expectedCalibrationError how far the Bradley-Terry preference probability σ(rA − rB) is from the observed
+ *     frequency: confidence-binned (10 bins over [0.5, 1]) |accuracy − confidence|, weighted by bin size
  */
 public record Evaluation(int pairs, double pairwiseAccuracy, double logLoss, int points, double regressionMse,
-    double rewardMean, double rewardStd) {
+    double rewardMean, double rewardStd, double expectedCalibrationError) {
+
+  private static final int CALIBRATION_BINS = 10;
 
   /** {@code sideRewards[i]} is (rA, rB) of pairwise example i, or (r, NaN) of a pointwise one. */
   public static Evaluation of(List<TrainingExample> examples, double[][] sideRewards) {
@@ -30,6 +34,9 @@ public record Evaluation(int pairs, double pairwiseAccuracy, double logLoss, int
     double sum = 0;
     double sumSq = 0;
     int rewards = 0;
+    int[] binCount = new int[CALIBRATION_BINS];
+    int[] binCorrect = new int[CALIBRATION_BINS];
+    double[] binConfidence = new double[CALIBRATION_BINS];
     for (int i = 0; i < examples.size(); i++) {
       TrainingExample example = examples.get(i);
       double[] r = sideRewards[i];
@@ -40,9 +47,15 @@ public record Evaluation(int pairs, double pairwiseAccuracy, double logLoss, int
         logLoss += -(t * logSigmoid(d) + (1 - t) * logSigmoid(-d));
         if (t != 0.5) {
           decided++;
-          if ((d > 0) == (t > 0.5)) {
+          boolean right = (d > 0) == (t > 0.5);
+          if (right) {
             correct++;
           }
+          double confidence = 1.0 / (1.0 + Math.exp(-Math.abs(d)));
+          int bin = Math.min(CALIBRATION_BINS - 1, (int) ((confidence - 0.5) * 2 * CALIBRATION_BINS));
+          binCount[bin]++;
+          binCorrect[bin] += right ? 1 : 0;
+          binConfidence[bin] += confidence;
         }
         sum += r[0] + r[1];
         sumSq += r[0] * r[0] + r[1] * r[1];
@@ -57,9 +70,16 @@ public record Evaluation(int pairs, double pairwiseAccuracy, double logLoss, int
     }
     double mean = rewards == 0 ? 0 : sum / rewards;
     double variance = rewards == 0 ? 0 : Math.max(0, sumSq / rewards - mean * mean);
+    double ece = 0;
+    for (int b = 0; b < CALIBRATION_BINS; b++) {
+      if (binCount[b] > 0) {
+        ece += (double) binCount[b] / decided
+            * Math.abs((double) binCorrect[b] / binCount[b] - binConfidence[b] / binCount[b]);
+      }
+    }
     return new Evaluation(pairs, decided == 0 ? Double.NaN : (double) correct / decided,
         pairs == 0 ? Double.NaN : logLoss / pairs, points, points == 0 ? Double.NaN : squaredError / points, mean,
-        Math.sqrt(variance));
+        Math.sqrt(variance), decided == 0 ? Double.NaN : ece);
   }
 
   private static double logSigmoid(double x) {
@@ -74,6 +94,7 @@ public record Evaluation(int pairs, double pairwiseAccuracy, double logLoss, int
     put(metrics, "log_loss", logLoss);
     metrics.put("holdout_points", (double) points);
     put(metrics, "regression_mse", regressionMse);
+    put(metrics, "calibration_ece", expectedCalibrationError);
     return metrics;
   }
 

@@ -14,15 +14,19 @@ import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import ai.djl.ndarray.types.Shape;
 import dev.rewardstream.model.ArtifactRejectedException;
+import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.model.RewardNetwork;
 import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 
 /**
  * The reward model being trained: a DJL {@link Trainer} over the shared reward network, taking one optimizer step per
@@ -34,19 +38,28 @@ import java.util.List;
 public final class OnlineRewardLearner implements AutoCloseable {
 
   private final FeatureSpec spec;
+  private final LearnerOptions options;
   private final RewardNetwork.Architecture architecture;
   private final Model model;
   private final Trainer trainer;
   private final PreferenceLoss preferenceLoss = new PreferenceLoss();
   private final RegressionLoss regressionLoss = new RegressionLoss();
+  private final Random bootstrap;
 
   public OnlineRewardLearner(FeatureSpec spec, int hidden, float learningRate) {
+    this(spec, LearnerOptions.defaults().withHidden(hidden).withLearningRate(learningRate).withMembers(1));
+  }
+
+  public OnlineRewardLearner(FeatureSpec spec, LearnerOptions options) {
     this.spec = spec;
-    this.architecture = new RewardNetwork.Architecture(spec.dimension(), hidden);
+    this.options = options;
+    this.architecture = new RewardNetwork.Architecture(spec.dimension(), options.hidden(), options.members());
+    this.bootstrap = new Random(options.seed());
+    Engine.getInstance().setRandomSeed((int) options.seed());
     this.model = Model.newInstance("reward", device());
     model.setBlock(RewardNetwork.create(architecture));
     DefaultTrainingConfig config = new DefaultTrainingConfig(preferenceLoss)
-        .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build())
+        .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(options.learningRate())).build())
         .optDevices(new Device[] {model.getNDManager().getDevice()});
     this.trainer = model.newTrainer(config);
     trainer.initialize(RewardNetwork.inputShape(architecture));
@@ -66,30 +79,41 @@ public final class OnlineRewardLearner implements AutoCloseable {
     return spec;
   }
 
-  /** One optimizer step on {@code examples}; returns the loss before the step. */
+  /**
+   * One optimizer step on {@code examples}; returns the loss before the step. Each ensemble member sees its own
+   * bootstrap resample of the batch (online bagging: Poisson(1) weights, Oza and Russell 2001), so the members
+   * disagree where the data is thin.
+   */
   public double trainStep(List<TrainingExample> examples) {
     ExampleBatch batch = new ExampleBatch(examples);
+    int members = architecture.members();
     double lossValue;
     try (NDManager scope = trainer.getManager().newSubManager();
         GradientCollector collector = trainer.newGradientCollector()) {
       NDArray input = RewardNetwork.dense(scope, batch.steps, architecture.inputDim());
-      NDArray stepRewards = trainer.forward(new NDList(input)).singletonOrThrow().reshape(batch.steps.size(), 1);
-      NDArray loss = scope.zeros(new ai.djl.ndarray.types.Shape());
+      NDArray stepRewards = trainer.forward(new NDList(input)).singletonOrThrow().reshape(batch.steps.size(), members);
+      NDArray loss = scope.zeros(new Shape());
       if (!batch.pairwise.isEmpty()) {
         NDArray[] sides = batch.sideMembership(scope);
-        NDArray rA = sides[0].matMul(stepRewards).reshape(-1);
-        NDArray rB = sides[1].matMul(stepRewards).reshape(-1);
+        NDArray rA = sides[0].matMul(stepRewards);
+        NDArray rB = sides[1].matMul(stepRewards);
+        NDArray weight = batch.pairwise(scope, e -> e.getWeight() * options.sourceWeight(e.getSource()))
+            .expandDims(1).mul(bootstrapWeights(scope, batch.pairwise.size(), members));
         loss = loss.add(preferenceLoss.evaluate(
-            new NDList(batch.pairwise(scope, TrainingExample::getTarget), batch.pairwise(scope, TrainingExample::getWeight),
-                batch.pairwise(scope, TrainingExample::getMargin)),
+            new NDList(batch.pairwise(scope, TrainingExample::getTarget).expandDims(1), weight,
+                batch.pairwise(scope, TrainingExample::getMargin).expandDims(1)),
             new NDList(rA, rB)));
+        if (options.centerRewardsCoefficient() > 0) {
+          // TRL's center_rewards_coefficient: keeps rewards near zero so the scale stays identifiable.
+          loss = loss.add(rA.add(rB).square().mean().mul((float) options.centerRewardsCoefficient()));
+        }
       }
       if (!batch.pointwise.isEmpty()) {
-        NDArray r = stepRewards.reshape(-1).get(scope.create(batch.pointwiseRows()));
+        NDArray r = stepRewards.get(scope.create(batch.pointwiseRows()));
+        NDArray weight = batch.pointwise(scope, TrainingExample::getWeight).expandDims(1)
+            .mul(bootstrapWeights(scope, batch.pointwise.size(), members));
         loss = loss.add(regressionLoss.evaluate(
-            new NDList(batch.pointwise(scope, TrainingExample::getTarget),
-                batch.pointwise(scope, TrainingExample::getWeight)),
-            new NDList(r)));
+            new NDList(batch.pointwise(scope, TrainingExample::getTarget).expandDims(1), weight), new NDList(r)));
       }
       lossValue = loss.getFloat();
       collector.backward(loss);
@@ -98,14 +122,38 @@ public final class OnlineRewardLearner implements AutoCloseable {
     return lossValue;
   }
 
-  /** Per-step rewards of the current parameters, without gradients. */
-  public float[] score(List<dev.rewardstream.schema.SparseFeatures> steps) {
+  private NDArray bootstrapWeights(NDManager manager, int rows, int members) {
+    float[] weights = new float[rows * members];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = members == 1 ? 1f : poisson1();
+    }
+    return manager.create(weights, new Shape(rows, members));
+  }
+
+  /** Knuth's method for Poisson(λ = 1). */
+  private int poisson1() {
+    double limit = Math.exp(-1);
+    double product = bootstrap.nextDouble();
+    int k = 0;
+    while (product > limit) {
+      product *= bootstrap.nextDouble();
+      k++;
+    }
+    return k;
+  }
+
+  /** Per-step rewards of the current parameters (ensemble mean), without gradients. */
+  public float[] score(List<SparseFeatures> steps) {
+    return scoreWithUncertainty(steps).mean();
+  }
+
+  public Ensemble scoreWithUncertainty(List<SparseFeatures> steps) {
     if (steps.isEmpty()) {
-      return new float[0];
+      return new Ensemble(new float[0], new float[0]);
     }
     try (NDManager scope = trainer.getManager().newSubManager()) {
-      return RewardNetwork.stepRewards(model.getBlock(), new ParameterStore(scope, false), scope, steps,
-          architecture.inputDim(), false).toFloatArray();
+      return Ensemble.of(RewardNetwork.memberRewards(model.getBlock(), new ParameterStore(scope, false), scope, steps,
+          architecture.inputDim(), false));
     }
   }
 

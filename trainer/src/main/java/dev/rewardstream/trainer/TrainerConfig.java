@@ -11,8 +11,7 @@ import java.time.Duration;
  * @param modelName key of the model's versions on the model-updates topic
  * @param artifactDir where versions are written (a shared directory, or a mounted object store)
  * @param featureSpec the featurizer the stream job uses; examples built with another are dead-lettered
- * @param hidden hidden units of the reward MLP (0: linear)
- * @param learningRate Adam learning rate
+ * @param learner network, ensemble and loss options
  * @param batchSize new examples per optimizer step (as many replayed ones join them)
  * @param publishEverySteps publish a candidate after this many steps...
  * @param publishInterval ...or this much time, whichever comes first
@@ -22,17 +21,23 @@ import java.time.Duration;
  * @param replayCapacity size of the recent window and of the reservoir of the replay buffer
  */
 public record TrainerConfig(
-    String bootstrapServers, String modelName, Path artifactDir, FeatureSpec featureSpec, int hidden,
-    float learningRate, int batchSize, int publishEverySteps, Duration publishInterval, int holdoutPercent,
+    String bootstrapServers, String modelName, Path artifactDir, FeatureSpec featureSpec, LearnerOptions learner,
+    int batchSize, int publishEverySteps, Duration publishInterval, int holdoutPercent,
     int holdoutWindow, double gateTolerance, int replayCapacity) {
 
   public static TrainerConfig defaults(String bootstrapServers, Path artifactDir) {
-    return new TrainerConfig(bootstrapServers, "reward", artifactDir, FeatureSpec.DEFAULT, 32, 0.005f, 32, 200,
+    return new TrainerConfig(bootstrapServers, "reward", artifactDir, FeatureSpec.DEFAULT, LearnerOptions.defaults(), 32,
+        200,
         Duration.ofSeconds(2), 10, 500, 0.02, 4096);
   }
 
   public TrainerConfig withPublishInterval(Duration interval) {
-    return new TrainerConfig(bootstrapServers, modelName, artifactDir, featureSpec, hidden, learningRate, batchSize,
+    return new TrainerConfig(bootstrapServers, modelName, artifactDir, featureSpec, learner, batchSize,
         publishEverySteps, interval, holdoutPercent, holdoutWindow, gateTolerance, replayCapacity);
+  }
+
+  public TrainerConfig withLearner(LearnerOptions options) {
+    return new TrainerConfig(bootstrapServers, modelName, artifactDir, featureSpec, options, batchSize,
+        publishEverySteps, publishInterval, holdoutPercent, holdoutWindow, gateTolerance, replayCapacity);
   }
 }

@@ -79,7 +79,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   public TrainerService(TrainerConfig config, Topics topics) {
     this.config = config;
     this.topics = topics;
-    this.learner = new OnlineRewardLearner(config.featureSpec(), config.hidden(), config.learningRate());
+    this.learner = new OnlineRewardLearner(config.featureSpec(), config.learner());
     this.replay = new ReplayBuffer(config.replayCapacity(), config.replayCapacity(), 42);
     this.fingerprint = config.featureSpec().fingerprint();
     this.consumer = TopicIO.consumer(config.bootstrapServers(), topics.config().topicPrefix() + "rewardstream-trainer-"

@@ -37,6 +37,26 @@ class OnlineRewardLearnerTest {
   }
 
   @Test
+  void shouldTrainAnEnsembleWhoseMembersDisagree() {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 5);
+    List<TrainingExample> train = data.pairs("train-", 1500);
+    LearnerOptions ensemble = LearnerOptions.defaults().withMembers(5).withHidden(16).withLearningRate(0.01f);
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(SPEC, ensemble)) {
+      for (int i = 0; i < train.size(); i += 32) {
+        learner.trainStep(train.subList(i, Math.min(train.size(), i + 32)));
+      }
+      List<TrainingExample> test = data.pairs("test-", 300);
+      var scored = learner.scoreWithUncertainty(test.stream().map(e -> e.getA().get(0)).toList());
+
+      assertThat(learner.architecture().members()).isEqualTo(5);
+      for (float std : scored.std()) {
+        assertThat(std).as("bootstrap resamples and separate initializations").isGreaterThan(0f);
+      }
+      assertThat(learner.evaluate(test).pairwiseAccuracy()).isGreaterThan(0.85);
+    }
+  }
+
+  @Test
   void shouldResumeFromAPublishedVersionAndKeepLearning() throws Exception {
     SyntheticPreferences data = new SyntheticPreferences(SPEC, 11);
     List<TrainingExample> train = data.pairs("train-", 600);
