@@ -51,7 +51,7 @@ public final class ScorerService implements AutoCloseable {
   }
 
   public void start() {
-    streams.start();
+    // The API first: a port already taken fails the start before any stream thread runs.
     if (httpHost != null) {
       try {
         http = ScoringHttpServer.start(httpHost, httpPort, models, config, streams::state,
@@ -60,6 +60,7 @@ public final class ScorerService implements AutoCloseable {
         throw new UncheckedIOException("cannot start the scoring API on " + httpHost + ":" + httpPort, e);
       }
     }
+    streams.start();
   }
 
   /** The scoring API's bound port, or -1 when it is not serving. */
