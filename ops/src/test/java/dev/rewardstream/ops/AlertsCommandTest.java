@@ -119,10 +119,7 @@ class AlertsCommandTest {
   void shouldDeadLetterAnAlertTheWebhookNeverTakesAndMoveOn() throws Exception {
     // Given: a webhook that always fails
     AtomicInteger requests = new AtomicInteger();
-    String url = startWebhook(body -> {
-      requests.incrementAndGet();
-      return 503;
-    });
+    String url = startWebhook(body -> counted(requests, 503));
     Produced produced = produce("webhook-down", "policy=v8", Severity.WARNING, AlertStatus.RAISED, "nobody home");
 
     // When
@@ -146,10 +143,7 @@ class AlertsCommandTest {
   void shouldDeadLetterAtOnceWhenTheWebhookRefusesTheAlertWith4xx() throws Exception {
     // Given
     AtomicInteger requests = new AtomicInteger();
-    String url = startWebhook(body -> {
-      requests.incrementAndGet();
-      return 400;
-    });
+    String url = startWebhook(body -> counted(requests, 400));
     Produced produced = produce("webhook-refuses", "policy=v9", Severity.WARNING, AlertStatus.RAISED, "bad shape");
 
     // When
@@ -185,6 +179,11 @@ class AlertsCommandTest {
 
   private interface Responder {
     int status(String body);
+  }
+
+  private static int counted(AtomicInteger requests, int status) {
+    requests.incrementAndGet();
+    return status;
   }
 
   private static int accept(List<String> accepted, String body) {
