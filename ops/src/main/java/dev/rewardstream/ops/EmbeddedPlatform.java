@@ -62,7 +62,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
       trainerThread.setDaemon(true);
       trainerThread.start();
       ScorerService scorer = new ScorerService(infra.bootstrapServers(), config.dataDir().resolve("scorer-state"),
-          ScorerConfig.defaults(), infra.topics());
+          ScorerConfig.defaults(), infra.topics()).withHttp(config.host(), config.scorerHttpPort());
+      started_.add(scorer);
       scorer.start();
       Duration startup = Duration.ofNanos(System.nanoTime() - started);
       LOG.info("platform up in {} ms", startup.toMillis());
@@ -101,6 +102,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
 
   public long liveScorerVersion() {
     return scorer.models().live().map(m -> m.version()).orElse(0L);
+  }
+
+  /** Base URL of the scorer's scoring API. */
+  public String scorerHttpUrl() {
+    return scorer.httpUrl();
   }
 
   public java.util.Optional<java.nio.file.Path> restoredCheckpoint() {

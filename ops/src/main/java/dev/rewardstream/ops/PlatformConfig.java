@@ -15,19 +15,26 @@ import java.time.Duration;
  * @param checkpointInterval Flink checkpoint interval: the freshness cost of exactly-once examples
  * @param flinkParallelism parallelism of the feature job on the MiniCluster
  * @param publishInterval the trainer publishes a validated version at most this often
+ * @param scorerHttpPort port of the scorer's scoring API on {@code host}; 0 picks a free one
  */
 public record PlatformConfig(Path dataDir, String host, int kafkaPort, int controllerPort, int registryPort,
-    String topicPrefix, Duration checkpointInterval, int flinkParallelism, Duration publishInterval) {
+    String topicPrefix, Duration checkpointInterval, int flinkParallelism, Duration publishInterval,
+    int scorerHttpPort) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of("rewardstream-data");
 
   public static PlatformConfig defaults(Path dataDir) {
     return new PlatformConfig(dataDir, "127.0.0.1", 9092, 9093, 8081, "", Duration.ofSeconds(1), 2,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2), 8090);
   }
 
   public PlatformConfig withPorts(int kafka, int controller, int registry) {
     return new PlatformConfig(dataDir, host, kafka, controller, registry, topicPrefix, checkpointInterval,
-        flinkParallelism, publishInterval);
+        flinkParallelism, publishInterval, scorerHttpPort);
+  }
+
+  public PlatformConfig withScorerHttpPort(int port) {
+    return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
+        flinkParallelism, publishInterval, port);
   }
 }

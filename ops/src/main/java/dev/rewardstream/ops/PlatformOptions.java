@@ -41,8 +41,14 @@ final class PlatformOptions {
       description = "Parallelism of the feature job (default: ${DEFAULT-VALUE}).")
   int flinkParallelism;
 
+  @Option(names = "--scorer-http-port", defaultValue = "8090",
+      description = "Port of the scorer's scoring API (rank, score, model, health); 0 picks a free one "
+          + "(default: ${DEFAULT-VALUE}).")
+  int scorerHttpPort;
+
   PlatformConfig toConfig() {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix,
-        Duration.ofMillis(checkpointIntervalMs), flinkParallelism, Duration.ofMillis(publishIntervalMs));
+        Duration.ofMillis(checkpointIntervalMs), flinkParallelism, Duration.ofMillis(publishIntervalMs),
+        scorerHttpPort);
   }
 }

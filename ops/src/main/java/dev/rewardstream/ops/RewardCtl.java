@@ -13,10 +13,12 @@ import picocli.CommandLine.Command;
     description = "Streaming, online reward learning on Kafka, Flink, DJL and Kafka Streams.",
     defaultValueProvider = CommandLine.PropertiesDefaultProvider.class,
     subcommands = {UpCommand.class, DemoCommand.class, TopicsCommand.class, TrainerCommand.class,
-        ScorerCommand.class})
+        ScorerCommand.class, AlertsCommand.class})
 public final class RewardCtl {
 
   public static void main(String[] args) {
+    // Before any HTTP server of this JVM starts (the schema registry's may be first); see ScoringHttpServer.
+    System.setProperty(dev.rewardstream.scorer.http.ScoringHttpServer.NODELAY_PROPERTY, "true");
     System.exit(new CommandLine(new RewardCtl()).execute(args));
   }
 }

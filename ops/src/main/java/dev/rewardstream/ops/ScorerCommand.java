@@ -18,11 +18,19 @@ final class ScorerCommand implements Callable<Integer> {
   @Option(names = "--schema-registry", defaultValue = "http://127.0.0.1:8081") String registry;
   @Option(names = "--topic-prefix", defaultValue = "") String topicPrefix;
   @Option(names = "--state-dir", defaultValue = "rewardstream-data/scorer-state") Path stateDir;
+  @Option(names = "--http-host", defaultValue = "127.0.0.1",
+      description = "Bind address of the scoring API (default: ${DEFAULT-VALUE}).") String httpHost;
+  @Option(names = "--http-port", defaultValue = "8090",
+      description = "Port of the scoring API; 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
+  int httpPort;
 
   @Override
   public Integer call() throws InterruptedException {
     ScorerService scorer = new ScorerService(bootstrapServers, stateDir, ScorerConfig.defaults(),
         Topics.connect(SerdeConfig.of(registry).withTopicPrefix(topicPrefix)));
+    if (httpPort >= 0) {
+      scorer.withHttp(httpHost, httpPort);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       scorer.close();

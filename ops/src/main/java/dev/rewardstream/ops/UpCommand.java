@@ -38,6 +38,8 @@ final class UpCommand implements Callable<Integer> {
         platform.config().dataDir().toAbsolutePath());
     out.printf("  kafka            %s%n", infra.bootstrapServers());
     out.printf("  schema registry  %s%n", infra.registryUrl());
+    out.printf("  scoring API      %s  (POST /v1/rank, POST /v1/score, GET /v1/model, GET /health)%n",
+        platform.scorerHttpUrl());
     out.printf("  feature job      %s%s%n", platform.featureJobStatus(),
         platform.restoredCheckpoint().map(p -> " (restored from " + p.getFileName() + ")").orElse(""));
     out.printf("  topics           %s%n", String.join(", ", infra.topics().all().stream().map(t -> t.name()).toList()));

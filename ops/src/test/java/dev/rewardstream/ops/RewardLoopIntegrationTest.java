@@ -11,6 +11,12 @@ import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.Score;
 import dev.rewardstream.serde.TopicIO;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +37,8 @@ class RewardLoopIntegrationTest {
 
   @Test
   void shouldLearnTheHiddenRewardAndResumeAfterARestart() throws Exception {
-    PlatformConfig config = PlatformConfig.defaults(dataDir).withPorts(FreePorts.next(), FreePorts.next(), 0);
+    PlatformConfig config = PlatformConfig.defaults(dataDir).withPorts(FreePorts.next(), FreePorts.next(), 0)
+        .withScorerHttpPort(0);
     TextWorld world = new TextWorld(5, 120);
     Labeler labeler = new Labeler(0.3, 5);
     long versionBeforeRestart;
@@ -64,6 +71,7 @@ class RewardLoopIntegrationTest {
       }
       Score fresh = scoreOfANewInteraction(platform, "after-training");
       assertThat(fresh.getModelVersion()).isGreaterThanOrEqualTo(2);
+      assertScoringApiAgreesWithTheTopic(platform, fresh);
       versionBeforeRestart = platform.trainerStatus().liveVersion();
     }
 
@@ -91,6 +99,25 @@ class RewardLoopIntegrationTest {
         read -> read.stream().anyMatch(s -> s.getInteractionId().equals(id) && s.getModelVersion() > 0));
     return scores.stream().filter(s -> s.getInteractionId().equals(id)).reduce((a, b) -> b).orElseThrow(
         () -> new AssertionError("no score for " + id));
+  }
+
+  /** The scoring API serves the same live version and gives the same reward as the {@code scores} topic. */
+  private static void assertScoringApiAgreesWithTheTopic(EmbeddedPlatform platform, Score fromTopic) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    HttpResponse<String> health = client.send(
+        HttpRequest.newBuilder(URI.create(platform.scorerHttpUrl() + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+    HttpResponse<String> scored = client.send(HttpRequest.newBuilder(URI.create(platform.scorerHttpUrl() + "/v1/score"))
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"prompt\": \"how do i test\", \"response\": \"carefully and often\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(scored.statusCode()).as(scored.body()).isEqualTo(200);
+    JsonNode body = new ObjectMapper().readTree(scored.body());
+    assertThat(body.get("model_version").asLong()).isGreaterThanOrEqualTo(fromTopic.getModelVersion());
+    if (body.get("model_version").asLong() == fromTopic.getModelVersion()) {
+      assertThat((float) body.get("raw_reward").asDouble()).isEqualTo((float) fromTopic.getRawReward());
+    }
   }
 
   private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

@@ -1,6 +1,9 @@
 package dev.rewardstream.scorer;
 
+import dev.rewardstream.scorer.http.ScoringHttpServer;
 import dev.rewardstream.serde.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -10,14 +13,22 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Runs the scorer topology. Instances with the same application id share the interactions' partitions, so scoring
  * scales by adding instances. Exactly-once (v2): a score and the input offset it answers commit together.
+ *
+ * <p>With {@link #withHttp}, the synchronous scoring API ({@link ScoringHttpServer}) starts and stops with it and
+ * scores with the same live version.
  */
 public final class ScorerService implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final ModelHolder models;
+  private final ScorerConfig config;
+  private String httpHost;
+  private int httpPort = -1;
+  private ScoringHttpServer http;
 
   public ScorerService(String bootstrapServers, Path stateDir, ScorerConfig config, Topics topics) {
     this.models = new ModelHolder(config.modelName(), config.featureSpec());
+    this.config = config;
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, topics.config().topicPrefix() + "rewardstream-scorer");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -32,8 +43,34 @@ public final class ScorerService implements AutoCloseable {
     this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models), props);
   }
 
+  /** Serve the scoring API on {@code host:port} (0 picks a free port) once started. */
+  public ScorerService withHttp(String host, int port) {
+    this.httpHost = host;
+    this.httpPort = port;
+    return this;
+  }
+
   public void start() {
+    // The API first: a port already taken fails the start before any stream thread runs.
+    if (httpHost != null) {
+      try {
+        http = ScoringHttpServer.start(httpHost, httpPort, models, config, streams::state,
+            Math.max(2, Runtime.getRuntime().availableProcessors()));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the scoring API on " + httpHost + ":" + httpPort, e);
+      }
+    }
     streams.start();
+  }
+
+  /** The scoring API's bound port, or -1 when it is not serving. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  /** The scoring API's base URL, or null when it is not serving. */
+  public String httpUrl() {
+    return http == null ? null : http.url();
   }
 
   public KafkaStreams.State state() {
@@ -46,6 +83,9 @@ public final class ScorerService implements AutoCloseable {
 
   @Override
   public void close() {
+    if (http != null) {
+      http.close();
+    }
     // Leaving the group on close hands the partitions over at once; Kafka Streams keeps members by default.
     streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
     models.close();

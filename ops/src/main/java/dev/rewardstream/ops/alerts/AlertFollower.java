@@ -1,0 +1,143 @@
+package dev.rewardstream.ops.alerts;
+
+import dev.rewardstream.schema.DriftAlert;
+import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.serde.TopicIO;
+import dev.rewardstream.serde.Topics;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Follows the drift-alerts topic ({@code read_committed}), prints each alert that passes the filter as one line and,
+ * with a {@link WebhookSink}, delivers it.
+ *
+ * <p>Where it starts: with a consumer group, at the group's committed offsets, else at the beginning (or the end with
+ * {@code fromNow}); without a group, at the beginning or the end. With a group, an alert's offset is committed only
+ * once it is printed and delivered or dead-lettered, so a follower stopped at any point resumes without losing one.
+ * An unreadable record is reported on the output and, when delivering, dead-lettered like an undelivered alert.
+ */
+public final class AlertFollower {
+
+  /** What a run did: alerts that matched, were delivered, were dead-lettered; unreadable records seen. */
+  public record Summary(int matched, int delivered, int deadLettered, int unreadable) {}
+
+  private final String bootstrapServers;
+  private final Topics topics;
+  private final String group;
+  private final boolean fromNow;
+  private final AlertFilter filter;
+  private final WebhookSink webhook;
+
+  /**
+   * @param group consumer group whose offsets record progress, or null to read without committing
+   * @param webhook where matching alerts are delivered, or null to print only
+   */
+  public AlertFollower(String bootstrapServers, Topics topics, String group, boolean fromNow, AlertFilter filter,
+      WebhookSink webhook) {
+    this.bootstrapServers = bootstrapServers;
+    this.topics = topics;
+    this.group = group;
+    this.fromNow = fromNow;
+    this.filter = filter;
+    this.webhook = webhook;
+  }
+
+  /**
+   * Follows until {@code max} alerts matched (0: no limit), {@code timeout} passed (zero: no limit) or the thread is
+   * interrupted.
+   */
+  public Summary run(PrintWriter out, int max, Duration timeout) throws InterruptedException {
+    long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+    int matched = 0;
+    int delivered = 0;
+    int deadLettered = 0;
+    int unreadable = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, group)) {
+      position(consumer);
+      while ((max == 0 || matched < max) && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (max > 0 && matched >= max) {
+            break;
+          }
+          DriftAlert alert;
+          try {
+            alert = topics.driftAlerts.decode(record.value());
+          } catch (RecordRejectedException e) {
+            unreadable++;
+            out.printf("unreadable alert at %s/%d@%d: %s%n", record.topic(), record.partition(), record.offset(),
+                e.getMessage());
+            if (webhook != null) {
+              webhook.deadLetterUnreadable(record, e);
+              deadLettered++;
+            }
+            commit(consumer, record);
+            continue;
+          }
+          if (filter.matches(alert)) {
+            matched++;
+            out.println(AlertFilter.line(alert));
+            if (webhook != null) {
+              WebhookSink.Outcome outcome = webhook.deliver(record, alert);
+              if (outcome.delivered()) {
+                delivered++;
+              } else {
+                deadLettered++;
+                out.printf("  not delivered, dead-lettered: %s%n", outcome.failure());
+              }
+            }
+          }
+          out.flush();
+          commit(consumer, record);
+        }
+      }
+    }
+    out.flush();
+    return new Summary(matched, delivered, deadLettered, unreadable);
+  }
+
+  private void position(KafkaConsumer<byte[], byte[]> consumer) {
+    String topic = topics.driftAlerts.name();
+    if (group == null) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(info -> new TopicPartition(topic, info.partition())).toList();
+      consumer.assign(partitions);
+      if (fromNow) {
+        consumer.seekToEnd(partitions);
+      } else {
+        consumer.seekToBeginning(partitions);
+      }
+      return;
+    }
+    consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+        if (!fromNow) {
+          return; // the consumer's reset policy is earliest
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(assigned));
+        List<TopicPartition> fresh = assigned.stream().filter(p -> committed.get(p) == null).toList();
+        consumer.seekToEnd(fresh);
+      }
+
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> revoked) {}
+    });
+  }
+
+  private void commit(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record) {
+    if (group != null) {
+      // Synchronous and per alert: alerts are few, and a commit must never get ahead of a delivery.
+      consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+          new OffsetAndMetadata(record.offset() + 1)));
+    }
+  }
+}
