@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * network width (32). Measures and prints; asserts nothing about speed. Excluded from the default build; run it with
  *
  * <pre>
- * mvn -B -o test -pl scorer -am -Dscorer.excludedGroups= -Dgroups=bench -Dtest=ScoringHttpBenchmark \
+ * mvn -B -o test -pl scorer -am -Dgroups=bench -Dbench.excluded=none -Dtest=ScoringHttpBenchmark \
  *     -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
