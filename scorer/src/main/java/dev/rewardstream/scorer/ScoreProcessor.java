@@ -9,6 +9,7 @@ import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.Score;
 import dev.rewardstream.schema.Severity;
+import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.serde.DeadLetters;
 import dev.rewardstream.serde.RecordRejectedException;
 import dev.rewardstream.serde.Topics;
@@ -40,6 +41,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   private final ScorerConfig config;
   private final Topics topics;
   private final ModelHolder models;
+  private final NormalizationTable normalization;
   private final String retainedStoreName;
   private final Featurizer featurizer;
   private final InteractionValidator validator;
@@ -47,10 +49,12 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   private KeyValueStore<String, byte[]> retained;
   private long rescoredVersion;
 
-  ScoreProcessor(ScorerConfig config, Topics topics, ModelHolder models, String retainedStoreName) {
+  ScoreProcessor(ScorerConfig config, Topics topics, ModelHolder models, NormalizationTable normalization,
+      String retainedStoreName) {
     this.config = config;
     this.topics = topics;
     this.models = models;
+    this.normalization = normalization;
     this.retainedStoreName = retainedStoreName;
     this.featurizer = new Featurizer(config.featureSpec());
     this.validator = new InteractionValidator(config.maxTextChars());
@@ -113,9 +117,9 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
     if (interactions.isEmpty()) {
       return;
     }
-    List<dev.rewardstream.schema.SparseFeatures> features = new ArrayList<>(interactions.size());
+    List<SparseFeatures> features = new ArrayList<>(interactions.size());
     for (Interaction interaction : interactions) {
-      features.add(featurizer.featurize(interaction));
+      features.add(features(interaction));
     }
     float[] rewards = model.score(features);
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
@@ -135,6 +139,11 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
           .build();
       context.forward(new Record<>(interaction.getInteractionId(), score, timestamp), ScorerTopology.SCORES);
     }
+  }
+
+  /** The features the feature job computes for the same interaction under the same normalization statistics. */
+  SparseFeatures features(Interaction interaction) {
+    return featurizer.featurize(normalization.normalize(interaction));
   }
 
   private void alertRefusal(ModelHolder.Refusal refusal) {

@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                                                  ├─► dead-letters
  *                                                                  └─► drift-alerts (refused artifacts)
  * model-updates ─► global store ─► ModelHolder (verify sha256 + feature spec, load, atomic swap)
+ * normalization-stats ─► global store ─► NormalizationTable (numeric values scaled as the feature job scales them)
  * </pre>
  */
 public final class ScorerTopology {
@@ -25,11 +26,23 @@ public final class ScorerTopology {
   private static final String SCORE = "score";
   private static final String RETAINED_STORE = "retained-outputs";
   private static final String MODEL_STORE = "model-updates-store";
+  private static final String NORMALIZATION_STORE = "normalization-stats-store";
 
   private ScorerTopology() {}
 
   public static Topology build(ScorerConfig config, Topics topics, ModelHolder models) {
+    return build(config, topics, models, new NormalizationTable());
+  }
+
+  public static Topology build(ScorerConfig config, Topics topics, ModelHolder models,
+      NormalizationTable normalization) {
     Topology topology = new Topology();
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NORMALIZATION_STORE), Serdes.String(),
+            Serdes.ByteArray()).withLoggingDisabled(),
+        "normalization-stats-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+        topics.normalizationStats.name(), "normalization-stats",
+        () -> new NormalizationStatsProcessor(NORMALIZATION_STORE, topics.normalizationStats, normalization));
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE), Serdes.String(), Serdes.ByteArray())
             .withLoggingDisabled(),
@@ -39,7 +52,7 @@ public final class ScorerTopology {
 
     topology.addSource("interactions-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         topics.interactions.name());
-    topology.addProcessor(SCORE, () -> new ScoreProcessor(config, topics, models, RETAINED_STORE),
+    topology.addProcessor(SCORE, () -> new ScoreProcessor(config, topics, models, normalization, RETAINED_STORE),
         "interactions-source");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETAINED_STORE), Serdes.String(),

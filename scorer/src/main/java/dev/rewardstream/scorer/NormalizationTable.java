@@ -1,0 +1,31 @@
+package dev.rewardstream.scorer;
+
+import dev.rewardstream.model.NumericNormalizer;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.NormalizationStats;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The latest normalization statistics per environment, as the feature job exported them. Interactions with numeric
+ * values are standardized with them before featurizing — the same {@link NumericNormalizer} the job applies — so a
+ * step is scored on the scale its model was trained on. Text-only interactions pass through untouched.
+ */
+public final class NormalizationTable {
+
+  private final Map<String, NumericNormalizer> byEnvironment = new ConcurrentHashMap<>();
+
+  public void update(NormalizationStats stats) {
+    byEnvironment.merge(stats.getEnvironment(), new NumericNormalizer(stats),
+        (old, now) -> now.stats().getCount() >= old.stats().getCount() ? now : old);
+  }
+
+  public Interaction normalize(Interaction interaction) {
+    if (interaction.getState() == null && interaction.getAction() == null && interaction.getEnvReward() == null) {
+      return interaction;
+    }
+    String environment = interaction.getEnvironment() == null ? "default" : interaction.getEnvironment();
+    NumericNormalizer normalizer = byEnvironment.get(environment);
+    return normalizer == null ? interaction : normalizer.normalize(interaction);
+  }
+}
