@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     description = "Streaming, online reward learning on Kafka, Flink, DJL and Kafka Streams.",
     defaultValueProvider = CommandLine.PropertiesDefaultProvider.class,
     subcommands = {UpCommand.class, DemoCommand.class, TopicsCommand.class, TrainerCommand.class,
-        ScorerCommand.class})
+        ScorerCommand.class, ReplayCommand.class, SimulateCommand.class})
 public final class RewardCtl {
 
   public static void main(String[] args) {
