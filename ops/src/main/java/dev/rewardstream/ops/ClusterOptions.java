@@ -4,7 +4,7 @@ import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
 import picocli.CommandLine.Option;
 
-/** Where an already running cluster is, for the commands that produce into it ({@code replay}, {@code simulate}). */
+/** Where an already running cluster is: for the single services and the commands that produce into it. */
 final class ClusterOptions {
 
   @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
