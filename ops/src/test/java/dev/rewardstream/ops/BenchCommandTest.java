@@ -52,6 +52,9 @@ class BenchCommandTest {
         .isGreaterThanOrEqualTo(freshness.get("preference_to_served_model").get("p50_s").asDouble());
     assertThat(scenarios.get("trainer-throughput").get("batch_size").fieldNames()).toIterable()
         .containsExactly("16", "64", "256");
+    JsonNode scorer = scenarios.get("scorer-throughput");
+    assertThat(scorer.get("scorer_records_per_s").asDouble()).isPositive();
+    assertThat(scorer.get("ratio").asDouble()).isPositive();
 
     String report = Files.readString(out.resolve("report.md"));
     assertThat(report).startsWith("# rewardstream benchmark report");

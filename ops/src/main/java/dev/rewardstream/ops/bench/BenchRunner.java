@@ -20,7 +20,8 @@ import java.util.function.Consumer;
 public final class BenchRunner {
 
   /** Every scenario, in the order a full run takes them. */
-  public static final List<String> SCENARIOS = List.of("hh-rlhf", "bt-stream", "freshness", "trainer-throughput");
+  public static final List<String> SCENARIOS = List.of("hh-rlhf", "bt-stream", "freshness", "trainer-throughput",
+      "scorer-throughput");
 
   /** What was run; {@code failed} names the scenarios that threw. */
   public record Outcome(Path resultJson, Path report, List<String> failed) {}
@@ -33,6 +34,7 @@ public final class BenchRunner {
       case "bt-stream" -> new BtStreamBench();
       case "freshness" -> new FreshnessBench();
       case "trainer-throughput" -> new TrainerThroughputBench();
+      case "scorer-throughput" -> new ScorerThroughputBench();
       default -> throw new IllegalArgumentException("unknown scenario " + name + "; known: " + SCENARIOS);
     };
   }
