@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     description = "Streaming, online reward learning on Kafka, Flink, DJL and Kafka Streams.",
     defaultValueProvider = CommandLine.PropertiesDefaultProvider.class,
     subcommands = {UpCommand.class, DemoCommand.class, TopicsCommand.class, TrainerCommand.class,
-        ScorerCommand.class, AlertsCommand.class})
+        ScorerCommand.class, AlertsCommand.class, ReplayCommand.class, SimulateCommand.class,
+        BenchCommand.class})
 public final class RewardCtl {
 
   public static void main(String[] args) {

@@ -2,21 +2,18 @@ package dev.rewardstream.ops;
 
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScorerService;
-import dev.rewardstream.serde.SerdeConfig;
-import dev.rewardstream.serde.Topics;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rewardctl scorer}: the scorer alone, against an existing cluster (docker-compose runs this). */
 @Command(name = "scorer", mixinStandardHelpOptions = true, description = "Run the scorer (Kafka Streams).")
 final class ScorerCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092") String bootstrapServers;
-  @Option(names = "--schema-registry", defaultValue = "http://127.0.0.1:8081") String registry;
-  @Option(names = "--topic-prefix", defaultValue = "") String topicPrefix;
+  @Mixin ClusterOptions cluster;
   @Option(names = "--state-dir", defaultValue = "rewardstream-data/scorer-state") Path stateDir;
   @Option(names = "--http-host", defaultValue = "127.0.0.1",
       description = "Bind address of the scoring API (default: ${DEFAULT-VALUE}).") String httpHost;
@@ -26,8 +23,8 @@ final class ScorerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ScorerService scorer = new ScorerService(bootstrapServers, stateDir, ScorerConfig.defaults(),
-        Topics.connect(SerdeConfig.of(registry).withTopicPrefix(topicPrefix)));
+    ScorerService scorer = new ScorerService(cluster.bootstrapServers, stateDir, ScorerConfig.defaults(),
+        cluster.topics());
     if (httpPort >= 0) {
       scorer.withHttp(httpHost, httpPort);
     }

@@ -1,7 +1,5 @@
 package dev.rewardstream.ops;
 
-import dev.rewardstream.serde.SerdeConfig;
-import dev.rewardstream.serde.Topics;
 import dev.rewardstream.trainer.TrainerConfig;
 import dev.rewardstream.trainer.TrainerService;
 import java.nio.file.Path;
@@ -10,23 +8,22 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rewardctl trainer}: the trainer alone, against an existing cluster (docker-compose runs this). */
 @Command(name = "trainer", mixinStandardHelpOptions = true, description = "Run the trainer service.")
 final class TrainerCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092") String bootstrapServers;
-  @Option(names = "--schema-registry", defaultValue = "http://127.0.0.1:8081") String registry;
-  @Option(names = "--topic-prefix", defaultValue = "") String topicPrefix;
+  @Mixin ClusterOptions cluster;
   @Option(names = "--artifact-dir", defaultValue = "rewardstream-data/artifacts") Path artifactDir;
   @Option(names = "--publish-interval-ms", defaultValue = "2000") long publishIntervalMs;
 
   @Override
   public Integer call() {
     TrainerService trainer = new TrainerService(
-        TrainerConfig.defaults(bootstrapServers, artifactDir).withPublishInterval(Duration.ofMillis(publishIntervalMs)),
-        Topics.connect(SerdeConfig.of(registry).withTopicPrefix(topicPrefix)));
+        TrainerConfig.defaults(cluster.bootstrapServers, artifactDir).withPublishInterval(Duration.ofMillis(publishIntervalMs)),
+        cluster.topics());
     CountDownLatch released = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       trainer.close();

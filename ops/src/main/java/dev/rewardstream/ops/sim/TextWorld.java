@@ -29,10 +29,29 @@ public final class TextWorld {
         vocabulary.add(word);
       }
     }
-    value = new double[vocabularySize];
-    for (int i = 0; i < vocabularySize; i++) {
-      value[i] = words.nextDouble() < VALUED_SHARE ? words.nextGaussian() : 0;
+    value = values(words, vocabularySize);
+  }
+
+  private TextWorld(TextWorld same, long valueSeed) {
+    this.random = same.random;
+    this.vocabulary.addAll(same.vocabulary);
+    this.value = values(new Random(valueSeed), vocabulary.size());
+  }
+
+  private static double[] values(Random random, int size) {
+    double[] value = new double[size];
+    for (int i = 0; i < size; i++) {
+      value[i] = random.nextDouble() < VALUED_SHARE ? random.nextGaussian() : 0;
     }
+    return value;
+  }
+
+  /**
+   * The same vocabulary and agents with new hidden word values: preference drift. The two worlds share one random
+   * source, so agents keep producing one stream whichever world judges it.
+   */
+  public TextWorld withHiddenValues(long valueSeed) {
+    return new TextWorld(this, valueSeed);
   }
 
   public String prompt() {
@@ -46,6 +65,41 @@ public final class TextWorld {
       text.append(i == 0 ? "" : " ").append(word());
     }
     return text.toString();
+  }
+
+  /**
+   * A response of a possibly drifted or reward-hacking policy.
+   *
+   * @param upperShare probability of drawing each word from the upper half of the vocabulary (0.5: uniform)
+   * @param filler extra words drawn only among words without hidden value: longer, never better
+   */
+  public String response(int filler, double upperShare) {
+    int length = 6 + random.nextInt(15);
+    StringBuilder text = new StringBuilder();
+    int half = vocabulary.size() / 2;
+    for (int i = 0; i < length; i++) {
+      int index = random.nextDouble() < upperShare ? half + random.nextInt(vocabulary.size() - half)
+          : random.nextInt(half);
+      text.append(i == 0 ? "" : " ").append(vocabulary.get(index));
+    }
+    for (int i = 0; i < filler; i++) {
+      int index;
+      do {
+        index = random.nextInt(vocabulary.size());
+      } while (value[index] != 0);
+      text.append(' ').append(vocabulary.get(index));
+    }
+    return text.toString();
+  }
+
+  /** Share of a response's words that come from the upper half of the vocabulary: what policy drift moves. */
+  public double upperShare(String response) {
+    String[] words = response.split(" ");
+    int upper = 0;
+    for (String w : words) {
+      upper += vocabulary.indexOf(w) >= vocabulary.size() / 2 ? 1 : 0;
+    }
+    return (double) upper / words.length;
   }
 
   public double trueReward(String response) {

@@ -1,0 +1,82 @@
+package dev.rewardstream.ops;
+
+import dev.rewardstream.ops.replay.Replayer;
+import dev.rewardstream.ops.sim.KafkaRecordSink;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rewardctl replay FILE}: historical logs into the {@code interactions} and {@code preferences} topics, at
+ * {@code --rate} lines per second, with a progress line every {@code --progress-every} lines. Formats: the project's
+ * JSONL ({@code --format jsonl}, see README "Replaying logs") and HH-RLHF ({@code --format hh-rlhf}); either may be
+ * gzipped. Malformed lines go to {@code --rejects} (line number, reason, the line) and are skipped; the exit code is 0
+ * even then, and the summary line says how many.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = "Ingest a JSONL or HH-RLHF log into the topics with rate control; malformed lines go to a rejects file.")
+final class ReplayCommand implements Callable<Integer> {
+
+  enum FormatOption {
+    jsonl(Replayer.Format.JSONL), hh_rlhf(Replayer.Format.HH_RLHF);
+
+    final Replayer.Format format;
+
+    FormatOption(Replayer.Format format) {
+      this.format = format;
+    }
+  }
+
+  @Mixin ClusterOptions cluster;
+
+  @Parameters(index = "0", description = "Log file (.jsonl, optionally gzipped).") Path file;
+
+  @Option(names = "--format", defaultValue = "jsonl", converter = FormatConverter.class,
+      description = "jsonl or hh-rlhf (default: ${DEFAULT-VALUE}).")
+  FormatOption format;
+
+  @Option(names = "--rate", defaultValue = "0",
+      description = "Input lines per second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--rejects", description = "Rejects file (default: FILE.rejects).") Path rejects;
+
+  @Option(names = "--progress-every", defaultValue = "1000", description = "Lines between progress lines.")
+  long progressEvery;
+
+  @Spec CommandSpec spec;
+
+  static final class FormatConverter implements picocli.CommandLine.ITypeConverter<FormatOption> {
+    @Override
+    public FormatOption convert(String value) {
+      return FormatOption.valueOf(value.replace('-', '_'));
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path rejectsFile = rejects != null ? rejects : Path.of(file + ".rejects");
+    try (PrintWriter rejectsOut = new PrintWriter(Files.newBufferedWriter(rejectsFile, StandardCharsets.UTF_8));
+        KafkaRecordSink sink = new KafkaRecordSink(cluster.bootstrapServers, cluster.topics())) {
+      Replayer replayer = new Replayer(format.format, rate, rejectsOut, p -> {
+        out.printf("[%6.1fs] %d lines (%.0f/s): %d interactions, %d preferences sent, %d rejected%n",
+            p.elapsedSeconds(), p.lines(), p.linesPerSecond(), p.interactions(), p.preferences(), p.rejected());
+        out.flush();
+      }, progressEvery);
+      Replayer.Progress done = replayer.replay(file, sink);
+      out.printf("replayed %s: %d interactions and %d preferences stored; %d malformed lines skipped%s%n", file,
+          done.interactions(), done.preferences(), done.rejected(),
+          done.rejected() > 0 ? " (see " + rejectsFile + ")" : "");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,143 @@
+package dev.rewardstream.ops.bench;
+
+import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.ops.sim.Scenario;
+import dev.rewardstream.ops.sim.ScenarioSimulator;
+import dev.rewardstream.schema.TrainingExample;
+import dev.rewardstream.trainer.OnlineRewardLearner;
+import dev.rewardstream.trainer.TrainerConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Prequential accuracy of the trainer's learner on a simulated Bradley-Terry stream of text pairs (temperature 0.5),
+ * against the labeler's exact Bayes-optimal accuracy, on a stationary stream and on one whose true reward changes
+ * half-way (preference drift). Mini-batches of 16: each batch is scored first, then trained on. Recovery is the number
+ * of pairs after the drift until the sliding-window accuracy vs labels is within 3 points of that window's
+ * Bayes-optimal accuracy again.
+ */
+final class BtStreamBench implements BenchScenario {
+
+  static final int BATCH = 16;
+  static final int WINDOW = 500;
+  static final double RECOVERY_GAP = 0.03;
+
+  @Override
+  public String name() {
+    return "bt-stream";
+  }
+
+  @Override
+  public Result run(Context context) {
+    int pairs = context.quick() ? 2000 : 20000;
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("pairs_per_run", pairs);
+    figures.put("labeler_temperature", 0.5);
+    figures.put("window", WINDOW);
+    StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
+        "%d simulated text pairs per run, labeler temperature 0.5, trainer defaults (MLP 32, Adam lr 0.005), "
+            + "batches of %d scored before training; windows of %d pairs.%n%n"
+            + "| run | accuracy vs labels (last window) | Bayes-optimal | gap | accuracy vs true order | "
+            + "pairs to recover after drift |%n|---|---|---|---|---|---|%n", pairs, BATCH, WINDOW));
+    Result result = Result.of(figures, "");
+    for (Scenario scenario : List.of(Scenario.STATIONARY, Scenario.PREFERENCE_DRIFT)) {
+      Map<String, Object> run = run(scenario, pairs, context);
+      figures.put(scenario.cliName(), run);
+      md.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.1f%% | %.1f pts | %.1f%% | %s |%n", scenario.cliName(),
+          100 * (double) run.get("final_window_label_accuracy"), 100 * (double) run.get("final_window_bayes_optimal"),
+          100 * ((double) run.get("final_window_bayes_optimal") - (double) run.get("final_window_label_accuracy")),
+          100 * (double) run.get("final_window_true_order_accuracy"),
+          scenario == Scenario.PREFERENCE_DRIFT
+              ? (run.get("recovery_pairs") == null ? "not within the run" : run.get("recovery_pairs")) : "–"));
+      @SuppressWarnings("unchecked")
+      Map<String, double[]> curve = (Map<String, double[]>) run.remove("curve");
+      String file = "bt-stream-" + scenario.cliName() + ".svg";
+      result.plots().put(file, SvgPlot.lines("Bradley-Terry stream, " + scenario.cliName()
+          + ": sliding-window accuracy", "pairs seen", "accuracy", List.of(
+          new SvgPlot.Series("vs labels", "#1f77b4", curve.get("x"), curve.get("label")),
+          new SvgPlot.Series("vs true order", "#2ca02c", curve.get("x"), curve.get("true")),
+          new SvgPlot.Series("Bayes-optimal", "#d62728", curve.get("x"), curve.get("bayes")))));
+    }
+    md.append("\n![stationary](bt-stream-stationary.svg)\n![preference drift](bt-stream-preference-drift.svg)\n");
+    return new Result(figures, md.toString(), result.plots());
+  }
+
+  private static Map<String, Object> run(Scenario scenario, int n, Context context) {
+    List<PairCollector.LabelledPair> pairs = PairCollector.simulateText(scenario, n, context.seed());
+    FeatureSpec spec = FeatureSpec.DEFAULT;
+    Featurizer featurizer = new Featurizer(spec);
+    TrainerConfig defaults = TrainerConfig.defaults("unused:0", Path.of("unused"));
+    double[] label = new double[n];
+    double[] trueOrder = new double[n];
+    double[] bayes = new double[n];
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, defaults.hidden(), defaults.learningRate())) {
+      for (int from = 0; from < n; from += BATCH) {
+        List<TrainingExample> batch = new ArrayList<>();
+        for (int i = from; i < Math.min(n, from + BATCH); i++) {
+          batch.add(Examples.of(featurizer, pairs.get(i)));
+        }
+        double[] margins = Examples.margins(learner, batch);
+        for (int k = 0; k < batch.size(); k++) {
+          PairCollector.LabelledPair pair = pairs.get(from + k);
+          double rA = Double.parseDouble(pair.a().getMetadata().get(ScenarioSimulator.TRUE_REWARD));
+          double rB = Double.parseDouble(pair.b().getMetadata().get(ScenarioSimulator.TRUE_REWARD));
+          label[from + k] = (margins[k] > 0) == (batch.get(k).getTarget() > 0.5f) ? 1 : 0;
+          trueOrder[from + k] = (margins[k] > 0) == (rA > rB) ? 1 : 0;
+          bayes[from + k] = Double.parseDouble(pair.preference().getMetadata().get(ScenarioSimulator.BAYES_OPTIMAL));
+        }
+        learner.trainStep(batch);
+        if ((from / BATCH) % 250 == 0) {
+          context.progress().accept(String.format(Locale.ROOT, "bt-stream %s: %d/%d pairs", scenario.cliName(), from,
+              n));
+        }
+      }
+    }
+    int step = 100;
+    int points = (n - WINDOW) / step + 1;
+    double[] x = new double[points];
+    double[] wLabel = new double[points];
+    double[] wTrue = new double[points];
+    double[] wBayes = new double[points];
+    Integer recovery = null;
+    int drift = (int) Math.ceil(n * Scenario.DRIFT_POINT);
+    for (int p = 0; p < points; p++) {
+      int end = WINDOW + p * step;
+      x[p] = end;
+      wLabel[p] = mean(label, end - WINDOW, end);
+      wTrue[p] = mean(trueOrder, end - WINDOW, end);
+      wBayes[p] = mean(bayes, end - WINDOW, end);
+      if (scenario == Scenario.PREFERENCE_DRIFT && recovery == null && end - WINDOW >= drift
+          && wLabel[p] >= wBayes[p] - RECOVERY_GAP) {
+        recovery = end - drift;
+      }
+    }
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("final_window_label_accuracy", Stats.round(wLabel[points - 1]));
+    run.put("final_window_true_order_accuracy", Stats.round(wTrue[points - 1]));
+    run.put("final_window_bayes_optimal", Stats.round(wBayes[points - 1]));
+    run.put("overall_label_accuracy", Stats.round(mean(label, 0, n)));
+    run.put("overall_bayes_optimal", Stats.round(mean(bayes, 0, n)));
+    if (scenario == Scenario.PREFERENCE_DRIFT) {
+      run.put("drift_at_pair", drift);
+      run.put("recovered", recovery != null);
+      run.put("recovery_pairs", recovery);
+    }
+    run.put("curve", Map.of("x", x, "label", wLabel, "true", wTrue, "bayes", wBayes));
+    context.progress().accept(String.format(Locale.ROOT, "bt-stream %s: last window %.3f vs labels, Bayes-optimal "
+        + "%.3f", scenario.cliName(), wLabel[points - 1], wBayes[points - 1]));
+    return run;
+  }
+
+  private static double mean(double[] values, int from, int to) {
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      sum += values[i];
+    }
+    return sum / (to - from);
+  }
+}

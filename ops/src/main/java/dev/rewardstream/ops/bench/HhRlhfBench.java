@@ -1,0 +1,159 @@
+package dev.rewardstream.ops.bench;
+
+import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.ops.replay.HhRlhfRecords;
+import dev.rewardstream.ops.replay.JsonRecords;
+import dev.rewardstream.ops.replay.Replayer;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.TrainingExample;
+import dev.rewardstream.trainer.OnlineRewardLearner;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * HH-RLHF harmless-base test, single pass, test-then-train: each pair is first scored by the current model (is
+ * r(chosen) > r(rejected)?), then trained on, one optimizer step per pair. The pairs are featurized exactly as the
+ * replay path would send them (context as prompt, final assistant turn as response). Reported next to "the shorter
+ * final response wins" (by tokens, ties half right), which needs no learning.
+ */
+final class HhRlhfBench implements BenchScenario {
+
+  /** The learners compared: the trainer's own MLP and a linear model like the anchor's. */
+  private record Learner(String name, int hidden, float learningRate) {}
+
+  private static final List<Learner> LEARNERS = List.of(new Learner("linear", 0, 0.005f),
+      new Learner("mlp32", 32, 0.005f));
+
+  @Override
+  public String name() {
+    return "hh-rlhf";
+  }
+
+  @Override
+  public Result run(Context context) throws Exception {
+    Path data = context.data();
+    if (data == null || !Files.isRegularFile(data)) {
+      throw new IllegalArgumentException("HH-RLHF data not found at " + data + ": pass --data PATH to "
+          + "harmless-base-test.jsonl.gz (expected at ../shared/data/hh-rlhf/ relative to the project root)");
+    }
+    FeatureSpec spec = FeatureSpec.DEFAULT;
+    Featurizer featurizer = new Featurizer(spec);
+    List<Pair> pairs = read(data, featurizer, spec);
+    int shuffles = context.quick() ? 1 : 5;
+    int limit = context.quick() ? Math.min(400, pairs.size()) : pairs.size();
+
+    double shorterWins = 0;
+    for (Pair pair : pairs.subList(0, limit)) {
+      shorterWins += pair.chosenTokens < pair.rejectedTokens ? 1 : pair.chosenTokens == pair.rejectedTokens ? 0.5 : 0;
+    }
+    shorterWins /= limit;
+
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("pairs", limit);
+    figures.put("shuffles", shuffles);
+    figures.put("shorter_wins_accuracy", Stats.round(shorterWins));
+    List<SvgPlot.Series> curves = new ArrayList<>();
+    StringBuilder md = new StringBuilder();
+    md.append(String.format(Locale.ROOT, "%d pairs, one pass, test-then-train, mean of %d shuffles.%n%n", limit,
+        shuffles));
+    md.append("| model | prequential pairwise accuracy | sd over shuffles | anchor |\n|---|---|---|---|\n");
+    String[] colors = {"#1f77b4", "#d62728"};
+    for (int l = 0; l < LEARNERS.size(); l++) {
+      Learner learner = LEARNERS.get(l);
+      double[] accuracies = new double[shuffles];
+      double[] curve = null;
+      for (int s = 0; s < shuffles; s++) {
+        List<Pair> order = new ArrayList<>(pairs.subList(0, limit));
+        Collections.shuffle(order, new Random(context.seed() + s));
+        double[] cumulative = prequential(spec, learner, order);
+        accuracies[s] = cumulative[cumulative.length - 1];
+        curve = curve == null ? cumulative : curve;
+        context.progress().accept(String.format(Locale.ROOT, "hh-rlhf: %s shuffle %d/%d: accuracy %.3f",
+            learner.name(), s + 1, shuffles, accuracies[s]));
+      }
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("hidden", learner.hidden());
+      result.put("learning_rate", learner.learningRate());
+      result.put("accuracy_mean", Stats.round(Stats.mean(accuracies)));
+      result.put("accuracy_sd", Stats.round(Stats.sd(accuracies)));
+      figures.put(learner.name(), result);
+      md.append(String.format(Locale.ROOT, "| %s (Adam lr %s) | %.1f%% | %.1f | %s |%n", learner.name(),
+          learner.learningRate(), 100 * Stats.mean(accuracies), 100 * Stats.sd(accuracies),
+          learner.hidden() == 0 ? "online linear BT: 60.2%" : ""));
+      double[] x = new double[curve.length];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = i + 1;
+      }
+      curves.add(new SvgPlot.Series(learner.name() + " (shuffle 1)", colors[l], x, curve));
+    }
+    md.append(String.format(Locale.ROOT, "| shorter final response wins | %.1f%% | – | 55.3%% |%n%n",
+        100 * shorterWins));
+    md.append("![cumulative prequential accuracy](hh-rlhf-accuracy.svg)\n");
+    Result result = Result.of(figures, md.toString());
+    double[] x = curves.get(0).x();
+    double[] baseline = new double[x.length];
+    java.util.Arrays.fill(baseline, shorterWins);
+    curves.add(new SvgPlot.Series("shorter wins", "#999", x, baseline));
+    result.plots().put("hh-rlhf-accuracy.svg", SvgPlot.lines("HH-RLHF harmless: cumulative test-then-train accuracy",
+        "pairs seen", "accuracy", curves));
+    return result;
+  }
+
+  /** Cumulative accuracy after each pair (ties in score count half). */
+  private static double[] prequential(FeatureSpec spec, Learner config, List<Pair> order) {
+    double[] cumulative = new double[order.size()];
+    double correct = 0;
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, config.hidden(), config.learningRate())) {
+      for (int i = 0; i < order.size(); i++) {
+        TrainingExample example = order.get(i).example;
+        double margin = Examples.margins(learner, List.of(example))[0];
+        correct += margin > 0 ? 1 : margin == 0 ? 0.5 : 0;
+        cumulative[i] = correct / (i + 1);
+        learner.trainStep(List.of(example));
+      }
+    }
+    return cumulative;
+  }
+
+  private record Pair(TrainingExample example, int chosenTokens, int rejectedTokens) {}
+
+  private static List<Pair> read(Path data, Featurizer featurizer, FeatureSpec spec) throws IOException {
+    List<Pair> pairs = new ArrayList<>();
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(Replayer.open(data),
+        StandardCharsets.UTF_8))) {
+      long lineNumber = 0;
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        lineNumber++;
+        if (line.isBlank()) {
+          continue;
+        }
+        HhRlhfRecords.Pair pair;
+        try {
+          pair = HhRlhfRecords.pair(JsonRecords.parse(line));
+        } catch (JsonRecords.MalformedLineException e) {
+          throw new IOException(data + " line " + lineNumber + ": " + e.getMessage());
+        }
+        HhRlhfRecords.Records records = HhRlhfRecords.records(pair, "hh", lineNumber, Instant.EPOCH);
+        Interaction chosen = records.interactions().get(0);
+        Interaction rejected = records.interactions().get(1);
+        pairs.add(new Pair(Examples.pairwise(spec, records.preference().getPreferenceId(),
+            featurizer.featurize(chosen), featurizer.featurize(rejected), 1f),
+            Featurizer.tokens(chosen.getResponse()).size(), Featurizer.tokens(rejected.getResponse()).size()));
+      }
+    }
+    return pairs;
+  }
+}

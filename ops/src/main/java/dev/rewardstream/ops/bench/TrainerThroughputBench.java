@@ -1,0 +1,76 @@
+package dev.rewardstream.ops.bench;
+
+import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.ops.sim.Scenario;
+import dev.rewardstream.schema.TrainingExample;
+import dev.rewardstream.trainer.OnlineRewardLearner;
+import dev.rewardstream.trainer.TrainerConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Optimizer steps of the trainer's learner (default architecture) on pre-built pairwise examples, at batch sizes 16, 64
+ * and 256: examples per second of {@code trainStep} alone, without Kafka or featurization. A few warm-up steps per
+ * size are not timed (first-call allocation in PyTorch).
+ */
+final class TrainerThroughputBench implements BenchScenario {
+
+  static final int[] BATCH_SIZES = {16, 64, 256};
+
+  @Override
+  public String name() {
+    return "trainer-throughput";
+  }
+
+  @Override
+  public Result run(Context context) {
+    double secondsPerSize = context.quick() ? 1 : 15;
+    FeatureSpec spec = FeatureSpec.DEFAULT;
+    List<TrainingExample> examples = examples(spec, 2048, context.seed());
+    TrainerConfig defaults = TrainerConfig.defaults("unused:0", Path.of("unused"));
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("architecture", "mlp(in=" + spec.dimension() + ",hidden=" + defaults.hidden() + ")");
+    figures.put("device", OnlineRewardLearner.device().toString());
+    StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "Default reward network (hidden %d) on %s, %.0f s "
+        + "per batch size.%n%n| batch size | examples/s | steps/s |%n|---|---|---|%n", defaults.hidden(),
+        OnlineRewardLearner.device(), secondsPerSize));
+    Map<String, Object> bySize = new LinkedHashMap<>();
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, defaults.hidden(), defaults.learningRate())) {
+      for (int size : BATCH_SIZES) {
+        for (int w = 0; w < 5; w++) {
+          learner.trainStep(batch(examples, w, size));
+        }
+        long start = System.nanoTime();
+        int steps = 0;
+        while (System.nanoTime() - start < secondsPerSize * 1e9) {
+          learner.trainStep(batch(examples, steps, size));
+          steps++;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double perSecond = steps * size / seconds;
+        bySize.put(Integer.toString(size), Map.of("examples_per_s", Math.round(perSecond),
+            "steps_per_s", Stats.round(steps / seconds)));
+        md.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f |%n", size, perSecond, steps / seconds));
+        context.progress().accept(String.format(Locale.ROOT, "trainer-throughput: batch %d: %.0f examples/s", size,
+            perSecond));
+      }
+    }
+    figures.put("batch_size", bySize);
+    return Result.of(figures, md.toString());
+  }
+
+  private static List<TrainingExample> batch(List<TrainingExample> examples, int step, int size) {
+    int from = (step * size) % (examples.size() - size);
+    return examples.subList(from, from + size);
+  }
+
+  private static List<TrainingExample> examples(FeatureSpec spec, int n, long seed) {
+    Featurizer featurizer = new Featurizer(spec);
+    return PairCollector.simulateText(Scenario.STATIONARY, n, seed).stream().map(p -> Examples.of(featurizer, p))
+        .toList();
+  }
+}

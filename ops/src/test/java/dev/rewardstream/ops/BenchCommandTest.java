@@ -1,0 +1,67 @@
+package dev.rewardstream.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rewardstream.ops.bench.BenchRunner;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code rewardctl bench --quick} end to end: every scenario runs and the report is well-formed. */
+class BenchCommandTest {
+
+  @TempDir Path out;
+
+  @Test
+  void shouldWriteAWellFormedJsonResultAndMarkdownReportInQuickMode() throws Exception {
+    // Given the HH-RLHF data where the project keeps it
+    assertThat(BenchRunner.defaultData(Path.of(""))).as("HH-RLHF test data").isRegularFile();
+    StringWriter console = new StringWriter();
+    CommandLine cli = new CommandLine(new RewardCtl());
+    cli.setOut(new PrintWriter(console));
+
+    // When the quick benchmark runs
+    int exit = cli.execute("bench", "--quick", "--out", out.toString());
+
+    // Then every scenario has its figures in result.json, and report.md has a section and plots for them
+    assertThat(exit).as(console.toString()).isZero();
+    JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+    assertThat(result.get("quick").asBoolean()).isTrue();
+    assertThat(result.get("peak_rss_mib").asDouble()).isPositive();
+    JsonNode scenarios = result.get("scenarios");
+    assertThat(scenarios.fieldNames()).toIterable().containsExactlyElementsOf(BenchRunner.SCENARIOS);
+    scenarios.forEach(s -> assertThat(s.has("error")).as(s.toString()).isFalse());
+
+    JsonNode hh = scenarios.get("hh-rlhf");
+    assertThat(hh.get("pairs").asInt()).isEqualTo(400);
+    assertThat(hh.get("linear").get("accuracy_mean").asDouble()).isBetween(0.0, 1.0);
+    assertThat(hh.get("shorter_wins_accuracy").asDouble()).isBetween(0.0, 1.0);
+    JsonNode stationary = scenarios.get("bt-stream").get("stationary");
+    assertThat(stationary.get("final_window_label_accuracy").asDouble())
+        .isLessThanOrEqualTo(stationary.get("final_window_bayes_optimal").asDouble() + 0.1);
+    assertThat(scenarios.get("bt-stream").get("preference-drift").has("recovery_pairs")).isTrue();
+    JsonNode freshness = scenarios.get("freshness");
+    assertThat(freshness.get("preference_to_served_model").get("count").asInt()).isPositive();
+    assertThat(freshness.get("preference_to_served_model").get("p95_s").asDouble())
+        .isGreaterThanOrEqualTo(freshness.get("preference_to_served_model").get("p50_s").asDouble());
+    assertThat(scenarios.get("trainer-throughput").get("batch_size").fieldNames()).toIterable()
+        .containsExactly("16", "64", "256");
+    JsonNode scorer = scenarios.get("scorer-throughput");
+    assertThat(scorer.get("scorer_records_per_s").asDouble()).isPositive();
+    assertThat(scorer.get("ratio").asDouble()).isPositive();
+
+    String report = Files.readString(out.resolve("report.md"));
+    assertThat(report).startsWith("# rewardstream benchmark report");
+    BenchRunner.SCENARIOS.forEach(name -> assertThat(report).contains("\n## " + name + "\n"));
+    assertThat(report).doesNotContain("**Failed:**");
+    assertThat(out.resolve("hh-rlhf-accuracy.svg")).content().startsWith("<svg").endsWith("</svg>\n");
+    assertThat(out.resolve("bt-stream-preference-drift.svg")).exists();
+    assertThat(console.toString()).contains("== freshness done");
+  }
+}

@@ -1,0 +1,157 @@
+package dev.rewardstream.ops.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rewardstream.ops.sim.KafkaRecordSink;
+import dev.rewardstream.platform.EmbeddedInfrastructure;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.LabelSource;
+import dev.rewardstream.schema.Preference;
+import dev.rewardstream.schema.PreferenceOutcome;
+import dev.rewardstream.serde.TopicIO;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Both replay formats into a real broker, malformed lines included, read back from the topics. */
+class ReplayerIntegrationTest {
+
+  @TempDir static Path brokerDir;
+  @TempDir Path files;
+  private static EmbeddedInfrastructure infra;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    infra = EmbeddedInfrastructure.startOnFreePorts(brokerDir);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    infra.close();
+  }
+
+  @Test
+  void shouldReplayProjectJsonlAndRejectMalformedLinesWithTheirNumbers() throws Exception {
+    // Given a log with two good records and three malformed lines
+    Path log = files.resolve("log.jsonl");
+    Files.write(log, List.of(
+        "{\"type\":\"interaction\",\"interaction_id\":\"j-1\",\"agent_id\":\"ag\",\"policy_version\":\"p1\","
+            + "\"event_time\":\"2024-05-01T10:00:00Z\",\"prompt\":\"hi\",\"response\":\"hello\","
+            + "\"state\":[0.5,null],\"env_reward\":1.5,\"metadata\":{\"k\":\"v\"}}",
+        "{\"type\":\"preference\",\"preference_id\":\"j-pref\",\"event_time\":1714557600000,"
+            + "\"a\":{\"interaction_id\":\"j-1\"},\"b\":{\"interaction_id\":\"j-2\"},\"outcome\":\"B\",\"source\":\"AI\"}",
+        "{\"type\":\"interaction\", oops",
+        "{\"type\":\"interaction\",\"interaction_id\":\"j-3\",\"policy_version\":\"p1\",\"event_time\":1}",
+        "",
+        "{\"type\":\"preference\",\"preference_id\":\"j-x\",\"event_time\":1,\"a\":{},\"b\":{},\"outcome\":\"MAYBE\","
+            + "\"source\":\"AI\"}"), StandardCharsets.UTF_8);
+    StringWriter rejects = new StringWriter();
+
+    // When it is replayed
+    Replayer.Progress done = replay(Replayer.Format.JSONL, log, rejects);
+
+    // Then the good records are in the topics, field for field, and each bad line is reported with its number
+    assertThat(done.interactions()).isEqualTo(1);
+    assertThat(done.preferences()).isEqualTo(1);
+    assertThat(done.rejected()).isEqualTo(3);
+    List<String> rejectLines = rejects.toString().lines().toList();
+    assertThat(rejectLines).hasSize(3);
+    assertThat(rejectLines.get(0)).startsWith("3\tbad JSON");
+    assertThat(rejectLines.get(1)).startsWith("4\tmissing field agent_id").endsWith("\"event_time\":1}");
+    assertThat(rejectLines.get(2)).startsWith("6\toutcome: expected one of [A, B, TIE]");
+
+    Interaction interaction = readInteractions(1, i -> i.getInteractionId().equals("j-1")).get(0);
+    assertThat(interaction.getEventTime()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+    assertThat(interaction.getState()).containsExactly(0.5f, null);
+    assertThat(interaction.getEnvReward()).isEqualTo(1.5);
+    assertThat(interaction.getStep()).isZero();
+    assertThat(interaction.getMetadata()).containsEntry("k", "v");
+    Preference preference = readPreferences(1, p -> p.getPreferenceId().equals("j-pref")).get(0);
+    assertThat(preference.getOutcome()).isEqualTo(PreferenceOutcome.B);
+    assertThat(preference.getSource()).isEqualTo(LabelSource.AI);
+    assertThat(preference.getConfidence()).isEqualTo(1.0f);
+    assertThat(preference.getB().getInteractionId()).isEqualTo("j-2");
+  }
+
+  @Test
+  void shouldTurnEachHhRlhfLineIntoTwoInteractionsAndAHumanPreference() throws Exception {
+    // Given a gzipped HH-RLHF file with two good pairs, bad JSON, a missing side and a dialogue without an answer
+    Path log = files.resolve("hh-sample.jsonl.gz");
+    List<String> lines = List.of(
+        pair("\n\nHuman: how do I bake bread?\n\nAssistant: Flour, water, yeast, time.",
+            "\n\nHuman: how do I bake bread?\n\nAssistant: Buy it."),
+        "not json at all",
+        "{\"chosen\": \"\\n\\nHuman: hi\\n\\nAssistant: hello\"}",
+        pair("\n\nHuman: hi", "\n\nHuman: hi\n\nAssistant: go away"),
+        pair("\n\nHuman: a\n\nAssistant: b\n\nHuman: c\n\nAssistant: d, kindly", "\n\nHuman: a\n\nAssistant: b"
+            + "\n\nHuman: c\n\nAssistant: no"));
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(log))) {
+      out.write(String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+    }
+    StringWriter rejects = new StringWriter();
+
+    // When it is replayed
+    Replayer.Progress done = replay(Replayer.Format.HH_RLHF, log, rejects);
+
+    // Then two pairs are in the topics, split at the final assistant turn, and three lines are rejected by number
+    assertThat(done.preferences()).isEqualTo(2);
+    assertThat(done.interactions()).isEqualTo(4);
+    assertThat(rejects.toString().lines().map(l -> l.substring(0, l.indexOf('\t')))).containsExactly("2", "3", "4");
+    assertThat(rejects.toString()).contains("missing or non-text \"rejected\"").contains("no \"Assistant:\" turn");
+
+    List<Interaction> interactions = readInteractions(4, i -> i.getInteractionId().startsWith("hh-sample-"));
+    assertThat(interactions).extracting(Interaction::getInteractionId).containsExactlyInAnyOrder(
+        "hh-sample-1-chosen", "hh-sample-1-rejected", "hh-sample-5-chosen", "hh-sample-5-rejected");
+    Interaction chosen = interactions.stream().filter(i -> i.getInteractionId().equals("hh-sample-5-chosen"))
+        .findFirst().orElseThrow();
+    assertThat(chosen.getResponse()).isEqualTo("d, kindly");
+    assertThat(chosen.getPrompt()).isEqualTo("\n\nHuman: a\n\nAssistant: b\n\nHuman: c");
+    List<Preference> preferences = readPreferences(2, p -> p.getPreferenceId().startsWith("hh-sample-"));
+    assertThat(preferences).hasSize(2).allSatisfy(p -> {
+      assertThat(p.getOutcome()).isEqualTo(PreferenceOutcome.A);
+      assertThat(p.getSource()).isEqualTo(LabelSource.HUMAN);
+      assertThat(p.getA().getInteractionId()).isEqualTo(p.getPreferenceId() + "-chosen");
+      assertThat(p.getB().getInteractionId()).isEqualTo(p.getPreferenceId() + "-rejected");
+    });
+  }
+
+  private static String pair(String chosen, String rejected) {
+    return "{\"chosen\": " + json(chosen) + ", \"rejected\": " + json(rejected) + "}";
+  }
+
+  private static String json(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+  }
+
+  private static Replayer.Progress replay(Replayer.Format format, Path log, StringWriter rejects) throws Exception {
+    List<Replayer.Progress> progress = new ArrayList<>();
+    try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
+      Replayer.Progress done = new Replayer(format, 0, new PrintWriter(rejects), progress::add, 2).replay(log, sink);
+      assertThat(progress).as("progress reported along the way and at the end").hasSizeGreaterThan(1);
+      return done;
+    }
+  }
+
+  private static List<Interaction> readInteractions(int expected, Predicate<Interaction> ours) {
+    return TopicIO.readUntil(infra.bootstrapServers(), infra.topics().interactions, Duration.ofSeconds(30),
+        read -> read.stream().filter(ours).count() >= expected).stream().filter(ours).toList();
+  }
+
+  private static List<Preference> readPreferences(int expected, Predicate<Preference> ours) {
+    return TopicIO.readUntil(infra.bootstrapServers(), infra.topics().preferences, Duration.ofSeconds(30),
+        read -> read.stream().filter(ours).count() >= expected).stream().filter(ours).toList();
+  }
+}
