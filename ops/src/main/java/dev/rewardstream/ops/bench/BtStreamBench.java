@@ -75,7 +75,7 @@ final class BtStreamBench implements BenchScenario {
     double[] label = new double[n];
     double[] trueOrder = new double[n];
     double[] bayes = new double[n];
-    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, defaults.hidden(), defaults.learningRate())) {
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, defaults.learner())) {
       for (int from = 0; from < n; from += BATCH) {
         List<TrainingExample> batch = new ArrayList<>();
         for (int i = from; i < Math.min(n, from + BATCH); i++) {

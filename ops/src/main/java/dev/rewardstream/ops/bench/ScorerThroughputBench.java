@@ -105,8 +105,7 @@ final class ScorerThroughputBench implements BenchScenario {
   private static void publishModel(EmbeddedInfrastructure infra, Path artifacts) throws Exception {
     ScorerConfig config = ScorerConfig.defaults();
     TrainerConfig trainer = TrainerConfig.defaults(infra.bootstrapServers(), artifacts);
-    try (OnlineRewardLearner learner = new OnlineRewardLearner(config.featureSpec(), trainer.hidden(),
-        trainer.learningRate());
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(config.featureSpec(), trainer.learner());
         KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
       ModelArtifacts.Written written = learner.write(artifacts, config.modelName(), 1);
       TopicIO.send(producer, infra.topics().modelUpdates, config.modelName(), ModelUpdate.newBuilder()

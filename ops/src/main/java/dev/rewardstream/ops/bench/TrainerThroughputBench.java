@@ -33,13 +33,14 @@ final class TrainerThroughputBench implements BenchScenario {
     List<TrainingExample> examples = examples(spec, 2048, context.seed());
     TrainerConfig defaults = TrainerConfig.defaults("unused:0", Path.of("unused"));
     Map<String, Object> figures = new LinkedHashMap<>();
-    figures.put("architecture", "mlp(in=" + spec.dimension() + ",hidden=" + defaults.hidden() + ")");
+    figures.put("architecture", new dev.rewardstream.model.RewardNetwork.Architecture(spec.dimension(),
+        defaults.learner().hidden(), defaults.learner().members()).describe());
     figures.put("device", OnlineRewardLearner.device().toString());
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "Default reward network (hidden %d) on %s, %.0f s "
-        + "per batch size.%n%n| batch size | examples/s | steps/s |%n|---|---|---|%n", defaults.hidden(),
+        + "per batch size.%n%n| batch size | examples/s | steps/s |%n|---|---|---|%n", defaults.learner().hidden(),
         OnlineRewardLearner.device(), secondsPerSize));
     Map<String, Object> bySize = new LinkedHashMap<>();
-    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, defaults.hidden(), defaults.learningRate())) {
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, defaults.learner())) {
       for (int size : BATCH_SIZES) {
         for (int w = 0; w < 5; w++) {
           learner.trainStep(batch(examples, w, size));
