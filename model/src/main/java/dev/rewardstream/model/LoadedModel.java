@@ -1,39 +1,31 @@
 package dev.rewardstream.model;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.SparseFeatures;
 import java.util.List;
 
 /**
  * One verified model version, ready to score. Immutable after loading, so it can be swapped in atomically and scored
- * from several threads; each call works in its own NDManager scope, closed before it returns.
+ * from several threads; scoring runs on the sparse features in plain Java ({@link SparseInference}).
  */
 public final class LoadedModel implements AutoCloseable {
 
   private final ModelUpdate update;
-  private final NDManager manager;
-  private final Block block;
-  private final int inputDim;
+  private final SparseInference inference;
 
-  private LoadedModel(ModelUpdate update, NDManager manager, Block block, int inputDim) {
+  private LoadedModel(ModelUpdate update, SparseInference inference) {
     this.update = update;
-    this.manager = manager;
-    this.block = block;
-    this.inputDim = inputDim;
+    this.inference = inference;
   }
 
   public static LoadedModel load(ModelUpdate update, FeatureSpec spec) throws ArtifactRejectedException {
-    NDManager manager = NDManager.newBaseManager();
-    try {
+    // The native network is needed only to read the verified parameters out; scoring uses plain Java arrays.
+    try (NDManager manager = NDManager.newBaseManager()) {
       Block block = ModelArtifacts.load(update, spec, manager);
-      return new LoadedModel(update, manager, block, spec.dimension());
-    } catch (ArtifactRejectedException | RuntimeException e) {
-      manager.close();
-      throw e;
+      return new LoadedModel(update,
+          SparseInference.of(block, RewardNetwork.Architecture.parse(update.getArchitecture())));
     }
   }
 
@@ -52,14 +44,24 @@ public final class LoadedModel implements AutoCloseable {
 
   /** Ensemble mean and standard deviation of each row's raw reward (std 0 for a single model). */
   public Ensemble scoreWithUncertainty(List<SparseFeatures> rows) {
-    if (rows.isEmpty()) {
-      return new Ensemble(new float[0], new float[0]);
+    float[] mean = new float[rows.size()];
+    float[] std = new float[rows.size()];
+    int k = inference.members();
+    for (int r = 0; r < rows.size(); r++) {
+      float[] members = inference.memberRewards(rows.get(r));
+      double sum = 0;
+      for (float m : members) {
+        sum += m;
+      }
+      double mu = sum / k;
+      double squares = 0;
+      for (float m : members) {
+        squares += (m - mu) * (m - mu);
+      }
+      mean[r] = (float) mu;
+      std[r] = (float) Math.sqrt(squares / k);
     }
-    try (NDManager scope = manager.newSubManager()) {
-      NDArray members = RewardNetwork.memberRewards(block, new ParameterStore(scope, false), scope, rows, inputDim,
-          false);
-      return Ensemble.of(members);
-    }
+    return new Ensemble(mean, std);
   }
 
   /** (raw − reference mean) / reference std, as published with the version. */
@@ -68,8 +70,7 @@ public final class LoadedModel implements AutoCloseable {
     return std > 1e-12 ? (raw - update.getRewardMean()) / std : raw - update.getRewardMean();
   }
 
+  /** Nothing native is held after loading; kept so holders manage versions uniformly. */
   @Override
-  public void close() {
-    manager.close();
-  }
+  public void close() {}
 }
