@@ -13,7 +13,6 @@ import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.serde.DeadLetters;
 import dev.rewardstream.serde.RecordRejectedException;
 import dev.rewardstream.serde.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> {
 
   static final String STAGE = "scorer/score-interaction";
-  private static final String NEXT_SLOT = "next-slot";
 
   private final ScorerConfig config;
   private final Topics topics;
@@ -87,11 +85,13 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
     }
   }
 
+  /**
+   * Keeps the value in the ring slot of its input offset: one store write per record, and no counter to keep, since a
+   * task reads one partition whose offsets only grow.
+   */
   private void retain(byte[] value) {
-    byte[] next = retained.get(NEXT_SLOT);
-    long slot = next == null ? 0 : Long.parseLong(new String(next, StandardCharsets.UTF_8));
-    retained.put(slotKey(slot % config.retainedOutputs()), value);
-    retained.put(NEXT_SLOT, Long.toString(slot + 1).getBytes(StandardCharsets.UTF_8));
+    long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(0L);
+    retained.put(slotKey(offset % config.retainedOutputs()), value);
   }
 
   private static String slotKey(long slot) {

@@ -55,7 +55,7 @@ public final class ScorerTopology {
     topology.addProcessor(SCORE, () -> new ScoreProcessor(config, topics, models, normalization, RETAINED_STORE),
         "interactions-source");
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RETAINED_STORE), Serdes.String(),
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RETAINED_STORE), Serdes.String(),
             Serdes.ByteArray()), SCORE);
     addSink(topology, SCORES, topics.scores);
     addSink(topology, DEAD_LETTERS, topics.deadLetters);
