@@ -130,11 +130,20 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
           .setRawReward(rewards[i])
           .setNormalizedReward(model.normalize(rewards[i]))
           .setRescore(rescore)
+          .setResponseLength(responseLength(interaction))
           .setEventTime(interaction.getEventTime())
           .setScoredAt(now)
           .build();
       context.forward(new Record<>(interaction.getInteractionId(), score, timestamp), ScorerTopology.SCORES);
     }
+  }
+
+  /**
+   * The reward-hacking detector correlates reward with this, so it counts tokens exactly as the features do; a step
+   * without response text (a state/action step) has no length, hence -1 as for old records.
+   */
+  private static int responseLength(Interaction interaction) {
+    return interaction.getResponse() == null ? -1 : Featurizer.tokens(interaction.getResponse()).size();
   }
 
   private void alertRefusal(ModelHolder.Refusal refusal) {
