@@ -1,9 +1,11 @@
 package dev.rewardstream.scorer;
 
+import dev.rewardstream.scorer.drift.DriftTopology;
 import dev.rewardstream.serde.TopicSpec;
 import dev.rewardstream.serde.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -15,6 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                                                  ├─► dead-letters
  *                                                                  └─► drift-alerts (refused artifacts)
  * model-updates ─► global store ─► ModelHolder (verify sha256 + feature spec, load, atomic swap)
+ * scores ─► drift detectors per policy version (see {@link DriftTopology}) ─► drift-alerts
  * </pre>
  */
 public final class ScorerTopology {
@@ -29,7 +32,10 @@ public final class ScorerTopology {
   private ScorerTopology() {}
 
   public static Topology build(ScorerConfig config, Topics topics, ModelHolder models) {
-    Topology topology = new Topology();
+    // The drift part is DSL (it needs a managed repartition topic); the scoring part stays Processor API.
+    StreamsBuilder builder = new StreamsBuilder();
+    DriftTopology.addTo(builder, config.drift(), topics, models);
+    Topology topology = builder.build();
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE), Serdes.String(), Serdes.ByteArray())
             .withLoggingDisabled(),

@@ -5,6 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * ADWIN (ADaptive WINdowing, Bifet &amp; Gavaldà, SDM 2007), the ADWIN2 variant: a window of the most recent values
@@ -29,7 +30,7 @@ import java.util.List;
  *
  * <p>The state is plain numbers, written by {@link #writeTo} so a detector can live in a state store.
  */
-public final class Adwin {
+public final class Adwin implements DriftDetector {
 
   static final int MAX_BUCKETS = 5;
   private static final int MIN_SUB_WINDOW = 5;
@@ -76,6 +77,20 @@ public final class Adwin {
       deleteOldest();
     }
     return changed;
+  }
+
+  /** Feeds the reward; a cut is the drift, reported with the two sub-windows it separated. */
+  @Override
+  public Verdict observe(Observation observation) {
+    if (!add(observation.reward())) {
+      return Verdict.of(false, 0, 0, null, null, "");
+    }
+    Cut cut = lastCut;
+    return Verdict.of(true, cut.difference(), cut.epsilon(),
+        String.format(Locale.ROOT, "older %d values, mean %.4f", cut.olderSize(), cut.olderMean()),
+        String.format(Locale.ROOT, "newer %d values, mean %.4f", cut.newerSize(), cut.newerMean()),
+        String.format(Locale.ROOT, "mean reward moved from %.4f to %.4f (|Δ| %.4f > ε %.4f at δ %s)",
+            cut.olderMean(), cut.newerMean(), cut.difference(), cut.epsilon(), delta));
   }
 
   public long width() {
@@ -175,6 +190,7 @@ public final class Adwin {
     }
   }
 
+  @Override
   public void writeTo(DataOutput out) throws IOException {
     out.writeDouble(delta);
     out.writeInt(clock);

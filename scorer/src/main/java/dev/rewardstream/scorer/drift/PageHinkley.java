@@ -3,6 +3,7 @@ package dev.rewardstream.scorer.drift;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * Two-sided Page-Hinkley test (Page 1954; Hinkley 1971) on the standardized stream: with the running mean x̄ and
@@ -25,7 +26,7 @@ import java.io.IOException;
  * Against ADWIN: Page-Hinkley is O(1) per value and very fast for the shift size δ is tuned for, but it has one fixed
  * operating point, while ADWIN adapts its window to any shift size; {@code DetectorBench} measures both.
  */
-public final class PageHinkley {
+public final class PageHinkley implements DriftDetector {
 
   private final double delta;
   private final double lambda;
@@ -67,6 +68,17 @@ public final class PageHinkley {
     return false;
   }
 
+  @Override
+  public Verdict observe(Observation observation) {
+    long seen = count + 1;
+    if (!add(observation.reward())) {
+      return Verdict.of(false, statistic(), lambda, null, null, "");
+    }
+    return Verdict.of(true, alarm, lambda, "the " + seen + " rewards since the last change", "latest reward",
+        String.format(Locale.ROOT, "cumulative standardized deviation of the mean reward %.1f > λ %.1f (δ %.2fσ)",
+            alarm, lambda, delta));
+  }
+
   /** The larger of the two cumulative statistics, compared with {@link #lambda()}. */
   public double statistic() {
     return Math.max(up, down);
@@ -93,6 +105,7 @@ public final class PageHinkley {
     down = 0;
   }
 
+  @Override
   public void writeTo(DataOutput out) throws IOException {
     out.writeDouble(delta);
     out.writeDouble(lambda);
