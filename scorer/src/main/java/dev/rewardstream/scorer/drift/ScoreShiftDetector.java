@@ -47,9 +47,11 @@ public final class ScoreShiftDetector implements DriftDetector {
     String cur = windows.describeCurrent("rewards");
     if (test == Test.PSI) {
       double psi = PopulationStabilityIndex.psi(reference, current, psiBins);
-      return Verdict.of(psi > threshold, psi, threshold, ref, cur,
-          String.format(Locale.ROOT, "reward distribution PSI %.3f over %d reference-quantile bins (threshold %.2f)",
-              psi, psiBins, threshold));
+      double limit = Math.max(threshold,
+          PopulationStabilityIndex.noiseFloor(reference.length, current.length, psiBins));
+      return Verdict.of(psi > limit, psi, limit, ref, cur,
+          String.format(Locale.ROOT, "reward distribution PSI %.3f over %d reference-quantile bins (threshold %.3f)",
+              psi, psiBins, limit));
     }
     double d = KolmogorovSmirnov.statistic(reference, current);
     double critical = KolmogorovSmirnov.criticalValue(reference.length, current.length, threshold);
