@@ -4,6 +4,7 @@ package dev.rewardstream.scorer.drift;
  * Options of the drift detectors; {@link #defaults()} documents the chosen values and why.
  *
  * @param quietPeriod observations a scope's statistic must stay below its threshold before a raised alert resolves
+ * @param persistEvery observations between two write-backs of a detector to the store (see {@link DriftProcessor})
  * @param perAgent also run every detector per agent within a policy version (scope {@code policy=v/agent=a})
  * @param adwinDelta ADWIN confidence (see {@link Adwin})
  * @param adwinClock values between two ADWIN cut checks
@@ -24,37 +25,40 @@ package dev.rewardstream.scorer.drift;
  * @param overoptRewardRise rise of the mean reward over the reference, in reference standard deviations
  * @param overoptAccuracyDrop fall of the live model's holdout pairwise accuracy since the reference was taken
  */
-public record DriftConfig(long quietPeriod, boolean perAgent, double adwinDelta, int adwinClock, double phDelta,
-    double phLambda, int phMinInstances, int referenceSize, int currentSize, int evaluateEvery, int psiBins,
-    double psiThreshold, double ksAlpha, double uncertaintyZ, double uncertaintyRatio, double lengthMinCorrelation,
-    double lengthMinRise, double overoptRewardRise, double overoptAccuracyDrop) {
+public record DriftConfig(long quietPeriod, int persistEvery, boolean perAgent, double adwinDelta, int adwinClock,
+    double phDelta, double phLambda, int phMinInstances, int referenceSize, int currentSize, int evaluateEvery,
+    int psiBins, double psiThreshold, double ksAlpha, double uncertaintyZ, double uncertaintyRatio,
+    double lengthMinCorrelation, double lengthMinRise, double overoptRewardRise, double overoptAccuracyDrop) {
 
   /**
    * ADWIN δ = 0.002 checked at every value and Page-Hinkley δ = 0.1σ, λ = 60 (delays and false alarms measured by
    * {@code DetectorBench}); windows of 500 + 500 values compared every 50, where a stationary PSI is ≈ 0.04 (threshold
    * 0.25) and KS at α = 10^-4 needs D > 0.14 (a ≈ 0.4σ shift); a reward/length correlation of 0.4 that rose by 0.25
    * (≈ 5 standard errors of r at 500 values); overoptimization when the mean reward rose by 0.5σ while holdout accuracy
-   * fell by 5 points; an alert resolves after 2,000 quiet observations.
+   * fell by 5 points; an alert resolves after 2,000 quiet observations; detectors are written back every 50.
    */
   public static DriftConfig defaults() {
-    return new DriftConfig(2_000, false, 0.002, 1, 0.1, 60, 30, 500, 500, 50, 10, 0.25, 1e-4, 5, 1.5, 0.4, 0.25, 0.5,
-        0.05);
+    return new DriftConfig(2_000, 50, false, 0.002, 1, 0.1, 60, 30, 500, 500, 50, 10, 0.25, 1e-4, 5, 1.5, 0.4, 0.25,
+        0.5, 0.05);
   }
 
   public DriftConfig withQuietPeriod(long observations) {
-    return new DriftConfig(observations, perAgent, adwinDelta, adwinClock, phDelta, phLambda, phMinInstances,
+    return new DriftConfig(observations, persistEvery, perAgent, adwinDelta, adwinClock, phDelta, phLambda,
+        phMinInstances,
         referenceSize, currentSize, evaluateEvery, psiBins, psiThreshold, ksAlpha, uncertaintyZ, uncertaintyRatio,
         lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop);
   }
 
   public DriftConfig withWindows(int reference, int current, int every) {
-    return new DriftConfig(quietPeriod, perAgent, adwinDelta, adwinClock, phDelta, phLambda, phMinInstances,
+    return new DriftConfig(quietPeriod, persistEvery, perAgent, adwinDelta, adwinClock, phDelta, phLambda,
+        phMinInstances,
         reference, current, every, psiBins, psiThreshold, ksAlpha, uncertaintyZ, uncertaintyRatio,
         lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop);
   }
 
   public DriftConfig withPerAgent(boolean enabled) {
-    return new DriftConfig(quietPeriod, enabled, adwinDelta, adwinClock, phDelta, phLambda, phMinInstances,
+    return new DriftConfig(quietPeriod, persistEvery, enabled, adwinDelta, adwinClock, phDelta, phLambda,
+        phMinInstances,
         referenceSize, currentSize, evaluateEvery, psiBins, psiThreshold, ksAlpha, uncertaintyZ, uncertaintyRatio,
         lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop);
   }

@@ -53,7 +53,8 @@ public final class OveroptimizationDetector implements DriftDetector {
     double statistic = Math.min(rise / rewardRise, drop / accuracyDrop);
     return Verdict.of(statistic >= 1, statistic, 1, rewards.describeReference("rewards"),
         rewards.describeCurrent("rewards"),
-        String.format(Locale.ROOT, "mean reward up %.2fσ (%.3f -> %.3f) while holdout pairwise accuracy fell %.3f -> %.3f",
+        String.format(Locale.ROOT,
+            "mean reward up %.2fσ (%.3f -> %.3f) while holdout pairwise accuracy fell %.3f -> %.3f",
             rise, referenceMean, currentMean, referenceAccuracy, accuracy));
   }
 

@@ -19,6 +19,7 @@ public final class ScopedDetector {
   private final DetectorKind kind;
   private final DriftDetector detector;
   private final AlertGate gate;
+  private int unpersisted;
 
   public ScopedDetector(DetectorKind kind, DriftDetector detector, AlertGate gate) {
     this.kind = kind;
@@ -44,6 +45,19 @@ public final class ScopedDetector {
 
   public AlertGate gate() {
     return gate;
+  }
+
+  /** Counts an observation not yet written to the store; returns how many there are. */
+  public int markObserved() {
+    return ++unpersisted;
+  }
+
+  public void markPersisted() {
+    unpersisted = 0;
+  }
+
+  public int unpersisted() {
+    return unpersisted;
   }
 
   public byte[] encode() {

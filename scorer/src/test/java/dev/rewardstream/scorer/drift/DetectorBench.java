@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  * stationary streams of 10^6 values (seeds 1000..1029): one stream of 10^6 is too few to tell 0 from 1 alarm.
  *
  * <p>Rows: the scorer's ADWIN (δ = 0.002, checking every value) and Page-Hinkley (δ = 0.1σ, λ = 60), plus, as a
- * check that the streams are the anchors' streams and to compare false alarms on the very same streams, ADWIN with MOA's clock of 32 and a line-for-line port of MOA's
+ * check that the streams are the anchors' streams and to compare false alarms on the very same streams, ADWIN with
+ * MOA's clock of 32 and a line-for-line port of MOA's
  * {@code PageHinkleyDM} with its defaults (one-sided upward, δ = 0.005, λ = 50, α = 0.9999, 30 instances).
  *
  * <p>Needs nothing but the compiled classes (no Kafka), so after {@code mvn -o -pl scorer -am test-compile}:
