@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * <p>Rows: the scorer's ADWIN (δ = 0.002, checking every value) and Page-Hinkley (δ = 0.1σ, λ = 60), plus, as a
  * check that the streams are the anchors' streams and to compare false alarms on the very same streams, ADWIN with
  * MOA's clock of 32 and a line-for-line port of MOA's
- * {@code PageHinkleyDM} with its defaults (one-sided upward, δ = 0.005, λ = 50, α = 0.9999, 30 instances).
+ * {@code PageHinkleyDM} with its defaults (one-sided upward, δ = 0.005, λ = 50, α = 0.9999, 30 instances). The last
+ * two rows are the score-distribution detectors on the same streams, their reference being the first 500 values.
  *
  * <p>Needs nothing but the compiled classes (no Kafka), so after {@code mvn -o -pl scorer -am test-compile}:
  * <pre>java -cp scorer/target/classes:scorer/target/test-classes dev.rewardstream.scorer.drift.DetectorBench</pre>
@@ -44,6 +45,29 @@ public final class DetectorBench {
     row("ADWIN delta=0.0005 clock=1 (alternative)", () -> new Adwin(0.0005, 1)::add);
     row("ADWIN delta=0.002 clock=32 (MOA config)", () -> new Adwin(0.002, 32)::add);
     row("Page-Hinkley MOA defaults (port)", () -> new MoaPageHinkley()::add);
+    DriftConfig defaults = DriftConfig.defaults();
+    row("PSI 500+500 every 50 (scorer)",
+        () -> risingEdges(new ScoreShiftDetector(ScoreShiftDetector.Test.PSI, defaults)));
+    row("KS alpha=1e-4 500+500 every 50 (scorer)",
+        () -> risingEdges(new ScoreShiftDetector(ScoreShiftDetector.Test.KS, defaults)));
+  }
+
+  /**
+   * A window detector says DRIFT at every evaluation while its windows differ; what counts as one detection (or one
+   * false alarm) is a CLEAR-to-DRIFT edge, which is also what raises an alert.
+   */
+  static MeanDetector risingEdges(DriftDetector detector) {
+    boolean[] drifting = {false};
+    return value -> {
+      Verdict verdict = detector.observe(new Observation(value, 0, -1, Double.NaN));
+      if (verdict.state() == Verdict.State.PENDING) {
+        return false;
+      }
+      boolean now = verdict.state() == Verdict.State.DRIFT;
+      boolean edge = now && !drifting[0];
+      drifting[0] = now;
+      return edge;
+    };
   }
 
   private static void row(String name, Supplier<MeanDetector> detectors) {
