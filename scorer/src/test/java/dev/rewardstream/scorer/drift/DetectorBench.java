@@ -42,7 +42,7 @@ public final class DetectorBench {
   public static void main(String[] args) {
     row("ADWIN delta=0.002 clock=1 (scorer)", () -> new Adwin(0.002, 1)::add);
     row("Page-Hinkley 2-sided d=0.1 l=60 (scorer)", () -> new PageHinkley(0.1, 60, 30)::add);
-    row("ADWIN delta=0.0005 clock=1 (alternative)", () -> new Adwin(0.0005, 1)::add);
+    row("ADWIN delta=0.001 clock=1 (alternative)", () -> new Adwin(0.001, 1)::add);
     row("ADWIN delta=0.002 clock=32 (MOA config)", () -> new Adwin(0.002, 32)::add);
     row("Page-Hinkley MOA defaults (port)", () -> new MoaPageHinkley()::add);
     DriftConfig defaults = DriftConfig.defaults();

@@ -69,6 +69,24 @@ class DriftAlgorithmsTest {
   }
 
   @Test
+  void shouldSignalAChangeOnceWhileLaterCutsLocateIt() {
+    Adwin adwin = new Adwin(0.002, 1);
+    for (int i = 0; i < 1_000; i++) {
+      adwin.add(0);
+    }
+    int signals = 0;
+    int cuts = 0;
+    // The step is cut about ten times in the next 30 values, each cut within 32 values of the one before.
+    for (int i = 0; i < 60; i++) {
+      signals += adwin.add(1) ? 1 : 0;
+      cuts += adwin.lastCut() != null ? 1 : 0;
+    }
+
+    assertThat(signals).isEqualTo(1);
+    assertThat(cuts).isGreaterThan(5);
+  }
+
+  @Test
   void shouldKeepTheExponentialHistogramLogarithmic() throws Exception {
     Adwin adwin = new Adwin(0.002, 1);
     SplittableRandom random = new SplittableRandom(0);
