@@ -47,7 +47,7 @@ class DriftTopologyTest {
   @TempDir Path dir;
 
   private final Topics topics = Topics.using(SerdeConfig.of("in-memory"), new InMemorySchemaRegistry());
-  private final ScorerConfig config = new ScorerConfig("reward", SPEC, 10_000, 5, Duration.ofMillis(100))
+  private ScorerConfig config = new ScorerConfig("reward", SPEC, 10_000, 5, Duration.ofMillis(100))
       .withDrift(DRIFT);
   private ModelHolder models;
   private TopologyTestDriver driver;
@@ -113,6 +113,19 @@ class DriftTopologyTest {
     DriftAlert ks = raised.stream().filter(a -> a.getDetector().equals("ks")).findFirst().orElseThrow();
     assertThat(ks.getStatistic()).isGreaterThan(ks.getThreshold());
     assertThat(ks.getReferenceWindow()).isEqualTo("rewards values 1..200");
+  }
+
+  @Test
+  void shouldAlsoWatchEachAgentWhenConfigured() {
+    driver.close();
+    config = config.withDrift(DRIFT.withPerAgent(true));
+    open();
+    pipe(0, SHIFT_AT, 0, stationary());
+
+    List<DriftAlert> raised = raised(pipe(SHIFT_AT, LENGTH, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100)));
+
+    assertThat(raised).filteredOn(a -> a.getDetector().equals("adwin")).extracting(DriftAlert::getScope)
+        .containsExactlyInAnyOrder("policy=p1", "policy=p1/agent=agent");
   }
 
   @Test
