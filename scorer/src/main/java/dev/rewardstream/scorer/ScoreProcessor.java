@@ -134,6 +134,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
           .setRawReward(rewards[i])
           .setNormalizedReward(model.normalize(rewards[i]))
           .setRescore(rescore)
+          .setResponseLength(responseLength(interaction))
           .setEventTime(interaction.getEventTime())
           .setScoredAt(now)
           .build();
@@ -144,6 +145,14 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   /** The features the feature job computes for the same interaction under the same normalization statistics. */
   SparseFeatures features(Interaction interaction) {
     return featurizer.featurize(normalization.normalize(interaction));
+  }
+
+  /**
+   * The reward-hacking detector correlates reward with this, so it counts tokens exactly as the features do; a step
+   * without response text (a state/action step) has no length, hence -1 as for old records.
+   */
+  private static int responseLength(Interaction interaction) {
+    return interaction.getResponse() == null ? -1 : Featurizer.tokens(interaction.getResponse()).size();
   }
 
   private void alertRefusal(ModelHolder.Refusal refusal) {

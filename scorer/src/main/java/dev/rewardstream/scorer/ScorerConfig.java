@@ -1,6 +1,7 @@
 package dev.rewardstream.scorer;
 
 import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.scorer.drift.DriftConfig;
 import java.time.Duration;
 
 /**
@@ -11,11 +12,22 @@ import java.time.Duration;
  * @param maxTextChars interaction validation bound, as in the feature job
  * @param retainedOutputs how many recent interactions per task are kept to rescore when a version lands
  * @param rescoreCheckInterval how often a task checks for a new live version to rescore with
+ * @param drift the drift and reward-hacking detectors
  */
 public record ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTextChars, int retainedOutputs,
-    Duration rescoreCheckInterval) {
+    Duration rescoreCheckInterval, DriftConfig drift) {
+
+  /** With the default drift detectors. */
+  public ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTextChars, int retainedOutputs,
+      Duration rescoreCheckInterval) {
+    this(modelName, featureSpec, maxTextChars, retainedOutputs, rescoreCheckInterval, DriftConfig.defaults());
+  }
 
   public static ScorerConfig defaults() {
     return new ScorerConfig("reward", FeatureSpec.DEFAULT, 32_768, 1_000, Duration.ofMillis(500));
+  }
+
+  public ScorerConfig withDrift(DriftConfig driftConfig) {
+    return new ScorerConfig(modelName, featureSpec, maxTextChars, retainedOutputs, rescoreCheckInterval, driftConfig);
   }
 }

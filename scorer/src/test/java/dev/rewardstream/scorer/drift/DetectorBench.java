@@ -1,0 +1,161 @@
+package dev.rewardstream.scorer.drift;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * Reproduces the drift table of ANCHORS.md: a N(0,1) stream whose mean shifts by 0.25σ/0.5σ/1σ/2σ at event 5,000,
+ * 100 runs per shift (seeds 0..99), the mean detection delay in events (shifted values seen when the detector fires)
+ * and the misses (no detection within 5,000 shifted values); then false alarms per 10^6 stationary values, over thirty
+ * stationary streams of 10^6 values (seeds 1000..1029): one stream of 10^6 is too few to tell 0 from 1 alarm.
+ *
+ * <p>Rows: the scorer's ADWIN (δ = 0.002, checking every value) and Page-Hinkley (δ = 0.1σ, λ = 60), plus, as a
+ * check that the streams are the anchors' streams and to compare false alarms on the very same streams, ADWIN with
+ * MOA's clock of 32 and a line-for-line port of MOA's
+ * {@code PageHinkleyDM} with its defaults (one-sided upward, δ = 0.005, λ = 50, α = 0.9999, 30 instances). The last
+ * two rows are the score-distribution detectors on the same streams, their reference being the first 500 values.
+ *
+ * <p>Needs nothing but the compiled classes (no Kafka), so after {@code mvn -o -pl scorer -am test-compile}:
+ * <pre>java -cp scorer/target/classes:scorer/target/test-classes dev.rewardstream.scorer.drift.DetectorBench</pre>
+ * A benchmark, not a test: nothing here is asserted.
+ */
+public final class DetectorBench {
+
+  static final int CHANGE_AT = 5_000;
+  static final int HORIZON = 5_000;
+  static final int RUNS = 100;
+  static final double[] SHIFTS = {0.25, 0.5, 1, 2};
+  static final int STATIONARY_RUNS = 30;
+  static final int STATIONARY_LENGTH = 1_000_000;
+
+  /** A mean-change detector fed one value at a time. */
+  interface MeanDetector {
+    boolean add(double value);
+  }
+
+  /** Mean delay, misses and detections before the change for one shift. */
+  record DelayResult(double meanDelay, int misses, int earlyAlarms) {}
+
+  private DetectorBench() {}
+
+  public static void main(String[] args) {
+    row("ADWIN delta=0.002 clock=1 (scorer)", () -> new Adwin(0.002, 1)::add);
+    row("Page-Hinkley 2-sided d=0.1 l=60 (scorer)", () -> new PageHinkley(0.1, 60, 30)::add);
+    row("ADWIN delta=0.001 clock=1 (alternative)", () -> new Adwin(0.001, 1)::add);
+    row("ADWIN delta=0.002 clock=32 (MOA config)", () -> new Adwin(0.002, 32)::add);
+    row("Page-Hinkley MOA defaults (port)", () -> new MoaPageHinkley()::add);
+    DriftConfig defaults = DriftConfig.defaults();
+    row("PSI 500+500 every 50 (scorer)",
+        () -> risingEdges(new ScoreShiftDetector(ScoreShiftDetector.Test.PSI, defaults)));
+    row("KS alpha=1e-4 500+500 every 50 (scorer)",
+        () -> risingEdges(new ScoreShiftDetector(ScoreShiftDetector.Test.KS, defaults)));
+  }
+
+  /**
+   * A window detector says DRIFT at every evaluation while its windows differ; what counts as one detection (or one
+   * false alarm) is a CLEAR-to-DRIFT edge, which is also what raises an alert.
+   */
+  static MeanDetector risingEdges(DriftDetector detector) {
+    boolean[] drifting = {false};
+    return value -> {
+      Verdict verdict = detector.observe(new Observation(value, 0, -1, Double.NaN));
+      if (verdict.state() == Verdict.State.PENDING) {
+        return false;
+      }
+      boolean now = verdict.state() == Verdict.State.DRIFT;
+      boolean edge = now && !drifting[0];
+      drifting[0] = now;
+      return edge;
+    };
+  }
+
+  private static void row(String name, Supplier<MeanDetector> detectors) {
+    long started = System.nanoTime();
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-44s", name));
+    for (double shift : SHIFTS) {
+      DelayResult result = delay(detectors, shift, RUNS);
+      line.append(String.format(Locale.ROOT, " | %4.2fσ: %6.1f ev, %d miss, %d early", shift, result.meanDelay(),
+          result.misses(), result.earlyAlarms()));
+    }
+    double falseAlarms = falseAlarmsPerMillion(detectors, STATIONARY_RUNS, STATIONARY_LENGTH);
+    line.append(String.format(Locale.ROOT, " | FA/1e6: %.1f | %.1f s", falseAlarms,
+        (System.nanoTime() - started) / 1e9));
+    System.out.println(line);
+  }
+
+  static DelayResult delay(Supplier<MeanDetector> detectors, double shift, int runs) {
+    long delaySum = 0;
+    int detected = 0;
+    int misses = 0;
+    int early = 0;
+    for (int run = 0; run < runs; run++) {
+      SplittableRandom random = new SplittableRandom(run);
+      MeanDetector detector = detectors.get();
+      int delay = -1;
+      for (int t = 0; t < CHANGE_AT + HORIZON && delay < 0; t++) {
+        double value = gaussian(random) + (t >= CHANGE_AT ? shift : 0);
+        if (detector.add(value)) {
+          if (t < CHANGE_AT) {
+            early++;
+          } else {
+            delay = t - CHANGE_AT + 1;
+          }
+        }
+      }
+      if (delay < 0) {
+        misses++;
+      } else {
+        delaySum += delay;
+        detected++;
+      }
+    }
+    return new DelayResult(detected == 0 ? Double.NaN : (double) delaySum / detected, misses, early);
+  }
+
+  static double falseAlarmsPerMillion(Supplier<MeanDetector> detectors, int runs, int length) {
+    long alarms = 0;
+    for (int run = 0; run < runs; run++) {
+      SplittableRandom random = new SplittableRandom(1_000 + run);
+      MeanDetector detector = detectors.get();
+      for (int t = 0; t < length; t++) {
+        if (detector.add(gaussian(random))) {
+          alarms++;
+        }
+      }
+    }
+    return alarms * 1e6 / ((double) runs * length);
+  }
+
+  /** Box-Muller on SplittableRandom, so a seed gives the same stream on every JVM. */
+  static double gaussian(SplittableRandom random) {
+    double u = 1.0 - random.nextDouble();
+    double v = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /** MOA's {@code moa.classifiers.core.driftdetection.PageHinkleyDM} with its default options, for the anchor row. */
+  static final class MoaPageHinkley implements MeanDetector {
+    private static final int MIN_INSTANCES = 30;
+    private static final double DELTA = 0.005;
+    private static final double LAMBDA = 50;
+    private static final double ALPHA = 1 - 0.0001;
+    private int sampleCount = 1;
+    private double mean;
+    private double sum;
+
+    @Override
+    public boolean add(double x) {
+      mean += (x - mean) / sampleCount;
+      sum = ALPHA * sum + (x - mean - DELTA);
+      sampleCount++;
+      if (sampleCount >= MIN_INSTANCES && sum > LAMBDA) {
+        sampleCount = 1;
+        mean = 0;
+        sum = 0;
+        return true;
+      }
+      return false;
+    }
+  }
+}

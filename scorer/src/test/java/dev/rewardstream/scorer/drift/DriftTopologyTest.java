@@ -1,0 +1,259 @@
+package dev.rewardstream.scorer.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.ModelArtifacts;
+import dev.rewardstream.model.RewardNetwork;
+import dev.rewardstream.schema.AlertStatus;
+import dev.rewardstream.schema.DeadLetter;
+import dev.rewardstream.schema.DriftAlert;
+import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.schema.Score;
+import dev.rewardstream.scorer.ModelHolder;
+import dev.rewardstream.scorer.ScorerConfig;
+import dev.rewardstream.scorer.ScorerTopology;
+import dev.rewardstream.serde.InMemorySchemaRegistry;
+import dev.rewardstream.serde.SerdeConfig;
+import dev.rewardstream.serde.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The drift sub-topology driven through the scores topic, on synthetic streams with fixed seeds. */
+class DriftTopologyTest {
+
+  private static final FeatureSpec SPEC = new FeatureSpec(10, true);
+  private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+  private static final int LENGTH = 2_000;
+  private static final int SHIFT_AT = 1_000;
+  private static final DriftConfig DRIFT = DriftConfig.defaults().withWindows(200, 200, 20).withQuietPeriod(300);
+
+  @TempDir Path dir;
+
+  private final Topics topics = Topics.using(SerdeConfig.of("in-memory"), new InMemorySchemaRegistry());
+  private ScorerConfig config = new ScorerConfig("reward", SPEC, 10_000, 5, Duration.ofMillis(100))
+      .withDrift(DRIFT);
+  private ModelHolder models;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, Score> scores;
+  private TestInputTopic<byte[], byte[]> rawScores;
+  private TestInputTopic<String, ModelUpdate> updates;
+  private TestOutputTopic<String, DriftAlert> alerts;
+  private TestOutputTopic<String, DeadLetter> deadLetters;
+  private long sequence;
+
+  /** Reward, uncertainty and length of output i of a synthetic stream. */
+  private interface Stream {
+    Score at(int i, SplittableRandom random);
+  }
+
+  @BeforeEach
+  void start() {
+    models = new ModelHolder("reward", SPEC);
+    open();
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+    models.close();
+  }
+
+  private void open() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "drift-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+    driver = new TopologyTestDriver(ScorerTopology.build(config, topics, models), props, T0);
+    scores = driver.createInputTopic(topics.scores.name(), Serdes.String().serializer(),
+        topics.scores.valueSerde().serializer());
+    rawScores = driver.createInputTopic(topics.scores.name(), Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer());
+    updates = driver.createInputTopic(topics.modelUpdates.name(), Serdes.String().serializer(),
+        topics.modelUpdates.valueSerde().serializer());
+    alerts = driver.createOutputTopic(topics.driftAlerts.name(), Serdes.String().deserializer(),
+        topics.driftAlerts.valueSerde().deserializer());
+    deadLetters = driver.createOutputTopic(topics.deadLetters.name(), Serdes.String().deserializer(),
+        topics.deadLetters.valueSerde().deserializer());
+  }
+
+  @Test
+  void shouldStayQuietOnAStationaryStream() {
+    List<DriftAlert> raised = pipe(0, LENGTH, 0, stationary());
+
+    assertThat(raised).isEmpty();
+  }
+
+  @Test
+  void shouldDetectAMeanShiftWithEveryMeanAndDistributionDetector() {
+    pipe(0, SHIFT_AT, 0, stationary());
+    assertThat(alerts.isEmpty()).as("nothing before the shift").isTrue();
+
+    List<DriftAlert> raised = raised(pipe(SHIFT_AT, LENGTH, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100)));
+
+    assertThat(raised).extracting(DriftAlert::getDetector)
+        .containsExactlyInAnyOrder("adwin", "page-hinkley", "psi", "ks");
+    assertThat(raised).allMatch(a -> a.getScope().equals("policy=p1"));
+    DriftAlert ks = raised.stream().filter(a -> a.getDetector().equals("ks")).findFirst().orElseThrow();
+    assertThat(ks.getStatistic()).isGreaterThan(ks.getThreshold());
+    assertThat(ks.getReferenceWindow()).isEqualTo("rewards values 1..200");
+  }
+
+  @Test
+  void shouldAlsoWatchEachAgentWhenConfigured() {
+    driver.close();
+    config = config.withDrift(DRIFT.withPerAgent(true));
+    open();
+    pipe(0, SHIFT_AT, 0, stationary());
+
+    List<DriftAlert> raised = raised(pipe(SHIFT_AT, LENGTH, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100)));
+
+    assertThat(raised).filteredOn(a -> a.getDetector().equals("adwin")).extracting(DriftAlert::getScope)
+        .containsExactlyInAnyOrder("policy=p1", "policy=p1/agent=agent");
+  }
+
+  @Test
+  void shouldDetectAnUncertaintySpike() {
+    pipe(0, SHIFT_AT, 0, stationary());
+
+    List<DriftAlert> raised = raised(pipe(SHIFT_AT, LENGTH, 0,
+        (i, random) -> score(gaussian(random), 0.3 + 0.02 * gaussian(random), 100)));
+
+    assertThat(raised).extracting(DriftAlert::getDetector).containsExactly("uncertainty-spike");
+  }
+
+  @Test
+  void shouldDetectRewardRisingWithResponseLength() {
+    pipe(0, SHIFT_AT, 0, stationary());
+
+    List<DriftAlert> raised = pipe(SHIFT_AT, LENGTH, 0, (i, random) -> {
+      int length = 20 + random.nextInt(300);
+      return score((length - 170) / 87.0 + 0.5 * gaussian(random), 0.1, length);
+    });
+
+    assertThat(raised).extracting(DriftAlert::getDetector).contains("length-correlation");
+    assertThat(raised).filteredOn(a -> a.getDetector().equals("length-correlation"))
+        .allMatch(a -> a.getSeverity() == dev.rewardstream.schema.Severity.CRITICAL);
+  }
+
+  @Test
+  void shouldDetectOveroptimizationOnlyWhenHoldoutAccuracyFalls() throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      updates.pipeInput("reward", publish(manager, 1, 0.80));
+      pipe(0, SHIFT_AT, 0, stationary());
+      List<DriftAlert> risingAlone = pipe(SHIFT_AT, 1_500, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100));
+      assertThat(risingAlone).extracting(DriftAlert::getDetector).doesNotContain("overoptimization");
+
+      updates.pipeInput("reward", publish(manager, 2, 0.70));
+      List<DriftAlert> raised = raised(pipe(1_500, LENGTH, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100)));
+
+      assertThat(raised).extracting(DriftAlert::getDetector).containsExactly("overoptimization");
+    }
+  }
+
+  @Test
+  void shouldRaiseOnceAndResolveOnceForASustainedDrift() {
+    pipe(0, 600, 0, stationary());
+    List<DriftAlert> alerted = pipe(600, 2_400, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100));
+
+    List<DriftAlert> adwin = alerted.stream().filter(a -> a.getDetector().equals("adwin")).toList();
+
+    assertThat(adwin).extracting(DriftAlert::getStatus).containsExactly(AlertStatus.RAISED, AlertStatus.RESOLVED);
+    assertThat(adwin.get(1).getMessage()).contains("no drift for 300 observations");
+  }
+
+  /**
+   * TopologyTestDriver wipes its state directory on close, so the restart is replayed the way Kafka Streams restores a
+   * task on a new instance: from the store's changelog. The new driver's store is filled with the latest changelog
+   * value of every key before any input, which also proves the processor keeps nothing that is not in the store.
+   */
+  @Test
+  void shouldKeepDetectorsAndAlertStateAcrossARestart() {
+    TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic(
+        "drift-test-" + DriftTopology.STORE + "-changelog", Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer());
+    pipe(0, 600, 0, stationary());
+    List<DriftAlert> before = pipe(600, 800, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100));
+    assertThat(before).extracting(DriftAlert::getDetector).contains("adwin");
+    Map<String, byte[]> restored = changelog.readKeyValuesToMap();
+
+    driver.close();
+    open();
+    KeyValueStore<String, byte[]> store = driver.getKeyValueStore(DriftTopology.STORE);
+    restored.forEach(store::put);
+    List<DriftAlert> after = pipe(800, 1_800, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100));
+
+    assertThat(restored).containsKey("adwin/policy=p1").hasSize(DetectorKind.values().length);
+    List<DriftAlert> adwinAfter = after.stream().filter(a -> a.getDetector().equals("adwin")).toList();
+    assertThat(adwinAfter).as("the raised alert was remembered: resolved, not raised again")
+        .extracting(DriftAlert::getStatus).containsExactly(AlertStatus.RESOLVED);
+  }
+
+  @Test
+  void shouldDeadLetterAnUndecodableScore() {
+    rawScores.pipeInput("bad".getBytes(), "not a score".getBytes());
+
+    DeadLetter letter = deadLetters.readValue();
+    assertThat(letter.getStage()).isEqualTo(ScoreIntake.STAGE);
+    assertThat(letter.getSourceTopic()).isEqualTo(topics.scores.name());
+  }
+
+  /** Pipes outputs [from, to) and returns the alerts raised meanwhile (all statuses). */
+  private List<DriftAlert> pipe(int from, int to, long seedOffset, Stream stream) {
+    SplittableRandom random = new SplittableRandom(1_000L * from + seedOffset);
+    for (int i = from; i < to; i++) {
+      Score score = stream.at(i, random);
+      scores.pipeInput(score.getInteractionId(), score, T0.plusMillis(i));
+    }
+    return all();
+  }
+
+  private List<DriftAlert> all() {
+    return alerts.readValuesToList();
+  }
+
+  private static List<DriftAlert> raised(List<DriftAlert> alerted) {
+    return alerted.stream().filter(a -> a.getStatus() == AlertStatus.RAISED).toList();
+  }
+
+  private Stream stationary() {
+    return (i, random) -> score(gaussian(random), 0.1 + 0.02 * gaussian(random), 20 + random.nextInt(300));
+  }
+
+  private Score score(double reward, double uncertainty, int length) {
+    String id = "i-" + sequence++;
+    return Score.newBuilder().setInteractionId(id).setAgentId("agent").setPolicyVersion("p1").setModelName("reward")
+        .setModelVersion(1).setRawReward(reward).setNormalizedReward(reward).setUncertainty(Math.abs(uncertainty))
+        .setResponseLength(length).setEventTime(T0).setScoredAt(T0).build();
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    return DetectorBench.gaussian(random);
+  }
+
+  private ModelUpdate publish(NDManager manager, long version, double accuracy) throws Exception {
+    RewardNetwork.Architecture arch = new RewardNetwork.Architecture(SPEC.dimension(), 8);
+    ModelArtifacts.Written written = ModelArtifacts.write(dir.resolve("artifacts"), "reward", version,
+        RewardNetwork.build(arch, manager));
+    return ModelUpdate.newBuilder().setModelName("reward").setVersion(version).setCreatedAt(T0)
+        .setArtifactUri(written.uri().toString()).setSha256(written.sha256()).setFeatureSpec(SPEC.fingerprint())
+        .setArchitecture(arch.describe()).setRewardMean(0).setRewardStd(1).setExamplesTrained(100)
+        .setMetrics(Map.of(DriftProcessor.PAIRWISE_ACCURACY, accuracy)).build();
+  }
+}
