@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * complete version. A refused artifact leaves the previous version serving and is queued as a refusal for the
  * topology to alert on.
  *
- * <p>A replaced version is closed one swap later rather than at once, because a stream thread may still be inside a
- * scoring call on it; a call lasts microseconds and versions arrive seconds apart.
+ * <p>The replaced version stays reachable as {@link #previous()}, so a rescore can say how far scores moved; a loaded
+ * model holds only Java arrays, so keeping it costs heap, not native memory.
  */
 public final class ModelHolder implements AutoCloseable {
 
@@ -31,7 +31,7 @@ public final class ModelHolder implements AutoCloseable {
   private final FeatureSpec featureSpec;
   private final AtomicReference<LoadedModel> live = new AtomicReference<>();
   private final Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
-  private LoadedModel retiring;
+  private volatile LoadedModel previous;
 
   public ModelHolder(String modelName, FeatureSpec featureSpec) {
     this.modelName = modelName;
@@ -44,6 +44,11 @@ public final class ModelHolder implements AutoCloseable {
 
   public FeatureSpec featureSpec() {
     return featureSpec;
+  }
+
+  /** The version the live one replaced, if any. */
+  public Optional<LoadedModel> previous() {
+    return Optional.ofNullable(previous);
   }
 
   public Optional<LoadedModel> live() {
@@ -68,10 +73,7 @@ public final class ModelHolder implements AutoCloseable {
       return false;
     }
     live.set(loaded);
-    if (retiring != null) {
-      retiring.close();
-    }
-    retiring = current;
+    previous = current;
     LOG.info("now serving {} v{}", modelName, update.getVersion());
     return true;
   }
@@ -92,9 +94,6 @@ public final class ModelHolder implements AutoCloseable {
     if (current != null) {
       current.close();
     }
-    if (retiring != null) {
-      retiring.close();
-      retiring = null;
-    }
+    previous = null;
   }
 }

@@ -1,5 +1,6 @@
 package dev.rewardstream.scorer;
 
+import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
@@ -41,6 +42,8 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   private final ModelHolder models;
   private final NormalizationTable normalization;
   private final String retainedStoreName;
+  private final String episodeStoreName;
+  private KeyValueStore<String, byte[]> episodes;
   private final Featurizer featurizer;
   private final InteractionValidator validator;
   private ProcessorContext<Object, Object> context;
@@ -48,12 +51,13 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   private long rescoredVersion;
 
   ScoreProcessor(ScorerConfig config, Topics topics, ModelHolder models, NormalizationTable normalization,
-      String retainedStoreName) {
+      String retainedStoreName, String episodeStoreName) {
     this.config = config;
     this.topics = topics;
     this.models = models;
     this.normalization = normalization;
     this.retainedStoreName = retainedStoreName;
+    this.episodeStoreName = episodeStoreName;
     this.featurizer = new Featurizer(config.featureSpec());
     this.validator = new InteractionValidator(config.maxTextChars());
   }
@@ -62,6 +66,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     this.retained = context.getStateStore(retainedStoreName);
+    this.episodes = context.getStateStore(episodeStoreName);
     context.schedule(config.rescoreCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> onTick());
   }
 
@@ -110,29 +115,74 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
     try (KeyValueIterator<String, byte[]> slots = retained.range(slotKey(0), slotKey(config.retainedOutputs()))) {
       slots.forEachRemaining(slot -> window.add(topics.interactions.decode(slot.value)));
     }
-    emit(window, live, true, context.currentSystemTimeMs());
+    List<SparseFeatures> features = emit(window, live, true, context.currentSystemTimeMs());
+    models.previous().ifPresent(previous -> summarizeShift(previous, live, features));
   }
 
-  private void emit(List<Interaction> interactions, LoadedModel model, boolean rescore, long timestamp) {
-    if (interactions.isEmpty()) {
+  /**
+   * How far the new version moved the retained window's scores: mean shift and Spearman rank correlation with the
+   * version it replaced, published as an INFO record on the alert topic (WARNING below a rank correlation of 0.5,
+   * which means the new version reorders outputs a policy was being optimized against).
+   */
+  private void summarizeShift(LoadedModel previous, LoadedModel live, List<SparseFeatures> features) {
+    if (features.size() < 2) {
       return;
     }
+    float[] before = previous.score(features);
+    float[] after = live.score(features);
+    double shift = 0;
+    for (int i = 0; i < before.length; i++) {
+      shift += (after[i] - before[i]) / before.length;
+    }
+    double rho = RankCorrelation.spearman(before, after);
+    String scope = "model=" + models.modelName();
+    context.forward(new Record<>("rescore-summary/" + scope, DriftAlert.newBuilder()
+        .setAlertId(UUID.randomUUID().toString())
+        .setDetector("rescore-summary")
+        .setScope(scope)
+        .setStatus(AlertStatus.RESOLVED)
+        .setSeverity(rho < 0.5 ? Severity.WARNING : Severity.INFO)
+        .setStatistic(rho)
+        .setThreshold(0.5)
+        .setReferenceWindow("v" + previous.version())
+        .setCurrentWindow("v" + live.version())
+        .setMessage(String.format(java.util.Locale.ROOT,
+            "v%d rescored %d retained outputs: mean raw reward moved %+.4f, Spearman rank correlation with v%d %.3f",
+            live.version(), features.size(), shift, previous.version(), rho))
+        .setTime(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+        .build(), context.currentSystemTimeMs()), ScorerTopology.ALERTS);
+  }
+
+  /** Scores and forwards {@code interactions}; returns their features. */
+  private List<SparseFeatures> emit(List<Interaction> interactions, LoadedModel model, boolean rescore,
+      long timestamp) {
     List<SparseFeatures> features = new ArrayList<>(interactions.size());
+    if (interactions.isEmpty()) {
+      return features;
+    }
     for (Interaction interaction : interactions) {
       features.add(features(interaction));
     }
-    float[] rewards = model.score(features);
+    Ensemble rewards = model.scoreWithUncertainty(features);
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    double k = config.uncertaintyPenalty();
     for (int i = 0; i < interactions.size(); i++) {
       Interaction interaction = interactions.get(i);
+      double mean = rewards.mean()[i];
+      double std = rewards.std()[i];
       Score score = Score.newBuilder()
           .setInteractionId(interaction.getInteractionId())
           .setAgentId(interaction.getAgentId())
           .setPolicyVersion(interaction.getPolicyVersion())
           .setModelName(model.update().getModelName())
           .setModelVersion(model.version())
-          .setRawReward(rewards[i])
-          .setNormalizedReward(model.normalize(rewards[i]))
+          .setRawReward(mean)
+          .setNormalizedReward(model.normalize(mean))
+          .setUncertainty(std)
+          .setPessimisticReward(mean - k * std)
+          .setOptimisticReward(mean + k * std)
+          .setEpisodeId(interaction.getEpisodeId())
+          .setDiscountedReturn(rescore ? null : discountedReturn(interaction, mean))
           .setRescore(rescore)
           .setResponseLength(responseLength(interaction))
           .setEventTime(interaction.getEventTime())
@@ -140,6 +190,28 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
           .build();
       context.forward(new Record<>(interaction.getInteractionId(), score, timestamp), ScorerTopology.SCORES);
     }
+    return features;
+  }
+
+  /**
+   * Σ γ^i r_i over the steps of this interaction's episode scored so far (state per episode, dropped at the done
+   * step). Steps of one episode must reach the same task in order: producers key trajectory steps by episode id.
+   * Rescores carry no return, since they revisit single steps out of their episode's order.
+   */
+  private Double discountedReturn(Interaction interaction, double reward) {
+    if (interaction.getEpisodeId() == null) {
+      return null;
+    }
+    String key = interaction.getEpisodeId();
+    byte[] stored = episodes.get(key);
+    double sum = stored == null ? 0 : java.nio.ByteBuffer.wrap(stored).getDouble();
+    double total = sum + Math.pow(config.discount(), Math.max(0, interaction.getStep())) * reward;
+    if (interaction.getDone()) {
+      episodes.delete(key);
+    } else {
+      episodes.put(key, java.nio.ByteBuffer.allocate(8).putDouble(total).array());
+    }
+    return total;
   }
 
   /** The features the feature job computes for the same interaction under the same normalization statistics. */

@@ -13,9 +13,14 @@ import java.time.Duration;
  * @param retainedOutputs how many recent interactions per task are kept to rescore when a version lands
  * @param rescoreCheckInterval how often a task checks for a new live version to rescore with
  * @param drift the drift and reward-hacking detectors
+ * @param uncertaintyPenalty k of the pessimistic (mean − k·std) and optimistic (mean + k·std) rewards
+ * @param discount γ of the discounted return of trajectory steps
  */
 public record ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTextChars, int retainedOutputs,
-    Duration rescoreCheckInterval, DriftConfig drift) {
+    Duration rescoreCheckInterval, DriftConfig drift, double uncertaintyPenalty, double discount) {
+
+  public static final double DEFAULT_UNCERTAINTY_PENALTY = 1.0;
+  public static final double DEFAULT_DISCOUNT = 0.99;
 
   /** With the default drift detectors. */
   public ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTextChars, int retainedOutputs,
@@ -23,11 +28,18 @@ public record ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTex
     this(modelName, featureSpec, maxTextChars, retainedOutputs, rescoreCheckInterval, DriftConfig.defaults());
   }
 
+  public ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTextChars, int retainedOutputs,
+      Duration rescoreCheckInterval, DriftConfig drift) {
+    this(modelName, featureSpec, maxTextChars, retainedOutputs, rescoreCheckInterval, drift,
+        DEFAULT_UNCERTAINTY_PENALTY, DEFAULT_DISCOUNT);
+  }
+
   public static ScorerConfig defaults() {
     return new ScorerConfig("reward", FeatureSpec.DEFAULT, 32_768, 1_000, Duration.ofMillis(500));
   }
 
   public ScorerConfig withDrift(DriftConfig driftConfig) {
-    return new ScorerConfig(modelName, featureSpec, maxTextChars, retainedOutputs, rescoreCheckInterval, driftConfig);
+    return new ScorerConfig(modelName, featureSpec, maxTextChars, retainedOutputs, rescoreCheckInterval, driftConfig,
+        uncertaintyPenalty, discount);
   }
 }

@@ -30,6 +30,7 @@ public final class ScorerTopology {
   private static final String RETAINED_STORE = "retained-outputs";
   private static final String MODEL_STORE = "model-updates-store";
   private static final String NORMALIZATION_STORE = "normalization-stats-store";
+  private static final String EPISODE_STORE = "episode-returns";
 
   private ScorerTopology() {}
 
@@ -58,10 +59,14 @@ public final class ScorerTopology {
 
     topology.addSource("interactions-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         topics.interactions.name());
-    topology.addProcessor(SCORE, () -> new ScoreProcessor(config, topics, models, normalization, RETAINED_STORE),
+    topology.addProcessor(SCORE, () -> new ScoreProcessor(config, topics, models, normalization, RETAINED_STORE,
+        EPISODE_STORE),
         "interactions-source");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RETAINED_STORE), Serdes.String(),
+            Serdes.ByteArray()), SCORE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EPISODE_STORE), Serdes.String(),
             Serdes.ByteArray()), SCORE);
     addSink(topology, SCORES, topics.scores);
     addSink(topology, DEAD_LETTERS, topics.deadLetters);

@@ -123,6 +123,63 @@ class ScorerTopologyTest {
   }
 
   @Test
+  void shouldServeEnsembleUncertaintyAsPessimisticAndOptimisticRewards() throws Exception {
+    RewardNetwork.Architecture ensemble = new RewardNetwork.Architecture(SPEC.dimension(), 8, 3);
+    ModelUpdate update = publish(RewardNetwork.build(ensemble, manager), 1);
+    update.setArchitecture(ensemble.describe());
+    updates.pipeInput("reward", update);
+    Interaction interaction = interaction("i-1", "an answer");
+
+    interactions.pipeInput("i-1", interaction);
+
+    Score score = scores.readValue();
+    var expected = models.live().orElseThrow().scoreWithUncertainty(List.of(featurizer.featurize(interaction)));
+    assertThat(score.getUncertainty()).isEqualTo(expected.std()[0]).isGreaterThan(0);
+    assertThat(score.getPessimisticReward()).isEqualTo(score.getRawReward() - score.getUncertainty());
+    assertThat(score.getOptimisticReward()).isEqualTo(score.getRawReward() + score.getUncertainty());
+  }
+
+  @Test
+  void shouldAccumulateTheDiscountedReturnOfAnEpisodeAndForgetItWhenDone() throws Exception {
+    updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 1));
+    for (int step = 0; step < 3; step++) {
+      interactions.pipeInput("e-" + step, Interaction.newBuilder(interaction("e-" + step, "step " + step))
+          .setEpisodeId("episode-1").setStep(step).setDone(step == 2).build());
+    }
+    interactions.pipeInput("e-next", Interaction.newBuilder(interaction("e-next", "step 0"))
+        .setEpisodeId("episode-1").setStep(0).build());
+
+    List<Score> steps = scores.readValuesToList();
+    double expected = 0;
+    for (int step = 0; step < 3; step++) {
+      expected += Math.pow(config.discount(), step) * steps.get(step).getRawReward();
+      assertThat(steps.get(step).getDiscountedReturn()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
+    }
+    assertThat(steps.get(3).getDiscountedReturn()).as("a done episode starts over")
+        .isCloseTo(steps.get(3).getRawReward(), org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void shouldSummarizeHowFarANewVersionMovedTheRetainedScores() throws Exception {
+    updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 1));
+    for (int i = 0; i < 5; i++) {
+      interactions.pipeInput("i-" + i, interaction("i-" + i, "answer number " + i + " with words " + i * 7));
+    }
+    scores.readValuesToList();
+    driver.advanceWallClockTime(Duration.ofMillis(150));
+
+    updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 2));
+    driver.advanceWallClockTime(Duration.ofMillis(150));
+
+    DriftAlert summary = alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("rescore-summary"))
+        .reduce((a, b) -> b).orElseThrow();
+    assertThat(summary.getReferenceWindow()).isEqualTo("v1");
+    assertThat(summary.getCurrentWindow()).isEqualTo("v2");
+    assertThat(summary.getStatistic()).isBetween(-1.0, 1.0);
+    assertThat(summary.getMessage()).contains("rescored 5 retained outputs").contains("mean raw reward moved");
+  }
+
+  @Test
   void shouldScoreInteractionsThatArrivedBeforeAnyModelOnceOneLands() throws Exception {
     interactions.pipeInput("early", interaction("early", "first output"));
     assertThat(scores.isEmpty()).isTrue();
