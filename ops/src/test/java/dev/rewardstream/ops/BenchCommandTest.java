@@ -55,6 +55,9 @@ class BenchCommandTest {
     JsonNode scorer = scenarios.get("scorer-throughput");
     assertThat(scorer.get("scorer_records_per_s").asDouble()).isPositive();
     assertThat(scorer.get("ratio").asDouble()).isPositive();
+    JsonNode adwin = scenarios.get("drift-detectors").get("ADWIN delta=0.002");
+    assertThat(adwin.get("delays").get("2.0sigma").get("mean_delay_events").asDouble()).isBetween(1.0, 5_000.0);
+    assertThat(adwin.get("false_alarms_per_million").asDouble()).isGreaterThanOrEqualTo(0.0);
 
     String report = Files.readString(out.resolve("report.md"));
     assertThat(report).startsWith("# rewardstream benchmark report");

@@ -21,7 +21,7 @@ public final class BenchRunner {
 
   /** Every scenario, in the order a full run takes them. */
   public static final List<String> SCENARIOS = List.of("hh-rlhf", "bt-stream", "freshness", "trainer-throughput",
-      "scorer-throughput");
+      "scorer-throughput", "drift-detectors");
 
   /** What was run; {@code failed} names the scenarios that threw. */
   public record Outcome(Path resultJson, Path report, List<String> failed) {}
@@ -35,6 +35,7 @@ public final class BenchRunner {
       case "freshness" -> new FreshnessBench();
       case "trainer-throughput" -> new TrainerThroughputBench();
       case "scorer-throughput" -> new ScorerThroughputBench();
+      case "drift-detectors" -> new DriftDetectorBench();
       default -> throw new IllegalArgumentException("unknown scenario " + name + "; known: " + SCENARIOS);
     };
   }

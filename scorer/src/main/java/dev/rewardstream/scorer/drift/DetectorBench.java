@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * {@code PageHinkleyDM} with its defaults (one-sided upward, δ = 0.005, λ = 50, α = 0.9999, 30 instances). The last
  * two rows are the score-distribution detectors on the same streams, their reference being the first 500 values.
  *
- * <p>Needs nothing but the compiled classes (no Kafka), so after {@code mvn -o -pl scorer -am test-compile}:
- * <pre>java -cp scorer/target/classes:scorer/target/test-classes dev.rewardstream.scorer.drift.DetectorBench</pre>
+ * <p>Needs nothing but the compiled classes (no Kafka): {@code rewardctl bench --scenarios drift-detectors} runs it
+ * and puts the table into the report, or directly
+ * <pre>java -cp scorer/target/classes:... dev.rewardstream.scorer.drift.DetectorBench</pre>
  * A benchmark, not a test: nothing here is asserted.
  */
 public final class DetectorBench {
@@ -25,17 +26,42 @@ public final class DetectorBench {
   static final int CHANGE_AT = 5_000;
   static final int HORIZON = 5_000;
   static final int RUNS = 100;
-  static final double[] SHIFTS = {0.25, 0.5, 1, 2};
+  public static final double[] SHIFTS = {0.25, 0.5, 1, 2};
   static final int STATIONARY_RUNS = 30;
   static final int STATIONARY_LENGTH = 1_000_000;
 
   /** A mean-change detector fed one value at a time. */
-  interface MeanDetector {
+  public interface MeanDetector {
     boolean add(double value);
   }
 
   /** Mean delay, misses and detections before the change for one shift. */
-  record DelayResult(double meanDelay, int misses, int earlyAlarms) {}
+  public record DelayResult(double meanDelay, int misses, int earlyAlarms) {}
+
+  /** One detector's row: delay per shift and false alarms per 10^6 stationary values. */
+  public record Row(String detector, java.util.Map<Double, DelayResult> delays, double falseAlarmsPerMillion) {}
+
+  /** The scorer's detectors as configured by default, by name. */
+  public static java.util.Map<String, Supplier<MeanDetector>> scorerDetectors() {
+    DriftConfig defaults = DriftConfig.defaults();
+    java.util.Map<String, Supplier<MeanDetector>> detectors = new java.util.LinkedHashMap<>();
+    detectors.put("ADWIN delta=" + defaults.adwinDelta(), () -> new Adwin(defaults.adwinDelta(), 1)::add);
+    detectors.put("Page-Hinkley d=0.1 l=60", () -> new PageHinkley(0.1, 60, 30)::add);
+    detectors.put("PSI 500+500", () -> risingEdges(new ScoreShiftDetector(ScoreShiftDetector.Test.PSI, defaults)));
+    detectors.put("KS alpha=1e-4 500+500",
+        () -> risingEdges(new ScoreShiftDetector(ScoreShiftDetector.Test.KS, defaults)));
+    return detectors;
+  }
+
+  /** Evaluates one detector on the anchor streams. */
+  public static Row evaluate(String name, Supplier<MeanDetector> detectors, int runs, int stationaryRuns,
+      int stationaryLength) {
+    java.util.Map<Double, DelayResult> delays = new java.util.LinkedHashMap<>();
+    for (double shift : SHIFTS) {
+      delays.put(shift, delay(detectors, shift, runs));
+    }
+    return new Row(name, delays, falseAlarmsPerMillion(detectors, stationaryRuns, stationaryLength));
+  }
 
   private DetectorBench() {}
 
