@@ -29,8 +29,15 @@ public final class ScorerService implements AutoCloseable {
   public ScorerService(String bootstrapServers, Path stateDir, ScorerConfig config, Topics topics) {
     this.models = new ModelHolder(config.modelName(), config.featureSpec());
     this.config = config;
+    Properties props = streamsProperties(topics.config().topicPrefix() + "rewardstream-scorer", bootstrapServers,
+        stateDir);
+    this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models), props);
+  }
+
+  /** The scorer's Kafka Streams settings (also what the throughput benchmark gives its identity topology). */
+  public static Properties streamsProperties(String applicationId, String bootstrapServers, Path stateDir) {
     Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, topics.config().topicPrefix() + "rewardstream-scorer");
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -40,7 +47,7 @@ public final class ScorerService implements AutoCloseable {
     // A restarted instance gets its partitions back within seconds instead of waiting out a 45 s session.
     props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
     props.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "3000");
-    this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models), props);
+    return props;
   }
 
   /** Serve the scoring API on {@code host:port} (0 picks a free port) once started. */

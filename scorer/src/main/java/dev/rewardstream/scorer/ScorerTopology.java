@@ -1,6 +1,7 @@
 package dev.rewardstream.scorer;
 
 import dev.rewardstream.scorer.drift.DriftTopology;
+import dev.rewardstream.serde.RecordRejectedException;
 import dev.rewardstream.serde.TopicSpec;
 import dev.rewardstream.serde.Topics;
 import org.apache.avro.specific.SpecificRecord;
@@ -22,6 +23,8 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  */
 public final class ScorerTopology {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScorerTopology.class);
 
   static final String SCORES = "scores-sink";
   static final String DEAD_LETTERS = "dead-letters-sink";
@@ -49,13 +52,25 @@ public final class ScorerTopology {
             Serdes.ByteArray()).withLoggingDisabled(),
         "normalization-stats-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
         topics.normalizationStats.name(), "normalization-stats",
-        () -> new NormalizationStatsProcessor(NORMALIZATION_STORE, topics.normalizationStats, normalization));
+        () -> new CompactedTopicProcessor(NORMALIZATION_STORE, value -> {
+          try {
+            normalization.update(topics.normalizationStats.decode(value));
+          } catch (RecordRejectedException e) {
+            // Written only by the feature job; an unreadable snapshot leaves the previous one in use.
+            LOG.warn("unreadable normalization statistics ignored: {}", e.getMessage());
+          }
+        }, reason -> LOG.warn("normalization statistics ignored: {}", reason)));
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE), Serdes.String(), Serdes.ByteArray())
             .withLoggingDisabled(),
         "model-updates-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-        topics.modelUpdates.name(), "model-updates", () -> new ModelUpdateProcessor(MODEL_STORE, topics.modelUpdates,
-            models));
+        topics.modelUpdates.name(), "model-updates", () -> new CompactedTopicProcessor(MODEL_STORE, value -> {
+          try {
+            models.offer(topics.modelUpdates.decode(value));
+          } catch (RecordRejectedException e) {
+            models.refuseUnreadable(e.getMessage());
+          }
+        }, models::refuseUnreadable));
 
     topology.addSource("interactions-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         topics.interactions.name());

@@ -11,8 +11,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import ai.djl.ndarray.types.Shape;
 import dev.rewardstream.model.ArtifactRejectedException;
@@ -23,6 +21,8 @@ import dev.rewardstream.model.RewardNetwork;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,12 +45,23 @@ public final class OnlineRewardLearner implements AutoCloseable {
   private final PreferenceLoss preferenceLoss = new PreferenceLoss();
   private final RegressionLoss regressionLoss = new RegressionLoss();
   private final Random bootstrap;
+  private final ResumableAdam optimizer;
 
   public OnlineRewardLearner(FeatureSpec spec, int hidden, float learningRate) {
     this(spec, LearnerOptions.defaults().withHidden(hidden).withLearningRate(learningRate).withMembers(1));
   }
 
   public OnlineRewardLearner(FeatureSpec spec, LearnerOptions options) {
+    this(spec, options, learner -> {});
+  }
+
+  /** Loads state into a learner after its network is initialized and before its DJL trainer exists. */
+  @FunctionalInterface
+  private interface StateLoader {
+    void load(OnlineRewardLearner learner) throws Exception;
+  }
+
+  private OnlineRewardLearner(FeatureSpec spec, LearnerOptions options, StateLoader loader) {
     this.spec = spec;
     this.options = options;
     this.architecture = new RewardNetwork.Architecture(spec.dimension(), options.hidden(), options.members());
@@ -58,11 +69,49 @@ public final class OnlineRewardLearner implements AutoCloseable {
     Engine.getInstance().setRandomSeed((int) options.seed());
     this.model = Model.newInstance("reward", device());
     model.setBlock(RewardNetwork.create(architecture));
+    this.optimizer = new ResumableAdam(options.learningRate());
+    // Restored parameters must be in place before the trainer exists: its parameter store keeps the arrays it sees
+    // first, and its initialize() leaves parameters that already have values alone.
+    model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32,
+        RewardNetwork.inputShape(architecture));
+    try {
+      loader.load(this);
+    } catch (Exception e) {
+      model.close();
+      throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
+    }
     DefaultTrainingConfig config = new DefaultTrainingConfig(preferenceLoss)
-        .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(options.learningRate())).build())
+        .optOptimizer(optimizer)
         .optDevices(new Device[] {model.getNDManager().getDevice()});
     this.trainer = model.newTrainer(config);
     trainer.initialize(RewardNetwork.inputShape(architecture));
+  }
+
+  /** A learner continuing from a published version's verified parameters (with a fresh optimizer). */
+  public static OnlineRewardLearner fromPublished(FeatureSpec spec, LearnerOptions options, ModelUpdate update)
+      throws ArtifactRejectedException {
+    try {
+      return new OnlineRewardLearner(spec, options,
+          learner -> ModelArtifacts.loadInto(update, spec, learner.model.getBlock(), learner.model.getNDManager()));
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof ArtifactRejectedException rejected) {
+        throw rejected;
+      }
+      throw e;
+    }
+  }
+
+  /** A learner continuing from what {@link #saveState} wrote: parameters and optimizer moments. */
+  public static OnlineRewardLearner fromState(FeatureSpec spec, LearnerOptions options, DataInputStream in)
+      throws IOException {
+    try {
+      return new OnlineRewardLearner(spec, options, learner -> learner.loadState(in));
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw e;
+    }
   }
 
   /** The first GPU if the engine has one, else the CPU. */
@@ -165,15 +214,27 @@ public final class OnlineRewardLearner implements AutoCloseable {
     return ModelArtifacts.write(root, modelName, version, model.getBlock());
   }
 
-  /** Continues from a published version: its verified parameters replace the current ones. */
-  public void restore(ModelUpdate update) throws ArtifactRejectedException {
-    ModelArtifacts.loadInto(update, spec, model.getBlock(), model.getNDManager());
-    // Loaded arrays are new; they must take part in autograd like the ones the trainer initialized.
-    for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
-      if (parameter.getValue().requiresGradient()) {
-        parameter.getValue().getArray().setRequiresGradient(true);
-      }
+  /** Parameters and optimizer state, for the trainer's checkpoint. */
+  public void saveState(DataOutputStream out) throws IOException {
+    model.getBlock().saveParameters(out);
+    optimizer.save(out, parameterIds());
+  }
+
+  private void loadState(DataInputStream in) throws IOException {
+    try {
+      model.getBlock().loadParameters(model.getNDManager(), in);
+    } catch (ai.djl.MalformedModelException e) {
+      throw new IOException("checkpoint parameters do not fit " + architecture.describe(), e);
     }
+    optimizer.load(in, parameterIds(), model.getNDManager());
+  }
+
+  private List<String> parameterIds() {
+    List<String> ids = new java.util.ArrayList<>();
+    for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+      ids.add(parameter.getValue().getId());
+    }
+    return ids;
   }
 
   @Override

@@ -60,6 +60,43 @@ public final class ReplayBuffer {
     return sample;
   }
 
+  /** Writes the buffer's contents for the trainer's checkpoint. */
+  public void save(java.io.DataOutputStream out) throws java.io.IOException {
+    out.writeLong(seen);
+    writeAll(out, new ArrayList<>(recent));
+    writeAll(out, reservoir);
+  }
+
+  /** Replaces the buffer's contents with what {@link #save} wrote. */
+  public void load(java.io.DataInputStream in) throws java.io.IOException {
+    seen = in.readLong();
+    recent.clear();
+    recent.addAll(readAll(in));
+    reservoir.clear();
+    reservoir.addAll(readAll(in));
+  }
+
+  private static void writeAll(java.io.DataOutputStream out, List<TrainingExample> examples)
+      throws java.io.IOException {
+    out.writeInt(examples.size());
+    for (TrainingExample example : examples) {
+      java.nio.ByteBuffer bytes = TrainingExample.getEncoder().encode(example);
+      out.writeInt(bytes.remaining());
+      out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+    }
+  }
+
+  private static List<TrainingExample> readAll(java.io.DataInputStream in) throws java.io.IOException {
+    int n = in.readInt();
+    List<TrainingExample> examples = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      byte[] bytes = new byte[in.readInt()];
+      in.readFully(bytes);
+      examples.add(TrainingExample.getDecoder().decode(bytes));
+    }
+    return examples;
+  }
+
   /** The most recent examples, newest last. */
   public List<TrainingExample> recent(int n) {
     List<TrainingExample> all = new ArrayList<>(recent);

@@ -16,13 +16,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,10 +40,11 @@ import org.slf4j.LoggerFactory;
  * The trainer service. Reads {@code training-examples} (committed records only), trains the reward model online and
  * publishes validated versions: parameters file + {@code model-updates} event.
  *
- * <p>A published version is also the trainer's checkpoint: the consumer offsets are committed right after the event
- * is durable and every consumed, non-holdout example before them has been trained on. After a crash the trainer
- * reloads the latest version and re-reads from those offsets, so no example is skipped; version numbers continue
- * from the latest published one and are never reused.
+ * <p>With each published version the trainer writes a checkpoint — parameters, Adam's moments, the replay buffer,
+ * its counters and the consumer positions, in one atomically replaced file — and then commits those positions. After
+ * a crash (kill -9 included) it restores the checkpoint and seeks to its positions, so every example is trained on
+ * exactly once apart from what the replay buffer replays on purpose: none is skipped, none is counted twice. Version
+ * numbers continue from the latest published one and are never reused for a published version.
  *
  * <p>Each candidate is evaluated on a window of held-out examples (a fixed share chosen by hash of the example id,
  * never trained on) and published only if its pairwise accuracy is not below the live version's on the same window by
@@ -53,7 +59,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
   private final TrainerConfig config;
   private final Topics topics;
-  private final OnlineRewardLearner learner;
+  private OnlineRewardLearner learner;
   private final ReplayBuffer replay;
   private final Deque<TrainingExample> holdout = new ArrayDeque<>();
   private final List<TrainingExample> pending = new ArrayList<>();
@@ -73,25 +79,28 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private Instant firstExampleAt;
   private Instant firstPublishAt;
   private volatile String failure;
+  private final TrainerCheckpoint checkpoint;
+  private Map<String, Long> resumeOffsets = Map.of();
   private final java.util.concurrent.atomic.AtomicReference<TrainerStatus> status =
       new java.util.concurrent.atomic.AtomicReference<>(new TrainerStatus(0, 0, 0, 0, 0, 0, Map.of(), null, null, null));
 
   public TrainerService(TrainerConfig config, Topics topics) {
     this.config = config;
     this.topics = topics;
-    this.learner = new OnlineRewardLearner(config.featureSpec(), config.learner());
     this.replay = new ReplayBuffer(config.replayCapacity(), config.replayCapacity(), 42);
     this.fingerprint = config.featureSpec().fingerprint();
     this.consumer = TopicIO.consumer(config.bootstrapServers(), topics.config().topicPrefix() + "rewardstream-trainer-"
         + config.modelName());
     this.producer = TopicIO.producer(config.bootstrapServers());
+    this.checkpoint = new TrainerCheckpoint(config.artifactDir().resolve(config.modelName())
+        .resolve("trainer-checkpoint.bin"));
   }
 
   @Override
   public void run() {
     try {
       restoreLatestVersion();
-      consumer.subscribe(List.of(topics.trainingExamples.name()));
+      consumer.subscribe(List.of(topics.trainingExamples.name()), new SeekToCheckpoint());
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
         for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -127,20 +136,57 @@ public final class TrainerService implements Runnable, AutoCloseable {
         latest = update;
       }
     }
-    if (latest == null) {
-      LOG.info("no published version of model '{}': training from scratch", config.modelName());
+    if (latest != null) {
+      liveVersion = latest.getVersion();
+      liveMetrics = latest.getMetrics();
+      try {
+        live = LoadedModel.load(latest, config.featureSpec());
+      } catch (ArtifactRejectedException e) {
+        LOG.warn("published version {} cannot serve as the gate's reference: {}", liveVersion, e.getMessage());
+      }
+    }
+    Optional<TrainerCheckpoint.Restored> restored = checkpoint.read(config.featureSpec(), config.learner(), replay);
+    if (restored.isPresent()) {
+      TrainerCheckpoint.State state = restored.get().state();
+      learner = restored.get().learner();
+      examplesTrained = state.examplesTrained();
+      steps = state.steps();
+      resumeOffsets = state.offsets();
+      LOG.info("resumed model '{}' from its checkpoint of v{}: {} examples trained, offsets {}", config.modelName(),
+          state.version(), examplesTrained, resumeOffsets);
       return;
     }
-    liveVersion = latest.getVersion();
-    try {
-      learner.restore(latest);
-      live = LoadedModel.load(latest, config.featureSpec());
-      liveMetrics = latest.getMetrics();
-      LOG.info("resumed model '{}' from version {}", config.modelName(), liveVersion);
-    } catch (ArtifactRejectedException e) {
-      // Numbering still continues after it; the model restarts from scratch rather than from a bad artifact.
-      LOG.warn("cannot resume from version {} ({}); training from scratch", liveVersion, e.getMessage());
+    if (latest != null) {
+      // No checkpoint (first run of this trainer, or it was lost): continue from the published parameters and the
+      // committed offsets, which were committed with that version.
+      try {
+        learner = OnlineRewardLearner.fromPublished(config.featureSpec(), config.learner(), latest);
+        examplesTrained = latest.getExamplesTrained();
+        LOG.info("resumed model '{}' from published version {}", config.modelName(), liveVersion);
+        return;
+      } catch (ArtifactRejectedException e) {
+        LOG.warn("cannot resume from version {} ({}); training from scratch", liveVersion, e.getMessage());
+      }
+    } else {
+      LOG.info("no published version of model '{}': training from scratch", config.modelName());
     }
+    learner = new OnlineRewardLearner(config.featureSpec(), config.learner());
+  }
+
+  /** On assignment, continue exactly where the checkpoint's state stops (committed offsets may lag it by one step). */
+  private final class SeekToCheckpoint implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      for (TopicPartition partition : partitions) {
+        Long offset = resumeOffsets.get(partition.toString());
+        if (offset != null) {
+          consumer.seek(partition, offset);
+        }
+      }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
   }
 
   private void accept(ConsumerRecord<byte[], byte[]> record) {
@@ -200,20 +246,19 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
   }
 
-  /** Deterministic: the same example is in the holdout on every run and after every restart. */
   boolean isHoldout(String exampleId) {
-    int bucket = Math.floorMod(murmurLike(exampleId), 100);
-    return bucket < config.holdoutPercent();
+    return isHoldout(exampleId, config.holdoutPercent());
   }
 
-  private static int murmurLike(String id) {
+  /** Deterministic: the same example is in the holdout on every run and after every restart. */
+  public static boolean isHoldout(String exampleId, int holdoutPercent) {
     int h = 0x9747b28c;
-    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+    for (byte b : exampleId.getBytes(StandardCharsets.UTF_8)) {
       h ^= b;
       h *= 0x5bd1e995;
       h ^= h >>> 15;
     }
-    return h;
+    return Math.floorMod(h, 100) < holdoutPercent;
   }
 
   private void trainOnPending(boolean drain) {
@@ -251,6 +296,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
     long version = liveVersion + 1;
     try {
       ModelArtifacts.Written written = learner.write(config.artifactDir(), config.modelName(), version);
+      // The checkpoint goes first: a crash after it and before the event leaves a consistent state whose version
+      // number was never seen, so the next run may publish it.
+      Map<String, Long> positions = new HashMap<>();
+      for (TopicPartition partition : consumer.assignment()) {
+        positions.put(partition.toString(), consumer.position(partition));
+      }
+      checkpoint.write(new TrainerCheckpoint.State(version, examplesTrained, steps, positions), learner, replay);
       Map<String, Double> metrics = new HashMap<>(candidate.asMetrics());
       metrics.put("examples_trained", (double) examplesTrained);
       ModelUpdate update = ModelUpdate.newBuilder()
@@ -269,7 +321,12 @@ public final class TrainerService implements Runnable, AutoCloseable {
       producer.send(new ProducerRecord<>(topics.modelUpdates.name(),
           config.modelName().getBytes(StandardCharsets.UTF_8), topics.modelUpdates.encode(update)))
           .get(30, TimeUnit.SECONDS);
-      consumer.commitSync();
+      Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+      for (TopicPartition partition : consumer.assignment()) {
+        commit.put(partition, new OffsetAndMetadata(positions.get(partition.toString())));
+      }
+      consumer.commitSync(commit);
+      resumeOffsets = positions;
       LoadedModel previous = live;
       live = LoadedModel.load(update, config.featureSpec());
       if (previous != null) {
@@ -313,7 +370,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
   /** Releases the model and producer after {@link #run()} has returned. */
   public void release() {
     producer.close(Duration.ofSeconds(5));
-    learner.close();
+    if (learner != null) {
+      learner.close();
+    }
     if (live != null) {
       live.close();
     }

@@ -57,6 +57,38 @@ class OnlineRewardLearnerTest {
   }
 
   @Test
+  void shouldContinueFromSavedStateExactlyAsIfNeverStopped() throws Exception {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 21);
+    List<TrainingExample> train = data.pairs("train-", 320);
+    List<TrainingExample> probe = data.pairs("probe-", 50);
+    LearnerOptions options = LearnerOptions.defaults().withMembers(1).withHidden(8).withLearningRate(0.01f);
+    float[] uninterrupted;
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(SPEC, options)) {
+      for (int i = 0; i < 320; i += 32) {
+        learner.trainStep(train.subList(i, i + 32));
+      }
+      uninterrupted = learner.score(probe.stream().map(e -> e.getA().get(0)).toList());
+    }
+    java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+    try (OnlineRewardLearner first = new OnlineRewardLearner(SPEC, options)) {
+      for (int i = 0; i < 160; i += 32) {
+        first.trainStep(train.subList(i, i + 32));
+      }
+      first.saveState(new java.io.DataOutputStream(saved));
+    }
+    try (OnlineRewardLearner resumed = OnlineRewardLearner.fromState(SPEC, options,
+        new java.io.DataInputStream(new java.io.ByteArrayInputStream(saved.toByteArray())))) {
+      for (int i = 160; i < 320; i += 32) {
+        resumed.trainStep(train.subList(i, i + 32));
+      }
+      float[] continued = resumed.score(probe.stream().map(e -> e.getA().get(0)).toList());
+
+      assertThat(continued).as("parameters and Adam moments restored")
+          .containsExactly(uninterrupted, org.assertj.core.data.Offset.offset(1e-5f));
+    }
+  }
+
+  @Test
   void shouldResumeFromAPublishedVersionAndKeepLearning() throws Exception {
     SyntheticPreferences data = new SyntheticPreferences(SPEC, 11);
     List<TrainingExample> train = data.pairs("train-", 600);
@@ -74,8 +106,8 @@ class OnlineRewardLearnerTest {
           .setArchitecture(learner.architecture().describe()).setRewardMean(0).setRewardStd(1).setExamplesTrained(300)
           .setMetrics(Map.of()).build();
     }
-    try (OnlineRewardLearner resumed = new OnlineRewardLearner(SPEC, 16, 0.01f)) {
-      resumed.restore(update);
+    try (OnlineRewardLearner resumed = OnlineRewardLearner.fromPublished(SPEC,
+        LearnerOptions.defaults().withHidden(16).withLearningRate(0.01f).withMembers(1), update)) {
       assertThat(resumed.evaluate(test).pairwiseAccuracy()).isEqualTo(accuracyAtPublish);
 
       double firstLoss = resumed.trainStep(train.subList(300, 330));

@@ -34,7 +34,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
@@ -121,16 +120,9 @@ final class ScorerThroughputBench implements BenchScenario {
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .to("bench-identity-out", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-    // The scorer's guarantees and commit interval, so the ratio is about the work, not the settings.
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-identity");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
-    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
-    props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-    return new KafkaStreams(builder.build(), props);
+    // The scorer's own settings, so the ratio is about the work, not the settings.
+    return new KafkaStreams(builder.build(),
+        ScorerService.streamsProperties("bench-identity", bootstrapServers, stateDir));
   }
 
   /**
