@@ -50,6 +50,9 @@ class BenchCommandTest {
     assertThat(freshness.get("preference_to_served_model").get("count").asInt()).isPositive();
     assertThat(freshness.get("preference_to_served_model").get("p95_s").asDouble())
         .isGreaterThanOrEqualTo(freshness.get("preference_to_served_model").get("p50_s").asDouble());
+    JsonNode live = freshness.get("live_accuracy_over_time");
+    assertThat(live.isArray() && live.size() > 0).as("live accuracy measured on fresh pairs").isTrue();
+    assertThat(live.get(live.size() - 1).get("vs_true_reward").asDouble()).isBetween(0.0, 1.0);
     assertThat(scenarios.get("trainer-throughput").get("batch_size").fieldNames()).toIterable()
         .containsExactly("16", "64", "256");
     JsonNode scorer = scenarios.get("scorer-throughput");

@@ -3,6 +3,7 @@ package dev.rewardstream.ops.bench;
 import dev.rewardstream.ops.EmbeddedPlatform;
 import dev.rewardstream.ops.PlatformConfig;
 import dev.rewardstream.ops.sim.KafkaRecordSink;
+import dev.rewardstream.ops.sim.LiveAccuracy;
 import dev.rewardstream.ops.sim.Labeler;
 import dev.rewardstream.ops.sim.Pacer;
 import dev.rewardstream.ops.sim.RecordSink;
@@ -54,6 +55,7 @@ final class FreshnessBench implements BenchScenario {
     Map<String, Instant> sent = new ConcurrentHashMap<>();
     ConcurrentSkipListMap<Long, Instant> served = new ConcurrentSkipListMap<>();
     Map<String, Object> figures = new LinkedHashMap<>();
+    LiveProbes liveCurve = null;
     context.progress().accept("freshness: starting the embedded platform");
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {
       figures.put("platform_startup_s", Stats.round(platform.startupTime().toMillis() / 1000.0));
@@ -70,17 +72,28 @@ final class FreshnessBench implements BenchScenario {
       }, "freshness-watcher");
       watcher.setDaemon(true);
       watcher.start();
+      LiveAccuracy accuracy = new LiveAccuracy(infra.bootstrapServers(), infra.topics());
+      Thread follower = new Thread(accuracy, "live-accuracy");
+      follower.setDaemon(true);
+      follower.start();
       try (KafkaRecordSink kafka = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
         RecordSink timed = new TimedSink(kafka, sent);
         ScenarioSimulator simulator = new ScenarioSimulator(
             ScenarioSimulator.Options.defaults(Scenario.STATIONARY, context.seed()).withAgents(true, false, false),
             new Labeler(0.5, context.seed()), timed, infra.topics().interactions.name(),
             infra.topics().preferences.name());
+        LiveProbes probes = new LiveProbes(simulator.textWorld(), new Labeler(0.5, context.seed() + 1), kafka);
         Pacer pacer = new Pacer(rate);
         double nextReport = 5;
+        double probeEvery = context.quick() ? 4 : 10;
+        double nextProbe = probeEvery;
         while (pacer.elapsedSeconds() < seconds) {
           pacer.await();
           simulator.round(pacer.elapsedSeconds() / seconds);
+          if (pacer.elapsedSeconds() >= nextProbe) {
+            probes.measureAndSend(pacer.elapsedSeconds(), accuracy);
+            nextProbe += probeEvery;
+          }
           if (pacer.elapsedSeconds() >= nextReport) {
             kafka.flush();
             nextReport += 5;
@@ -90,10 +103,14 @@ final class FreshnessBench implements BenchScenario {
           }
         }
         kafka.flush();
+        // Let the last preferences reach a served version: a few publish intervals.
+        Thread.sleep(config.publishInterval().multipliedBy(4).plus(config.checkpointInterval().multipliedBy(2))
+            .toMillis());
+        probes.measureAndSend(seconds, accuracy);
+        figures.put("live_accuracy_over_time", probes.series());
+        liveCurve = probes;
       }
-      // Let the last preferences reach a served version: a few publish intervals.
-      Thread.sleep(config.publishInterval().multipliedBy(4).plus(config.checkpointInterval().multipliedBy(2))
-          .toMillis());
+      accuracy.close();
       watcher.interrupt();
       List<TrainingExample> examples = TopicIO.readUntil(infra.bootstrapServers(), infra.topics().trainingExamples,
           Duration.ofSeconds(30), read -> read.size() >= sent.size());
@@ -123,7 +140,11 @@ final class FreshnessBench implements BenchScenario {
             + "Goal: p95 ≤ 5 s. Preferences whose example never reached a served version during the run: %s.%n",
         figures.get("checkpoint_interval_ms"), figures.get("publish_interval_ms"), rate, seconds, row(toExample),
         row(total), figures.get("not_served"));
-    return Result.of(figures, md);
+    Result result = Result.of(figures, md + (liveCurve == null ? "" : liveCurve.markdown()));
+    if (liveCurve != null && !liveCurve.series().isEmpty()) {
+      result.plots().put("freshness-live-accuracy.svg", liveCurve.plot());
+    }
+    return result;
   }
 
   private static String row(Map<String, Object> summary) {
