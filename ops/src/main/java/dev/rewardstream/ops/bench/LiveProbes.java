@@ -43,7 +43,7 @@ final class LiveProbes {
       LiveAccuracy.Measurement m = accuracy.measure(waiting, labeler);
       if (m.pairs() > 0) {
         Map<String, Object> point = new LinkedHashMap<>();
-        point.put("t_s", Stats.round(waitingSince));
+        point.put("t_s", Math.round(waitingSince));
         point.put("pairs", m.pairs());
         point.put("model_version", m.modelVersion());
         point.put("vs_true_reward", Stats.round(m.trueOrderAccuracy()));
