@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Featurizer throughput on one thread (interactions/s per core), for a chat-sized interaction (a ~20-word prompt and
  * a response of {@code responseWords} words, like the HH-RLHF data) and for a numeric control step.
- * Run: {@code mvn -B -pl model -am test-compile exec:exec@jmh}.
+ * Run: {@code mvn -B -DskipTests install}, then {@code mvn -B -pl model test-compile exec:exec@jmh}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
