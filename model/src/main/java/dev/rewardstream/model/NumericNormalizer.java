@@ -26,8 +26,18 @@ public final class NumericNormalizer {
     return stats;
   }
 
+  /** Whether the interaction carries anything this normalizes: state, action or an environment reward. */
+  public static boolean hasNumbers(Interaction interaction) {
+    return interaction.getState() != null || interaction.getAction() != null || interaction.getEnvReward() != null;
+  }
+
+  /** The environment whose statistics apply; interactions that name none share "default". */
+  public static String environmentOf(Interaction interaction) {
+    return interaction.getEnvironment() == null ? "default" : interaction.getEnvironment();
+  }
+
   public Interaction normalize(Interaction interaction) {
-    if (interaction.getState() == null && interaction.getAction() == null && interaction.getEnvReward() == null) {
+    if (!hasNumbers(interaction)) {
       return interaction;
     }
     Interaction.Builder normalized = Interaction.newBuilder(interaction)

@@ -21,8 +21,6 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
     String topicPrefix, Duration checkpointInterval, int flinkParallelism, Duration publishInterval,
     int scorerHttpPort) {
 
-  public static final Path DEFAULT_DATA_DIR = Path.of("rewardstream-data");
-
   public static PlatformConfig defaults(Path dataDir) {
     return new PlatformConfig(dataDir, "127.0.0.1", 9092, 9093, 8081, "", Duration.ofSeconds(1), 2,
         Duration.ofSeconds(2), 8090);

@@ -66,8 +66,8 @@ class TrainerCrashRecoveryTest {
 
         assertThat(last.getExamplesTrained()).as("every non-holdout example trained exactly once").isEqualTo(expected);
         assertThat(last.getVersion()).isGreaterThan(versionAtKill);
-        List<ModelUpdate> all = TopicIO.readUntil(infra.bootstrapServers(), topics.modelUpdates,
-            Duration.ofSeconds(5), read -> false);
+        List<ModelUpdate> all =
+            TopicIO.readAll(infra.bootstrapServers(), topics.modelUpdates, Duration.ofSeconds(5));
         assertThat(all).extracting(ModelUpdate::getVersion).doesNotHaveDuplicates().isSorted();
         assertThat(all).extracting(ModelUpdate::getExamplesTrained).isSorted();
       } finally {
@@ -98,8 +98,8 @@ class TrainerCrashRecoveryTest {
   }
 
   private static ModelUpdate latest(EmbeddedInfrastructure infra, Topics topics) {
-    List<ModelUpdate> updates = TopicIO.readUntil(infra.bootstrapServers(), topics.modelUpdates,
-        Duration.ofMillis(700), read -> false);
+    List<ModelUpdate> updates =
+        TopicIO.readAll(infra.bootstrapServers(), topics.modelUpdates, Duration.ofSeconds(10));
     return updates.get(updates.size() - 1);
   }
 

@@ -21,11 +21,10 @@ public final class NormalizationTable {
   }
 
   public Interaction normalize(Interaction interaction) {
-    if (interaction.getState() == null && interaction.getAction() == null && interaction.getEnvReward() == null) {
+    if (!NumericNormalizer.hasNumbers(interaction)) {
       return interaction;
     }
-    String environment = interaction.getEnvironment() == null ? "default" : interaction.getEnvironment();
-    NumericNormalizer normalizer = byEnvironment.get(environment);
+    NumericNormalizer normalizer = byEnvironment.get(NumericNormalizer.environmentOf(interaction));
     return normalizer == null ? interaction : normalizer.normalize(interaction);
   }
 }

@@ -3,8 +3,11 @@ package dev.rewardstream.serde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,6 +57,26 @@ public final class TopicIO {
    */
   public static <V extends SpecificRecord> List<V> readUntil(
       String bootstrapServers, TopicSpec<V> topic, Duration timeout, Predicate<List<V>> done) {
+    return read(bootstrapServers, topic, timeout, (consumer, read) -> done.test(read));
+  }
+
+  /**
+   * Reads a topic from the beginning up to what is committed now (the last stable offset of each partition), or
+   * until the timeout if the broker does not deliver that far in time.
+   */
+  public static <V extends SpecificRecord> List<V> readAll(
+      String bootstrapServers, TopicSpec<V> topic, Duration timeout) {
+    Map<TopicPartition, Long> end = new HashMap<>();
+    return read(bootstrapServers, topic, timeout, (consumer, read) -> {
+      if (end.isEmpty()) {
+        end.putAll(consumer.endOffsets(consumer.assignment()));
+      }
+      return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    });
+  }
+
+  private static <V extends SpecificRecord> List<V> read(String bootstrapServers, TopicSpec<V> topic,
+      Duration timeout, BiPredicate<KafkaConsumer<byte[], byte[]>, List<V>> done) {
     List<V> read = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, null)) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
@@ -61,7 +84,7 @@ public final class TopicIO {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (!done.test(read) && System.nanoTime() < deadline) {
+      while (!done.test(consumer, read) && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           try {
             read.add(topic.decode(record.value()));
@@ -74,4 +97,5 @@ public final class TopicIO {
     }
     return read;
   }
+
 }

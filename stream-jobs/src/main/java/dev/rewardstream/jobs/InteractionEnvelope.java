@@ -1,5 +1,6 @@
 package dev.rewardstream.jobs;
 
+import dev.rewardstream.model.NumericNormalizer;
 import dev.rewardstream.schema.Interaction;
 
 /** A decoded interaction with the record it came from, so later checks can still dead-letter it with its origin. */
@@ -16,10 +17,10 @@ public class InteractionEnvelope {
 
   /** Interactions with numbers are normalized per environment; text-only ones skip that keyed step. */
   public boolean hasNumbers() {
-    return interaction.getState() != null || interaction.getAction() != null || interaction.getEnvReward() != null;
+    return NumericNormalizer.hasNumbers(interaction);
   }
 
   public String environment() {
-    return interaction.getEnvironment() == null ? "default" : interaction.getEnvironment();
+    return NumericNormalizer.environmentOf(interaction);
   }
 }

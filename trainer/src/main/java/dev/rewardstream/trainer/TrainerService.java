@@ -129,8 +129,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
   private void restoreLatestVersion() {
     ModelUpdate latest = null;
-    for (ModelUpdate update : TopicIO.readUntil(config.bootstrapServers(), topics.modelUpdates, Duration.ofSeconds(2),
-        read -> false)) {
+    // Every published version, read to the end of the compacted topic: the newest one decides the next number.
+    for (ModelUpdate update :
+        TopicIO.readAll(config.bootstrapServers(), topics.modelUpdates, Duration.ofSeconds(30))) {
       if (update.getModelName().equals(config.modelName()) && (latest == null
           || update.getVersion() > latest.getVersion())) {
         latest = update;
