@@ -35,18 +35,19 @@ public final class Featurizer {
 
   public SparseFeatures featurize(Interaction interaction) {
     Accumulator acc = new Accumulator();
-    String response = interaction.getResponse();
     String prompt = interaction.getPrompt();
-    if (response != null) {
-      acc.addNormalized(textFeatures("r", response));
+    // Tokenized once: the word, character and length features all read the same tokens.
+    List<String> responseTokens = interaction.getResponse() == null ? List.of() : tokens(interaction.getResponse());
+    if (interaction.getResponse() != null) {
+      acc.addNormalized(textFeatures("r", responseTokens));
       if (spec.charNgrams() > 0) {
-        acc.addNormalized(charNgrams("c", response, spec.charNgrams()));
+        acc.addNormalized(charNgrams("c", responseTokens, spec.charNgrams()));
       }
     }
     if (prompt != null) {
-      acc.addNormalized(textFeatures("p", prompt));
+      acc.addNormalized(textFeatures("p", tokens(prompt)));
     }
-    acc.addAll(structural(prompt, response));
+    acc.addAll(structural(prompt, responseTokens.size()));
     acc.addNormalized(numeric("s", interaction.getState()));
     acc.addNormalized(numeric("a", interaction.getAction()));
     return acc.build();
@@ -76,9 +77,8 @@ public final class Featurizer {
     return tokens;
   }
 
-  private Accumulator textFeatures(String namespace, String text) {
+  private Accumulator textFeatures(String namespace, List<String> tokens) {
     Accumulator acc = new Accumulator();
-    List<String> tokens = tokens(text);
     for (int i = 0; i < tokens.size(); i++) {
       acc.addHashed(namespace + "1:" + tokens.get(i), 1f);
       if (spec.bigrams() && i > 0) {
@@ -89,9 +89,9 @@ public final class Featurizer {
   }
 
   /** Lower-cased character n-grams over the text with its whitespace collapsed: robust to spelling and tokenization. */
-  private Accumulator charNgrams(String namespace, String text, int n) {
+  private Accumulator charNgrams(String namespace, List<String> tokens, int n) {
     Accumulator acc = new Accumulator();
-    String folded = " " + String.join(" ", tokens(text)) + " ";
+    String folded = " " + String.join(" ", tokens) + " ";
     int[] cps = folded.codePoints().toArray();
     for (int i = 0; i + n <= cps.length; i++) {
       acc.addHashed(namespace + n + ":" + new String(cps, i, n), 1f);
@@ -99,9 +99,8 @@ public final class Featurizer {
     return acc;
   }
 
-  private Accumulator structural(String prompt, String response) {
+  private Accumulator structural(String prompt, int responseTokens) {
     Accumulator acc = new Accumulator();
-    int responseTokens = response == null ? 0 : tokens(response).size();
     acc.addHashed("x:response_log_len", (float) (Math.log1p(responseTokens) / 5.0));
     if (prompt != null) {
       acc.addHashed("x:log_turns", (float) (Math.log1p(Dialogues.countTurns(prompt)) / 3.0));
