@@ -34,23 +34,28 @@ public final class Featurizer {
   }
 
   public SparseFeatures featurize(Interaction interaction) {
+    return featurizeVector(interaction).toAvro();
+  }
+
+  /** The same features as {@link #featurize}, as primitive arrays, with the response's token count. */
+  public FeatureVector featurizeVector(Interaction interaction) {
     Accumulator acc = new Accumulator();
     String prompt = interaction.getPrompt();
     // Tokenized once: the word, character and length features all read the same tokens.
     List<String> responseTokens = interaction.getResponse() == null ? List.of() : tokens(interaction.getResponse());
     if (interaction.getResponse() != null) {
-      acc.addNormalized(textFeatures("r", responseTokens));
+      acc.addNormalized(textFeatures(RESPONSE, responseTokens));
       if (spec.charNgrams() > 0) {
         acc.addNormalized(charNgrams("c", responseTokens, spec.charNgrams()));
       }
     }
     if (prompt != null) {
-      acc.addNormalized(textFeatures("p", tokens(prompt)));
+      acc.addNormalized(textFeatures(PROMPT, tokens(prompt)));
     }
     acc.addAll(structural(prompt, responseTokens.size()));
     acc.addNormalized(numeric("s", interaction.getState()));
     acc.addNormalized(numeric("a", interaction.getAction()));
-    return acc.build();
+    return acc.build(interaction.getResponse() == null ? -1 : responseTokens.size());
   }
 
   public SparseFeatures featurizeText(String prompt, String response) {
@@ -63,30 +68,63 @@ public final class Featurizer {
   public static List<String> tokens(String text) {
     List<String> tokens = new ArrayList<>();
     StringBuilder current = new StringBuilder();
-    text.codePoints().forEach(cp -> {
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
       if (Character.isLetterOrDigit(cp)) {
         current.appendCodePoint(Character.toLowerCase(cp));
       } else if (current.length() > 0) {
         tokens.add(current.toString());
         current.setLength(0);
       }
-    });
+    }
     if (current.length() > 0) {
       tokens.add(current.toString());
     }
     return tokens;
   }
 
-  private Accumulator textFeatures(String namespace, List<String> tokens) {
+  /**
+   * Hashes "{namespace}1:{token}" and "{namespace}2:{previous} {token}" as UTF-8 bytes assembled in one reusable
+   * buffer: the same hashes as hashing those strings, without building them.
+   */
+  private Accumulator textFeatures(Namespace namespace, List<String> tokens) {
     Accumulator acc = new Accumulator();
-    for (int i = 0; i < tokens.size(); i++) {
-      acc.addHashed(namespace + "1:" + tokens.get(i), 1f);
-      if (spec.bigrams() && i > 0) {
-        acc.addHashed(namespace + "2:" + tokens.get(i - 1) + ' ' + tokens.get(i), 1f);
+    byte[] previous = null;
+    byte[] buffer = new byte[64];
+    for (String token : tokens) {
+      byte[] current = token.getBytes(StandardCharsets.UTF_8);
+      int length = namespace.unigram.length + current.length;
+      if (buffer.length < length + (previous == null ? 0 : previous.length + 1)) {
+        buffer = new byte[2 * (length + (previous == null ? 0 : previous.length + 1))];
       }
+      System.arraycopy(namespace.unigram, 0, buffer, 0, namespace.unigram.length);
+      System.arraycopy(current, 0, buffer, namespace.unigram.length, current.length);
+      acc.addHashed(buffer, length, 1f);
+      if (spec.bigrams() && previous != null) {
+        int at = namespace.bigram.length;
+        System.arraycopy(namespace.bigram, 0, buffer, 0, at);
+        System.arraycopy(previous, 0, buffer, at, previous.length);
+        at += previous.length;
+        buffer[at++] = ' ';
+        System.arraycopy(current, 0, buffer, at, current.length);
+        acc.addHashed(buffer, at + current.length, 1f);
+      }
+      previous = current;
     }
     return acc;
   }
+
+  /** A text's feature namespace: the byte prefixes of its unigram and bigram features. */
+  private record Namespace(byte[] unigram, byte[] bigram) {
+    static Namespace of(String name) {
+      return new Namespace((name + "1:").getBytes(StandardCharsets.UTF_8),
+          (name + "2:").getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static final Namespace RESPONSE = Namespace.of("r");
+  private static final Namespace PROMPT = Namespace.of("p");
 
   /** Lower-cased character n-grams over the text with its whitespace collapsed: robust to spelling and tokenization. */
   private Accumulator charNgrams(String namespace, List<String> tokens, int n) {
@@ -131,7 +169,12 @@ public final class Featurizer {
     private int size;
 
     void addHashed(String feature, float value) {
-      int h = murmur3(feature.getBytes(StandardCharsets.UTF_8));
+      byte[] bytes = feature.getBytes(StandardCharsets.UTF_8);
+      addHashed(bytes, bytes.length, value);
+    }
+
+    void addHashed(byte[] feature, int length, float value) {
+      int h = murmur3(feature, length);
       add(h & mask, (h >>> 31) == 0 ? value : -value);
     }
 
@@ -165,40 +208,49 @@ public final class Featurizer {
       }
     }
 
-    /** Sorts by index and sums duplicates, in insertion order per index so the result is reproducible. */
-    SparseFeatures build() {
-      Integer[] order = new Integer[size];
+    /**
+     * Sorts by index and sums duplicates, in insertion order per index so the result is reproducible: index and
+     * insertion position packed in one long sort as a pair, without boxing.
+     */
+    FeatureVector build(int responseTokens) {
+      long[] order = new long[size];
       for (int i = 0; i < size; i++) {
-        order[i] = i;
+        order[i] = (long) indices[i] << 32 | i;
       }
-      Arrays.sort(order, (x, y) -> indices[x] != indices[y] ? Integer.compare(indices[x], indices[y])
-          : Integer.compare(x, y));
-      List<Integer> outIndices = new ArrayList<>(size);
-      List<Float> outValues = new ArrayList<>(size);
-      for (Integer i : order) {
-        int last = outIndices.size() - 1;
-        if (last >= 0 && outIndices.get(last) == indices[i]) {
-          outValues.set(last, outValues.get(last) + values[i]);
+      Arrays.sort(order);
+      int[] outIndices = new int[size];
+      float[] outValues = new float[size];
+      int out = 0;
+      for (long packed : order) {
+        int index = (int) (packed >>> 32);
+        float value = values[(int) packed];
+        if (out > 0 && outIndices[out - 1] == index) {
+          outValues[out - 1] += value;
         } else {
-          outIndices.add(indices[i]);
-          outValues.add(values[i]);
+          outIndices[out] = index;
+          outValues[out] = value;
+          out++;
         }
       }
-      return new SparseFeatures(outIndices, outValues);
+      return new FeatureVector(Arrays.copyOf(outIndices, out), Arrays.copyOf(outValues, out), responseTokens);
     }
   }
 
   /** MurmurHash3 x86 32-bit: fast, well distributed and identical on every platform. */
   static int murmur3(byte[] data) {
+    return murmur3(data, data.length);
+  }
+
+  static int murmur3(byte[] data, int length) {
     int h = SEED;
-    int n = data.length & ~3;
+    int n = length & ~3;
     for (int i = 0; i < n; i += 4) {
       int k = (data[i] & 0xff) | (data[i + 1] & 0xff) << 8 | (data[i + 2] & 0xff) << 16 | (data[i + 3] & 0xff) << 24;
       h ^= mixK(k);
       h = Integer.rotateLeft(h, 13) * 5 + 0xe6546b64;
     }
     int k = 0;
-    switch (data.length & 3) {
+    switch (length & 3) {
       case 3:
         k ^= (data[n + 2] & 0xff) << 16;
       // fall through
@@ -212,7 +264,7 @@ public final class Featurizer {
       default:
         break;
     }
-    h ^= data.length;
+    h ^= length;
     h ^= h >>> 16;
     h *= 0x85ebca6b;
     h ^= h >>> 13;

@@ -44,6 +44,11 @@ public final class LoadedModel implements AutoCloseable {
 
   /** Ensemble mean and standard deviation of each row's raw reward (std 0 for a single model). */
   public Ensemble scoreWithUncertainty(List<SparseFeatures> rows) {
+    return scoreVectors(rows.stream().map(FeatureVector::of).toList());
+  }
+
+  /** {@link #scoreWithUncertainty} on the featurizer's primitive vectors: the scorer's hot path. */
+  public Ensemble scoreVectors(List<FeatureVector> rows) {
     float[] mean = new float[rows.size()];
     float[] std = new float[rows.size()];
     int k = inference.members();

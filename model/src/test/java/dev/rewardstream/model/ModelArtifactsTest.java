@@ -42,9 +42,11 @@ class ModelArtifactsTest {
     }
   }
 
-  @Test
-  void shouldServeAnEnsembleWithItsSpreadAsUncertainty() throws Exception {
-    RewardNetwork.Architecture ensemble = new RewardNetwork.Architecture(SPEC.dimension(), 8, 4);
+  /** Linear (hidden 0) and MLP members: the sparse inference lays both out interleaved by input. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 8})
+  void shouldServeAnEnsembleWithItsSpreadAsUncertainty(int hidden) throws Exception {
+    RewardNetwork.Architecture ensemble = new RewardNetwork.Architecture(SPEC.dimension(), hidden, 4);
     try (NDManager manager = NDManager.newBaseManager()) {
       Block trained = RewardNetwork.build(ensemble, manager);
       float[] flat = RewardNetwork.memberRewards(trained, new ParameterStore(manager, false), manager, rows,

@@ -1,6 +1,7 @@
 package dev.rewardstream.scorer;
 
 import dev.rewardstream.model.Ensemble;
+import dev.rewardstream.model.FeatureVector;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
@@ -10,7 +11,6 @@ import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.Score;
 import dev.rewardstream.schema.Severity;
-import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.serde.DeadLetters;
 import dev.rewardstream.serde.RecordRejectedException;
 import dev.rewardstream.serde.Topics;
@@ -99,8 +99,10 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
     retained.put(slotKey(offset % config.retainedOutputs()), value);
   }
 
+  /** "slot-" and the slot zero-padded to 9 digits, so the store's key order is the slot order. */
   private static String slotKey(long slot) {
-    return String.format("slot-%09d", slot);
+    String digits = Long.toString(slot);
+    return "slot-" + "000000000".substring(Math.min(9, digits.length())) + digits;
   }
 
   private void onTick() {
@@ -115,7 +117,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
     try (KeyValueIterator<String, byte[]> slots = retained.range(slotKey(0), slotKey(config.retainedOutputs()))) {
       slots.forEachRemaining(slot -> window.add(topics.interactions.decode(slot.value)));
     }
-    List<SparseFeatures> features = emit(window, live, true, context.currentSystemTimeMs());
+    List<FeatureVector> features = emit(window, live, true, context.currentSystemTimeMs());
     models.previous().ifPresent(previous -> summarizeShift(previous, live, features));
   }
 
@@ -124,12 +126,12 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
    * version it replaced, published as an INFO record on the alert topic (WARNING below a rank correlation of 0.5,
    * which means the new version reorders outputs a policy was being optimized against).
    */
-  private void summarizeShift(LoadedModel previous, LoadedModel live, List<SparseFeatures> features) {
+  private void summarizeShift(LoadedModel previous, LoadedModel live, List<FeatureVector> features) {
     if (features.size() < 2) {
       return;
     }
-    float[] before = previous.score(features);
-    float[] after = live.score(features);
+    float[] before = previous.scoreVectors(features).mean();
+    float[] after = live.scoreVectors(features).mean();
     double shift = 0;
     for (int i = 0; i < before.length; i++) {
       shift += (after[i] - before[i]) / before.length;
@@ -154,16 +156,16 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   }
 
   /** Scores and forwards {@code interactions}; returns their features. */
-  private List<SparseFeatures> emit(List<Interaction> interactions, LoadedModel model, boolean rescore,
+  private List<FeatureVector> emit(List<Interaction> interactions, LoadedModel model, boolean rescore,
       long timestamp) {
-    List<SparseFeatures> features = new ArrayList<>(interactions.size());
+    List<FeatureVector> features = new ArrayList<>(interactions.size());
     if (interactions.isEmpty()) {
       return features;
     }
     for (Interaction interaction : interactions) {
       features.add(features(interaction));
     }
-    Ensemble rewards = model.scoreWithUncertainty(features);
+    Ensemble rewards = model.scoreVectors(features);
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     double k = config.uncertaintyPenalty();
     for (int i = 0; i < interactions.size(); i++) {
@@ -184,7 +186,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
           .setEpisodeId(interaction.getEpisodeId())
           .setDiscountedReturn(rescore ? null : discountedReturn(interaction, mean))
           .setRescore(rescore)
-          .setResponseLength(responseLength(interaction))
+          .setResponseLength(features.get(i).responseTokens())
           .setEventTime(interaction.getEventTime())
           .setScoredAt(now)
           .build();
@@ -215,16 +217,8 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   }
 
   /** The features the feature job computes for the same interaction under the same normalization statistics. */
-  SparseFeatures features(Interaction interaction) {
-    return featurizer.featurize(normalization.normalize(interaction));
-  }
-
-  /**
-   * The reward-hacking detector correlates reward with this, so it counts tokens exactly as the features do; a step
-   * without response text (a state/action step) has no length, hence -1 as for old records.
-   */
-  private static int responseLength(Interaction interaction) {
-    return interaction.getResponse() == null ? -1 : Featurizer.tokens(interaction.getResponse()).size();
+  FeatureVector features(Interaction interaction) {
+    return featurizer.featurizeVector(normalization.normalize(interaction));
   }
 
   private void alertRefusal(ModelHolder.Refusal refusal) {

@@ -77,9 +77,11 @@ public final class ScorerTopology {
     topology.addProcessor(SCORE, () -> new ScoreProcessor(config, topics, models, normalization, RETAINED_STORE,
         EPISODE_STORE),
         "interactions-source");
+    // Cached: a slot rewritten within one commit interval reaches the changelog once, so at high rates the
+    // changelog carries at most retainedOutputs records per task and commit instead of one per input record.
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RETAINED_STORE), Serdes.String(),
-            Serdes.ByteArray()), SCORE);
+            Serdes.ByteArray()).withCachingEnabled(), SCORE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EPISODE_STORE), Serdes.String(),
             Serdes.ByteArray()), SCORE);

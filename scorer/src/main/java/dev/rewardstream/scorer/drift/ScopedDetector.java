@@ -60,8 +60,12 @@ public final class ScopedDetector {
     return unpersisted;
   }
 
+  private static final int ENCODED_SIZE_HINT = 16 * 1024;
+
   public byte[] encode() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    // Sized for the window detectors (two windows of 500 doubles): growing a small buffer by copies cost more than
+    // the encoding itself.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(ENCODED_SIZE_HINT);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FORMAT);
       gate.writeTo(out);

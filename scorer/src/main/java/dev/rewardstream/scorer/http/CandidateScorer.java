@@ -1,10 +1,10 @@
 package dev.rewardstream.scorer.http;
 
+import dev.rewardstream.model.FeatureVector;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.schema.Interaction;
-import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.serde.RecordRejectedException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ public final class CandidateScorer {
       throw new RecordRejectedException(
           "candidates has " + responses.size() + " entries, the limit is " + maxCandidates);
     }
-    List<SparseFeatures> features = new ArrayList<>(responses.size());
+    List<FeatureVector> features = new ArrayList<>(responses.size());
     for (int i = 0; i < responses.size(); i++) {
       String response = responses.get(i);
       if (response == null) {
@@ -73,9 +73,9 @@ public final class CandidateScorer {
       } catch (RecordRejectedException e) {
         throw new RecordRejectedException("candidates[" + i + "]: " + e.getMessage());
       }
-      features.add(featurizer.featurize(asInteraction));
+      features.add(featurizer.featurizeVector(asInteraction));
     }
-    float[] rewards = model.score(features);
+    float[] rewards = model.scoreVectors(features).mean();
     List<Scored> scored = new ArrayList<>(responses.size());
     for (int i = 0; i < responses.size(); i++) {
       scored.add(new Scored(i, responses.get(i), rewards[i], model.normalize(rewards[i])));
