@@ -3,6 +3,7 @@ package dev.rewardstream.scorer;
 import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureVector;
 import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.model.InputSketch;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.schema.AlertStatus;
@@ -187,6 +188,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
           .setDiscountedReturn(rescore ? null : discountedReturn(interaction, mean))
           .setRescore(rescore)
           .setResponseLength(features.get(i).responseTokens())
+          .setInputSketch(asList(InputSketch.of(features.get(i))))
           .setEventTime(interaction.getEventTime())
           .setScoredAt(now)
           .build();
@@ -214,6 +216,14 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
       episodes.put(key, java.nio.ByteBuffer.allocate(8).putDouble(total).array());
     }
     return total;
+  }
+
+  private static List<Float> asList(float[] values) {
+    List<Float> list = new ArrayList<>(values.length);
+    for (float value : values) {
+      list.add(value);
+    }
+    return list;
   }
 
   /** The features the feature job computes for the same interaction under the same normalization statistics. */

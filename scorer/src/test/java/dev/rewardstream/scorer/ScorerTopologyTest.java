@@ -137,6 +137,10 @@ class ScorerTopologyTest {
     assertThat(score.getUncertainty()).isEqualTo(expected.std()[0]).isGreaterThan(0);
     assertThat(score.getPessimisticReward()).isEqualTo(score.getRawReward() - score.getUncertainty());
     assertThat(score.getOptimisticReward()).isEqualTo(score.getRawReward() + score.getUncertainty());
+    float[] sketch = dev.rewardstream.model.InputSketch.of(featurizer.featurizeVector(interaction));
+    assertThat(score.getInputSketch()).as("the input sketch the feature-shift detector reads")
+        .hasSize(dev.rewardstream.model.InputSketch.DIMENSIONS)
+        .containsExactly(sketch[0], sketch[1], sketch[2], sketch[3], sketch[4]);
   }
 
   @Test

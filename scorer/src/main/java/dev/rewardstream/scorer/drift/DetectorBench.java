@@ -50,6 +50,7 @@ public final class DetectorBench {
     detectors.put("PSI 500+500", () -> risingEdges(new ScoreShiftDetector(ScoreShiftDetector.Test.PSI, defaults)));
     detectors.put("KS alpha=1e-4 500+500",
         () -> risingEdges(new ScoreShiftDetector(ScoreShiftDetector.Test.KS, defaults)));
+    detectors.put("Feature shift KS alpha=1e-4/5 500+500", DetectorBench::featureShift);
     return detectors;
   }
 
@@ -76,6 +77,7 @@ public final class DetectorBench {
         () -> risingEdges(new ScoreShiftDetector(ScoreShiftDetector.Test.PSI, defaults)));
     row("KS alpha=1e-4 500+500 every 50 (scorer)",
         () -> risingEdges(new ScoreShiftDetector(ScoreShiftDetector.Test.KS, defaults)));
+    row("Feature shift KS alpha=1e-4/5 500+500 every 50 (scorer)", DetectorBench::featureShift);
   }
 
   /**
@@ -83,9 +85,38 @@ public final class DetectorBench {
    * false alarm) is a CLEAR-to-DRIFT edge, which is also what raises an alert.
    */
   static MeanDetector risingEdges(DriftDetector detector) {
+    return risingEdges(detector, value -> new Observation(value, 0, -1, Double.NaN));
+  }
+
+  /**
+   * The feature-shift detector on the same streams: the stream's value is one input-sketch dimension, the other
+   * dimensions stationary N(0, 1) noise, so a detection is the shifted dimension seen through the multiple-test
+   * correction.
+   */
+  static MeanDetector featureShift() {
+    SplittableRandom noise = new SplittableRandom(NoiseSeeds.next());
+    return risingEdges(new FeatureShiftDetector(DriftConfig.defaults()), value -> {
+      float[] sketch = new float[dev.rewardstream.model.InputSketch.DIMENSIONS];
+      for (int d = 0; d < sketch.length; d++) {
+        sketch[d] = (float) (d == 1 ? value : gaussian(noise));
+      }
+      return new Observation(0, 0, -1, Double.NaN, sketch);
+    });
+  }
+
+  /** Distinct noise seeds for the detectors a run creates, reproducible from run to run. */
+  private static final class NoiseSeeds {
+    private static final java.util.concurrent.atomic.AtomicLong SEEDS = new java.util.concurrent.atomic.AtomicLong();
+
+    static long next() {
+      return 0x5eedL + SEEDS.incrementAndGet();
+    }
+  }
+
+  static MeanDetector risingEdges(DriftDetector detector, java.util.function.DoubleFunction<Observation> observe) {
     boolean[] drifting = {false};
     return value -> {
-      Verdict verdict = detector.observe(new Observation(value, 0, -1, Double.NaN));
+      Verdict verdict = detector.observe(observe.apply(value));
       if (verdict.state() == Verdict.State.PENDING) {
         return false;
       }

@@ -11,6 +11,7 @@ public enum DetectorKind {
   PSI("psi", Severity.WARNING),
   KS("ks", Severity.WARNING),
   UNCERTAINTY_SPIKE("uncertainty-spike", Severity.WARNING),
+  FEATURE_SHIFT("feature-shift", Severity.WARNING),
   LENGTH_CORRELATION("length-correlation", Severity.CRITICAL),
   OVEROPTIMIZATION("overoptimization", Severity.CRITICAL);
 
@@ -42,6 +43,7 @@ public enum DetectorKind {
       case PSI -> new ScoreShiftDetector(ScoreShiftDetector.Test.PSI, config);
       case KS -> new ScoreShiftDetector(ScoreShiftDetector.Test.KS, config);
       case UNCERTAINTY_SPIKE -> new UncertaintySpikeDetector(config);
+      case FEATURE_SHIFT -> new FeatureShiftDetector(config);
       case LENGTH_CORRELATION -> new LengthCorrelationDetector(config);
       case OVEROPTIMIZATION -> new OveroptimizationDetector(config);
     };
@@ -54,6 +56,7 @@ public enum DetectorKind {
       case PSI -> ScoreShiftDetector.readFrom(ScoreShiftDetector.Test.PSI, in);
       case KS -> ScoreShiftDetector.readFrom(ScoreShiftDetector.Test.KS, in);
       case UNCERTAINTY_SPIKE -> UncertaintySpikeDetector.readFrom(in);
+      case FEATURE_SHIFT -> FeatureShiftDetector.readFrom(in);
       case LENGTH_CORRELATION -> LengthCorrelationDetector.readFrom(in);
       case OVEROPTIMIZATION -> OveroptimizationDetector.readFrom(in);
     };

@@ -2,7 +2,6 @@ package dev.rewardstream.scorer.drift;
 
 import dev.rewardstream.schema.AlertStatus;
 import dev.rewardstream.schema.DriftAlert;
-import dev.rewardstream.schema.Score;
 import dev.rewardstream.scorer.ModelHolder;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -32,7 +31,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>A detector keeps the parameters it was created with: changed options apply to scopes that start afterwards
  * (the next policy version), not to a half-filled window.
  */
-public final class DriftProcessor implements Processor<String, Score, String, DriftAlert> {
+public final class DriftProcessor implements Processor<String, Observation, String, DriftAlert> {
 
   static final String PAIRWISE_ACCURACY = "pairwise_accuracy";
   private static final int CACHED_ENTRIES = 1_024;
@@ -67,11 +66,9 @@ public final class DriftProcessor implements Processor<String, Score, String, Dr
   }
 
   @Override
-  public void process(Record<String, Score> record) {
+  public void process(Record<String, Observation> record) {
     String scope = record.key();
-    Score score = record.value();
-    Observation observation = new Observation(score.getNormalizedReward(), score.getUncertainty(),
-        score.getResponseLength(), holdoutAccuracy());
+    Observation observation = record.value().withHoldoutAccuracy(holdoutAccuracy());
     for (DetectorKind kind : DetectorKind.values()) {
       String key = ScopedDetector.key(kind, scope);
       ScopedDetector entry = cache.computeIfAbsent(key, k -> load(kind, k));

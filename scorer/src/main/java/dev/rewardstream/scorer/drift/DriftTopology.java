@@ -1,7 +1,6 @@
 package dev.rewardstream.scorer.drift;
 
 import dev.rewardstream.schema.DeadLetter;
-import dev.rewardstream.schema.Score;
 import dev.rewardstream.scorer.ModelHolder;
 import dev.rewardstream.serde.Topics;
 import java.util.Map;
@@ -19,15 +18,16 @@ import org.apache.kafka.streams.state.Stores;
  * The drift sub-topology of the scorer:
  *
  * <pre>
- * scores ─► intake (decode; skip rescores; key by scope) ─┬─► dead-letters
- *                                                         └─► repartition by scope ─► detect (store) ─► drift-alerts
+ * scores ─► intake (decode; skip rescores; observation keyed by scope) ─┬─► dead-letters
+ *                                                                       └─► repartition by scope ─► detect (store)
+ *                                                                                                  ─► drift-alerts
  * </pre>
  *
  * <p>Why a separate sub-topology reading the scores topic rather than a child of the score processor: the score
  * processor's tasks are the interactions' partitions, keyed by interaction id, so a child would see one policy
  * version's outputs split over every partition. Each task would then run its own copy of every detector on a third of
  * the stream (slower to detect) and raise its own alert for the same drift (three alerts where one is wanted). The
- * repartition by scope puts all of a scope's scores in one task, so each (detector, scope) has exactly one state and
+ * repartition by scope (compact {@link ObservationSerde} values, not whole scores) puts all of a scope's scores in one task, so each (detector, scope) has exactly one state and
  * one alert gate, wherever the task moves. Reading the topic rather than the processor's output also means the
  * detectors watch every score published there, and a slow detector never holds back scoring. The cost is one read of
  * the scores and one repartition hop, a few milliseconds of alert latency.
@@ -54,8 +54,8 @@ public final class DriftTopology {
         .to(topics.deadLetters.name(), Produced.with(Serdes.String(), topics.deadLetters.valueSerde())
             .withName("drift-dead-letters-sink"));
     branches.get(BRANCH + "scores")
-        .mapValues(value -> (Score) value, Named.as("drift-score"))
-        .repartition(Repartitioned.with(Serdes.String(), topics.scores.valueSerde()).withName("drift-by-scope"))
+        .mapValues(value -> (Observation) value, Named.as("drift-observation"))
+        .repartition(Repartitioned.with(Serdes.String(), new ObservationSerde()).withName("drift-by-scope"))
         .process(() -> new DriftProcessor(config, models, STORE), Named.as("drift-detect"), STORE)
         .to(topics.driftAlerts.name(), Produced.with(Serdes.String(), topics.driftAlerts.valueSerde())
             .withName("drift-alerts-out"));

@@ -7,5 +7,17 @@ package dev.rewardstream.scorer.drift;
  * @param uncertainty the ensemble standard deviation of the reward
  * @param responseLength response length in tokens, -1 when unknown
  * @param holdoutAccuracy the live model's holdout pairwise accuracy, NaN when the model reports none
+ * @param sketch the input's {@link dev.rewardstream.model.InputSketch}, null when the score carries none
  */
-public record Observation(double reward, double uncertainty, int responseLength, double holdoutAccuracy) {}
+public record Observation(double reward, double uncertainty, int responseLength, double holdoutAccuracy,
+    float[] sketch) {
+
+  /** Without an input sketch. */
+  public Observation(double reward, double uncertainty, int responseLength, double holdoutAccuracy) {
+    this(reward, uncertainty, responseLength, holdoutAccuracy, null);
+  }
+
+  public Observation withHoldoutAccuracy(double accuracy) {
+    return new Observation(reward, uncertainty, responseLength, accuracy, sketch);
+  }
+}

@@ -11,7 +11,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Decodes the scores topic for the detectors and keys each score by its scope: {@code policy=<v>}, and also
+ * Decodes the scores topic for the detectors into {@link Observation}s, keyed by scope: {@code policy=<v>}, and also
  * {@code policy=<v>/agent=<a>} when per-agent detection is on. Undecodable records become dead letters with their
  * origin. Rescores are skipped on purpose: they repeat outputs the detectors have already seen, in a burst whenever a
  * model version lands, and would read as a sudden shift.
@@ -27,6 +27,20 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
   ScoreIntake(TopicSpec<Score> scores, boolean perAgent) {
     this.scores = scores;
     this.perAgent = perAgent;
+  }
+
+  /** The holdout accuracy is the detecting task's to add: it reads the live model there. */
+  static Observation observationOf(Score score) {
+    java.util.List<Float> sketch = score.getInputSketch();
+    float[] values = null;
+    if (sketch != null) {
+      values = new float[sketch.size()];
+      for (int d = 0; d < values.length; d++) {
+        values[d] = sketch.get(d);
+      }
+    }
+    return new Observation(score.getNormalizedReward(), score.getUncertainty(), score.getResponseLength(), Double.NaN,
+        values);
   }
 
   static String policyScope(Score score) {
@@ -54,9 +68,10 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
       return;
     }
     String scope = policyScope(score);
-    context.forward(new Record<>(scope, score, record.timestamp()));
+    Observation observation = observationOf(score);
+    context.forward(new Record<>(scope, observation, record.timestamp()));
     if (perAgent) {
-      context.forward(new Record<>(scope + "/agent=" + score.getAgentId(), score, record.timestamp()));
+      context.forward(new Record<>(scope + "/agent=" + score.getAgentId(), observation, record.timestamp()));
     }
   }
 }

@@ -139,6 +139,19 @@ class DriftTopologyTest {
   }
 
   @Test
+  void shouldDetectAShiftOfTheInputFeaturesWhileTheRewardsStayPut() {
+    pipe(0, SHIFT_AT, 0, stationary());
+
+    List<DriftAlert> raised = raised(pipe(SHIFT_AT, LENGTH, 0,
+        (i, random) -> score(gaussian(random), 0.1 + 0.02 * gaussian(random), 20 + random.nextInt(300),
+            sketch(random, 0.6))));
+
+    assertThat(raised).extracting(DriftAlert::getDetector).containsExactly("feature-shift");
+    assertThat(raised.get(0).getMessage()).contains("random projection 2");
+    assertThat(raised.get(0).getStatistic()).isGreaterThan(raised.get(0).getThreshold());
+  }
+
+  @Test
   void shouldDetectRewardRisingWithResponseLength() {
     pipe(0, SHIFT_AT, 0, stationary());
 
@@ -233,14 +246,28 @@ class DriftTopologyTest {
   }
 
   private Stream stationary() {
-    return (i, random) -> score(gaussian(random), 0.1 + 0.02 * gaussian(random), 20 + random.nextInt(300));
+    return (i, random) -> score(gaussian(random), 0.1 + 0.02 * gaussian(random), 20 + random.nextInt(300),
+        sketch(random, 0));
+  }
+
+  /** Input sketches with every dimension standard normal, the second projection's mean moved by {@code shift}. */
+  private static List<Float> sketch(SplittableRandom random, double shift) {
+    List<Float> sketch = new java.util.ArrayList<>();
+    for (int d = 0; d < dev.rewardstream.model.InputSketch.DIMENSIONS; d++) {
+      sketch.add((float) (gaussian(random) + (d == 1 ? shift : 0)));
+    }
+    return sketch;
   }
 
   private Score score(double reward, double uncertainty, int length) {
+    return score(reward, uncertainty, length, null);
+  }
+
+  private Score score(double reward, double uncertainty, int length, List<Float> sketch) {
     String id = "i-" + sequence++;
     return Score.newBuilder().setInteractionId(id).setAgentId("agent").setPolicyVersion("p1").setModelName("reward")
         .setModelVersion(1).setRawReward(reward).setNormalizedReward(reward).setUncertainty(Math.abs(uncertainty))
-        .setResponseLength(length).setEventTime(T0).setScoredAt(T0).build();
+        .setResponseLength(length).setInputSketch(sketch).setEventTime(T0).setScoredAt(T0).build();
   }
 
   private static double gaussian(SplittableRandom random) {
