@@ -7,6 +7,7 @@ package dev.rewardstream.model;
 public final class Dialogues {
 
   private static final String ASSISTANT = "\n\nAssistant:";
+  private static final String HUMAN = "\n\nHuman:";
 
   private Dialogues() {}
 
@@ -18,6 +19,20 @@ public final class Dialogues {
       throw new IllegalArgumentException("no \"Assistant:\" turn in dialogue");
     }
     return new Split(dialogue.substring(0, at), dialogue.substring(at + ASSISTANT.length()).strip());
+  }
+
+  /**
+   * The final human turn of a context (the text after its last "Human:" marker, up to any later "Assistant:" turn),
+   * stripped; a context without the marker is a plain prompt and is returned whole, stripped.
+   */
+  public static String lastHumanTurn(String context) {
+    int at = context.lastIndexOf(HUMAN);
+    if (at < 0) {
+      return context.strip();
+    }
+    String turn = context.substring(at + HUMAN.length());
+    int end = turn.indexOf(ASSISTANT);
+    return (end < 0 ? turn : turn.substring(0, end)).strip();
   }
 
   /** Turns in a context: each "Human:" or "Assistant:" marker at a line start counts one. */

@@ -13,8 +13,10 @@ import java.util.HexFormat;
  * @param hashBits the feature space has 2^hashBits dimensions
  * @param bigrams whether word bigrams are hashed besides unigrams
  * @param charNgrams length of the response's character n-grams to hash as a further group; 0 turns them off
+ * @param textEncoder name of a pretrained {@link TextEncoder} whose embeddings of the response, and of the final human
+ *     turn with the response, are two further groups; empty turns them off
  */
-public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams) implements Serializable {
+public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String textEncoder) implements Serializable {
 
   /** Bump when the featurizer's code changes what it computes: old models must then be refused. */
   public static final int FEATURIZER_REVISION = 1;
@@ -28,11 +30,25 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams) impleme
     if (charNgrams < 0 || charNgrams > 8) {
       throw new IllegalArgumentException("charNgrams must be in [0, 8], got " + charNgrams);
     }
+    textEncoder = textEncoder == null ? "" : textEncoder;
+    if (!textEncoder.matches("[a-z0-9.-]*")) {
+      throw new IllegalArgumentException("textEncoder must be a name of [a-z0-9.-], got \"" + textEncoder + "\"");
+    }
+  }
+
+  /** Hashed words and optional character n-grams, no text encoder. */
+  public FeatureSpec(int hashBits, boolean bigrams, int charNgrams) {
+    this(hashBits, bigrams, charNgrams, "");
   }
 
   /** Word features only. */
   public FeatureSpec(int hashBits, boolean bigrams) {
     this(hashBits, bigrams, 0);
+  }
+
+  /** This spec with the response (and final human turn) also encoded by the named {@link TextEncoder}. */
+  public FeatureSpec withTextEncoder(String name) {
+    return new FeatureSpec(hashBits, bigrams, charNgrams, name);
   }
 
   public int dimension() {
@@ -41,7 +57,7 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams) impleme
 
   public String fingerprint() {
     String canonical = "rewardstream-featurizer/r" + FEATURIZER_REVISION + "/bits=" + hashBits + "/bigrams=" + bigrams
-        + (charNgrams > 0 ? "/chars=" + charNgrams : "");
+        + (charNgrams > 0 ? "/chars=" + charNgrams : "") + (textEncoder.isEmpty() ? "" : "/encoder=" + textEncoder);
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return "fs1-" + HexFormat.of().formatHex(digest, 0, 8);

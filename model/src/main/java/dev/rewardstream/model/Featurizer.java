@@ -13,7 +13,8 @@ import java.util.List;
  * function of the text and numbers, with a fixed summation order.
  *
  * <p>Feature groups, each hashed into its own namespace and each L2-normalized on its own so long texts do not drown
- * short ones: response words (unigrams, optional bigrams), optional response character n-grams, prompt words,
+ * short ones: response words (unigrams, optional bigrams), optional response character n-grams, optional embeddings of
+ * the response and of the final exchange by a pretrained {@link TextEncoder}, prompt words,
  * structural features (log response length,
  * log number of dialogue turns), and numeric state/action values with a mask feature for each missing value
  * (imputed as 0, never silently). Signed hashing keeps collisions unbiased.
@@ -23,10 +24,23 @@ public final class Featurizer {
   private static final int SEED = 0x5eed_f00d;
   private final FeatureSpec spec;
   private final int mask;
+  private final TextEncoder encoder;
 
+  /** Finds the spec's {@link TextEncoder}, if it names one, on the class path. */
   public Featurizer(FeatureSpec spec) {
+    this(spec, spec.textEncoder().isEmpty() ? null : TextEncoder.named(spec.textEncoder()));
+  }
+
+  /** With the given encoder, which must be the one the spec names (null when it names none). */
+  public Featurizer(FeatureSpec spec, TextEncoder encoder) {
+    String name = encoder == null ? "" : encoder.name();
+    if (!name.equals(spec.textEncoder())) {
+      throw new IllegalArgumentException("the spec names text encoder \"" + spec.textEncoder() + "\", got \""
+          + name + "\"");
+    }
     this.spec = spec;
     this.mask = spec.dimension() - 1;
+    this.encoder = encoder;
   }
 
   public FeatureSpec spec() {
@@ -47,6 +61,13 @@ public final class Featurizer {
       acc.addNormalized(textFeatures(RESPONSE, responseTokens));
       if (spec.charNgrams() > 0) {
         acc.addNormalized(charNgrams("c", responseTokens, spec.charNgrams()));
+      }
+      if (encoder != null) {
+        // The response alone, and the final exchange: what the reply does with the request.
+        String response = interaction.getResponse();
+        acc.addNormalized(embedding("e", encoder.encode(response)));
+        acc.addNormalized(embedding("d", encoder.encode(prompt == null ? response
+            : "Human: " + Dialogues.lastHumanTurn(prompt) + "\n\nAssistant: " + response)));
       }
     }
     if (prompt != null) {
@@ -133,6 +154,15 @@ public final class Featurizer {
     int[] cps = folded.codePoints().toArray();
     for (int i = 0; i + n <= cps.length; i++) {
       acc.addHashed(namespace + n + ":" + new String(cps, i, n), 1f);
+    }
+    return acc;
+  }
+
+  /** A dense embedding, each coordinate hashed like a named feature. */
+  private Accumulator embedding(String namespace, float[] vector) {
+    Accumulator acc = new Accumulator();
+    for (int i = 0; i < vector.length; i++) {
+      acc.addHashed(namespace + "e:" + i, vector[i]);
     }
     return acc;
   }

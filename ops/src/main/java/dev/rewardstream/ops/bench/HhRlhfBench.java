@@ -28,14 +28,24 @@ import java.util.Random;
  * r(chosen) > r(rejected)?), then trained on, one optimizer step per pair. The pairs are featurized exactly as the
  * replay path would send them (context as prompt, final assistant turn as response). Reported next to "the shorter
  * final response wins" (by tokens, ties half right), which needs no learning.
+ *
+ * <p>The embedded variant encodes each response twice (alone and with the final human turn): about two minutes of
+ * featurization on two cores for the full file, done once and shared by the shuffles.
  */
 final class HhRlhfBench implements BenchScenario {
 
-  /** The learners compared: the trainer's own MLP and a linear model like the anchor's. */
-  private record Learner(String name, int hidden, float learningRate) {}
+  /** The encoder of the learners that add sentence embeddings to the hashed words. */
+  static final FeatureSpec ENCODED = FeatureSpec.DEFAULT.withTextEncoder("all-minilm-l6-v2-q");
 
-  private static final List<Learner> LEARNERS = List.of(new Learner("linear", 0, 0.005f),
-      new Learner("mlp32", 32, 0.005f));
+  /**
+   * The learners compared: the trainer's own MLP and a linear model like the anchor's, on the default hashed words;
+   * then the linear model with the response and the final exchange also embedded by a pretrained sentence encoder.
+   */
+  private record Learner(String name, FeatureSpec spec, int hidden, float learningRate) {}
+
+  private static final List<Learner> LEARNERS = List.of(new Learner("linear", FeatureSpec.DEFAULT, 0, 0.005f),
+      new Learner("mlp32", FeatureSpec.DEFAULT, 32, 0.005f),
+      new Learner("linear+minilm", ENCODED, 0, 0.005f));
 
   @Override
   public String name() {
@@ -49,9 +59,17 @@ final class HhRlhfBench implements BenchScenario {
       throw new IllegalArgumentException("HH-RLHF data not found at " + data + ": pass --data PATH to "
           + "harmless-base-test.jsonl.gz (expected at ../shared/data/hh-rlhf/ relative to the project root)");
     }
-    FeatureSpec spec = FeatureSpec.DEFAULT;
-    Featurizer featurizer = new Featurizer(spec);
-    List<Pair> pairs = read(data, featurizer, spec);
+    Map<FeatureSpec, List<Pair>> featurized = new LinkedHashMap<>();
+    for (Learner learner : LEARNERS) {
+      if (!featurized.containsKey(learner.spec())) {
+        long start = System.nanoTime();
+        featurized.put(learner.spec(), read(data, new Featurizer(learner.spec()), learner.spec(),
+            context.quick() ? 400 : Integer.MAX_VALUE));
+        context.progress().accept(String.format(Locale.ROOT, "hh-rlhf: featurized with %s in %.1f s",
+            learner.spec().fingerprint(), (System.nanoTime() - start) / 1e9));
+      }
+    }
+    List<Pair> pairs = featurized.get(FeatureSpec.DEFAULT);
     int shuffles = context.quick() ? 1 : 5;
     int limit = context.quick() ? Math.min(400, pairs.size()) : pairs.size();
 
@@ -70,21 +88,23 @@ final class HhRlhfBench implements BenchScenario {
     md.append(String.format(Locale.ROOT, "%d pairs, one pass, test-then-train, mean of %d shuffles.%n%n", limit,
         shuffles));
     md.append("| model | prequential pairwise accuracy | sd over shuffles | anchor |\n|---|---|---|---|\n");
-    String[] colors = {"#1f77b4", "#d62728"};
+    String[] colors = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
     for (int l = 0; l < LEARNERS.size(); l++) {
       Learner learner = LEARNERS.get(l);
       double[] accuracies = new double[shuffles];
       double[] curve = null;
       for (int s = 0; s < shuffles; s++) {
-        List<Pair> order = new ArrayList<>(pairs.subList(0, limit));
+        List<Pair> order = new ArrayList<>(featurized.get(learner.spec()).subList(0, limit));
         Collections.shuffle(order, new Random(context.seed() + s));
-        double[] cumulative = prequential(spec, learner, order);
+        double[] cumulative = prequential(learner.spec(), learner, order);
         accuracies[s] = cumulative[cumulative.length - 1];
         curve = curve == null ? cumulative : curve;
         context.progress().accept(String.format(Locale.ROOT, "hh-rlhf: %s shuffle %d/%d: accuracy %.3f",
             learner.name(), s + 1, shuffles, accuracies[s]));
       }
       Map<String, Object> result = new LinkedHashMap<>();
+      result.put("feature_spec", learner.spec().fingerprint());
+      result.put("text_encoder", learner.spec().textEncoder());
       result.put("hidden", learner.hidden());
       result.put("learning_rate", learner.learningRate());
       result.put("accuracy_mean", Stats.round(Stats.mean(accuracies)));
@@ -92,7 +112,7 @@ final class HhRlhfBench implements BenchScenario {
       figures.put(learner.name(), result);
       md.append(String.format(Locale.ROOT, "| %s (Adam lr %s) | %.1f%% | %.1f | %s |%n", learner.name(),
           learner.learningRate(), 100 * Stats.mean(accuracies), 100 * Stats.sd(accuracies),
-          learner.hidden() == 0 ? "online linear BT: 60.2%" : ""));
+          learner.hidden() == 0 && learner.spec().textEncoder().isEmpty() ? "online linear BT: 60.2%" : ""));
       double[] x = new double[curve.length];
       for (int i = 0; i < x.length; i++) {
         x[i] = i + 1;
@@ -130,12 +150,13 @@ final class HhRlhfBench implements BenchScenario {
 
   private record Pair(TrainingExample example, int chosenTokens, int rejectedTokens) {}
 
-  private static List<Pair> read(Path data, Featurizer featurizer, FeatureSpec spec) throws IOException {
+  /** The first {@code max} pairs of the file, featurized. */
+  private static List<Pair> read(Path data, Featurizer featurizer, FeatureSpec spec, int max) throws IOException {
     List<Pair> pairs = new ArrayList<>();
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(Replayer.open(data),
         StandardCharsets.UTF_8))) {
       long lineNumber = 0;
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+      for (String line = reader.readLine(); line != null && pairs.size() < max; line = reader.readLine()) {
         lineNumber++;
         if (line.isBlank()) {
           continue;
