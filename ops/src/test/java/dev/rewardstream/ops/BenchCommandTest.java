@@ -43,8 +43,11 @@ class BenchCommandTest {
     assertThat(hh.get("linear").get("accuracy_mean").asDouble()).isBetween(0.0, 1.0);
     assertThat(hh.get("shorter_wins_accuracy").asDouble()).isBetween(0.0, 1.0);
     JsonNode stationary = scenarios.get("bt-stream").get("stationary");
-    assertThat(stationary.get("final_window_label_accuracy").asDouble())
-        .isLessThanOrEqualTo(stationary.get("final_window_bayes_optimal").asDouble() + 0.1);
+    assertThat(stationary.get("final_label_accuracy").asDouble())
+        .isLessThanOrEqualTo(stationary.get("final_bayes_optimal").asDouble() + 0.1);
+    assertThat(stationary.get("final_expected_label_accuracy").asDouble()).as("no model beats the Bayes-optimal")
+        .isGreaterThan(0.5).isLessThanOrEqualTo(stationary.get("final_bayes_optimal").asDouble());
+    assertThat(stationary.get("final_gap").asDouble()).isGreaterThanOrEqualTo(0);
     assertThat(scenarios.get("bt-stream").get("preference-drift").has("recovery_pairs")).isTrue();
     JsonNode freshness = scenarios.get("freshness");
     assertThat(freshness.get("preference_to_served_model").get("count").asInt()).isPositive();
@@ -58,9 +61,13 @@ class BenchCommandTest {
     JsonNode scorer = scenarios.get("scorer-throughput");
     assertThat(scorer.get("scorer_records_per_s").asDouble()).isPositive();
     assertThat(scorer.get("ratio").asDouble()).isPositive();
+    assertThat(scorer.get("scorer_cpu_us_per_record").asDouble()).isPositive();
     JsonNode adwin = scenarios.get("drift-detectors").get("ADWIN delta=0.002");
     assertThat(adwin.get("delays").get("2.0sigma").get("mean_delay_events").asDouble()).isBetween(1.0, 5_000.0);
     assertThat(adwin.get("false_alarms_per_million").asDouble()).isGreaterThanOrEqualTo(0.0);
+    JsonNode featureShift = scenarios.get("drift-detectors").get("Feature shift KS alpha=1e-4/5 500+500");
+    assertThat(featureShift.get("delays").get("2.0sigma").get("mean_delay_events").asDouble())
+        .isBetween(1.0, 5_000.0);
 
     String report = Files.readString(out.resolve("report.md"));
     assertThat(report).startsWith("# rewardstream benchmark report");

@@ -21,8 +21,20 @@ public record LearnerOptions(int hidden, int members, float learningRate, double
     sourceWeights = sourceWeights.isEmpty() ? Map.of() : new EnumMap<>(sourceWeights);
   }
 
+  /**
+   * A linear Bradley-Terry model over the hashed features, as an ensemble of 5 bootstrap members, Adam at 0.002. The
+   * MLP (hidden 32) is one option away; linear is the default because it measured better on every benchmark here:
+   * HH-RLHF prequential 60.7% vs 60.0%, and on the 50k-pair simulated Bradley-Terry stream 1.4 points from the
+   * Bayes-optimal accuracy vs 2.5–2.9 for the MLP at any learning rate tried (0.001–0.005). It also trains and scores
+   * at a fraction of the cost (one weight per feature and member instead of 32).
+   */
   public static LearnerOptions defaults() {
-    return new LearnerOptions(32, 3, 0.005f, 0.01, Map.of(), 42);
+    return new LearnerOptions(0, 5, 0.002f, 0.01, Map.of(), 42);
+  }
+
+  /** For reports: "linear ×5, Adam lr 0.002" or "MLP 32 ×3, Adam lr 0.005". */
+  public String describe() {
+    return (hidden == 0 ? "linear" : "MLP " + hidden) + " ×" + members + ", Adam lr " + learningRate;
   }
 
   public double sourceWeight(LabelSource source) {

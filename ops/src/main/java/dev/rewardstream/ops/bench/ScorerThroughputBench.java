@@ -28,7 +28,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
@@ -75,12 +74,18 @@ final class ScorerThroughputBench implements BenchScenario {
       publishModel(infra, dir.resolve("artifacts"));
 
       ScorerConfig config = ScorerConfig.defaults();
+      List<byte[]> samples = sampleValues(infra.bootstrapServers(), interactions, 5_000);
+      int latencySeconds = context.quick() ? 3 : 20;
+      List<Double> scorerLatency;
+      List<Double> identityLatency;
       Rate scorerRate;
       try (ScorerService scorer = new ScorerService(infra.bootstrapServers(), dir.resolve("scorer-state"), config,
           infra.topics())) {
         scorer.start();
         scorerRate = rate(infra.bootstrapServers(), "rewardstream-scorer", interactions, total, scorer::state,
             context.progress());
+        scorerLatency = latency(infra.bootstrapServers(), interactions, infra.topics().scores.name(), samples,
+            latencySeconds, context.progress());
       }
       TopicAdmin.ensure(infra.bootstrapServers(), List.of(new NewTopic("bench-identity-out", 3, (short) 1)));
       Rate identityRate;
@@ -88,6 +93,11 @@ final class ScorerThroughputBench implements BenchScenario {
         identity.start();
         identityRate = rate(infra.bootstrapServers(), "bench-identity", interactions, total, identity::state,
             context.progress());
+        // The scorer's latency phase added interactions: the identity catches up on them before its own.
+        awaitCommitted(infra.bootstrapServers(), "bench-identity", interactions,
+            endOffsets(infra.bootstrapServers(), interactions));
+        identityLatency = latency(infra.bootstrapServers(), interactions, "bench-identity-out", samples,
+            latencySeconds, context.progress());
       }
       figures.put("interactions", total);
       figures.put("partitions", infra.topics().interactions.partitions());
@@ -96,6 +106,13 @@ final class ScorerThroughputBench implements BenchScenario {
       figures.put("ratio", Stats.round(scorerRate.recordsPerSecond() / identityRate.recordsPerSecond()));
       figures.put("scorer_cpu_us_per_record", Stats.round(scorerRate.cpuMicrosPerRecord()));
       figures.put("identity_cpu_us_per_record", Stats.round(identityRate.cpuMicrosPerRecord()));
+      figures.put("latency_rate_per_s", LATENCY_RATE);
+      figures.put("scorer_latency", Stats.latencySummary(scorerLatency));
+      figures.put("identity_latency", Stats.latencySummary(identityLatency));
+      figures.put("added_latency_p50_s", Stats.round(Stats.percentile(scorerLatency, 50)
+          - Stats.percentile(identityLatency, 50)));
+      figures.put("added_latency_p99_s", Stats.round(Stats.percentile(scorerLatency, 99)
+          - Stats.percentile(identityLatency, 99)));
     } finally {
       FreshnessBench.deleteQuietly(dir);
     }
@@ -103,11 +120,18 @@ final class ScorerThroughputBench implements BenchScenario {
             + "steady state, after the first %d%% of the interactions. CPU: the whole process (broker included) "
             + "per input record.%n%n| topology | records/s | CPU µs/record |%n|---|---|---|%n"
             + "| scorer (featurize + score + retain + drift) | %s | %s |%n| identity | %s | %s |%n"
-            + "| **ratio** | **%.2f** (goal ≥ 0.6; 1.0 is the limit) | |%n",
+            + "| **ratio** | **%.2f** (goal ≥ 0.6; 1.0 is the limit) | |%n%n"
+            + "Latency at %d interactions/s (produced → output visible to a read_committed consumer; exactly-once "
+            + "commits every 200 ms dominate both):%n%n| topology | p50 | p99 |%n|---|---|---|%n"
+            + "| scorer | %.0f ms | %.0f ms |%n| identity | %.0f ms | %.0f ms |%n"
+            + "| **added by scoring** | **%+.0f ms** | **%+.0f ms** |%n",
         figures.get("interactions"), figures.get("partitions"), Math.round(100 * WARM_UP_FRACTION),
         figures.get("scorer_records_per_s"), figures.get("scorer_cpu_us_per_record"),
         figures.get("identity_records_per_s"), figures.get("identity_cpu_us_per_record"),
-        (double) figures.get("ratio"));
+        (double) figures.get("ratio"), LATENCY_RATE,
+        1000 * latency(figures, "scorer_latency", "p50_s"), 1000 * latency(figures, "scorer_latency", "p99_s"),
+        1000 * latency(figures, "identity_latency", "p50_s"), 1000 * latency(figures, "identity_latency", "p99_s"),
+        1000 * (double) figures.get("added_latency_p50_s"), 1000 * (double) figures.get("added_latency_p99_s"));
     return Result.of(figures, md);
   }
 
@@ -162,9 +186,7 @@ final class ScorerThroughputBench implements BenchScenario {
         if (state.get() == KafkaStreams.State.ERROR) {
           throw new IllegalStateException(group + " failed");
         }
-        // Only the interactions' partitions: the scorer's group also commits its drift sub-topology's inputs.
-        long committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()
-            .stream().filter(e -> e.getKey().topic().equals(input)).mapToLong(e -> e.getValue().offset()).sum();
+        long committed = committedOn(admin, group, input);
         long now = System.nanoTime();
         if (startedAt < 0) {
           startedAt = now;
@@ -192,6 +214,96 @@ final class ScorerThroughputBench implements BenchScenario {
       }
       throw new IllegalStateException(group + " did not commit all " + total + " interactions within 10 minutes");
     }
+  }
+
+  private static double latency(Map<String, Object> figures, String topology, String percentile) {
+    return (double) ((Map<?, ?>) figures.get(topology)).get(percentile);
+  }
+
+  /** Interactions per second of the latency phases: well under either topology's capacity. */
+  static final int LATENCY_RATE = 1_000;
+
+  /** Up to {@code n} interaction values from the topic, to be produced again with fresh timestamps. */
+  private static List<byte[]> sampleValues(String bootstrapServers, String topic, int n) {
+    List<byte[]> values = new java.util.ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (values.size() < n && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+      }
+    }
+    return values.subList(0, Math.min(n, values.size()));
+  }
+
+  /**
+   * Produces {@code samples} again at {@link #LATENCY_RATE} per second for {@code seconds}, each with its send time
+   * as timestamp (the topologies forward the input timestamp to their output), and returns, for every output record
+   * of those inputs, the seconds from send to visibility under read_committed.
+   */
+  private static List<Double> latency(String bootstrapServers, String input, String output, List<byte[]> samples,
+      int seconds, Consumer<String> progress) throws Exception {
+    List<Double> latencies = new java.util.ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null);
+        KafkaProducer<byte[], byte[]> producer = TopicIO.producer(bootstrapServers)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(output).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+      long phaseStart = System.currentTimeMillis();
+      long startNanos = System.nanoTime();
+      int total = LATENCY_RATE * seconds;
+      int sent = 0;
+      long drainUntil = Long.MAX_VALUE;
+      while (System.nanoTime() < drainUntil) {
+        long due = Math.min(total, (System.nanoTime() - startNanos) * LATENCY_RATE / 1_000_000_000L);
+        for (; sent < due; sent++) {
+          producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(input, null,
+              System.currentTimeMillis(), null, samples.get(sent % samples.size())));
+        }
+        if (sent == total && drainUntil == Long.MAX_VALUE) {
+          producer.flush();
+          drainUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        }
+        for (var record : consumer.poll(Duration.ofMillis(5))) {
+          if (record.timestamp() >= phaseStart) {
+            latencies.add((System.currentTimeMillis() - record.timestamp()) / 1e3);
+          }
+        }
+        if (latencies.size() >= total) {
+          break;
+        }
+      }
+    }
+    progress.accept(String.format(Locale.ROOT, "scorer-throughput: %s latency p50 %.0f ms, p99 %.0f ms (%d records)",
+        output, 1000 * Stats.percentile(latencies, 50), 1000 * Stats.percentile(latencies, 99), latencies.size()));
+    return latencies;
+  }
+
+  private static void awaitCommitted(String bootstrapServers, String group, String input, long end)
+      throws Exception {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (System.nanoTime() < deadline) {
+        if (committedOn(admin, group, input) >= end) {
+          return;
+        }
+        Thread.sleep(20);
+      }
+      throw new IllegalStateException(group + " did not catch up to " + end + " within 5 minutes");
+    }
+  }
+
+  /** Only the input's partitions: the scorer's group also commits its drift sub-topology's inputs. */
+  private static long committedOn(Admin admin, String group, String input) throws Exception {
+    return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+        .filter(e -> e.getKey().topic().equals(input)).mapToLong(e -> e.getValue().offset()).sum();
   }
 
   private static long endOffsets(String bootstrapServers, String topic) {

@@ -56,7 +56,8 @@ public final class FeatureShiftDetector implements DriftDetector {
     int worst = 0;
     double worstD = -1;
     for (int d = 0; d < windows.length; d++) {
-      double statistic = KolmogorovSmirnov.statistic(windows[d].reference(), windows[d].current());
+      double statistic = KolmogorovSmirnov.statisticOfSorted(windows[d].sortedReference(),
+          windows[d].sortedCurrent());
       if (statistic > worstD) {
         worstD = statistic;
         worst = d;
@@ -64,8 +65,7 @@ public final class FeatureShiftDetector implements DriftDetector {
     }
     String dimension = worst < InputSketch.PROJECTIONS ? "random projection " + (worst + 1) : "log active features";
     return Verdict.of(worstD > critical, worstD, critical, windows[0].describeReference("inputs"),
-        windows[0].describeCurrent("inputs"),
-        String.format(Locale.ROOT, "input features moved: %s KS D %.3f > critical %.3f at α %s / %d dimensions",
+        windows[0].describeCurrent("inputs"), worstD <= critical ? "" : String.format(Locale.ROOT, "input features moved: %s KS D %.3f > critical %.3f at α %s / %d dimensions",
             dimension, worstD, critical, alpha, windows.length));
   }
 

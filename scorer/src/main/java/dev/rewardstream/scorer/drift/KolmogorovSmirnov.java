@@ -15,6 +15,11 @@ public final class KolmogorovSmirnov {
     double[] y = b.clone();
     Arrays.sort(x);
     Arrays.sort(y);
+    return statisticOfSorted(x, y);
+  }
+
+  /** {@link #statistic} of two samples already in ascending order. */
+  public static double statisticOfSorted(double[] x, double[] y) {
     int i = 0;
     int j = 0;
     double d = 0;

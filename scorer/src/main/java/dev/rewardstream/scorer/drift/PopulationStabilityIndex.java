@@ -19,6 +19,11 @@ public final class PopulationStabilityIndex {
   public static double[] binEdges(double[] reference, int bins) {
     double[] sorted = reference.clone();
     Arrays.sort(sorted);
+    return binEdgesOfSorted(sorted, bins);
+  }
+
+  /** {@link #binEdges} of a reference already in ascending order. */
+  public static double[] binEdgesOfSorted(double[] sorted, int bins) {
     double[] edges = new double[bins - 1];
     for (int k = 1; k < bins; k++) {
       edges[k - 1] = sorted[(int) Math.min(sorted.length - 1, Math.ceil((double) k * sorted.length / bins) - 1)];

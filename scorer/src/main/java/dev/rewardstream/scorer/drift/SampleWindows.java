@@ -18,6 +18,8 @@ public final class SampleWindows {
   private final double[] reference;
   private final double[] current;
   private long seen;
+  /** The frozen reference in ascending order, sorted once: every evaluation compares against it. Not persisted. */
+  private double[] sortedReference;
 
   public SampleWindows(int referenceSize, int currentSize) {
     if (referenceSize < 2 || currentSize < 2) {
@@ -61,6 +63,25 @@ public final class SampleWindows {
 
   public double[] reference() {
     return reference.clone();
+  }
+
+  /** The (complete, frozen) reference window in ascending order; the caller must not modify it. */
+  public double[] sortedReference() {
+    if (!referenceFull()) {
+      throw new IllegalStateException("the reference window is still filling");
+    }
+    if (sortedReference == null) {
+      sortedReference = reference.clone();
+      java.util.Arrays.sort(sortedReference);
+    }
+    return sortedReference;
+  }
+
+  /** The current window in ascending order (a new array). */
+  public double[] sortedCurrent() {
+    double[] sorted = current.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted;
   }
 
   /** The current window, oldest first. */

@@ -41,22 +41,25 @@ public final class ScoreShiftDetector implements DriftDetector {
     if (!windows.due(evaluateEvery)) {
       return Verdict.PENDING;
     }
-    double[] reference = windows.reference();
-    double[] current = windows.current();
+    double[] reference = windows.sortedReference();
+    double[] current = windows.sortedCurrent();
     String ref = windows.describeReference("rewards");
     String cur = windows.describeCurrent("rewards");
+    // The sentence is only read when an alert is raised: formatted for drift verdicts alone.
     if (test == Test.PSI) {
-      double psi = PopulationStabilityIndex.psi(reference, current, psiBins);
+      double[] edges = PopulationStabilityIndex.binEdgesOfSorted(reference, psiBins);
+      double psi = PopulationStabilityIndex.psi(PopulationStabilityIndex.proportions(reference, edges),
+          PopulationStabilityIndex.proportions(current, edges));
       double limit = Math.max(threshold,
           PopulationStabilityIndex.noiseFloor(reference.length, current.length, psiBins));
-      return Verdict.of(psi > limit, psi, limit, ref, cur,
-          String.format(Locale.ROOT, "reward distribution PSI %.3f over %d reference-quantile bins (threshold %.3f)",
+      return Verdict.of(psi > limit, psi, limit, ref, cur, psi <= limit ? ""
+          : String.format(Locale.ROOT, "reward distribution PSI %.3f over %d reference-quantile bins (threshold %.3f)",
               psi, psiBins, limit));
     }
-    double d = KolmogorovSmirnov.statistic(reference, current);
+    double d = KolmogorovSmirnov.statisticOfSorted(reference, current);
     double critical = KolmogorovSmirnov.criticalValue(reference.length, current.length, threshold);
-    return Verdict.of(d > critical, d, critical, ref, cur,
-        String.format(Locale.ROOT, "reward distribution KS D %.3f > critical %.3f at α %s", d, critical, threshold));
+    return Verdict.of(d > critical, d, critical, ref, cur, d <= critical ? ""
+        : String.format(Locale.ROOT, "reward distribution KS D %.3f > critical %.3f at α %s", d, critical, threshold));
   }
 
   @Override
