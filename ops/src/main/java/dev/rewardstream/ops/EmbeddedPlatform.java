@@ -56,7 +56,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
       started_.add(job);
       TrainerService trainer = new TrainerService(
           TrainerConfig.defaults(infra.bootstrapServers(), config.dataDir().resolve("artifacts"))
-              .withPublishInterval(config.publishInterval()),
+              .withPublishInterval(config.publishInterval()).withLearner(config.learner()),
           infra.topics());
       Thread trainerThread = new Thread(trainer, "trainer");
       trainerThread.setDaemon(true);

@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.trainer.LearnerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -16,23 +17,24 @@ import java.time.Duration;
  * @param flinkParallelism parallelism of the feature job on the MiniCluster
  * @param publishInterval the trainer publishes a validated version at most this often
  * @param scorerHttpPort port of the scorer's scoring API on {@code host}; 0 picks a free one
+ * @param learner how the trainer's reward model learns
  */
 public record PlatformConfig(Path dataDir, String host, int kafkaPort, int controllerPort, int registryPort,
     String topicPrefix, Duration checkpointInterval, int flinkParallelism, Duration publishInterval,
-    int scorerHttpPort) {
+    int scorerHttpPort, LearnerOptions learner) {
 
   public static PlatformConfig defaults(Path dataDir) {
     return new PlatformConfig(dataDir, "127.0.0.1", 9092, 9093, 8081, "", Duration.ofSeconds(1), 2,
-        Duration.ofSeconds(2), 8090);
+        Duration.ofSeconds(2), 8090, LearnerOptions.defaults());
   }
 
   public PlatformConfig withPorts(int kafka, int controller, int registry) {
     return new PlatformConfig(dataDir, host, kafka, controller, registry, topicPrefix, checkpointInterval,
-        flinkParallelism, publishInterval, scorerHttpPort);
+        flinkParallelism, publishInterval, scorerHttpPort, learner);
   }
 
   public PlatformConfig withScorerHttpPort(int port) {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
-        flinkParallelism, publishInterval, port);
+        flinkParallelism, publishInterval, port, learner);
   }
 }

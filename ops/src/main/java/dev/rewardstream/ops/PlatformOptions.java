@@ -2,6 +2,7 @@ package dev.rewardstream.ops;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The embedded platform's options, shared by {@code up} and {@code demo}. */
@@ -46,9 +47,11 @@ final class PlatformOptions {
           + "(default: ${DEFAULT-VALUE}).")
   int scorerHttpPort;
 
+  @Mixin LearnerCliOptions learner;
+
   PlatformConfig toConfig() {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix,
         Duration.ofMillis(checkpointIntervalMs), flinkParallelism, Duration.ofMillis(publishIntervalMs),
-        scorerHttpPort);
+        scorerHttpPort, learner.toOptions());
   }
 }

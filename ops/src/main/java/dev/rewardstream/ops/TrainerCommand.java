@@ -16,13 +16,15 @@ import picocli.CommandLine.Option;
 final class TrainerCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
+  @Mixin LearnerCliOptions learner;
   @Option(names = "--artifact-dir", defaultValue = "rewardstream-data/artifacts") Path artifactDir;
   @Option(names = "--publish-interval-ms", defaultValue = "2000") long publishIntervalMs;
 
   @Override
   public Integer call() {
     TrainerService trainer = new TrainerService(
-        TrainerConfig.defaults(cluster.bootstrapServers, artifactDir).withPublishInterval(Duration.ofMillis(publishIntervalMs)),
+        TrainerConfig.defaults(cluster.bootstrapServers, artifactDir)
+            .withPublishInterval(Duration.ofMillis(publishIntervalMs)).withLearner(learner.toOptions()),
         cluster.topics());
     CountDownLatch released = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

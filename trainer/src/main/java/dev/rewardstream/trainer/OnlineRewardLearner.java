@@ -134,6 +134,11 @@ public final class OnlineRewardLearner implements AutoCloseable {
    * disagree where the data is thin.
    */
   public double trainStep(List<TrainingExample> examples) {
+    if (nothingToLearn(examples)) {
+      // Every example weighs 0 (e.g. a label source weighted 0) and no centering term applies: the gradient is zero,
+      // and DJL refuses a first step on all-zero gradients.
+      return 0;
+    }
     ExampleBatch batch = new ExampleBatch(examples);
     int members = architecture.members();
     double lossValue;
@@ -169,6 +174,17 @@ public final class OnlineRewardLearner implements AutoCloseable {
     }
     trainer.step();
     return lossValue;
+  }
+
+  private boolean nothingToLearn(List<TrainingExample> examples) {
+    for (TrainingExample example : examples) {
+      boolean pairwise = example.getKind() == dev.rewardstream.schema.ExampleKind.PAIRWISE;
+      double weight = example.getWeight() * (pairwise ? options.sourceWeight(example.getSource()) : 1);
+      if (weight != 0 || (pairwise && options.centerRewardsCoefficient() > 0)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private NDArray bootstrapWeights(NDManager manager, int rows, int members) {

@@ -36,6 +36,50 @@ class OnlineRewardLearnerTest {
     }
   }
 
+  /**
+   * Per-source weights scale each example's loss. Humans label by the rule; an AI judge labels every pair the other
+   * way. Weighted equally they cancel out; with the AI weighted 0 the model learns the human rule from the same mixed
+   * batches. A batch of nothing but zero-weight examples is skipped (DJL refuses a step on all-zero gradients).
+   */
+  @Test
+  void shouldWeighEachLabelSourceAsConfigured() {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 11);
+    List<TrainingExample> test = data.pairs("test-", 300);
+    List<TrainingExample> mixed = new java.util.ArrayList<>();
+    for (TrainingExample human : data.pairs("train-", 1000)) {
+      human.setSource(dev.rewardstream.schema.LabelSource.HUMAN);
+      mixed.add(human);
+      TrainingExample contrarian = TrainingExample.newBuilder(human)
+          .setExampleId(human.getExampleId() + "-ai").setTarget(1 - human.getTarget())
+          .setSource(dev.rewardstream.schema.LabelSource.AI).build();
+      mixed.add(contrarian);
+    }
+    LearnerOptions base = LearnerOptions.defaults().withLearningRate(0.01f);
+    double equal = accuracyAfter(base, mixed, test);
+    double aiIgnored = accuracyAfter(
+        base.withSourceWeights(Map.of(dev.rewardstream.schema.LabelSource.AI, 0.0)), mixed, test);
+
+    assertThat(aiIgnored).as("AI weighted 0: the human rule").isGreaterThan(0.85);
+    assertThat(equal).as("equal weights: contradicting labels cancel").isLessThan(0.7);
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(SPEC, base.withCenterRewardsCoefficient(0)
+        .withSourceWeights(Map.of(dev.rewardstream.schema.LabelSource.AI, 0.0)))) {
+      float[] before = learner.score(test.stream().map(e -> e.getA().get(0)).toList());
+      learner.trainStep(mixed.stream().filter(e -> e.getSource() == dev.rewardstream.schema.LabelSource.AI)
+          .limit(32).toList());
+      assertThat(learner.score(test.stream().map(e -> e.getA().get(0)).toList())).containsExactly(before);
+    }
+  }
+
+  private static double accuracyAfter(LearnerOptions options, List<TrainingExample> train,
+      List<TrainingExample> test) {
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(SPEC, options)) {
+      for (int i = 0; i < train.size(); i += 32) {
+        learner.trainStep(train.subList(i, Math.min(train.size(), i + 32)));
+      }
+      return learner.evaluate(test).pairwiseAccuracy();
+    }
+  }
+
   @Test
   void shouldTrainAnEnsembleWhoseMembersDisagree() {
     SyntheticPreferences data = new SyntheticPreferences(SPEC, 5);
