@@ -294,7 +294,11 @@ public final class Featurizer {
       default:
         break;
     }
-    h ^= length;
+    return finalMix(h ^ length);
+  }
+
+  /** MurmurHash3's finalizer: every bit of the result depends on every bit of the input. */
+  static int finalMix(int h) {
     h ^= h >>> 16;
     h *= 0x85ebca6b;
     h ^= h >>> 13;

@@ -32,14 +32,8 @@ public final class InputSketch {
     return sketch;
   }
 
-  /** Murmur3's finalizer: every bit of the result depends on every bit of the index. */
+  /** The index's projection signs, one bit each: the index spread by a Fibonacci multiplier and Murmur3's mix. */
   private static int mix(int index) {
-    int h = index * 0x9e3779b9;
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    h ^= h >>> 16;
-    return h;
+    return Featurizer.finalMix(index * 0x9e3779b9);
   }
 }
