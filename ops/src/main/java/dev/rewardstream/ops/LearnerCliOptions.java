@@ -10,15 +10,14 @@ final class LearnerCliOptions {
 
   private static final LearnerOptions DEFAULTS = LearnerOptions.defaults();
 
-  @Option(names = "--hidden", description = "Hidden units of each ensemble member; 0 = linear (default: linear; "
-      + "32 is the MLP baseline).")
+  @Option(names = "--hidden", description = "Hidden units of each ensemble member; 0 = linear (default: 32).")
   Integer hidden;
 
   @Option(names = "--members", description = "Ensemble size: the spread of the members is the served uncertainty "
-      + "(default: 5).")
+      + "(default: 3).")
   Integer members;
 
-  @Option(names = "--learning-rate", description = "Adam learning rate (default: 0.002).")
+  @Option(names = "--learning-rate", description = "Adam learning rate (default: 0.005).")
   Float learningRate;
 
   @Option(names = "--source-weight", paramLabel = "SOURCE=WEIGHT",

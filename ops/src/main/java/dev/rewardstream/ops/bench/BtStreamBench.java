@@ -6,8 +6,7 @@ import dev.rewardstream.ops.sim.Scenario;
 import dev.rewardstream.ops.sim.ScenarioSimulator;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.trainer.OnlineRewardLearner;
-import dev.rewardstream.trainer.TrainerConfig;
-import java.nio.file.Path;
+import dev.rewardstream.trainer.LearnerOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +23,13 @@ import java.util.Map;
 final class BtStreamBench implements BenchScenario {
 
   static final int BATCH = 16;
+  private static final String DEFAULT = "default";
+
+  private record Learner(String key, LearnerOptions options) {}
+
+  /** The trainer's default (the MLP, which follows drift) and the linear ensemble (closer to optimal when still). */
+  private static final List<Learner> LEARNERS = List.of(new Learner(DEFAULT, LearnerOptions.defaults()),
+      new Learner("linear", LearnerOptions.linear()));
   static final int WINDOW = 500;
   /** The final stretch the accuracies are reported on: long enough for a 0.2-point standard error. */
   static final int FINAL = 5_000;
@@ -44,47 +50,53 @@ final class BtStreamBench implements BenchScenario {
     figures.put("window", WINDOW);
     figures.put("final_pairs", last);
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
-        "%d simulated text pairs per run, labeler temperature 0.5, trainer defaults (" + TrainerConfig
-            .defaults("unused:0", Path.of("unused")).learner().describe() + "), "
-            + "batches of %d scored before training. Accuracies over the last %d pairs; the expected accuracy vs "
-            + "labels is what the model's choices score against the labeler's true probabilities (the labels' coin "
-            + "flips averaged out), the quantity the Bayes-optimal accuracy bounds. Recovery on windows of %d pairs."
-            + "%n%n| run | accuracy vs labels | expected accuracy vs labels | Bayes-optimal | gap | "
-            + "accuracy vs true order | pairs to recover after drift |%n|---|---|---|---|---|---|---|%n", pairs, BATCH,
-        last, WINDOW));
+        "%d simulated text pairs per run, labeler temperature 0.5, batches of %d scored before training. Accuracies "
+            + "over the last %d pairs; the expected accuracy vs labels is what the model's choices score against the "
+            + "labeler's true probabilities (the labels' coin flips averaged out), the quantity the Bayes-optimal "
+            + "accuracy bounds. Recovery on windows of %d pairs.%n%n| learner | run | accuracy vs labels | "
+            + "expected accuracy vs labels | Bayes-optimal | gap | accuracy vs true order | "
+            + "pairs to recover after drift |%n|---|---|---|---|---|---|---|---|%n", pairs, BATCH, last, WINDOW));
     Result result = Result.of(figures, "");
-    for (Scenario scenario : List.of(Scenario.STATIONARY, Scenario.PREFERENCE_DRIFT)) {
-      Map<String, Object> run = run(scenario, pairs, last, context);
-      figures.put(scenario.cliName(), run);
-      md.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.2f%% | %.2f%% | %.2f pts | %.1f%% | %s |%n",
-          scenario.cliName(), 100 * (double) run.get("final_label_accuracy"),
-          100 * (double) run.get("final_expected_label_accuracy"), 100 * (double) run.get("final_bayes_optimal"),
-          100 * (double) run.get("final_gap"), 100 * (double) run.get("final_true_order_accuracy"),
-          scenario == Scenario.PREFERENCE_DRIFT
-              ? (run.get("recovery_pairs") == null ? "not within the run" : run.get("recovery_pairs")) : "–"));
-      @SuppressWarnings("unchecked")
-      Map<String, double[]> curve = (Map<String, double[]>) run.remove("curve");
-      String file = "bt-stream-" + scenario.cliName() + ".svg";
-      result.plots().put(file, SvgPlot.lines("Bradley-Terry stream, " + scenario.cliName()
-          + ": sliding-window accuracy", "pairs seen", "accuracy", List.of(
-          new SvgPlot.Series("vs labels", "#1f77b4", curve.get("x"), curve.get("label")),
-          new SvgPlot.Series("vs true order", "#2ca02c", curve.get("x"), curve.get("true")),
-          new SvgPlot.Series("Bayes-optimal", "#d62728", curve.get("x"), curve.get("bayes")))));
+    for (Learner learner : LEARNERS) {
+      for (Scenario scenario : List.of(Scenario.STATIONARY, Scenario.PREFERENCE_DRIFT)) {
+        Map<String, Object> run = run(scenario, learner.options(), pairs, last, context);
+        String key = learner.key().equals(DEFAULT) ? scenario.cliName()
+            : learner.key() + "-" + scenario.cliName();
+        run.put("learner", learner.options().describe());
+        figures.put(key, run);
+        md.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %.2f%% | %.2f%% | %.2f pts | %.1f%% | %s |%n",
+            learner.options().describe() + (learner.key().equals(DEFAULT) ? " (default)" : ""),
+            scenario.cliName(), 100 * (double) run.get("final_label_accuracy"),
+            100 * (double) run.get("final_expected_label_accuracy"), 100 * (double) run.get("final_bayes_optimal"),
+            100 * (double) run.get("final_gap"), 100 * (double) run.get("final_true_order_accuracy"),
+            scenario == Scenario.PREFERENCE_DRIFT
+                ? (run.get("recovery_pairs") == null ? "not within the run" : run.get("recovery_pairs")) : "–"));
+        @SuppressWarnings("unchecked")
+        Map<String, double[]> curve = (Map<String, double[]>) run.remove("curve");
+        if (learner.key().equals(DEFAULT)) {
+          String file = "bt-stream-" + scenario.cliName() + ".svg";
+          result.plots().put(file, SvgPlot.lines("Bradley-Terry stream, " + scenario.cliName()
+              + ": sliding-window accuracy", "pairs seen", "accuracy", List.of(
+              new SvgPlot.Series("vs labels", "#1f77b4", curve.get("x"), curve.get("label")),
+              new SvgPlot.Series("vs true order", "#2ca02c", curve.get("x"), curve.get("true")),
+              new SvgPlot.Series("Bayes-optimal", "#d62728", curve.get("x"), curve.get("bayes")))));
+        }
+      }
     }
     md.append("\n![stationary](bt-stream-stationary.svg)\n![preference drift](bt-stream-preference-drift.svg)\n");
     return new Result(figures, md.toString(), result.plots());
   }
 
-  private static Map<String, Object> run(Scenario scenario, int n, int last, Context context) {
+  private static Map<String, Object> run(Scenario scenario, LearnerOptions options, int n, int last,
+      Context context) {
     List<PairCollector.LabelledPair> pairs = PairCollector.simulateText(scenario, n, context.seed());
     FeatureSpec spec = FeatureSpec.DEFAULT;
     Featurizer featurizer = new Featurizer(spec);
-    TrainerConfig defaults = TrainerConfig.defaults("unused:0", Path.of("unused"));
     double[] label = new double[n];
     double[] trueOrder = new double[n];
     double[] bayes = new double[n];
     double[] expected = new double[n];
-    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, defaults.learner())) {
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, options)) {
       for (int from = 0; from < n; from += BATCH) {
         List<TrainingExample> batch = new ArrayList<>();
         for (int i = from; i < Math.min(n, from + BATCH); i++) {
@@ -103,8 +115,8 @@ final class BtStreamBench implements BenchScenario {
         }
         learner.trainStep(batch);
         if ((from / BATCH) % 250 == 0) {
-          context.progress().accept(String.format(Locale.ROOT, "bt-stream %s: %d/%d pairs", scenario.cliName(), from,
-              n));
+          context.progress().accept(String.format(Locale.ROOT, "bt-stream %s %s: %d/%d pairs", options.describe(),
+              scenario.cliName(), from, n));
         }
       }
     }
@@ -141,8 +153,8 @@ final class BtStreamBench implements BenchScenario {
       run.put("recovery_pairs", recovery);
     }
     run.put("curve", Map.of("x", x, "label", wLabel, "true", wTrue, "bayes", wBayes));
-    context.progress().accept(String.format(Locale.ROOT, "bt-stream %s: last %d pairs %.3f vs labels (expected "
-        + "%.4f), Bayes-optimal %.4f", scenario.cliName(), last, mean(label, n - last, n), mean(expected, n - last, n),
+    context.progress().accept(String.format(Locale.ROOT, "bt-stream %s %s: last %d pairs %.3f vs labels (expected "
+        + "%.4f), Bayes-optimal %.4f", options.describe(), scenario.cliName(), last, mean(label, n - last, n), mean(expected, n - last, n),
         mean(bayes, n - last, n)));
     return run;
   }
