@@ -55,7 +55,10 @@ public final class DriftTopology {
             .withName("drift-dead-letters-sink"));
     branches.get(BRANCH + "scores")
         .mapValues(value -> (Observation) value, Named.as("drift-observation"))
-        .repartition(Repartitioned.with(Serdes.String(), new ObservationSerde()).withName("drift-by-scope"))
+        // A new name for the new value format: an upgraded instance never reads the old Avro scores left in the
+        // previous repartition topic ("drift-by-scope") as observations.
+        .repartition(Repartitioned.with(Serdes.String(), new ObservationSerde())
+            .withName("drift-observations-by-scope"))
         .process(() -> new DriftProcessor(config, models, STORE), Named.as("drift-detect"), STORE)
         .to(topics.driftAlerts.name(), Produced.with(Serdes.String(), topics.driftAlerts.valueSerde())
             .withName("drift-alerts-out"));
