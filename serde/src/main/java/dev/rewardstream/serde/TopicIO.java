@@ -75,12 +75,17 @@ public final class TopicIO {
     });
   }
 
+  /** Every partition of {@code topic}, as the consumer's metadata lists them. */
+  public static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+    return consumer.partitionsFor(topic).stream()
+        .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+  }
+
   private static <V extends SpecificRecord> List<V> read(String bootstrapServers, TopicSpec<V> topic,
       Duration timeout, BiPredicate<KafkaConsumer<byte[], byte[]>, List<V>> done) {
     List<V> read = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, null)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+      List<TopicPartition> partitions = partitions(consumer, topic.name());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long deadline = System.nanoTime() + timeout.toNanos();

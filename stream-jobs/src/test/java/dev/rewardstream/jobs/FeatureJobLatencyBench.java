@@ -89,8 +89,8 @@ class FeatureJobLatencyBench extends JobTestBase {
 
   private static void read(EmbeddedInfrastructure infra, Topics topics, List<Long> latencies, AtomicBoolean running) {
     try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(infra.bootstrapServers(), null)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topics.trainingExamples.name()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      List<TopicPartition> partitions = TopicIO.partitions(consumer,
+          topics.trainingExamples.name());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       while (running.get()) {

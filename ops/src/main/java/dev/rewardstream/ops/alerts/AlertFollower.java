@@ -107,8 +107,7 @@ public final class AlertFollower {
   private void position(KafkaConsumer<byte[], byte[]> consumer) {
     String topic = topics.driftAlerts.name();
     if (group == null) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(info -> new TopicPartition(topic, info.partition())).toList();
+      List<TopicPartition> partitions = TopicIO.partitions(consumer, topic);
       consumer.assign(partitions);
       if (fromNow) {
         consumer.seekToEnd(partitions);

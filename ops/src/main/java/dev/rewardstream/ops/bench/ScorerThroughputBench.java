@@ -227,8 +227,7 @@ final class ScorerThroughputBench implements BenchScenario {
   private static List<byte[]> sampleValues(String bootstrapServers, String topic, int n) {
     List<byte[]> values = new java.util.ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      List<TopicPartition> partitions = TopicIO.partitions(consumer, topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -249,8 +248,7 @@ final class ScorerThroughputBench implements BenchScenario {
     List<Double> latencies = new java.util.ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null);
         KafkaProducer<byte[], byte[]> producer = TopicIO.producer(bootstrapServers)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(output).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      List<TopicPartition> partitions = TopicIO.partitions(consumer, output);
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position);
@@ -308,8 +306,7 @@ final class ScorerThroughputBench implements BenchScenario {
 
   private static long endOffsets(String bootstrapServers, String topic) {
     try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      List<TopicPartition> partitions = TopicIO.partitions(consumer, topic);
       return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
     }
   }

@@ -39,8 +39,8 @@ public final class LiveAccuracy implements Runnable, AutoCloseable {
   @Override
   public void run() {
     try {
-      List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topics.scores.name()).stream()
-          .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+      List<org.apache.kafka.common.TopicPartition> partitions = TopicIO.partitions(consumer,
+          topics.scores.name());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       while (running) {
