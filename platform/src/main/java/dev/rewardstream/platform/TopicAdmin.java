@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartitionReplica;
 
 /** Creates the system's topics; safe to run again: topics that exist are left as they are. */
 public final class TopicAdmin {
@@ -26,6 +28,43 @@ public final class TopicAdmin {
     return ensure(bootstrapServers, wanted);
   }
 
+  /**
+   * Waits until every partition of {@code names} has a leader holding its log. KRaft acknowledges a creation once the
+   * controller has committed it; brokers take it up a moment later. A producer
+   * that writes in that moment gets NOT_LEADER_OR_FOLLOWER, and an idempotent one retrying several in-flight batches
+   * then can fail with OutOfOrderSequenceException and lose them (seen with the embedded broker under load).
+   */
+  private static void awaitLeaders(Admin admin, List<String> names)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+    while (true) {
+      List<TopicPartitionReplica> leaders = new ArrayList<>();
+      boolean elected = true;
+      for (var description : admin.describeTopics(names).allTopicNames().get().values()) {
+        for (var partition : description.partitions()) {
+          if (partition.leader() == null || partition.leader().isEmpty()) {
+            elected = false;
+          } else {
+            leaders.add(new TopicPartitionReplica(description.name(), partition.partition(),
+                partition.leader().id()));
+          }
+        }
+      }
+      // The metadata cache names a leader a moment before the leader's replica manager has the partition: wait for
+      // the leader's log itself.
+      if (elected && admin.describeReplicaLogDirs(leaders).all().get().values().stream()
+          .allMatch(info -> info.getCurrentReplicaLogDir() != null)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("topics " + names + " have partitions without a leader after " + LEADER_WAIT);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static final java.time.Duration LEADER_WAIT = java.time.Duration.ofSeconds(30);
+
   public static List<String> ensure(String bootstrapServers, List<NewTopic> wanted) {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -34,6 +73,7 @@ public final class TopicAdmin {
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get();
+        awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
       }
       List<String> report = new ArrayList<>();
       for (NewTopic topic : wanted) {
@@ -45,6 +85,8 @@ public final class TopicAdmin {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("creating topics failed: " + e.getCause().getMessage(), e.getCause());
     }
