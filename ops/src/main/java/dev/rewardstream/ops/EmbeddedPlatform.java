@@ -5,6 +5,7 @@ import dev.rewardstream.jobs.LocalFeatureJob;
 import dev.rewardstream.platform.EmbeddedInfrastructure;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScorerService;
+import dev.rewardstream.scorer.drift.DriftService;
 import dev.rewardstream.trainer.TrainerConfig;
 import dev.rewardstream.trainer.TrainerService;
 import dev.rewardstream.trainer.TrainerStatus;
@@ -17,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole system in one JVM: a KRaft broker, the schema registry, the feature job on a Flink MiniCluster, the trainer
- * and the scorer. Everything keeps its state below the data directory, so a second start resumes.
+ * The whole system in one JVM: a KRaft broker, the schema registry, the feature job on a Flink MiniCluster, the trainer,
+ * the scorer and the drift monitor. Everything keeps its state below the data directory, so a second start resumes.
  */
 public final class EmbeddedPlatform implements AutoCloseable {
 
@@ -30,16 +31,18 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private final TrainerService trainer;
   private final Thread trainerThread;
   private final ScorerService scorer;
+  private final DriftService driftMonitor;
   private final Duration startup;
 
   private EmbeddedPlatform(PlatformConfig config, EmbeddedInfrastructure infra, LocalFeatureJob featureJob,
-      TrainerService trainer, Thread trainerThread, ScorerService scorer, Duration startup) {
+      TrainerService trainer, Thread trainerThread, ScorerService scorer, DriftService driftMonitor, Duration startup) {
     this.config = config;
     this.infra = infra;
     this.featureJob = featureJob;
     this.trainer = trainer;
     this.trainerThread = trainerThread;
     this.scorer = scorer;
+    this.driftMonitor = driftMonitor;
     this.startup = startup;
   }
 
@@ -61,13 +64,18 @@ public final class EmbeddedPlatform implements AutoCloseable {
       Thread trainerThread = new Thread(trainer, "trainer");
       trainerThread.setDaemon(true);
       trainerThread.start();
+      ScorerConfig scorerConfig = ScorerConfig.defaults();
       ScorerService scorer = new ScorerService(infra.bootstrapServers(), config.dataDir().resolve("scorer-state"),
-          ScorerConfig.defaults(), infra.topics()).withHttp(config.host(), config.scorerHttpPort());
+          scorerConfig, infra.topics()).withHttp(config.host(), config.scorerHttpPort());
       started_.add(scorer);
       scorer.start();
+      DriftService driftMonitor = new DriftService(infra.bootstrapServers(), config.dataDir().resolve("drift-state"),
+          scorerConfig.drift(), infra.topics());
+      started_.add(driftMonitor);
+      driftMonitor.start();
       Duration startup = Duration.ofNanos(System.nanoTime() - started);
       LOG.info("platform up in {} ms", startup.toMillis());
-      return new EmbeddedPlatform(config, infra, job, trainer, trainerThread, scorer, startup);
+      return new EmbeddedPlatform(config, infra, job, trainer, trainerThread, scorer, driftMonitor, startup);
     } catch (Exception | Error e) {
       for (int i = started_.size() - 1; i >= 0; i--) {
         started_.get(i).close();
@@ -96,6 +104,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return scorer.state();
   }
 
+  public KafkaStreams.State driftMonitorState() {
+    return driftMonitor.state();
+  }
+
   public JobStatus featureJobStatus() {
     return featureJob.status();
   }
@@ -116,6 +128,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
   /** Stops everything, newest first; state stays in the data directory. */
   @Override
   public void close() {
+    closeQuietly("drift monitor", driftMonitor);
     closeQuietly("scorer", scorer);
     trainer.close();
     try {

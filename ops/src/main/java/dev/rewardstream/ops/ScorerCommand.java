@@ -2,6 +2,7 @@ package dev.rewardstream.ops;
 
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScorerService;
+import dev.rewardstream.scorer.drift.DriftService;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -9,12 +10,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code rewardctl scorer}: the scorer alone, against an existing cluster (docker-compose runs this). */
-@Command(name = "scorer", mixinStandardHelpOptions = true, description = "Run the scorer (Kafka Streams).")
+/**
+ * {@code rewardctl scorer}: the scorer and its drift monitor against an existing cluster (docker-compose runs this).
+ * They are two Kafka Streams applications, so either can run alone and scale on its own.
+ */
+@Command(name = "scorer", mixinStandardHelpOptions = true,
+    description = "Run the scorer and the drift monitor (two Kafka Streams applications).")
 final class ScorerCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
   @Option(names = "--state-dir", defaultValue = "rewardstream-data/scorer-state") Path stateDir;
+  @Option(names = "--drift-state-dir", defaultValue = "rewardstream-data/drift-state") Path driftStateDir;
+  @Option(names = "--scoring", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Score interactions (--no-scoring: only the drift monitor, e.g. on its own host).")
+  boolean scoring;
+  @Option(names = "--drift-monitor", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Watch the scores for drift and reward hacking (--no-drift-monitor: scoring only).")
+  boolean driftMonitor;
   @Option(names = "--http-host", defaultValue = "127.0.0.1",
       description = "Bind address of the scoring API (default: ${DEFAULT-VALUE}).") String httpHost;
   @Option(names = "--http-port", defaultValue = "8090",
@@ -23,17 +35,34 @@ final class ScorerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ScorerService scorer = new ScorerService(cluster.bootstrapServers, stateDir, ScorerConfig.defaults(),
-        cluster.topics());
-    if (httpPort >= 0) {
+    if (!scoring && !driftMonitor) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--no-scoring and --no-drift-monitor leave nothing to run");
+    }
+    ScorerConfig config = ScorerConfig.defaults();
+    ScorerService scorer = scoring
+        ? new ScorerService(cluster.bootstrapServers, stateDir, config, cluster.topics()) : null;
+    if (scorer != null && httpPort >= 0) {
       scorer.withHttp(httpHost, httpPort);
     }
+    DriftService monitor = driftMonitor
+        ? new DriftService(cluster.bootstrapServers, driftStateDir, config.drift(), cluster.topics()) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      scorer.close();
+      if (monitor != null) {
+        monitor.close();
+      }
+      if (scorer != null) {
+        scorer.close();
+      }
       stopped.countDown();
     }));
-    scorer.start();
+    if (scorer != null) {
+      scorer.start();
+    }
+    if (monitor != null) {
+      monitor.start();
+    }
     stopped.await();
     return 0;
   }

@@ -42,6 +42,7 @@ final class UpCommand implements Callable<Integer> {
         platform.scorerHttpUrl());
     out.printf("  feature job      %s%s%n", platform.featureJobStatus(),
         platform.restoredCheckpoint().map(p -> " (restored from " + p.getFileName() + ")").orElse(""));
+    out.printf("  scorer           %s; drift monitor %s%n", platform.scorerState(), platform.driftMonitorState());
     out.printf("  topics           %s%n", String.join(", ", infra.topics().all().stream().map(t -> t.name()).toList()));
     out.println("Ctrl-C stops everything; the next 'up' on the same --data-dir resumes.");
     out.flush();

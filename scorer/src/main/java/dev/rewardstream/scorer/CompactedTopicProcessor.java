@@ -12,14 +12,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code apply}: at start the store is already restored from the topic (restoration bypasses processors), so
  * {@link #init} replays it; afterwards each new record as it comes. Keyless records go to {@code rejectKeyless}.
  */
-final class CompactedTopicProcessor implements Processor<String, byte[], Void, Void> {
+public final class CompactedTopicProcessor implements Processor<String, byte[], Void, Void> {
 
   private final String storeName;
   private final Consumer<byte[]> apply;
   private final Consumer<String> rejectKeyless;
   private KeyValueStore<String, byte[]> store;
 
-  CompactedTopicProcessor(String storeName, Consumer<byte[]> apply, Consumer<String> rejectKeyless) {
+  public CompactedTopicProcessor(String storeName, Consumer<byte[]> apply, Consumer<String> rejectKeyless) {
     this.storeName = storeName;
     this.apply = apply;
     this.rejectKeyless = rejectKeyless;

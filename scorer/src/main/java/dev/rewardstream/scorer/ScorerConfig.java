@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param maxTextChars interaction validation bound, as in the feature job
  * @param retainedOutputs how many recent interactions per task are kept to rescore when a version lands
  * @param rescoreCheckInterval how often a task checks for a new live version to rescore with
- * @param drift the drift and reward-hacking detectors
+ * @param drift the drift and reward-hacking detectors of the drift monitor that follows this scorer's scores
  * @param uncertaintyPenalty k of the pessimistic (mean − k·std) and optimistic (mean + k·std) rewards
  * @param discount γ of the discounted return of trajectory steps
  */

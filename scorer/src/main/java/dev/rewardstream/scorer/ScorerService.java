@@ -12,7 +12,8 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Runs the scorer topology. Instances with the same application id share the interactions' partitions, so scoring
- * scales by adding instances. Exactly-once (v2): a score and the input offset it answers commit together.
+ * scales by adding instances. Exactly-once (v2): a score and the input offset it answers commit together. The drift
+ * monitor that watches the scores is an application of its own ({@link dev.rewardstream.scorer.drift.DriftService}).
  *
  * <p>With {@link #withHttp}, the synchronous scoring API ({@link ScoringHttpServer}) starts and stops with it and
  * scores with the same live version.
@@ -34,17 +35,25 @@ public final class ScorerService implements AutoCloseable {
     this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models), props);
   }
 
-  /** The scorer's Kafka Streams settings (also what the throughput benchmark gives its identity topology). */
+  /**
+   * The scorer's Kafka Streams settings (also what the throughput benchmark gives its identity topology). Featurizing
+   * and scoring are CPU work: one stream thread per core lets the interactions' partitions (tasks) run in parallel
+   * instead of queueing behind one thread.
+   */
   public static Properties streamsProperties(String applicationId, String bootstrapServers, Path stateDir) {
+    return streamsProperties(applicationId, bootstrapServers, stateDir, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** The same settings with {@code streamThreads} stream threads. */
+  public static Properties streamsProperties(String applicationId, String bootstrapServers, Path stateDir,
+      int streamThreads) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
-    // Featurizing and scoring are CPU work: one stream thread per core lets the interactions' partitions (tasks) run
-    // in parallel instead of queueing behind one thread.
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Runtime.getRuntime().availableProcessors());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
     props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     // A restarted instance gets its partitions back within seconds instead of waiting out a 45 s session.

@@ -1,12 +1,10 @@
 package dev.rewardstream.scorer;
 
-import dev.rewardstream.scorer.drift.DriftTopology;
 import dev.rewardstream.serde.RecordRejectedException;
 import dev.rewardstream.serde.TopicSpec;
 import dev.rewardstream.serde.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -19,8 +17,10 @@ import org.apache.kafka.streams.state.Stores;
  *                                                                  └─► drift-alerts (refused artifacts)
  * model-updates ─► global store ─► ModelHolder (verify sha256 + feature spec, load, atomic swap)
  * normalization-stats ─► global store ─► NormalizationTable (numeric values scaled as the feature job scales them)
- * scores ─► drift detectors per policy version (see {@link DriftTopology}) ─► drift-alerts
  * </pre>
+ *
+ * <p>The drift detectors watch the scores topic from an application of their own
+ * ({@link dev.rewardstream.scorer.drift.DriftTopology}).
  */
 public final class ScorerTopology {
 
@@ -43,10 +43,7 @@ public final class ScorerTopology {
 
   public static Topology build(ScorerConfig config, Topics topics, ModelHolder models,
       NormalizationTable normalization) {
-    // The drift part is DSL (it needs a managed repartition topic); the scoring part stays Processor API.
-    StreamsBuilder builder = new StreamsBuilder();
-    DriftTopology.addTo(builder, config.drift(), topics, models);
-    Topology topology = builder.build();
+    Topology topology = new Topology();
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NORMALIZATION_STORE), Serdes.String(),
             Serdes.ByteArray()).withLoggingDisabled(),

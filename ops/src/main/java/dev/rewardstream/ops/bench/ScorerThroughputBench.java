@@ -10,6 +10,7 @@ import dev.rewardstream.platform.TopicAdmin;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScorerService;
+import dev.rewardstream.scorer.drift.DriftService;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.trainer.OnlineRewardLearner;
 import dev.rewardstream.trainer.TrainerConfig;
@@ -42,6 +43,10 @@ import org.apache.kafka.streams.kstream.Produced;
  * are produced first; each application then reads them from the beginning, and its steady-state rate is measured on
  * its committed input offsets (see {@link #rate}). The scorer serves a
  * freshly initialized model version, published before it starts: inference costs the same whatever the weights.
+ *
+ * <p>The drift monitor, an application of its own, is measured the same way on the scores the scorer wrote, alone,
+ * after the scorer: how fast it can follow the scores topic, which tells whether it keeps up with the scorer or
+ * trails it at peak rates.
  */
 final class ScorerThroughputBench implements BenchScenario {
 
@@ -88,6 +93,14 @@ final class ScorerThroughputBench implements BenchScenario {
             latencySeconds, context.progress());
       }
       TopicAdmin.ensure(infra.bootstrapServers(), List.of(new NewTopic("bench-identity-out", 3, (short) 1)));
+      Rate monitorRate;
+      long scores = endOffsets(infra.bootstrapServers(), infra.topics().scores.name());
+      try (DriftService monitor = new DriftService(infra.bootstrapServers(), dir.resolve("drift-state"),
+          config.drift(), infra.topics())) {
+        monitor.start();
+        monitorRate = rate(infra.bootstrapServers(), DriftService.APPLICATION_ID, infra.topics().scores.name(),
+            scores, monitor::state, context.progress());
+      }
       Rate identityRate;
       try (KafkaStreams identity = identity(infra.bootstrapServers(), interactions, dir.resolve("identity-state"))) {
         identity.start();
@@ -103,6 +116,8 @@ final class ScorerThroughputBench implements BenchScenario {
       figures.put("partitions", infra.topics().interactions.partitions());
       figures.put("scorer_records_per_s", Math.round(scorerRate.recordsPerSecond()));
       figures.put("identity_records_per_s", Math.round(identityRate.recordsPerSecond()));
+      figures.put("drift_monitor_scores_per_s", Math.round(monitorRate.recordsPerSecond()));
+      figures.put("drift_monitor_cpu_us_per_score", Stats.round(monitorRate.cpuMicrosPerRecord()));
       figures.put("ratio", Stats.round(scorerRate.recordsPerSecond() / identityRate.recordsPerSecond()));
       figures.put("scorer_cpu_us_per_record", Stats.round(scorerRate.cpuMicrosPerRecord()));
       figures.put("identity_cpu_us_per_record", Stats.round(identityRate.cpuMicrosPerRecord()));
@@ -119,8 +134,10 @@ final class ScorerThroughputBench implements BenchScenario {
     String md = String.format(Locale.ROOT, "%s interactions, %s partitions, exactly-once v2, one instance each; "
             + "steady state, after the first %d%% of the interactions. CPU: the whole process (broker included) "
             + "per input record.%n%n| topology | records/s | CPU µs/record |%n|---|---|---|%n"
-            + "| scorer (featurize + score + retain + drift) | %s | %s |%n| identity | %s | %s |%n"
+            + "| scorer (featurize + score + retain) | %s | %s |%n| identity | %s | %s |%n"
             + "| **ratio** | **%.2f** (goal ≥ 0.6; 1.0 is the limit) | |%n%n"
+            + "The drift monitor (its own application, %d stream thread; reads the scores topic) on the same scores, "
+            + "alone: %s scores/s, %s CPU µs per score.%n%n"
             + "Latency at %d interactions/s (produced → output visible to a read_committed consumer; exactly-once "
             + "commits every 200 ms dominate both):%n%n| topology | p50 | p99 |%n|---|---|---|%n"
             + "| scorer | %.0f ms | %.0f ms |%n| identity | %.0f ms | %.0f ms |%n"
@@ -128,7 +145,8 @@ final class ScorerThroughputBench implements BenchScenario {
         figures.get("interactions"), figures.get("partitions"), Math.round(100 * WARM_UP_FRACTION),
         figures.get("scorer_records_per_s"), figures.get("scorer_cpu_us_per_record"),
         figures.get("identity_records_per_s"), figures.get("identity_cpu_us_per_record"),
-        (double) figures.get("ratio"), LATENCY_RATE,
+        (double) figures.get("ratio"), DriftService.STREAM_THREADS, figures.get("drift_monitor_scores_per_s"),
+        figures.get("drift_monitor_cpu_us_per_score"), LATENCY_RATE,
         1000 * latency(figures, "scorer_latency", "p50_s"), 1000 * latency(figures, "scorer_latency", "p99_s"),
         1000 * latency(figures, "identity_latency", "p50_s"), 1000 * latency(figures, "identity_latency", "p99_s"),
         1000 * (double) figures.get("added_latency_p50_s"), 1000 * (double) figures.get("added_latency_p99_s"));

@@ -2,7 +2,6 @@ package dev.rewardstream.scorer.drift;
 
 import dev.rewardstream.schema.AlertStatus;
 import dev.rewardstream.schema.DriftAlert;
-import dev.rewardstream.scorer.ModelHolder;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -33,11 +32,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class DriftProcessor implements Processor<String, Observation, String, DriftAlert> {
 
-  static final String PAIRWISE_ACCURACY = "pairwise_accuracy";
   private static final int CACHED_ENTRIES = 1_024;
 
   private final DriftConfig config;
-  private final ModelHolder models;
   private final String storeName;
   private final Map<String, ScopedDetector> cache = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
@@ -52,9 +49,8 @@ public final class DriftProcessor implements Processor<String, Observation, Stri
   private ProcessorContext<String, DriftAlert> context;
   private KeyValueStore<String, byte[]> store;
 
-  public DriftProcessor(DriftConfig config, ModelHolder models, String storeName) {
+  public DriftProcessor(DriftConfig config, String storeName) {
     this.config = config;
-    this.models = models;
     this.storeName = storeName;
   }
 
@@ -68,7 +64,7 @@ public final class DriftProcessor implements Processor<String, Observation, Stri
   @Override
   public void process(Record<String, Observation> record) {
     String scope = record.key();
-    Observation observation = record.value().withHoldoutAccuracy(holdoutAccuracy());
+    Observation observation = record.value();
     for (DetectorKind kind : DetectorKind.values()) {
       String key = ScopedDetector.key(kind, scope);
       ScopedDetector entry = cache.computeIfAbsent(key, k -> load(kind, k));
@@ -99,12 +95,6 @@ public final class DriftProcessor implements Processor<String, Observation, Stri
   private ScopedDetector load(DetectorKind kind, String key) {
     byte[] stored = store.get(key);
     return stored == null ? ScopedDetector.fresh(kind, config) : ScopedDetector.decode(kind, stored);
-  }
-
-  private double holdoutAccuracy() {
-    return models.live()
-        .map(model -> model.update().getMetrics().get(PAIRWISE_ACCURACY))
-        .orElse(Double.NaN);
   }
 
   private DriftAlert alert(DetectorKind kind, String scope, AlertStatus status, Verdict verdict, AlertGate gate,

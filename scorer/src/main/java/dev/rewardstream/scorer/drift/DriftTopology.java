@@ -1,11 +1,13 @@
 package dev.rewardstream.scorer.drift;
 
 import dev.rewardstream.schema.DeadLetter;
-import dev.rewardstream.scorer.ModelHolder;
+import dev.rewardstream.scorer.CompactedTopicProcessor;
+import dev.rewardstream.serde.RecordRejectedException;
 import dev.rewardstream.serde.Topics;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -15,37 +17,47 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The drift sub-topology of the scorer:
+ * The drift monitor's topology, an application of its own beside the scorer (see {@link DriftService}):
  *
  * <pre>
  * scores ─► intake (decode; skip rescores; observation keyed by scope) ─┬─► dead-letters
  *                                                                       └─► repartition by scope ─► detect (store)
  *                                                                                                  ─► drift-alerts
+ * model-updates ─► global store ─► HoldoutAccuracies (metrics only; no artifact is loaded)
  * </pre>
  *
- * <p>Why a separate sub-topology reading the scores topic rather than a child of the score processor: the score
- * processor's tasks are the interactions' partitions, keyed by interaction id, so a child would see one policy
- * version's outputs split over every partition. Each task would then run its own copy of every detector on a third of
- * the stream (slower to detect) and raise its own alert for the same drift (three alerts where one is wanted). The
- * repartition by scope (compact {@link ObservationSerde} values, not whole scores) puts all of a scope's scores in one task, so each (detector, scope) has exactly one state and
- * one alert gate, wherever the task moves. Reading the topic rather than the processor's output also means the
- * detectors watch every score published there, and a slow detector never holds back scoring. The cost is one read of
- * the scores and one repartition hop, a few milliseconds of alert latency.
+ * <p>Why it reads the scores topic rather than being a child of the score processor: the score processor's tasks are
+ * the interactions' partitions, keyed by interaction id, so a child would see one policy version's outputs split over
+ * every partition. Each task would then run its own copy of every detector on a third of the stream (slower to
+ * detect) and raise its own alert for the same drift (three alerts where one is wanted). The repartition by scope
+ * (compact {@link ObservationSerde} values, not whole scores) puts all of a scope's scores in one task, so each
+ * (detector, scope) has exactly one state and one alert gate, wherever the task moves.
+ *
+ * <p>Why a separate application rather than a sub-topology of the scorer's: measured on the scorer benchmark, the
+ * detectors, the second read of every score and the repartition hop cost more CPU per record than featurizing and
+ * scoring it. In the scorer's application that work sat on the scoring path: a scoring instance could only go as fast
+ * as it could also watch. Apart, scores are published at the scorer's own pace, the monitor follows the scores topic
+ * with its own consumer group (its lag is visible like any consumer's, and it catches up after a burst), and each
+ * scales and restarts on its own. The cost is a few milliseconds of alert latency.
  */
 public final class DriftTopology {
 
   /** The detectors' store; its changelog restores them on another instance after a rebalance. */
   public static final String STORE = "drift-detectors";
+  private static final String MODEL_METRICS_STORE = "model-metrics-store";
   private static final String BRANCH = "drift-intake-";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DriftTopology.class);
 
   private DriftTopology() {}
 
-  public static void addTo(StreamsBuilder builder, DriftConfig config, Topics topics, ModelHolder models) {
+  public static Topology build(DriftConfig config, Topics topics) {
+    HoldoutAccuracies accuracies = new HoldoutAccuracies();
+    StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
         Serdes.ByteArray()).withCachingEnabled());
     KStream<String, Object> intake = builder
         .stream(topics.scores.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("drift-scores"))
-        .process(() -> new ScoreIntake(topics.scores, config.perAgent()), Named.as("drift-intake"));
+        .process(() -> new ScoreIntake(topics.scores, config.perAgent(), accuracies), Named.as("drift-intake"));
     Map<String, KStream<String, Object>> branches = intake.split(Named.as(BRANCH))
         .branch((key, value) -> value instanceof DeadLetter, Branched.as("dead-letters"))
         .defaultBranch(Branched.as("scores"));
@@ -55,12 +67,24 @@ public final class DriftTopology {
             .withName("drift-dead-letters-sink"));
     branches.get(BRANCH + "scores")
         .mapValues(value -> (Observation) value, Named.as("drift-observation"))
-        // A new name for the new value format: an upgraded instance never reads the old Avro scores left in the
-        // previous repartition topic ("drift-by-scope") as observations.
         .repartition(Repartitioned.with(Serdes.String(), new ObservationSerde())
             .withName("drift-observations-by-scope"))
-        .process(() -> new DriftProcessor(config, models, STORE), Named.as("drift-detect"), STORE)
+        .process(() -> new DriftProcessor(config, STORE), Named.as("drift-detect"), STORE)
         .to(topics.driftAlerts.name(), Produced.with(Serdes.String(), topics.driftAlerts.valueSerde())
             .withName("drift-alerts-out"));
+    Topology topology = builder.build();
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_METRICS_STORE), Serdes.String(),
+            Serdes.ByteArray()).withLoggingDisabled(),
+        "model-metrics-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+        topics.modelUpdates.name(), "model-metrics", () -> new CompactedTopicProcessor(MODEL_METRICS_STORE, value -> {
+          try {
+            accuracies.update(topics.modelUpdates.decode(value));
+          } catch (RecordRejectedException e) {
+            // The scorer alerts on unreadable updates; here it only means no accuracy for that version.
+            LOG.warn("unreadable model update ignored by the drift monitor: {}", e.getMessage());
+          }
+        }, reason -> LOG.warn("model update ignored by the drift monitor: {}", reason)));
+    return topology;
   }
 }

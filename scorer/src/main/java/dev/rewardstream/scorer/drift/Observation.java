@@ -6,7 +6,7 @@ package dev.rewardstream.scorer.drift;
  * @param reward the normalized reward (comparable across model versions, unlike the raw one)
  * @param uncertainty the ensemble standard deviation of the reward
  * @param responseLength response length in tokens, -1 when unknown
- * @param holdoutAccuracy the live model's holdout pairwise accuracy, NaN when the model reports none
+ * @param holdoutAccuracy the holdout pairwise accuracy of the version that scored it, NaN when unknown
  * @param sketch the input's {@link dev.rewardstream.model.InputSketch}, null when the score carries none
  */
 public record Observation(double reward, double uncertainty, int responseLength, double holdoutAccuracy,
@@ -15,9 +15,5 @@ public record Observation(double reward, double uncertainty, int responseLength,
   /** Without an input sketch. */
   public Observation(double reward, double uncertainty, int responseLength, double holdoutAccuracy) {
     this(reward, uncertainty, responseLength, holdoutAccuracy, null);
-  }
-
-  public Observation withHoldoutAccuracy(double accuracy) {
-    return new Observation(reward, uncertainty, responseLength, accuracy, sketch);
   }
 }

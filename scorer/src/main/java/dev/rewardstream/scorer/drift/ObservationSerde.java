@@ -8,21 +8,22 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The drift repartition topic's values: an {@link Observation} in a fixed binary layout (format byte, reward,
- * uncertainty, length, sketch). The topic is internal to the scorer and holds a few dozen bytes per score where the
- * full Avro score took a few hundred; the holdout accuracy is not carried, the detecting task reads the live model's.
+ * uncertainty, length, holdout accuracy, sketch). The topic is internal to the drift monitor and holds a few dozen
+ * bytes per score where the full Avro score took a few hundred.
  */
 public final class ObservationSerde implements Serde<Observation> {
 
-  private static final byte FORMAT = 1;
+  private static final byte FORMAT = 2;
 
   @Override
   public Serializer<Observation> serializer() {
     return (topic, observation) -> {
       float[] sketch = observation.sketch();
       int dimensions = sketch == null ? 0 : sketch.length;
-      ByteBuffer buffer = ByteBuffer.allocate(1 + 8 + 8 + 4 + 4 + 4 * dimensions)
+      ByteBuffer buffer = ByteBuffer.allocate(1 + 8 + 8 + 4 + 8 + 4 + 4 * dimensions)
           .put(FORMAT).putDouble(observation.reward()).putDouble(observation.uncertainty())
-          .putInt(observation.responseLength()).putInt(sketch == null ? -1 : dimensions);
+          .putInt(observation.responseLength()).putDouble(observation.holdoutAccuracy())
+          .putInt(sketch == null ? -1 : dimensions);
       for (int d = 0; d < dimensions; d++) {
         buffer.putFloat(sketch[d]);
       }
@@ -41,12 +42,13 @@ public final class ObservationSerde implements Serde<Observation> {
       double reward = buffer.getDouble();
       double uncertainty = buffer.getDouble();
       int length = buffer.getInt();
+      double holdoutAccuracy = buffer.getDouble();
       int dimensions = buffer.getInt();
       float[] sketch = dimensions < 0 ? null : new float[dimensions];
       for (int d = 0; d < Math.max(0, dimensions); d++) {
         sketch[d] = buffer.getFloat();
       }
-      return new Observation(reward, uncertainty, length, Double.NaN, sketch);
+      return new Observation(reward, uncertainty, length, holdoutAccuracy, sketch);
     };
   }
 }

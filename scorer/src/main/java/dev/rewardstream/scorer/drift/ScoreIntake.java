@@ -22,15 +22,17 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
 
   private final TopicSpec<Score> scores;
   private final boolean perAgent;
+  private final HoldoutAccuracies accuracies;
   private ProcessorContext<String, Object> context;
 
-  ScoreIntake(TopicSpec<Score> scores, boolean perAgent) {
+  ScoreIntake(TopicSpec<Score> scores, boolean perAgent, HoldoutAccuracies accuracies) {
     this.scores = scores;
     this.perAgent = perAgent;
+    this.accuracies = accuracies;
   }
 
-  /** The holdout accuracy is the detecting task's to add: it reads the live model there. */
-  static Observation observationOf(Score score) {
+  /** The observation of a score, paired with the holdout accuracy of the model version that scored it. */
+  static Observation observationOf(Score score, double holdoutAccuracy) {
     java.util.List<Float> sketch = score.getInputSketch();
     float[] values = null;
     if (sketch != null) {
@@ -39,8 +41,8 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
         values[d] = sketch.get(d);
       }
     }
-    return new Observation(score.getNormalizedReward(), score.getUncertainty(), score.getResponseLength(), Double.NaN,
-        values);
+    return new Observation(score.getNormalizedReward(), score.getUncertainty(), score.getResponseLength(),
+        holdoutAccuracy, values);
   }
 
   static String policyScope(Score score) {
@@ -68,7 +70,8 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
       return;
     }
     String scope = policyScope(score);
-    Observation observation = observationOf(score);
+    Observation observation = observationOf(score,
+        accuracies.of(score.getModelName(), score.getModelVersion()));
     context.forward(new Record<>(scope, observation, record.timestamp()));
     if (perAgent) {
       context.forward(new Record<>(scope + "/agent=" + score.getAgentId(), observation, record.timestamp()));

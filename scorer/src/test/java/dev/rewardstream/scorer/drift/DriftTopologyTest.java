@@ -2,23 +2,15 @@ package dev.rewardstream.scorer.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDManager;
-import dev.rewardstream.model.FeatureSpec;
-import dev.rewardstream.model.ModelArtifacts;
-import dev.rewardstream.model.RewardNetwork;
 import dev.rewardstream.schema.AlertStatus;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.Score;
-import dev.rewardstream.scorer.ModelHolder;
-import dev.rewardstream.scorer.ScorerConfig;
-import dev.rewardstream.scorer.ScorerTopology;
 import dev.rewardstream.serde.InMemorySchemaRegistry;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +27,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The drift sub-topology driven through the scores topic, on synthetic streams with fixed seeds. */
+/** The drift monitor's topology driven through the scores topic, on synthetic streams with fixed seeds. */
 class DriftTopologyTest {
 
-  private static final FeatureSpec SPEC = new FeatureSpec(10, true);
   private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
   private static final int LENGTH = 2_000;
   private static final int SHIFT_AT = 1_000;
@@ -47,9 +38,7 @@ class DriftTopologyTest {
   @TempDir Path dir;
 
   private final Topics topics = Topics.using(SerdeConfig.of("in-memory"), new InMemorySchemaRegistry());
-  private ScorerConfig config = new ScorerConfig("reward", SPEC, 10_000, 5, Duration.ofMillis(100))
-      .withDrift(DRIFT);
-  private ModelHolder models;
+  private DriftConfig config = DRIFT;
   private TopologyTestDriver driver;
   private TestInputTopic<String, Score> scores;
   private TestInputTopic<byte[], byte[]> rawScores;
@@ -57,6 +46,8 @@ class DriftTopologyTest {
   private TestOutputTopic<String, DriftAlert> alerts;
   private TestOutputTopic<String, DeadLetter> deadLetters;
   private long sequence;
+  /** The model version the synthetic scores carry, as the scorer's live version would. */
+  private long modelVersion = 1;
 
   /** Reward, uncertainty and length of output i of a synthetic stream. */
   private interface Stream {
@@ -65,14 +56,12 @@ class DriftTopologyTest {
 
   @BeforeEach
   void start() {
-    models = new ModelHolder("reward", SPEC);
     open();
   }
 
   @AfterEach
   void stop() {
     driver.close();
-    models.close();
   }
 
   private void open() {
@@ -80,7 +69,7 @@ class DriftTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "drift-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-    driver = new TopologyTestDriver(ScorerTopology.build(config, topics, models), props, T0);
+    driver = new TopologyTestDriver(DriftTopology.build(config, topics), props, T0);
     scores = driver.createInputTopic(topics.scores.name(), Serdes.String().serializer(),
         topics.scores.valueSerde().serializer());
     rawScores = driver.createInputTopic(topics.scores.name(), Serdes.ByteArray().serializer(),
@@ -118,7 +107,7 @@ class DriftTopologyTest {
   @Test
   void shouldAlsoWatchEachAgentWhenConfigured() {
     driver.close();
-    config = config.withDrift(DRIFT.withPerAgent(true));
+    config = DRIFT.withPerAgent(true);
     open();
     pipe(0, SHIFT_AT, 0, stationary());
 
@@ -166,18 +155,29 @@ class DriftTopologyTest {
   }
 
   @Test
-  void shouldDetectOveroptimizationOnlyWhenHoldoutAccuracyFalls() throws Exception {
-    try (NDManager manager = NDManager.newBaseManager()) {
-      updates.pipeInput("reward", publish(manager, 1, 0.80));
-      pipe(0, SHIFT_AT, 0, stationary());
-      List<DriftAlert> risingAlone = pipe(SHIFT_AT, 1_500, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100));
-      assertThat(risingAlone).extracting(DriftAlert::getDetector).doesNotContain("overoptimization");
+  void shouldDetectOveroptimizationOnlyWhenHoldoutAccuracyFalls() {
+    updates.pipeInput("reward", published(1, 0.80));
+    pipe(0, SHIFT_AT, 0, stationary());
+    List<DriftAlert> risingAlone = pipe(SHIFT_AT, 1_500, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100));
+    assertThat(risingAlone).extracting(DriftAlert::getDetector).doesNotContain("overoptimization");
 
-      updates.pipeInput("reward", publish(manager, 2, 0.70));
-      List<DriftAlert> raised = raised(pipe(1_500, LENGTH, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100)));
+    updates.pipeInput("reward", published(2, 0.70));
+    modelVersion = 2;
+    List<DriftAlert> raised = raised(pipe(1_500, LENGTH, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100)));
 
-      assertThat(raised).extracting(DriftAlert::getDetector).containsExactly("overoptimization");
-    }
+    assertThat(raised).extracting(DriftAlert::getDetector).containsExactly("overoptimization");
+  }
+
+  @Test
+  void shouldPairEachScoreWithTheAccuracyOfTheVersionThatScoredIt() {
+    updates.pipeInput("reward", published(1, 0.80));
+    pipe(0, SHIFT_AT, 0, stationary());
+    updates.pipeInput("reward", published(2, 0.70));
+
+    List<DriftAlert> raised = raised(pipe(SHIFT_AT, LENGTH, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100)));
+
+    assertThat(raised).as("the rising rewards are still v1's, whose accuracy did not fall")
+        .extracting(DriftAlert::getDetector).doesNotContain("overoptimization");
   }
 
   @Test
@@ -266,7 +266,7 @@ class DriftTopologyTest {
   private Score score(double reward, double uncertainty, int length, List<Float> sketch) {
     String id = "i-" + sequence++;
     return Score.newBuilder().setInteractionId(id).setAgentId("agent").setPolicyVersion("p1").setModelName("reward")
-        .setModelVersion(1).setRawReward(reward).setNormalizedReward(reward).setUncertainty(Math.abs(uncertainty))
+        .setModelVersion(modelVersion).setRawReward(reward).setNormalizedReward(reward).setUncertainty(Math.abs(uncertainty))
         .setResponseLength(length).setInputSketch(sketch).setEventTime(T0).setScoredAt(T0).build();
   }
 
@@ -274,13 +274,11 @@ class DriftTopologyTest {
     return DetectorBench.gaussian(random);
   }
 
-  private ModelUpdate publish(NDManager manager, long version, double accuracy) throws Exception {
-    RewardNetwork.Architecture arch = new RewardNetwork.Architecture(SPEC.dimension(), 8);
-    ModelArtifacts.Written written = ModelArtifacts.write(dir.resolve("artifacts"), "reward", version,
-        RewardNetwork.build(arch, manager));
+  /** A version's update as the trainer publishes it; the monitor reads its metrics and never its artifact. */
+  private static ModelUpdate published(long version, double accuracy) {
     return ModelUpdate.newBuilder().setModelName("reward").setVersion(version).setCreatedAt(T0)
-        .setArtifactUri(written.uri().toString()).setSha256(written.sha256()).setFeatureSpec(SPEC.fingerprint())
-        .setArchitecture(arch.describe()).setRewardMean(0).setRewardStd(1).setExamplesTrained(100)
-        .setMetrics(Map.of(DriftProcessor.PAIRWISE_ACCURACY, accuracy)).build();
+        .setArtifactUri("file:/nowhere/reward-v" + version).setSha256("0".repeat(64)).setFeatureSpec("unused")
+        .setArchitecture("unused").setRewardMean(0).setRewardStd(1).setExamplesTrained(100)
+        .setMetrics(Map.of(HoldoutAccuracies.PAIRWISE_ACCURACY, accuracy)).build();
   }
 }
