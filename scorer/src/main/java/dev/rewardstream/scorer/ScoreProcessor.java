@@ -30,12 +30,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Scores each interaction with the live version and keeps the latest {@code retainedOutputs} of them (per task) in a
- * ring in a persistent store. When a new version goes live, the ring is rescored with it and emitted again with
+ * ring in a state store. When a new version goes live, the ring is rescored with it and emitted again with
  * {@code rescore = true}; interactions that arrived before any version existed get their first score this way.
  * Undecodable or invalid interactions are forwarded to the dead letters with their origin.
+ *
+ * <p>The ring is the last {@code retainedOutputs} offsets of the task's input partition, so its durable copy is the
+ * partition itself: the store is in memory without a changelog, and a task that starts with an empty ring reads the
+ * part of the window it has not processed itself back from the partition ({@link SourcePartitionReader}), once, when
+ * a version first needs the window. A changelog would have written every interaction a second time (measured: a
+ * fifth of the scorer's CPU per record at full rate, for a copy Kafka already keeps).
  */
 final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoreProcessor.class);
   static final String STAGE = "scorer/score-interaction";
 
   private final ScorerConfig config;
@@ -50,9 +57,17 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, byte[]> retained;
   private long rescoredVersion;
+  private final SourcePartitionReader source;
+  /** The input partition and offsets this task has retained since it started; -1 before its first record. */
+  private String sourceTopic;
+  private int sourcePartition = -1;
+  private long firstRetainedOffset = -1;
+  private long lastRetainedOffset = -1;
+  private boolean refilled;
 
   ScoreProcessor(ScorerConfig config, Topics topics, ModelHolder models, NormalizationTable normalization,
-      String retainedStoreName, String episodeStoreName) {
+      String retainedStoreName, String episodeStoreName, SourcePartitionReader source) {
+    this.source = source;
     this.config = config;
     this.topics = topics;
     this.models = models;
@@ -96,8 +111,43 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
    * task reads one partition whose offsets only grow.
    */
   private void retain(byte[] value) {
-    long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(0L);
-    retained.put(slotKey(offset % config.retainedOutputs()), value);
+    RecordMetadata origin = context.recordMetadata().orElseThrow();
+    if (firstRetainedOffset < 0) {
+      sourceTopic = origin.topic();
+      sourcePartition = origin.partition();
+      firstRetainedOffset = origin.offset();
+    }
+    lastRetainedOffset = origin.offset();
+    retained.put(slotKey(origin.offset() % config.retainedOutputs()), value);
+  }
+
+  /**
+   * Completes the window with the offsets before this task's first record, read back from the partition: up to
+   * {@code retainedOutputs} offsets back from the latest. Records that were dead-lettered when they first came are
+   * skipped again. Once per task: afterwards the ring holds the window by itself.
+   */
+  private void refillFromSource() {
+    if (refilled || source == null || firstRetainedOffset < 0) {
+      return;
+    }
+    refilled = true;
+    long from = Math.max(0, lastRetainedOffset + 1 - config.retainedOutputs());
+    if (from >= firstRetainedOffset) {
+      return;
+    }
+    int restored = 0;
+    for (SourcePartitionReader.OffsetValue record : source.read(sourceTopic, sourcePartition, from,
+        firstRetainedOffset)) {
+      try {
+        validator.validate(topics.interactions.decode(record.value()));
+      } catch (RecordRejectedException e) {
+        continue;
+      }
+      retained.put(slotKey(record.offset() % config.retainedOutputs()), record.value());
+      restored++;
+    }
+    LOG.info("retained window of {}-{} refilled with {} interactions from offsets {}..{}", sourceTopic,
+        sourcePartition, restored, from, firstRetainedOffset - 1);
   }
 
   /** "slot-" and the slot zero-padded to 9 digits, so the store's key order is the slot order. */
@@ -114,6 +164,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
     }
     LoadedModel live = model.get();
     rescoredVersion = live.version();
+    refillFromSource();
     List<Interaction> window = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> slots = retained.range(slotKey(0), slotKey(config.retainedOutputs()))) {
       slots.forEachRemaining(slot -> window.add(topics.interactions.decode(slot.value)));

@@ -27,24 +27,34 @@ public final class ScorerService implements AutoCloseable {
   private int httpPort = -1;
   private ScoringHttpServer http;
 
+  /** Application id (and consumer group) of the scorer, after the topic prefix. */
+  public static final String APPLICATION_ID = "rewardstream-scorer";
+
   public ScorerService(String bootstrapServers, Path stateDir, ScorerConfig config, Topics topics) {
+    this(topics.config().topicPrefix() + APPLICATION_ID, bootstrapServers, stateDir, config, topics);
+  }
+
+  /** Under another application id: a second, independent scorer of the same topics (the benchmark's warm-up pass). */
+  public ScorerService(String applicationId, String bootstrapServers, Path stateDir, ScorerConfig config,
+      Topics topics) {
     this.models = new ModelHolder(config.modelName(), config.featureSpec());
     this.config = config;
-    Properties props = streamsProperties(topics.config().topicPrefix() + "rewardstream-scorer", bootstrapServers,
-        stateDir);
-    this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models), props);
+    Properties props = streamsProperties(applicationId, bootstrapServers, stateDir, streamThreads(topics));
+    this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models, new NormalizationTable(),
+        SourcePartitionReader.kafka(bootstrapServers)), props);
   }
 
   /**
-   * The scorer's Kafka Streams settings (also what the throughput benchmark gives its identity topology). Featurizing
-   * and scoring are CPU work: one stream thread per core lets the interactions' partitions (tasks) run in parallel
-   * instead of queueing behind one thread.
+   * Stream threads of a scorer instance: featurizing and scoring are CPU work, so at least one per core; and at least
+   * one per interactions partition, since a partition is a task and tasks do not split: with three partitions on two
+   * threads, one thread carries two tasks while the other idles once its one task is drained (measured: the scorer
+   * then used 1.4 of 2 cores, and 3 threads raised its rate by a third). Threads without a task cost only memory.
    */
-  public static Properties streamsProperties(String applicationId, String bootstrapServers, Path stateDir) {
-    return streamsProperties(applicationId, bootstrapServers, stateDir, Runtime.getRuntime().availableProcessors());
+  public static int streamThreads(Topics topics) {
+    return Math.max(Runtime.getRuntime().availableProcessors(), topics.interactions.partitions());
   }
 
-  /** The same settings with {@code streamThreads} stream threads. */
+  /** The scorer's Kafka Streams settings (also what the throughput benchmark gives its identity topology). */
   public static Properties streamsProperties(String applicationId, String bootstrapServers, Path stateDir,
       int streamThreads) {
     Properties props = new Properties();

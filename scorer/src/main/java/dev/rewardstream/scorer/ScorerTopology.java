@@ -43,6 +43,15 @@ public final class ScorerTopology {
 
   public static Topology build(ScorerConfig config, Topics topics, ModelHolder models,
       NormalizationTable normalization) {
+    return build(config, topics, models, normalization, null);
+  }
+
+  /**
+   * @param source where a restarted task reads back the part of its retained window it has not processed itself; null
+   *     when there is no broker to read (a task then rescores only what it processed since it started)
+   */
+  public static Topology build(ScorerConfig config, Topics topics, ModelHolder models,
+      NormalizationTable normalization, SourcePartitionReader source) {
     Topology topology = new Topology();
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NORMALIZATION_STORE), Serdes.String(),
@@ -72,13 +81,12 @@ public final class ScorerTopology {
     topology.addSource("interactions-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         topics.interactions.name());
     topology.addProcessor(SCORE, () -> new ScoreProcessor(config, topics, models, normalization, RETAINED_STORE,
-        EPISODE_STORE),
+        EPISODE_STORE, source),
         "interactions-source");
-    // Cached: a slot rewritten within one commit interval reaches the changelog once, so at high rates the
-    // changelog carries at most retainedOutputs records per task and commit instead of one per input record.
+    // No changelog: the interactions partition is the ring's durable copy (see ScoreProcessor).
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RETAINED_STORE), Serdes.String(),
-            Serdes.ByteArray()).withCachingEnabled(), SCORE);
+            Serdes.ByteArray()).withLoggingDisabled(), SCORE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EPISODE_STORE), Serdes.String(),
             Serdes.ByteArray()), SCORE);
