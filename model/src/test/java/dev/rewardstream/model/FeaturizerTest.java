@@ -12,6 +12,48 @@ import org.junit.jupiter.api.Test;
 
 class FeaturizerTest {
 
+  /**
+   * The tokenizer writes each token's UTF-8 bytes straight from the code points; its tokens must be exactly those of
+   * lower-casing runs of letters and digits into Strings, for any text: ASCII, accented and non-Latin letters, digits
+   * of other scripts, supplementary characters (emoji, Deseret capitals that lower-case to 4 UTF-8 bytes), unpaired
+   * surrogates and the Turkish dotted capital I.
+   */
+  @Test
+  void shouldTokenizeExactlyLikeLowerCasingRunsOfLettersAndDigitsIntoStrings() {
+    String alphabet = "aZ 9,.-_\n\t\u00e9\u00c9\u0130\u03a3\u0436\u4e2d\u0663\ud83d\ude00\ud801\udc00\ud800x\udc00";
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    int[] codePoints = alphabet.codePoints().toArray();
+    for (int sample = 0; sample < 2_000; sample++) {
+      StringBuilder text = new StringBuilder();
+      int length = random.nextInt(40);
+      for (int c = 0; c < length; c++) {
+        text.appendCodePoint(codePoints[random.nextInt(codePoints.length)]);
+      }
+      assertThat(Featurizer.tokens(text.toString())).as("tokens of %s", text).isEqualTo(byStrings(text.toString()));
+    }
+    assertThat(Featurizer.tokens("Hello, WORLD 42\u00c9t\u00e9")).containsExactly("hello", "world", "42\u00e9t\u00e9");
+  }
+
+  private static List<String> byStrings(String text) {
+    List<String> tokens = new java.util.ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Character.isLetterOrDigit(cp)) {
+        current.appendCodePoint(Character.toLowerCase(cp));
+      } else if (current.length() > 0) {
+        tokens.add(current.toString());
+        current.setLength(0);
+      }
+    }
+    if (current.length() > 0) {
+      tokens.add(current.toString());
+    }
+    return tokens;
+  }
+
+
   private final Featurizer featurizer = new Featurizer(FeatureSpec.DEFAULT);
 
   @Test

@@ -13,7 +13,7 @@ import dev.rewardstream.scorer.ScorerService;
 import dev.rewardstream.scorer.drift.DriftService;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.trainer.OnlineRewardLearner;
-import dev.rewardstream.trainer.TrainerConfig;
+import dev.rewardstream.trainer.LearnerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +51,12 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 final class ScorerThroughputBench implements BenchScenario {
 
+  /**
+   * Unmeasured passes of each topology first. Every topology's rate rose over the first three passes, with the heap
+   * fixed as well (the broker's own code warming up): measured from the third on, they sit on the plateau.
+   */
+  static final int WARM_UP_ROUNDS = 2;
+
   /** Measured passes of each topology (one with --quick, without the warm-up passes). */
   static final int MEASURED_PASSES = 5;
 
@@ -80,22 +86,36 @@ final class ScorerThroughputBench implements BenchScenario {
       }
       long total = endOffsets(infra.bootstrapServers(), interactions);
       context.progress().accept("scorer-throughput: " + total + " interactions in the topic");
-      publishModel(infra, dir.resolve("artifacts"));
-
       ScorerConfig config = ScorerConfig.defaults();
+      ScorerConfig linearConfig = new ScorerConfig(LINEAR_MODEL, config.featureSpec(), config.maxTextChars(),
+          config.retainedOutputs(), config.rescoreCheckInterval(), config.drift());
+      publishModel(infra, dir.resolve("artifacts"), config, LearnerOptions.defaults());
+      publishModel(infra, dir.resolve("artifacts"), linearConfig, LearnerOptions.linear());
+
       List<byte[]> samples = sampleValues(infra.bootstrapServers(), interactions, 5_000);
       int latencySeconds = context.quick() ? 3 : 20;
       TopicAdmin.ensure(infra.bootstrapServers(), List.of(new NewTopic("bench-identity-out", 3, (short) 1)));
       Passes passes = new Passes(infra, config, interactions, total, dir, context.progress());
-      if (!context.quick()) {
-        passes.scorer("bench-scorer-warm-up");
-        passes.identity("bench-identity-warm-up");
+      for (int round = 1; round <= (context.quick() ? 0 : WARM_UP_ROUNDS); round++) {
+        passes.scorer("bench-scorer-warm-up-" + round, config);
+        passes.scorer("bench-scorer-linear-warm-up-" + round, linearConfig);
+        passes.identity("bench-identity-warm-up-" + round);
       }
       List<Rate> scorerRates = new ArrayList<>();
+      List<Rate> linearRates = new ArrayList<>();
       List<Rate> identityRates = new ArrayList<>();
+      // Every application gets faster over the first minutes (the broker's own code warms up and the heap grows), so
+      // the order is reversed every other pass: no topology is always the one measured last.
       for (int pass = 1; pass <= (context.quick() ? 1 : MEASURED_PASSES); pass++) {
-        scorerRates.add(passes.scorer("bench-scorer-" + pass));
-        identityRates.add(passes.identity("bench-identity-" + pass));
+        if (pass % 2 == 1) {
+          scorerRates.add(passes.scorer("bench-scorer-" + pass, config));
+          linearRates.add(passes.scorer("bench-scorer-linear-" + pass, linearConfig));
+          identityRates.add(passes.identity("bench-identity-" + pass));
+        } else {
+          identityRates.add(passes.identity("bench-identity-" + pass));
+          linearRates.add(passes.scorer("bench-scorer-linear-" + pass, linearConfig));
+          scorerRates.add(passes.scorer("bench-scorer-" + pass, config));
+        }
       }
 
       List<Double> scorerLatency;
@@ -125,9 +145,16 @@ final class ScorerThroughputBench implements BenchScenario {
             scores, monitor::state, context.progress());
       }
       List<Double> ratios = new ArrayList<>();
+      List<Double> linearRatios = new ArrayList<>();
       for (int pass = 0; pass < scorerRates.size(); pass++) {
         ratios.add(scorerRates.get(pass).recordsPerSecond() / identityRates.get(pass).recordsPerSecond());
+        linearRatios.add(linearRates.get(pass).recordsPerSecond() / identityRates.get(pass).recordsPerSecond());
       }
+      figures.put("linear_passes", linearRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
+      figures.put("linear_pass_ratios", linearRatios.stream().map(Stats::round).toList());
+      figures.put("linear_ratio", Stats.round(Stats.percentile(linearRatios, 50)));
+      figures.put("linear_records_per_s", Math.round(median(linearRates).recordsPerSecond()));
+      figures.put("linear_cpu_us_per_record", Stats.round(median(linearRates).cpuMicrosPerRecord()));
       figures.put("passes", scorerRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
       figures.put("identity_passes", identityRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
       figures.put("pass_ratios", ratios.stream().map(Stats::round).toList());
@@ -156,29 +183,36 @@ final class ScorerThroughputBench implements BenchScenario {
     StringBuilder passRows = new StringBuilder();
     List<?> scorerPasses = (List<?>) figures.get("passes");
     for (int pass = 0; pass < scorerPasses.size(); pass++) {
-      passRows.append(String.format(Locale.ROOT, "| %d | %s | %s | %.2f |%n", pass + 1, scorerPasses.get(pass),
-          ((List<?>) figures.get("identity_passes")).get(pass), ((List<?>) figures.get("pass_ratios")).get(pass)));
+      passRows.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %.2f | %.2f |%n", pass + 1,
+          scorerPasses.get(pass), ((List<?>) figures.get("linear_passes")).get(pass),
+          ((List<?>) figures.get("identity_passes")).get(pass), ((List<?>) figures.get("pass_ratios")).get(pass),
+          ((List<?>) figures.get("linear_pass_ratios")).get(pass)));
     }
     String md = String.format(Locale.ROOT, "%s interactions, %s partitions, exactly-once v2, one instance of each "
-            + "topology with %s stream threads. Each topology first processes all the interactions once (so the JIT "
-            + "has compiled its hot paths), then measured passes alternate scorer and identity, each a fresh "
-            + "application reading the topic from the beginning, its rate counted from its first %d%% on (start-up "
-            + "and rebalance excluded). Rates on this 2-core machine move by up to a factor of two from pass to "
-            + "pass, for both topologies: compare a pass's scorer with the identity run right after it.%n%n"
-            + "| pass | scorer (featurize + score + retain) records/s | identity records/s | ratio |%n|---|---|---|---|%n"
-            + "%s| **median** | **%s** | **%s** | **%.2f** (goal ≥ 0.6; 1.0 is the limit) |%n%n"
-            + "CPU of the whole process (broker included) per input record, median pass: scorer %s µs, identity %s "
-            + "µs.%n%n"
+            + "topology with %s stream threads. Each topology first processes all the interactions %d times (warm-up: "
+            + "every topology's rate still rose over its first three passes), then measured passes run the two scorers and the identity (in reverse "
+            + "order every other pass), each a fresh application reading the topic from the beginning, its rate "
+            + "counted from its first %d%% on (start-up and rebalance excluded). Rates on this 2-core machine move "
+            + "by up to a factor of two from pass to pass, for every topology alike: a pass's ratio compares runs a few seconds apart.%n%n"
+            + "Scorer serving the default MLP (hidden 32 ×3) and, in its own passes, the linear ensemble "
+            + "(`--hidden 0 --members 5`); featurize + score + retain.%n%n"
+            + "| pass | scorer, MLP records/s | scorer, linear records/s | identity records/s | ratio, MLP "
+            + "| ratio, linear |%n|---|---|---|---|---|---|%n"
+            + "%s| **median** | **%s** | **%s** | **%s** | **%.2f** | **%.2f** |%n%n"
+            + "Goal: ratio ≥ 0.6 (1.0 is the limit). CPU of the whole process (broker included) per input record, "
+            + "median pass: scorer %s µs (MLP), %s µs (linear); identity %s µs.%n%n"
             + "The drift monitor (its own application, %d stream thread; reads the scores topic) on the same scores, "
             + "alone: %s scores/s, %s CPU µs per score.%n%n"
             + "Latency at %d interactions/s (produced → output visible to a read_committed consumer; exactly-once "
             + "commits every 200 ms dominate both):%n%n| topology | p50 | p99 |%n|---|---|---|%n"
             + "| scorer | %.0f ms | %.0f ms |%n| identity | %.0f ms | %.0f ms |%n"
             + "| **added by scoring** | **%+.0f ms** | **%+.0f ms** |%n",
-        figures.get("interactions"), figures.get("partitions"), figures.get("stream_threads"),
+        figures.get("interactions"), figures.get("partitions"), figures.get("stream_threads"), WARM_UP_ROUNDS,
         Math.round(100 * WARM_UP_FRACTION), passRows,
-        figures.get("scorer_records_per_s"), figures.get("identity_records_per_s"), (double) figures.get("ratio"),
-        figures.get("scorer_cpu_us_per_record"), figures.get("identity_cpu_us_per_record"),
+        figures.get("scorer_records_per_s"), figures.get("linear_records_per_s"), figures.get("identity_records_per_s"),
+        (double) figures.get("ratio"), (double) figures.get("linear_ratio"),
+        figures.get("scorer_cpu_us_per_record"), figures.get("linear_cpu_us_per_record"),
+        figures.get("identity_cpu_us_per_record"),
         DriftService.STREAM_THREADS, figures.get("drift_monitor_scores_per_s"),
         figures.get("drift_monitor_cpu_us_per_score"), LATENCY_RATE,
         1000 * latency(figures, "scorer_latency", "p50_s"), 1000 * latency(figures, "scorer_latency", "p99_s"),
@@ -187,10 +221,12 @@ final class ScorerThroughputBench implements BenchScenario {
     return Result.of(figures, md);
   }
 
-  private static void publishModel(EmbeddedInfrastructure infra, Path artifacts) throws Exception {
-    ScorerConfig config = ScorerConfig.defaults();
-    TrainerConfig trainer = TrainerConfig.defaults(infra.bootstrapServers(), artifacts);
-    try (OnlineRewardLearner learner = new OnlineRewardLearner(config.featureSpec(), trainer.learner());
+  /** The second model served in the measured passes: the linear ensemble of {@link LearnerOptions#linear()}. */
+  static final String LINEAR_MODEL = "reward-linear";
+
+  private static void publishModel(EmbeddedInfrastructure infra, Path artifacts, ScorerConfig config,
+      LearnerOptions learnerOptions) throws Exception {
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(config.featureSpec(), learnerOptions);
         KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
       ModelArtifacts.Written written = learner.write(artifacts, config.modelName(), 1);
       TopicIO.send(producer, infra.topics().modelUpdates, config.modelName(), ModelUpdate.newBuilder()
@@ -206,9 +242,9 @@ final class ScorerThroughputBench implements BenchScenario {
   private record Passes(EmbeddedInfrastructure infra, ScorerConfig config, String interactions, long total, Path dir,
       Consumer<String> progress) {
 
-    Rate scorer(String applicationId) throws Exception {
+    Rate scorer(String applicationId, ScorerConfig served) throws Exception {
       try (ScorerService scorer = new ScorerService(applicationId, infra.bootstrapServers(),
-          dir.resolve(applicationId), config, infra.topics())) {
+          dir.resolve(applicationId), served, infra.topics())) {
         scorer.start();
         return rate(infra.bootstrapServers(), applicationId, interactions, total, scorer::state, progress);
       }

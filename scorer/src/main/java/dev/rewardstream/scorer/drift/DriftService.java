@@ -13,7 +13,7 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class DriftService implements AutoCloseable {
 
-  /** Appended to the topic prefix; the consumer group whose lag on the scores topic shows how far the monitor trails. */
+  /** After the topic prefix; also the consumer group whose lag on the scores topic shows how far the monitor trails. */
   public static final String APPLICATION_ID = "rewardstream-drift";
   /**
    * One stream thread: every detector of a scope runs in one task, so a second thread would help only with several
