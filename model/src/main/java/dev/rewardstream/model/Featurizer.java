@@ -325,30 +325,49 @@ public final class Featurizer {
     }
 
     /**
-     * Sorts by index and sums duplicates, in insertion order per index so the result is reproducible: index and
-     * insertion position packed in one long sort as a pair, without boxing.
+     * Sums duplicate indices (a repeated word, a hash collision between groups), in insertion order per index so the
+     * result is reproducible, then sorts the distinct indices. Duplicates are merged in an open-addressing table
+     * first, so the sort sees the ~40 distinct features of a chat turn instead of the ~150 hashed ones: sorting them
+     * all was a third of the featurizer's time.
      */
     FeatureVector build(int responseTokens) {
-      long[] order = new long[size];
+      int capacity = Integer.highestOneBit(Math.max(8, 2 * size) - 1) << 1;
+      int tableMask = capacity - 1;
+      int[] positionPlusOne = new int[capacity];
+      int[] distinctIndices = new int[size];
+      float[] distinctValues = new float[size];
+      int distinct = 0;
       for (int i = 0; i < size; i++) {
-        order[i] = (long) indices[i] << 32 | i;
-      }
-      Arrays.sort(order);
-      int[] outIndices = new int[size];
-      float[] outValues = new float[size];
-      int out = 0;
-      for (long packed : order) {
-        int index = (int) (packed >>> 32);
-        float value = values[(int) packed];
-        if (out > 0 && outIndices[out - 1] == index) {
-          outValues[out - 1] += value;
-        } else {
-          outIndices[out] = index;
-          outValues[out] = value;
-          out++;
+        int index = indices[i];
+        int slot = finalMix(index) & tableMask;
+        while (true) {
+          int at = positionPlusOne[slot];
+          if (at == 0) {
+            distinctIndices[distinct] = index;
+            distinctValues[distinct] = values[i];
+            positionPlusOne[slot] = ++distinct;
+            break;
+          }
+          if (distinctIndices[at - 1] == index) {
+            distinctValues[at - 1] += values[i];
+            break;
+          }
+          slot = (slot + 1) & tableMask;
         }
       }
-      return new FeatureVector(Arrays.copyOf(outIndices, out), Arrays.copyOf(outValues, out), responseTokens);
+      long[] order = new long[distinct];
+      for (int d = 0; d < distinct; d++) {
+        order[d] = (long) distinctIndices[d] << 32 | d;
+      }
+      Arrays.sort(order);
+      int[] outIndices = new int[distinct];
+      float[] outValues = new float[distinct];
+      for (int k = 0; k < distinct; k++) {
+        int d = (int) order[k];
+        outIndices[k] = distinctIndices[d];
+        outValues[k] = distinctValues[d];
+      }
+      return new FeatureVector(outIndices, outValues, responseTokens);
     }
   }
 
