@@ -44,6 +44,8 @@ public final class DriftTopology {
 
   /** The detectors' store; its changelog restores them on another instance after a rebalance. */
   public static final String STORE = "drift-detectors";
+  /** Each scope's latest observation time, for forgetting retired scopes. */
+  public static final String LAST_SEEN_STORE = "drift-scope-last-seen";
   private static final String MODEL_METRICS_STORE = "model-metrics-store";
   private static final String BRANCH = "drift-intake-";
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DriftTopology.class);
@@ -55,6 +57,8 @@ public final class DriftTopology {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
         Serdes.ByteArray()).withCachingEnabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LAST_SEEN_STORE),
+        Serdes.String(), Serdes.Long()).withCachingEnabled());
     KStream<String, Object> intake = builder
         .stream(topics.scores.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("drift-scores"))
         .process(() -> new ScoreIntake(topics.scores, config.perAgent(), accuracies), Named.as("drift-intake"));
@@ -69,7 +73,8 @@ public final class DriftTopology {
         .mapValues(value -> (Observation) value, Named.as("drift-observation"))
         .repartition(Repartitioned.with(Serdes.String(), new ObservationSerde())
             .withName("drift-observations-by-scope"))
-        .process(() -> new DriftProcessor(config, STORE), Named.as("drift-detect"), STORE)
+        .process(() -> new DriftProcessor(config, STORE, LAST_SEEN_STORE), Named.as("drift-detect"), STORE,
+            LAST_SEEN_STORE)
         .to(topics.driftAlerts.name(), Produced.with(Serdes.String(), topics.driftAlerts.valueSerde())
             .withName("drift-alerts-out"));
     Topology topology = builder.build();

@@ -11,10 +11,12 @@ import dev.rewardstream.serde.InMemorySchemaRegistry;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -48,6 +50,9 @@ class DriftTopologyTest {
   private long sequence;
   /** The model version the synthetic scores carry, as the scorer's live version would. */
   private long modelVersion = 1;
+  /** The policy version the synthetic scores carry, and how far their timestamps are moved past T0. */
+  private String policy = "p1";
+  private Duration timeOffset = Duration.ZERO;
 
   /** Reward, uncertainty and length of output i of a synthetic stream. */
   private interface Stream {
@@ -219,6 +224,53 @@ class DriftTopologyTest {
   }
 
   @Test
+  void shouldForgetARetiredScopeAndResolveItsOpenAlerts() {
+    driver.close();
+    config = DRIFT.withScopeIdleTtl(Duration.ofHours(1));
+    open();
+    pipe(0, 600, 0, stationary());
+    Set<String> open = new java.util.HashSet<>();
+    for (DriftAlert alert : pipe(600, 1_000, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100))) {
+      if (alert.getStatus() == AlertStatus.RAISED) {
+        open.add(alert.getDetector());
+      } else {
+        open.remove(alert.getDetector());
+      }
+    }
+    assertThat(open).as("alerts still raised for p1").contains("adwin");
+
+    policy = "p2";
+    timeOffset = Duration.ofHours(2);
+    List<DriftAlert> afterRetirement = pipe(1_000, 1_100, 0, stationary());
+
+    List<DriftAlert> retired = afterRetirement.stream().filter(a -> a.getScope().equals("policy=p1")).toList();
+    assertThat(retired).as("one resolution per alert left open, none for the others")
+        .allMatch(a -> a.getStatus() == AlertStatus.RESOLVED && a.getMessage().contains("retired"))
+        .extracting(DriftAlert::getDetector).containsExactlyInAnyOrderElementsOf(open);
+    List<String> keys = new java.util.ArrayList<>();
+    try (var entries = driver.<String, byte[]>getKeyValueStore(DriftTopology.STORE).all()) {
+      entries.forEachRemaining(entry -> keys.add(entry.key));
+    }
+    assertThat(keys).as("p1's detectors deleted, p2's kept").isNotEmpty().allMatch(key -> key.endsWith("policy=p2"));
+  }
+
+  @Test
+  void shouldKeepAScopeThatIsStillObservedWithinItsIdleLimit() {
+    driver.close();
+    config = DRIFT.withScopeIdleTtl(Duration.ofHours(1));
+    open();
+    pipe(0, 300, 0, stationary());
+    timeOffset = Duration.ofMinutes(50);
+    pipe(300, 400, 0, stationary());
+    timeOffset = Duration.ofMinutes(100);
+
+    List<DriftAlert> alerts = pipe(400, 500, 0, stationary());
+
+    assertThat(alerts).isEmpty();
+    assertThat(driver.<String, byte[]>getKeyValueStore(DriftTopology.STORE).get("adwin/policy=p1")).isNotNull();
+  }
+
+  @Test
   void shouldDeadLetterAnUndecodableScore() {
     rawScores.pipeInput("bad".getBytes(), "not a score".getBytes());
 
@@ -232,7 +284,7 @@ class DriftTopologyTest {
     SplittableRandom random = new SplittableRandom(1_000L * from + seedOffset);
     for (int i = from; i < to; i++) {
       Score score = stream.at(i, random);
-      scores.pipeInput(score.getInteractionId(), score, T0.plusMillis(i));
+      scores.pipeInput(score.getInteractionId(), score, T0.plus(timeOffset).plusMillis(i));
     }
     return all();
   }
@@ -265,7 +317,7 @@ class DriftTopologyTest {
 
   private Score score(double reward, double uncertainty, int length, List<Float> sketch) {
     String id = "i-" + sequence++;
-    return Score.newBuilder().setInteractionId(id).setAgentId("agent").setPolicyVersion("p1").setModelName("reward")
+    return Score.newBuilder().setInteractionId(id).setAgentId("agent").setPolicyVersion(policy).setModelName("reward")
         .setModelVersion(modelVersion).setRawReward(reward).setNormalizedReward(reward).setUncertainty(Math.abs(uncertainty))
         .setResponseLength(length).setInputSketch(sketch).setEventTime(T0).setScoredAt(T0).build();
   }
