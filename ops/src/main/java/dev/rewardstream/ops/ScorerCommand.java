@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
     description = "Run the scorer and the drift monitor (two Kafka Streams applications).")
 final class ScorerCommand implements Callable<Integer> {
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ClusterOptions cluster;
   @Option(names = "--state-dir", defaultValue = "rewardstream-data/scorer-state") Path stateDir;
   @Option(names = "--drift-state-dir", defaultValue = "rewardstream-data/drift-state") Path driftStateDir;
@@ -36,7 +37,7 @@ final class ScorerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     if (!scoring && !driftMonitor) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--no-scoring and --no-drift-monitor leave nothing to run");
     }
     ScorerConfig config = ScorerConfig.defaults();

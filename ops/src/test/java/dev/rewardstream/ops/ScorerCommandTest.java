@@ -1,0 +1,45 @@
+package dev.rewardstream.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code rewardctl scorer} runs the scorer and the drift monitor by default, either alone on request, never neither. */
+class ScorerCommandTest {
+
+  @Test
+  void shouldRunBothApplicationsByDefault() {
+    ScorerCommand scorer = parse();
+
+    assertThat(scorer.scoring).isTrue();
+    assertThat(scorer.driftMonitor).isTrue();
+  }
+
+  @Test
+  void shouldRunEitherAlone() {
+    assertThat(parse("--no-drift-monitor").driftMonitor).isFalse();
+    assertThat(parse("--no-drift-monitor").scoring).isTrue();
+    assertThat(parse("--no-scoring").scoring).isFalse();
+    assertThat(parse("--no-scoring").driftMonitor).isTrue();
+  }
+
+  @Test
+  void shouldRefuseToRunNothingBeforeConnectingAnywhere() {
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = new CommandLine(new ScorerCommand()).setErr(new PrintWriter(err));
+
+    int exit = commandLine.execute("--bootstrap-servers", "127.0.0.1:1", "--no-scoring", "--no-drift-monitor");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("leave nothing to run");
+  }
+
+  private static ScorerCommand parse(String... args) {
+    ScorerCommand command = new ScorerCommand();
+    new CommandLine(command).parseArgs(args);
+    return command;
+  }
+}
