@@ -22,9 +22,20 @@ public interface SourcePartitionReader {
 
   /**
    * The committed records at offsets in [{@code from}, {@code to}) of the partition, in offset order; fewer when
-   * retention has already deleted the oldest.
+   * retention has already deleted the oldest, or when the broker does not deliver them within {@link #READ_DEADLINE}.
    */
   List<OffsetValue> read(String topic, int partition, long from, long to);
+
+  /**
+   * How long a read may take before it returns what it has. It runs on a stream thread inside an open exactly-once
+   * transaction, which the broker aborts after Kafka Streams' 10 s transaction timeout: a window of 1,000 records
+   * reads in well under a second, and a slow broker costs part of one rescoring, not a fenced task.
+   */
+  Duration READ_DEADLINE = Duration.ofSeconds(5);
+
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+  }
 
   /** Reads with a short-lived read_committed consumer of its own (no group, nothing committed). */
   static SourcePartitionReader kafka(String bootstrapServers) {
@@ -34,21 +45,23 @@ public interface SourcePartitionReader {
         return read;
       }
       TopicPartition source = new TopicPartition(topic, partition);
+      long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
       try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
         consumer.assign(List.of(source));
-        long start = Math.max(from, consumer.beginningOffsets(List.of(source)).get(source));
-        long end = Math.min(to, consumer.endOffsets(List.of(source)).get(source));
+        long start = Math.max(from, consumer.beginningOffsets(List.of(source), remaining(deadline)).get(source));
+        long end = Math.min(to, consumer.endOffsets(List.of(source), remaining(deadline)).get(source));
         consumer.seek(source, start);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         // Transaction markers and aborted records take offsets but are never returned: the position, not the count
         // of records, says when the range is done.
-        while (consumer.position(source) < end && System.nanoTime() < deadline) {
-          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        while (consumer.position(source, remaining(deadline)) < end && System.nanoTime() < deadline) {
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
             if (record.offset() < to) {
               read.add(new OffsetValue(record.offset(), record.value()));
             }
           }
         }
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        // A broker too slow to answer in time: what was read is kept, part of the window rather than none.
       }
       return read;
     };
