@@ -7,6 +7,7 @@ import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.Score;
+import dev.rewardstream.scorer.RamTempDirFactory;
 import dev.rewardstream.serde.InMemorySchemaRegistry;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
@@ -37,7 +38,7 @@ class DriftTopologyTest {
   private static final int SHIFT_AT = 1_000;
   private static final DriftConfig DRIFT = DriftConfig.defaults().withWindows(200, 200, 20).withQuietPeriod(300);
 
-  @TempDir Path dir;
+  @TempDir(factory = RamTempDirFactory.class) Path dir;
 
   private final Topics topics = Topics.using(SerdeConfig.of("in-memory"), new InMemorySchemaRegistry());
   private DriftConfig config = DRIFT;
