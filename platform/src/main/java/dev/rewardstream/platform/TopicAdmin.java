@@ -38,28 +38,41 @@ public final class TopicAdmin {
       throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
     while (true) {
-      List<TopicPartitionReplica> leaders = new ArrayList<>();
-      boolean elected = true;
-      for (var description : admin.describeTopics(names).allTopicNames().get().values()) {
-        for (var partition : description.partitions()) {
-          if (partition.leader() == null || partition.leader().isEmpty()) {
-            elected = false;
-          } else {
-            leaders.add(new TopicPartitionReplica(description.name(), partition.partition(),
-                partition.leader().id()));
-          }
-        }
-      }
-      // The metadata cache names a leader a moment before the leader's replica manager has the partition: wait for
-      // the leader's log itself.
-      if (elected && admin.describeReplicaLogDirs(leaders).all().get().values().stream()
-          .allMatch(info -> info.getCurrentReplicaLogDir() != null)) {
+      if (leadersHoldTheirLogs(admin, names)) {
         return;
       }
       if (System.nanoTime() > deadline) {
         throw new TimeoutException("topics " + names + " have partitions without a leader after " + LEADER_WAIT);
       }
       Thread.sleep(20);
+    }
+  }
+
+  /**
+   * Whether every partition has a leader whose log exists. Not yet, too, while the broker still answers that it does not
+   * know the topic or partition (a retriable error: its metadata has not caught up with the controller's).
+   */
+  private static boolean leadersHoldTheirLogs(Admin admin, List<String> names)
+      throws InterruptedException, ExecutionException {
+    try {
+      List<TopicPartitionReplica> leaders = new ArrayList<>();
+      for (var description : admin.describeTopics(names).allTopicNames().get().values()) {
+        for (var partition : description.partitions()) {
+          if (partition.leader() == null || partition.leader().isEmpty()) {
+            return false;
+          }
+          leaders.add(new TopicPartitionReplica(description.name(), partition.partition(), partition.leader().id()));
+        }
+      }
+      // The metadata cache names a leader a moment before the leader's replica manager has the partition: wait for
+      // the leader's log itself.
+      return admin.describeReplicaLogDirs(leaders).all().get().values().stream()
+          .allMatch(info -> info.getCurrentReplicaLogDir() != null);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) {
+        return false;
+      }
+      throw e;
     }
   }
 

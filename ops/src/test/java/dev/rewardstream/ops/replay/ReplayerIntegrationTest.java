@@ -40,6 +40,9 @@ class ReplayerIntegrationTest {
 
   @AfterAll
   static void stopBroker() {
+    if (infra == null) {
+      return;
+    }
     infra.close();
   }
 
