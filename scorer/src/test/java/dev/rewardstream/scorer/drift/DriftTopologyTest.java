@@ -88,6 +88,13 @@ class DriftTopologyTest {
         topics.deadLetters.valueSerde().deserializer());
   }
 
+  /** Restarts the driver (the driver wipes its state on close) with other detector options. */
+  private void reopen(DriftConfig options) {
+    driver.close();
+    config = options;
+    open();
+  }
+
   @Test
   void shouldStayQuietOnAStationaryStream() {
     List<DriftAlert> raised = pipe(0, LENGTH, 0, stationary());
@@ -112,9 +119,7 @@ class DriftTopologyTest {
 
   @Test
   void shouldAlsoWatchEachAgentWhenConfigured() {
-    driver.close();
-    config = DRIFT.withPerAgent(true);
-    open();
+    reopen(DRIFT.withPerAgent(true));
     pipe(0, SHIFT_AT, 0, stationary());
 
     List<DriftAlert> raised = raised(pipe(SHIFT_AT, LENGTH, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100)));
@@ -226,9 +231,7 @@ class DriftTopologyTest {
 
   @Test
   void shouldForgetARetiredScopeAndResolveItsOpenAlerts() {
-    driver.close();
-    config = DRIFT.withScopeIdleTtl(Duration.ofHours(1));
-    open();
+    reopen(DRIFT.withScopeIdleTtl(Duration.ofHours(1)));
     pipe(0, 600, 0, stationary());
     Set<String> open = new java.util.HashSet<>();
     for (DriftAlert alert : pipe(600, 1_000, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100))) {
@@ -257,9 +260,7 @@ class DriftTopologyTest {
 
   @Test
   void shouldKeepAScopeThatIsStillObservedWithinItsIdleLimit() {
-    driver.close();
-    config = DRIFT.withScopeIdleTtl(Duration.ofHours(1));
-    open();
+    reopen(DRIFT.withScopeIdleTtl(Duration.ofHours(1)));
     pipe(0, 300, 0, stationary());
     timeOffset = Duration.ofMinutes(50);
     pipe(300, 400, 0, stationary());
