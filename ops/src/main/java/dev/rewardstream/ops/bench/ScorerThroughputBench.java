@@ -144,17 +144,14 @@ final class ScorerThroughputBench implements BenchScenario {
         monitorRate = rate(infra.bootstrapServers(), DriftService.APPLICATION_ID, infra.topics().scores.name(),
             scores, monitor::state, context.progress());
       }
-      List<Double> ratios = new ArrayList<>();
-      List<Double> linearRatios = new ArrayList<>();
-      for (int pass = 0; pass < scorerRates.size(); pass++) {
-        ratios.add(scorerRates.get(pass).recordsPerSecond() / identityRates.get(pass).recordsPerSecond());
-        linearRatios.add(linearRates.get(pass).recordsPerSecond() / identityRates.get(pass).recordsPerSecond());
-      }
+      List<Double> ratios = ratios(scorerRates, identityRates);
+      List<Double> linearRatios = ratios(linearRates, identityRates);
+      Rate linearRate = median(linearRates);
       figures.put("linear_passes", linearRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
       figures.put("linear_pass_ratios", linearRatios.stream().map(Stats::round).toList());
       figures.put("linear_ratio", Stats.round(Stats.percentile(linearRatios, 50)));
-      figures.put("linear_records_per_s", Math.round(median(linearRates).recordsPerSecond()));
-      figures.put("linear_cpu_us_per_record", Stats.round(median(linearRates).cpuMicrosPerRecord()));
+      figures.put("linear_records_per_s", Math.round(linearRate.recordsPerSecond()));
+      figures.put("linear_cpu_us_per_record", Stats.round(linearRate.cpuMicrosPerRecord()));
       figures.put("passes", scorerRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
       figures.put("identity_passes", identityRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
       figures.put("pass_ratios", ratios.stream().map(Stats::round).toList());
@@ -189,11 +186,13 @@ final class ScorerThroughputBench implements BenchScenario {
           ((List<?>) figures.get("linear_pass_ratios")).get(pass)));
     }
     String md = String.format(Locale.ROOT, "%s interactions, %s partitions, exactly-once v2, one instance of each "
-            + "topology with %s stream threads. Each topology first processes all the interactions %d times (warm-up: "
-            + "every topology's rate still rose over its first three passes), then measured passes run the two scorers and the identity (in reverse "
-            + "order every other pass), each a fresh application reading the topic from the beginning, its rate "
+            + "topology with %s stream threads. Each topology first processes all the interactions %d times "
+            + "(warm-up: every topology's rate still rose over its first three passes), then measured passes run "
+            + "the two scorers and the identity (in reverse order every other pass), each a fresh application "
+            + "reading the topic from the beginning, its rate "
             + "counted from its first %d%% on (start-up and rebalance excluded). Rates on this 2-core machine move "
-            + "by up to a factor of two from pass to pass, for every topology alike: a pass's ratio compares runs a few seconds apart.%n%n"
+            + "by up to a factor of two from pass to pass, for every topology alike: a pass's ratio compares runs a "
+            + "few seconds apart.%n%n"
             + "Scorer serving the default MLP (hidden 32 ×3) and, in its own passes, the linear ensemble "
             + "(`--hidden 0 --members 5`); featurize + score + retain.%n%n"
             + "| pass | scorer, MLP records/s | scorer, linear records/s | identity records/s | ratio, MLP "
@@ -256,6 +255,15 @@ final class ScorerThroughputBench implements BenchScenario {
         return rate(infra.bootstrapServers(), applicationId, interactions, total, identity::state, progress);
       }
     }
+  }
+
+  /** Each pass's scorer rate over the identity's rate in the same pass. */
+  private static List<Double> ratios(List<Rate> scorer, List<Rate> identity) {
+    List<Double> ratios = new ArrayList<>();
+    for (int pass = 0; pass < scorer.size(); pass++) {
+      ratios.add(scorer.get(pass).recordsPerSecond() / identity.get(pass).recordsPerSecond());
+    }
+    return ratios;
   }
 
   /** The pass with the median rate (its CPU per record with it). */
