@@ -10,9 +10,33 @@ import java.util.List;
  * features out of 2^14, so the first layer is a sum of that many weight rows instead of a dense matrix product, and
  * a scoring call needs no native memory, no JNI and no lock: the scorer's hot path. Parameters are copied out of the
  * verified DJL network once, at load; the arithmetic differs from the dense forward pass only in the order of float
- * additions (within 1e-6 relative).
+ * additions and fused multiply-adds (within 1e-5 relative).
+ *
+ * <p>The first layer runs on the Vector API ({@link VectorRows}) when the JVM has {@code jdk.incubator.vector} (every
+ * launcher of this project adds it) and on a scalar loop otherwise, with the same results up to float rounding.
  */
 final class SparseInference {
+
+  /** How the first layer's rows are summed. */
+  enum Kernel {
+    SCALAR, VECTOR;
+
+    /**
+     * VECTOR when the JVM was started with {@code --add-modules jdk.incubator.vector}, unless the system property
+     * {@code rewardstream.inference=scalar} asks for the scalar loop (to compare the two on the same machine).
+     */
+    static final Kernel DEFAULT = chooseDefault();
+
+    private static Kernel chooseDefault() {
+      boolean available = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+      Kernel kernel = available && !"scalar".equals(System.getProperty("rewardstream.inference")) ? VECTOR : SCALAR;
+      org.slf4j.LoggerFactory.getLogger(SparseInference.class).info("reward inference: {}", kernel == VECTOR
+          ? "Vector API, " + VectorRows.describe()
+          : available ? "scalar loop (rewardstream.inference=scalar)"
+              : "scalar loop (start the JVM with --add-modules jdk.incubator.vector for the vectorized one)");
+      return kernel;
+    }
+  }
 
   /**
    * Every member's parameters interleaved: the first-layer weights of input i for all members are one contiguous row
@@ -25,9 +49,11 @@ final class SparseInference {
   private final float[] firstBias;
   private final float[] headWeights;
   private final float[] headBias;
+  private final Kernel kernel;
 
   private SparseInference(int members, int hidden, float[] firstWeightsByInput, float[] firstBias,
-      float[] headWeights, float[] headBias) {
+      float[] headWeights, float[] headBias, Kernel kernel) {
+    this.kernel = kernel;
     this.members = members;
     this.hidden = hidden;
     this.firstWeightsByInput = firstWeightsByInput;
@@ -71,7 +97,25 @@ final class SparseInference {
         headBias[m] = layers.get(0).getParameters().get("bias").getArray().toFloatArray()[0];
       }
     }
-    return new SparseInference(members, hidden, first, firstBias, head, headBias);
+    return of(members, hidden, first, firstBias, head, headBias);
+  }
+
+  /**
+   * From parameters already interleaved by input: {@code firstWeightsByInput[i * members * width + m * width + h]},
+   * width = max(1, hidden).
+   */
+  static SparseInference of(int members, int hidden, float[] firstWeightsByInput, float[] firstBias,
+      float[] headWeights, float[] headBias) {
+    return new SparseInference(members, hidden, firstWeightsByInput, firstBias, headWeights, headBias, Kernel.DEFAULT);
+  }
+
+  /** The same parameters summed by {@code kernel}. */
+  SparseInference withKernel(Kernel kernel) {
+    return new SparseInference(members, hidden, firstWeightsByInput, firstBias, headWeights, headBias, kernel);
+  }
+
+  Kernel kernel() {
+    return kernel;
   }
 
   int members() {
@@ -98,6 +142,22 @@ final class SparseInference {
     }
     int stride = members * hidden;
     float[] activation = firstBias.clone();
+    if (kernel == Kernel.VECTOR) {
+      VectorRows.addRows(firstWeightsByInput, stride, indices, values, activation);
+    } else {
+      addRowsScalar(stride, indices, values, activation);
+    }
+    for (int m = 0; m < members; m++) {
+      float reward = headBias[m];
+      for (int h = m * hidden; h < (m + 1) * hidden; h++) {
+        reward += Math.max(0f, activation[h]) * headWeights[h];
+      }
+      out[m] = reward;
+    }
+    return out;
+  }
+
+  private void addRowsScalar(int stride, int[] indices, float[] values, float[] activation) {
     float[] w = firstWeightsByInput;
     int i = 0;
     // Four rows at a time: their cache misses overlap instead of queueing one behind the other (the rows are spread
@@ -122,13 +182,5 @@ final class SparseInference {
         activation[j] += w[base + j] * x;
       }
     }
-    for (int m = 0; m < members; m++) {
-      float reward = headBias[m];
-      for (int h = m * hidden; h < (m + 1) * hidden; h++) {
-        reward += Math.max(0f, activation[h]) * headWeights[h];
-      }
-      out[m] = reward;
-    }
-    return out;
   }
 }
