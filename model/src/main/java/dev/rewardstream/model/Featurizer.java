@@ -53,30 +53,47 @@ public final class Featurizer {
 
   /** The same features as {@link #featurize}, as primitive arrays, with the response's token count. */
   public FeatureVector featurizeVector(Interaction interaction) {
-    Accumulator acc = new Accumulator();
     String prompt = interaction.getPrompt();
     // Tokenized once: the word, character and length features all read the same tokens.
     TokenBytes responseTokens = interaction.getResponse() == null ? TokenBytes.EMPTY
         : TokenBytes.of(interaction.getResponse());
+    TokenBytes promptTokens = prompt == null ? TokenBytes.EMPTY : TokenBytes.of(prompt);
+    // Room for every word feature (a unigram and a bigram per token) and the structural ones, so the arrays are
+    // not regrown on the hot path.
+    Accumulator acc = new Accumulator(2 * (responseTokens.size() + promptTokens.size()) + 8);
     if (interaction.getResponse() != null) {
-      acc.addNormalized(textFeatures(RESPONSE, responseTokens));
+      int group = acc.size;
+      textFeatures(acc, RESPONSE, responseTokens);
+      acc.normalizeFrom(group);
       if (spec.charNgrams() > 0) {
-        acc.addNormalized(charNgrams("c", responseTokens.strings(), spec.charNgrams()));
+        group = acc.size;
+        charNgrams(acc, "c", responseTokens.strings(), spec.charNgrams());
+        acc.normalizeFrom(group);
       }
       if (encoder != null) {
         // The response alone, and the final exchange: what the reply does with the request.
         String response = interaction.getResponse();
-        acc.addNormalized(embedding("e", encoder.encode(response)));
-        acc.addNormalized(embedding("d", encoder.encode(prompt == null ? response
-            : "Human: " + Dialogues.lastHumanTurn(prompt) + "\n\nAssistant: " + response)));
+        group = acc.size;
+        embedding(acc, "e", encoder.encode(response));
+        acc.normalizeFrom(group);
+        group = acc.size;
+        embedding(acc, "d", encoder.encode(prompt == null ? response
+            : "Human: " + Dialogues.lastHumanTurn(prompt) + "\n\nAssistant: " + response));
+        acc.normalizeFrom(group);
       }
     }
     if (prompt != null) {
-      acc.addNormalized(textFeatures(PROMPT, TokenBytes.of(prompt)));
+      int group = acc.size;
+      textFeatures(acc, PROMPT, promptTokens);
+      acc.normalizeFrom(group);
     }
-    acc.addAll(structural(prompt, responseTokens.size()));
-    acc.addNormalized(numeric("s", interaction.getState()));
-    acc.addNormalized(numeric("a", interaction.getAction()));
+    structural(acc, prompt, responseTokens.size());
+    int group = acc.size;
+    numeric(acc, "s", interaction.getState());
+    acc.normalizeFrom(group);
+    group = acc.size;
+    numeric(acc, "a", interaction.getAction());
+    acc.normalizeFrom(group);
     return acc.build(interaction.getResponse() == null ? -1 : responseTokens.size());
   }
 
@@ -101,6 +118,17 @@ public final class Featurizer {
 
     static final TokenBytes EMPTY = new TokenBytes(new byte[0]);
 
+    /** For each ASCII char: 0 when it is no letter or digit, else its lower-cased byte. */
+    private static final byte[] ASCII_TOKEN_BYTES = new byte[0x80];
+
+    static {
+      for (int c = 0; c < 0x80; c++) {
+        if (Character.isLetterOrDigit(c)) {
+          ASCII_TOKEN_BYTES[c] = (byte) Character.toLowerCase(c);
+        }
+      }
+    }
+
     private byte[] bytes;
     private int length;
     /** Token t spans bytes [ends[t - 1], ends[t]), with ends[-1] = 0. */
@@ -116,6 +144,20 @@ public final class Featurizer {
       TokenBytes tokens = new TokenBytes(new byte[3 * text.length()]);
       boolean inToken = false;
       for (int i = 0; i < text.length(); ) {
+        char c = text.charAt(i);
+        if (c < 0x80) {
+          // Most text is ASCII: a table lookup instead of the Unicode property and case-mapping calls.
+          byte lower = ASCII_TOKEN_BYTES[c];
+          if (lower != 0) {
+            tokens.bytes[tokens.length++] = lower;
+            inToken = true;
+          } else if (inToken) {
+            tokens.endToken();
+            inToken = false;
+          }
+          i++;
+          continue;
+        }
         int cp = text.codePointAt(i);
         i += Character.charCount(cp);
         if (Character.isLetterOrDigit(cp)) {
@@ -185,8 +227,7 @@ public final class Featurizer {
    * Hashes "{namespace}1:{token}" and "{namespace}2:{previous} {token}" as UTF-8 bytes assembled in one reusable
    * buffer: the same hashes as hashing those strings, without building them.
    */
-  private Accumulator textFeatures(Namespace namespace, TokenBytes tokens) {
-    Accumulator acc = new Accumulator();
+  private void textFeatures(Accumulator acc, Namespace namespace, TokenBytes tokens) {
     byte[] text = tokens.bytes;
     byte[] buffer = new byte[64];
     int previousStart = -1;
@@ -214,7 +255,6 @@ public final class Featurizer {
       previousStart = start;
       previousLength = tokenLength;
     }
-    return acc;
   }
 
   /** A text's feature namespace: the byte prefixes of its unigram and bigram features. */
@@ -229,39 +269,33 @@ public final class Featurizer {
   private static final Namespace PROMPT = Namespace.of("p");
 
   /** Lower-cased character n-grams over the text with its whitespace collapsed: robust to spelling and tokenization. */
-  private Accumulator charNgrams(String namespace, List<String> tokens, int n) {
-    Accumulator acc = new Accumulator();
+  private void charNgrams(Accumulator acc, String namespace, List<String> tokens, int n) {
     String folded = " " + String.join(" ", tokens) + " ";
     int[] cps = folded.codePoints().toArray();
     for (int i = 0; i + n <= cps.length; i++) {
       acc.addHashed(namespace + n + ":" + new String(cps, i, n), 1f);
     }
-    return acc;
   }
 
   /** A dense embedding, each coordinate hashed like a named feature. */
-  private Accumulator embedding(String namespace, float[] vector) {
-    Accumulator acc = new Accumulator();
+  private void embedding(Accumulator acc, String namespace, float[] vector) {
     for (int i = 0; i < vector.length; i++) {
       acc.addHashed(namespace + "e:" + i, vector[i]);
     }
-    return acc;
   }
 
-  private Accumulator structural(String prompt, int responseTokens) {
-    Accumulator acc = new Accumulator();
+  /** Not normalized: each is on a fixed scale of its own. */
+  private void structural(Accumulator acc, String prompt, int responseTokens) {
     acc.addHashed("x:response_log_len", (float) (Math.log1p(responseTokens) / 5.0));
     if (prompt != null) {
       acc.addHashed("x:log_turns", (float) (Math.log1p(Dialogues.countTurns(prompt)) / 3.0));
     }
     acc.addHashed("x:bias", 1f);
-    return acc;
   }
 
-  private Accumulator numeric(String namespace, List<Float> values) {
-    Accumulator acc = new Accumulator();
+  private void numeric(Accumulator acc, String namespace, List<Float> values) {
     if (values == null) {
-      return acc;
+      return;
     }
     for (int i = 0; i < values.size(); i++) {
       Float v = values.get(i);
@@ -271,18 +305,21 @@ public final class Featurizer {
         acc.addHashed(namespace + ":" + i, v);
       }
     }
-    return acc;
   }
 
-  private static final int[] NO_INDICES = new int[0];
-  private static final float[] NO_VALUES = new float[0];
-
+  /**
+   * The signed hashed features of one interaction, group after group in one pair of arrays; each group is
+   * L2-normalized in place once it is complete ({@link #normalizeFrom}).
+   */
   private final class Accumulator {
-    // Allocated on first use: a text-only interaction leaves the numeric groups empty, and every record's garbage
-    // is the scorer's to collect.
-    private int[] indices = NO_INDICES;
-    private float[] values = NO_VALUES;
+    private int[] indices;
+    private float[] values;
     private int size;
+
+    Accumulator(int capacity) {
+      indices = new int[capacity];
+      values = new float[capacity];
+    }
 
     void addHashed(String feature, float value) {
       byte[] bytes = feature.getBytes(StandardCharsets.UTF_8);
@@ -296,31 +333,27 @@ public final class Featurizer {
 
     void add(int index, float value) {
       if (size == indices.length) {
-        indices = Arrays.copyOf(indices, Math.max(32, size * 2));
-        values = Arrays.copyOf(values, Math.max(32, size * 2));
+        indices = Arrays.copyOf(indices, Math.max(16, size * 2));
+        values = Arrays.copyOf(values, Math.max(16, size * 2));
       }
       indices[size] = index;
       values[size] = value;
       size++;
     }
 
-    void addAll(Accumulator other) {
-      for (int i = 0; i < other.size; i++) {
-        add(other.indices[i], other.values[i]);
-      }
-    }
-
-    void addNormalized(Accumulator other) {
+    /** Scales the features added since {@code groupStart} to unit L2 norm; a group of norm 0 is left out. */
+    void normalizeFrom(int groupStart) {
       double norm = 0;
-      for (int i = 0; i < other.size; i++) {
-        norm += (double) other.values[i] * other.values[i];
+      for (int i = groupStart; i < size; i++) {
+        norm += (double) values[i] * values[i];
       }
       if (norm == 0) {
+        size = groupStart;
         return;
       }
       float scale = (float) (1.0 / Math.sqrt(norm));
-      for (int i = 0; i < other.size; i++) {
-        add(other.indices[i], other.values[i] * scale);
+      for (int i = groupStart; i < size; i++) {
+        values[i] *= scale;
       }
     }
 
@@ -371,6 +404,10 @@ public final class Featurizer {
     }
   }
 
+  /** Four bytes as one little-endian int in a single load, as MurmurHash3 reads its blocks. */
+  private static final java.lang.invoke.VarHandle LITTLE_ENDIAN_INT =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   /** MurmurHash3 x86 32-bit: fast, well distributed and identical on every platform. */
   static int murmur3(byte[] data) {
     return murmur3(data, data.length);
@@ -380,7 +417,7 @@ public final class Featurizer {
     int h = SEED;
     int n = length & ~3;
     for (int i = 0; i < n; i += 4) {
-      int k = (data[i] & 0xff) | (data[i + 1] & 0xff) << 8 | (data[i + 2] & 0xff) << 16 | (data[i + 3] & 0xff) << 24;
+      int k = (int) LITTLE_ENDIAN_INT.get(data, i);
       h ^= mixK(k);
       h = Integer.rotateLeft(h, 13) * 5 + 0xe6546b64;
     }

@@ -16,14 +16,18 @@ class FeaturizerTest {
    * The tokenizer writes each token's UTF-8 bytes straight from the code points; its tokens must be exactly those of
    * lower-casing runs of letters and digits into Strings, for any text: ASCII, accented and non-Latin letters, digits
    * of other scripts, supplementary characters (emoji, Deseret capitals that lower-case to 4 UTF-8 bytes), unpaired
-   * surrogates and the Turkish dotted capital I.
+   * surrogates and the Turkish dotted capital I; and every ASCII character, which takes a table lookup of its own.
    */
   @Test
   void shouldTokenizeExactlyLikeLowerCasingRunsOfLettersAndDigitsIntoStrings() {
-    String alphabet = "aZ 9,.-_\n\t\u00e9\u00c9\u0130\u03a3\u0436\u4e2d\u0663\ud83d\ude00\ud801\udc00\ud800x\udc00";
+    StringBuilder ascii = new StringBuilder();
+    for (char c = 0; c < 0x80; c++) {
+      ascii.append(c);
+    }
+    String alphabet = ascii + "\u00e9\u00c9\u0130\u03a3\u0436\u4e2d\u0663\ud83d\ude00\ud801\udc00\ud800x\udc00";
     java.util.SplittableRandom random = new java.util.SplittableRandom(7);
     int[] codePoints = alphabet.codePoints().toArray();
-    for (int sample = 0; sample < 2_000; sample++) {
+    for (int sample = 0; sample < 5_000; sample++) {
       StringBuilder text = new StringBuilder();
       int length = random.nextInt(40);
       for (int c = 0; c < length; c++) {
