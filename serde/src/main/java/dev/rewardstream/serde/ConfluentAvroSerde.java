@@ -1,8 +1,9 @@
 package dev.rewardstream.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
@@ -39,14 +40,22 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
   private final int maxRecordBytes;
   private final Map<String, Integer> idBySubject = new ConcurrentHashMap<>();
   private final Map<Integer, SpecificDatumReader<T>> readerByWriterId = new ConcurrentHashMap<>();
-  private final SpecificDatumWriter<T> writer;
+  private final AvroBodyWriter<T> writer;
 
   public ConfluentAvroSerde(Class<T> type, SchemaRegistry registry, int maxRecordBytes) {
+    this(type, registry, maxRecordBytes, null);
+  }
+
+  /**
+   * With a hand-written body writer for the type's hottest topic, or null for Avro's generic one. A body writer must
+   * produce exactly the generic writer's bytes for the type's schema.
+   */
+  public ConfluentAvroSerde(Class<T> type, SchemaRegistry registry, int maxRecordBytes, AvroBodyWriter<T> writer) {
     this.type = type;
     this.readerSchema = SpecificData.get().getSchema(type);
     this.registry = registry;
     this.maxRecordBytes = maxRecordBytes;
-    this.writer = new SpecificDatumWriter<>(readerSchema);
+    this.writer = writer != null ? writer : new SpecificDatumWriter<T>(readerSchema)::write;
   }
 
   public Class<T> type() {
@@ -58,9 +67,12 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
       return null;
     }
     int id = idBySubject.computeIfAbsent(topic + "-value", subject -> registry.register(subject, readerSchema));
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    ByteSink out = new ByteSink(256);
     out.write(MAGIC_BYTE);
-    out.write(ByteBuffer.allocate(4).putInt(id).array(), 0, 4);
+    out.write(id >>> 24);
+    out.write(id >>> 16);
+    out.write(id >>> 8);
+    out.write(id);
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
       writer.write(record, encoder);
@@ -105,6 +117,41 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
       }
       throw new RecordRejectedException("malformed Avro for " + type.getSimpleName() + " with schema id " + writerId
           + ": " + e, e);
+    }
+  }
+
+  /**
+   * A growable byte buffer without {@link java.io.ByteArrayOutputStream}'s locking: the direct encoder writes most
+   * values a byte at a time, and each of those took a monitor.
+   */
+  private static final class ByteSink extends OutputStream {
+
+    private byte[] bytes;
+    private int length;
+
+    ByteSink(int capacity) {
+      bytes = new byte[capacity];
+    }
+
+    @Override
+    public void write(int b) {
+      if (length == bytes.length) {
+        bytes = Arrays.copyOf(bytes, 2 * bytes.length);
+      }
+      bytes[length++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] source, int offset, int count) {
+      if (length + count > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, length + count));
+      }
+      System.arraycopy(source, offset, bytes, length, count);
+      length += count;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(bytes, length);
     }
   }
 

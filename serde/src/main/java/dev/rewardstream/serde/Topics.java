@@ -42,7 +42,8 @@ public final class Topics {
     preferences = spec(p + "preferences", 3, Map.of(RETENTION_MS, DAYS_30), Preference.class, registry, maxBytes);
     trainingExamples =
         spec(p + "training-examples", 3, Map.of(RETENTION_MS, DAYS_30), TrainingExample.class, registry, maxBytes);
-    scores = spec(p + "scores", 3, Map.of(RETENTION_MS, DAYS_7), Score.class, registry, maxBytes);
+    scores = new TopicSpec<>(p + "scores", 3, Map.of(RETENTION_MS, DAYS_7),
+        new ConfluentAvroSerde<>(Score.class, registry, maxBytes, new ScoreBodyWriter()));
     // Compacted: the latest version per model name is all a restarting scorer needs.
     modelUpdates = spec(p + "model-updates", 1, Map.of(CLEANUP_POLICY, "compact"), ModelUpdate.class, registry, maxBytes);
     driftAlerts = spec(p + "drift-alerts", 1, Map.of(RETENTION_MS, DAYS_30), DriftAlert.class, registry, maxBytes);
