@@ -25,13 +25,12 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Scores each interaction with the live version and keeps the latest {@code retainedOutputs} of them (per task) in a
- * ring in a state store. When a new version goes live, the ring is rescored with it and emitted again with
- * {@code rescore = true}; interactions that arrived before any version existed get their first score this way.
+ * ring in a state store ({@link RetainedWindowStore}). When a new version goes live, the ring is rescored with it,
+ * oldest first, and emitted again with {@code rescore = true}; interactions that arrived before any version existed get their first score this way.
  * Undecodable or invalid interactions are forwarded to the dead letters with their origin.
  *
  * <p>The ring is the last {@code retainedOutputs} offsets of the task's input partition, so its durable copy is the
@@ -55,7 +54,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   private final Featurizer featurizer;
   private final InteractionValidator validator;
   private ProcessorContext<Object, Object> context;
-  private KeyValueStore<String, byte[]> retained;
+  private RetainedWindowStore retained;
   private long rescoredVersion;
   private final SourcePartitionReader source;
   /** The input partition and offsets this task has retained since it started; -1 before its first record. */
@@ -118,7 +117,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
       firstRetainedOffset = origin.offset();
     }
     lastRetainedOffset = origin.offset();
-    retained.put(slotKey(origin.offset() % config.retainedOutputs()), value);
+    retained.put(origin.offset(), value);
   }
 
   /**
@@ -143,17 +142,11 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
       } catch (RecordRejectedException e) {
         continue;
       }
-      retained.put(slotKey(record.offset() % config.retainedOutputs()), record.value());
+      retained.put(record.offset(), record.value());
       restored++;
     }
     LOG.info("retained window of {}-{} refilled with {} interactions from offsets {}..{}", sourceTopic,
         sourcePartition, restored, from, firstRetainedOffset - 1);
-  }
-
-  /** "slot-" and the slot zero-padded to 9 digits, so the store's key order is the slot order. */
-  private static String slotKey(long slot) {
-    String digits = Long.toString(slot);
-    return "slot-" + "000000000".substring(Math.min(9, digits.length())) + digits;
   }
 
   private void onTick() {
@@ -166,8 +159,8 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
     rescoredVersion = live.version();
     refillFromSource();
     List<Interaction> window = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> slots = retained.range(slotKey(0), slotKey(config.retainedOutputs()))) {
-      slots.forEachRemaining(slot -> window.add(topics.interactions.decode(slot.value)));
+    for (byte[] value : retained.valuesByOffset()) {
+      window.add(topics.interactions.decode(value));
     }
     List<FeatureVector> features = emit(window, live, true, context.currentSystemTimeMs());
     models.previous().ifPresent(previous -> summarizeShift(previous, live, features));

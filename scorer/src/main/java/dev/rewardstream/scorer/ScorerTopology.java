@@ -84,9 +84,7 @@ public final class ScorerTopology {
         EPISODE_STORE, source),
         "interactions-source");
     // No changelog: the interactions partition is the ring's durable copy (see ScoreProcessor).
-    topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RETAINED_STORE), Serdes.String(),
-            Serdes.ByteArray()).withLoggingDisabled(), SCORE);
+    topology.addStateStore(RetainedWindowStore.builder(RETAINED_STORE, config.retainedOutputs()), SCORE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EPISODE_STORE), Serdes.String(),
             Serdes.ByteArray()), SCORE);
