@@ -360,8 +360,7 @@ public final class Featurizer {
     /**
      * Sums duplicate indices (a repeated word, a hash collision between groups), in insertion order per index so the
      * result is reproducible, then sorts the distinct indices. Duplicates are merged in an open-addressing table
-     * first, so the sort sees the ~40 distinct features of a chat turn instead of the ~150 hashed ones: sorting them
-     * all was a third of the featurizer's time.
+     * first, so the sort sees the distinct features of a long text instead of every hashed one.
      */
     FeatureVector build(int responseTokens) {
       int capacity = Integer.highestOneBit(Math.max(8, 2 * size) - 1) << 1;
@@ -388,19 +387,34 @@ public final class Featurizer {
           slot = (slot + 1) & tableMask;
         }
       }
-      long[] order = new long[distinct];
-      for (int d = 0; d < distinct; d++) {
-        order[d] = (long) distinctIndices[d] << 32 | d;
+      // Least-significant-digit radix sort on the index, at most 8 bits a pass (two passes of 7 for 2^14
+      // features): no comparisons, so none of the mispredicted branches that made a comparison sort of ~40 hashed
+      // (random) indices a tenth of the scorer's processing time.
+      int passes = (Integer.bitCount(mask) + 7) / 8;
+      int digitBits = (Integer.bitCount(mask) + passes - 1) / passes;
+      int digitMask = (1 << digitBits) - 1;
+      int[] sortedIndices = distinctIndices;
+      float[] sortedValues = distinctValues;
+      int[] starts = new int[digitMask + 2];
+      for (int pass = 0, shift = 0; pass < passes; pass++, shift += digitBits) {
+        Arrays.fill(starts, 0);
+        for (int d = 0; d < distinct; d++) {
+          starts[(sortedIndices[d] >>> shift & digitMask) + 1]++;
+        }
+        for (int digit = 0; digit <= digitMask; digit++) {
+          starts[digit + 1] += starts[digit];
+        }
+        int[] nextIndices = new int[distinct];
+        float[] nextValues = new float[distinct];
+        for (int d = 0; d < distinct; d++) {
+          int at = starts[sortedIndices[d] >>> shift & digitMask]++;
+          nextIndices[at] = sortedIndices[d];
+          nextValues[at] = sortedValues[d];
+        }
+        sortedIndices = nextIndices;
+        sortedValues = nextValues;
       }
-      Arrays.sort(order);
-      int[] outIndices = new int[distinct];
-      float[] outValues = new float[distinct];
-      for (int k = 0; k < distinct; k++) {
-        int d = (int) order[k];
-        outIndices[k] = distinctIndices[d];
-        outValues[k] = distinctValues[d];
-      }
-      return new FeatureVector(outIndices, outValues, responseTokens);
+      return new FeatureVector(sortedIndices, sortedValues, responseTokens);
     }
   }
 

@@ -60,13 +60,19 @@ class FeaturizerTest {
 
   private final Featurizer featurizer = new Featurizer(FeatureSpec.DEFAULT);
 
-  @Test
-  void shouldProduceSortedUniqueIndicesInsideTheSpace() {
-    SparseFeatures f = featurizer.featurizeText("How do I bake bread?", "Mix flour, water, salt and yeast. Bake bread.");
+  /** Every width the spec allows sorts in a different number of radix passes and digit sizes. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {4, 7, 9, 14, 16, 17, 23, 24})
+  void shouldProduceSortedUniqueIndicesInsideTheSpace(int hashBits) {
+    FeatureSpec spec = new FeatureSpec(hashBits, true);
+    String response = "Mix flour, water, salt and yeast. Bake bread. " + "Knead the dough and let it rise. ".repeat(5)
+        + String.join(" ", java.util.stream.IntStream.range(0, 300).mapToObj(i -> "word" + i).toList());
+    SparseFeatures f = new Featurizer(spec).featurizeText("How do I bake bread?", response);
 
     List<Integer> indices = f.getIndices();
     assertThat(indices).isSorted().doesNotHaveDuplicates();
-    assertThat(indices).allMatch(i -> i >= 0 && i < FeatureSpec.DEFAULT.dimension());
+    assertThat(indices).allMatch(i -> i >= 0 && i < spec.dimension());
+    assertThat(indices).hasSizeGreaterThan(Math.min(spec.dimension() / 2, 300));
     assertThat(f.getValues()).hasSameSizeAs(indices).allMatch(Float::isFinite);
   }
 
