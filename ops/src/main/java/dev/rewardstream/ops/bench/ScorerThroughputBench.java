@@ -63,6 +63,9 @@ final class ScorerThroughputBench implements BenchScenario {
   /** The share of the interactions processed before the clock starts: start-up and the first rebalance. */
   static final double WARM_UP_FRACTION = 0.25;
 
+  /** The share of the interactions committed when the measurement stops: the partitions finish unevenly after it. */
+  static final double STEADY_END_FRACTION = 0.9;
+
   @Override
   public String name() {
     return "scorer-throughput";
@@ -70,7 +73,8 @@ final class ScorerThroughputBench implements BenchScenario {
 
   @Override
   public Result run(Context context) throws Exception {
-    int rounds = context.quick() ? 2000 : 100_000;
+    // 600,000 interactions: the identity's measured window is then several seconds, many commit intervals long.
+    int rounds = context.quick() ? 2000 : 300_000;
     Path dir = Files.createTempDirectory("rewardstream-bench-scorer-");
     Map<String, Object> figures = new LinkedHashMap<>();
     try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.startOnFreePorts(dir.resolve("kafka"))) {
@@ -141,8 +145,9 @@ final class ScorerThroughputBench implements BenchScenario {
       try (DriftService monitor = new DriftService(infra.bootstrapServers(), dir.resolve("drift-state"),
           config.drift(), infra.topics())) {
         monitor.start();
+        // The first 2,000,000 of the passes' scores are plenty for a steady rate.
         monitorRate = rate(infra.bootstrapServers(), DriftService.APPLICATION_ID, infra.topics().scores.name(),
-            scores, monitor::state, context.progress());
+            Math.min(scores, 2_000_000), monitor::state, context.progress());
       }
       List<Double> ratios = ratios(scorerRates, identityRates);
       List<Double> linearRatios = ratios(linearRates, identityRates);
@@ -189,10 +194,10 @@ final class ScorerThroughputBench implements BenchScenario {
             + "topology with %s stream threads. Each topology first processes all the interactions %d times "
             + "(warm-up: every topology's rate still rose over its first three passes), then measured passes run "
             + "the two scorers and the identity (in reverse order every other pass), each a fresh application "
-            + "reading the topic from the beginning, its rate "
-            + "counted from its first %d%% on (start-up and rebalance excluded). Rates on this 2-core machine move "
-            + "by up to a factor of two from pass to pass, for every topology alike: a pass's ratio compares runs a "
-            + "few seconds apart.%n%n"
+            + "reading the topic from the beginning, its rate the least-squares slope of its committed offsets "
+            + "between %d%% and %d%% of the interactions (start-up, rebalance and the uneven finish of the partitions "
+            + "excluded). Rates on this 2-core machine move by up to a factor of two from pass to pass, for every "
+            + "topology alike: a pass's ratio compares runs a few seconds apart.%n%n"
             + "Scorer serving the default MLP (hidden 32 ×3) and, in its own passes, the linear ensemble "
             + "(`--hidden 0 --members 5`); featurize + score + retain.%n%n"
             + "| pass | scorer, MLP records/s | scorer, linear records/s | identity records/s | ratio, MLP "
@@ -207,7 +212,7 @@ final class ScorerThroughputBench implements BenchScenario {
             + "| scorer | %.0f ms | %.0f ms |%n| identity | %.0f ms | %.0f ms |%n"
             + "| **added by scoring** | **%+.0f ms** | **%+.0f ms** |%n",
         figures.get("interactions"), figures.get("partitions"), figures.get("stream_threads"), WARM_UP_ROUNDS,
-        Math.round(100 * WARM_UP_FRACTION), passRows,
+        Math.round(100 * WARM_UP_FRACTION), Math.round(100 * STEADY_END_FRACTION), passRows,
         figures.get("scorer_records_per_s"), figures.get("linear_records_per_s"), figures.get("identity_records_per_s"),
         (double) figures.get("ratio"), (double) figures.get("linear_ratio"),
         figures.get("scorer_cpu_us_per_record"), figures.get("linear_cpu_us_per_record"),
@@ -285,11 +290,14 @@ final class ScorerThroughputBench implements BenchScenario {
   record Rate(double recordsPerSecond, double cpuMicrosPerRecord) {}
 
   /**
-   * Records per second in steady state: from the moment the application's committed input offsets pass
-   * {@link #WARM_UP_FRACTION} of the interactions until they cover every one. Start-up and rebalancing are therefore
-   * not counted (the JIT's warm-up is the warm-up pass's: the scorer has far more code to compile than the identity,
-   * and a C2 compilation competing for the two cores in the measured window moved the ratio by a factor of two); the
-   * last commit interval (200 ms) is counted for both.
+   * Records per second in steady state: the least-squares slope of the application's committed input offsets over
+   * time, sampled every 20 ms, while they are between {@link #WARM_UP_FRACTION} and {@link #STEADY_END_FRACTION} of the
+   * interactions. Start-up and rebalancing are not counted (the JIT's warm-up is the warm-up passes': the scorer has far
+   * more code to compile than the identity, and a C2 compilation competing for the two cores in the measured window
+   * moved the ratio by a factor of two), nor is the tail where the partitions finish one after another. Committed
+   * offsets advance in steps, one per partition every 200 ms commit: a rate taken between the two steps that cross
+   * the window's ends was off by up to a commit interval on each end, a third of an identity pass; the fit over every
+   * sample in between averages the steps out. CPU per record is the process CPU time over the same samples.
    */
   private static Rate rate(String bootstrapServers, String group, String input, long total,
       Supplier<KafkaStreams.State> state, Consumer<String> progress) throws Exception {
@@ -299,11 +307,9 @@ final class ScorerThroughputBench implements BenchScenario {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(props)) {
-      long startedAt = -1;
-      long startedCpu = 0;
-      long warmedAt = -1;
-      long warmedCpu = 0;
-      long warmedOffsets = 0;
+      long startedAt = System.nanoTime();
+      long startedCpu = os.getProcessCpuTime();
+      List<long[]> steady = new ArrayList<>(); // {nanoTime, committed, process CPU ns}
       long lastReport = System.nanoTime();
       while (System.nanoTime() < deadline) {
         if (state.get() == KafkaStreams.State.ERROR) {
@@ -311,22 +317,19 @@ final class ScorerThroughputBench implements BenchScenario {
         }
         long committed = committedOn(admin, group, input);
         long now = System.nanoTime();
-        if (startedAt < 0) {
-          startedAt = now;
-          startedCpu = os.getProcessCpuTime();
+        if (committed >= WARM_UP_FRACTION * total && committed <= STEADY_END_FRACTION * total) {
+          steady.add(new long[] {now, committed, os.getProcessCpuTime()});
         }
-        if (warmedAt < 0 && committed >= WARM_UP_FRACTION * total) {
-          warmedAt = now;
-          warmedCpu = os.getProcessCpuTime();
-          warmedOffsets = committed;
+        boolean steadyCovered = !steady.isEmpty() && steady.size() >= 10
+            && steady.get(steady.size() - 1)[1] - steady.get(0)[1] >= total / 4;
+        if (committed > STEADY_END_FRACTION * total && steadyCovered) {
+          long[] first = steady.get(0);
+          long[] last = steady.get(steady.size() - 1);
+          return new Rate(slopePerSecond(steady), (last[2] - first[2]) / 1e3 / (last[1] - first[1]));
         }
         if (committed >= total) {
-          long records = total - warmedOffsets;
-          if (records < total / 2) {
-            // A run too short for the commits to show a steady state (--quick): the whole run, start-up included.
-            return new Rate(total / ((now - startedAt) / 1e9), (os.getProcessCpuTime() - startedCpu) / 1e3 / total);
-          }
-          return new Rate(records / ((now - warmedAt) / 1e9), (os.getProcessCpuTime() - warmedCpu) / 1e3 / records);
+          // A run too short for the commits to show a steady state (--quick): the whole run, start-up included.
+          return new Rate(total / ((now - startedAt) / 1e9), (os.getProcessCpuTime() - startedCpu) / 1e3 / total);
         }
         if (now - lastReport > 5e9) {
           progress.accept(String.format(Locale.ROOT, "scorer-throughput: %s %d/%d committed", group, committed,
@@ -337,6 +340,25 @@ final class ScorerThroughputBench implements BenchScenario {
       }
       throw new IllegalStateException(group + " did not commit all " + total + " interactions within 10 minutes");
     }
+  }
+
+  /** Least-squares slope of committed offsets ({@code [1]}) over nanoTime ({@code [0]}), per second. */
+  static double slopePerSecond(List<long[]> samples) {
+    double meanT = 0;
+    double meanC = 0;
+    long t0 = samples.get(0)[0];
+    for (long[] sample : samples) {
+      meanT += (sample[0] - t0) / 1e9 / samples.size();
+      meanC += (double) sample[1] / samples.size();
+    }
+    double covariance = 0;
+    double variance = 0;
+    for (long[] sample : samples) {
+      double t = (sample[0] - t0) / 1e9 - meanT;
+      covariance += t * (sample[1] - meanC);
+      variance += t * t;
+    }
+    return covariance / variance;
   }
 
   private static double latency(Map<String, Object> figures, String topology, String percentile) {
