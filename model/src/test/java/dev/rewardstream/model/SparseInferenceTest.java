@@ -18,11 +18,11 @@ class SparseInferenceTest {
   }
 
   /**
-   * Both kernels against a double-precision reference, for strides that are a whole number of 4-vector blocks, leave
-   * single vectors over, or end in a scalar tail on any vector width.
+   * Both kernels against a double-precision reference, for strides that are whole 6-vector blocks, leave 2-vector
+   * blocks or single vectors over, or end in a scalar tail, on any vector width.
    */
   @ParameterizedTest(name = "{0} members x {1} hidden")
-  @CsvSource({"3, 32", "4, 8", "1, 20", "3, 5", "2, 67", "1, 1"})
+  @CsvSource({"3, 32", "4, 8", "1, 20", "3, 5", "2, 67", "1, 1", "5, 32", "7, 24", "1, 48"})
   void shouldMatchAReferenceForwardPassWithEitherKernel(int members, int hidden) {
     Random random = new Random(members * 1000L + hidden);
     int inputs = 4096;
