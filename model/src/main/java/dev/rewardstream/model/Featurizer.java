@@ -62,38 +62,38 @@ public final class Featurizer {
     // not regrown on the hot path.
     Accumulator acc = new Accumulator(2 * (responseTokens.size() + promptTokens.size()) + 8);
     if (interaction.getResponse() != null) {
-      int group = acc.size;
+      acc.startGroup();
       textFeatures(acc, RESPONSE, responseTokens);
-      acc.normalizeFrom(group);
+      acc.normalizeGroup();
       if (spec.charNgrams() > 0) {
-        group = acc.size;
+        acc.startGroup();
         charNgrams(acc, "c", responseTokens.strings(), spec.charNgrams());
-        acc.normalizeFrom(group);
+        acc.normalizeGroup();
       }
       if (encoder != null) {
         // The response alone, and the final exchange: what the reply does with the request.
         String response = interaction.getResponse();
-        group = acc.size;
+        acc.startGroup();
         embedding(acc, "e", encoder.encode(response));
-        acc.normalizeFrom(group);
-        group = acc.size;
+        acc.normalizeGroup();
+        acc.startGroup();
         embedding(acc, "d", encoder.encode(prompt == null ? response
             : "Human: " + Dialogues.lastHumanTurn(prompt) + "\n\nAssistant: " + response));
-        acc.normalizeFrom(group);
+        acc.normalizeGroup();
       }
     }
     if (prompt != null) {
-      int group = acc.size;
+      acc.startGroup();
       textFeatures(acc, PROMPT, promptTokens);
-      acc.normalizeFrom(group);
+      acc.normalizeGroup();
     }
     structural(acc, prompt, responseTokens.size());
-    int group = acc.size;
+    acc.startGroup();
     numeric(acc, "s", interaction.getState());
-    acc.normalizeFrom(group);
-    group = acc.size;
+    acc.normalizeGroup();
+    acc.startGroup();
     numeric(acc, "a", interaction.getAction());
-    acc.normalizeFrom(group);
+    acc.normalizeGroup();
     return acc.build(interaction.getResponse() == null ? -1 : responseTokens.size());
   }
 
@@ -309,12 +309,13 @@ public final class Featurizer {
 
   /**
    * The signed hashed features of one interaction, group after group in one pair of arrays; each group is
-   * L2-normalized in place once it is complete ({@link #normalizeFrom}).
+   * L2-normalized in place once it is complete ({@link #normalizeGroup}).
    */
   private final class Accumulator {
     private int[] indices;
     private float[] values;
     private int size;
+    private int groupStart;
 
     Accumulator(int capacity) {
       indices = new int[capacity];
@@ -341,8 +342,12 @@ public final class Featurizer {
       size++;
     }
 
-    /** Scales the features added since {@code groupStart} to unit L2 norm; a group of norm 0 is left out. */
-    void normalizeFrom(int groupStart) {
+    void startGroup() {
+      groupStart = size;
+    }
+
+    /** Scales the features added since {@link #startGroup} to unit L2 norm; a group of norm 0 is left out. */
+    void normalizeGroup() {
       double norm = 0;
       for (int i = groupStart; i < size; i++) {
         norm += (double) values[i] * values[i];

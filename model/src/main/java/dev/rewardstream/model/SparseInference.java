@@ -114,10 +114,6 @@ final class SparseInference {
     return new SparseInference(members, hidden, firstWeightsByInput, firstBias, headWeights, headBias, kernel);
   }
 
-  Kernel kernel() {
-    return kernel;
-  }
-
   int members() {
     return members;
   }

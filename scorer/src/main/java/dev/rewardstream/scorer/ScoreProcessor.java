@@ -30,8 +30,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Scores each interaction with the live version and keeps the latest {@code retainedOutputs} of them (per task) in a
  * ring in a state store ({@link RetainedWindowStore}). When a new version goes live, the ring is rescored with it,
- * oldest first, and emitted again with {@code rescore = true}; interactions that arrived before any version existed get their first score this way.
- * Undecodable or invalid interactions are forwarded to the dead letters with their origin.
+ * oldest first, and emitted again with {@code rescore = true}; interactions that arrived before any version existed
+ * get their first score this way. Undecodable or invalid interactions are forwarded to the dead letters with their
+ * origin.
  *
  * <p>The ring is the last {@code retainedOutputs} offsets of the task's input partition, so its durable copy is the
  * partition itself: the store is in memory without a changelog, and a task that starts with an empty ring reads the
@@ -217,8 +218,8 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
       Interaction interaction = interactions.get(i);
       double mean = rewards.mean()[i];
       double std = rewards.std()[i];
-      // Set field by field on a new record: Avro's builder validates and copies every field a second time, per
-      // record, on the scorer's hot path.
+      // Set field by field on a new record: Avro's builder validates each field and then copies them all into the
+      // record, per record, on the scorer's hot path.
       Score score = new Score();
       score.setInteractionId(interaction.getInteractionId());
       score.setAgentId(interaction.getAgentId());
