@@ -44,6 +44,11 @@ final class RetainedWindowStore implements StateStore {
     latestOffset = Math.max(latestOffset, offset);
   }
 
+  /** The highest offset put since the store opened, -1 before any. */
+  long latestOffset() {
+    return latestOffset;
+  }
+
   /**
    * The values of the last {@code slots} offsets up to the latest one put, oldest first. A slot whose offset fell out
    * of that range (its successor was skipped: dead-lettered, or a transaction marker) holds nothing of the window.

@@ -62,7 +62,6 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   private String sourceTopic;
   private int sourcePartition = -1;
   private long firstRetainedOffset = -1;
-  private long lastRetainedOffset = -1;
   private boolean refilled;
 
   ScoreProcessor(ScorerConfig config, Topics topics, ModelHolder models, NormalizationTable normalization,
@@ -117,7 +116,6 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
       sourcePartition = origin.partition();
       firstRetainedOffset = origin.offset();
     }
-    lastRetainedOffset = origin.offset();
     retained.put(origin.offset(), value);
   }
 
@@ -131,7 +129,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
       return;
     }
     refilled = true;
-    long from = Math.max(0, lastRetainedOffset + 1 - config.retainedOutputs());
+    long from = Math.max(0, retained.latestOffset() + 1 - config.retainedOutputs());
     if (from >= firstRetainedOffset) {
       return;
     }

@@ -320,7 +320,7 @@ final class ScorerThroughputBench implements BenchScenario {
         if (committed >= WARM_UP_FRACTION * total && committed <= STEADY_END_FRACTION * total) {
           steady.add(new long[] {now, committed, os.getProcessCpuTime()});
         }
-        boolean steadyCovered = !steady.isEmpty() && steady.size() >= 10
+        boolean steadyCovered = steady.size() >= 10
             && steady.get(steady.size() - 1)[1] - steady.get(0)[1] >= total / 4;
         if (committed > STEADY_END_FRACTION * total && steadyCovered) {
           long[] first = steady.get(0);
