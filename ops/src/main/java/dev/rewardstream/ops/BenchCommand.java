@@ -2,6 +2,7 @@ package dev.rewardstream.ops;
 
 import dev.rewardstream.ops.bench.BenchRunner;
 import dev.rewardstream.ops.bench.BenchScenario;
+import dev.rewardstream.ops.data.DataSets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,8 +30,8 @@ final class BenchCommand implements Callable<Integer> {
       + "freshness, trainer-throughput, scorer-throughput, drift-detectors (default: all).")
   List<String> scenarios;
 
-  @Option(names = "--data", description = "HH-RLHF harmless-base-test.jsonl.gz (default: "
-      + "../shared/data/hh-rlhf/ relative to the project root).")
+  @Option(names = "--data", description = "HH-RLHF harmless-base test.jsonl.gz (default: where 'rewardctl data "
+      + "fetch hh-rlhf' puts it; hh-rlhf is skipped when it is absent).")
   Path data;
 
   @Option(names = "--seed", defaultValue = "1") long seed;
@@ -42,13 +43,16 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     List<String> names = scenarios == null ? BenchRunner.SCENARIOS : scenarios;
     names.forEach(BenchRunner::scenario);
-    Path dataFile = data != null ? data : BenchRunner.defaultData(Path.of(""));
+    Path dataFile = data != null ? data : DataSets.HH_RLHF.defaultPath();
     BenchScenario.Context context = new BenchScenario.Context(quick, seed, dataFile, line -> {
       out.println(line);
       out.flush();
     });
     BenchRunner.Outcome outcome = BenchRunner.run(names, context, this.out, context.progress());
     out.printf("wrote %s and %s%n", outcome.resultJson(), outcome.report());
+    if (!outcome.skipped().isEmpty()) {
+      out.println("skipped scenarios: " + outcome.skipped() + " (why: in the report)");
+    }
     if (!outcome.failed().isEmpty()) {
       spec.commandLine().getErr().println("failed scenarios: " + outcome.failed());
       return 1;

@@ -45,6 +45,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    StopSignals stop = StopSignals.install();
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(options.toConfig())) {
       UpCommand.printEndpoints(out, platform);
       var infra = platform.infrastructure();
@@ -54,27 +55,29 @@ final class DemoCommand implements Callable<Integer> {
         Thread follower = new Thread(accuracy, "live-accuracy");
         follower.setDaemon(true);
         follower.start();
-        Thread main = Thread.currentThread();
-        Thread hook = new Thread(main::interrupt, "rewardctl-demo-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         out.printf("demo: %.0f answer pairs/s, labeler temperature %.2f, 20%% of pairs held out for measurement%n",
             pairsPerSecond, temperature);
         out.flush();
-        run(platform, simulator, accuracy, out);
+        run(platform, simulator, accuracy, out, stop);
+        out.println("stopping...");
+        out.flush();
       }
     }
+    out.println("stopped");
+    out.flush();
     return 0;
   }
 
   private boolean reportedFirstVersion;
 
-  private void run(EmbeddedPlatform platform, Simulator simulator, LiveAccuracy accuracy, PrintWriter out) {
+  private void run(EmbeddedPlatform platform, Simulator simulator, LiveAccuracy accuracy, PrintWriter out,
+      StopSignals stop) throws InterruptedException {
     long start = System.nanoTime();
     long nextReport = start + Duration.ofSeconds(reportEverySeconds).toNanos();
     long intervalNanos = (long) (1e9 / pairsPerSecond);
     long nextRound = start;
     long end = durationSeconds > 0 ? start + Duration.ofSeconds(durationSeconds).toNanos() : Long.MAX_VALUE;
-    while (!Thread.currentThread().isInterrupted() && System.nanoTime() < end) {
+    while (!stop.isRequested() && System.nanoTime() < end) {
       long now = System.nanoTime();
       if (now >= nextRound) {
         simulator.round();
@@ -90,13 +93,9 @@ final class DemoCommand implements Callable<Integer> {
         report(platform, simulator, accuracy, out, Duration.ofNanos(now - start));
         nextReport += Duration.ofSeconds(reportEverySeconds).toNanos();
       }
-      long sleep = Math.min(nextRound, nextReport) - System.nanoTime();
+      long sleep = Math.min(nextRound, Math.min(nextReport, end)) - System.nanoTime();
       if (sleep > 0) {
-        try {
-          Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        stop.await(Duration.ofNanos(sleep));
       }
     }
     simulator.flush();

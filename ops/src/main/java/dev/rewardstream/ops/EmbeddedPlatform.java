@@ -26,6 +26,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
 
   private final PlatformConfig config;
+  private final StartupChecks.DataDirLock lock;
   private final EmbeddedInfrastructure infra;
   private final LocalFeatureJob featureJob;
   private final TrainerService trainer;
@@ -34,9 +35,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private final DriftService driftMonitor;
   private final Duration startup;
 
-  private EmbeddedPlatform(PlatformConfig config, EmbeddedInfrastructure infra, LocalFeatureJob featureJob,
+  private EmbeddedPlatform(PlatformConfig config, StartupChecks.DataDirLock lock, EmbeddedInfrastructure infra, LocalFeatureJob featureJob,
       TrainerService trainer, Thread trainerThread, ScorerService scorer, DriftService driftMonitor, Duration startup) {
     this.config = config;
+    this.lock = lock;
     this.infra = infra;
     this.featureJob = featureJob;
     this.trainer = trainer;
@@ -46,13 +48,23 @@ public final class EmbeddedPlatform implements AutoCloseable {
     this.startup = startup;
   }
 
+  /**
+   * Starts everything, or fails with a {@link StartupException} naming the cause before anything has started when a
+   * port is taken or another process holds the data directory.
+   */
   public static EmbeddedPlatform start(PlatformConfig config) throws Exception {
     long started = System.nanoTime();
-    EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(config.dataDir().resolve("kafka"), config.kafkaPort(),
-        config.controllerPort(), config.host(), config.registryPort(), config.topicPrefix());
+    StartupChecks.DataDirLock lock = StartupChecks.lockDataDir(config.dataDir());
     List<AutoCloseable> started_ = new ArrayList<>();
-    started_.add(infra);
+    started_.add(lock);
     try {
+      StartupChecks.requireFreePort(config.host(), config.kafkaPort(), "--kafka-port");
+      StartupChecks.requireFreePort(config.host(), config.controllerPort(), "--controller-port");
+      StartupChecks.requireFreePort(config.host(), config.registryPort(), "--registry-port");
+      StartupChecks.requireFreePort(config.host(), config.scorerHttpPort(), "--scorer-http-port");
+      EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(config.dataDir().resolve("kafka"),
+          config.kafkaPort(), config.controllerPort(), config.host(), config.registryPort(), config.topicPrefix());
+      started_.add(infra);
       LocalFeatureJob job = LocalFeatureJob.start(infra.bootstrapServers(),
           FeatureJobConfig.defaults(infra.serdeConfig()), config.dataDir().resolve("flink-checkpoints"),
           config.checkpointInterval(), config.flinkParallelism());
@@ -63,7 +75,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
           infra.topics());
       Thread trainerThread = new Thread(trainer, "trainer");
       trainerThread.setDaemon(true);
+      // TrainerService logs its failure and reports it in its status; the console gets no stack trace.
+      trainerThread.setUncaughtExceptionHandler((thread, error) -> { });
       trainerThread.start();
+      started_.add(() -> stopTrainer(trainer, trainerThread));
       ScorerConfig scorerConfig = ScorerConfig.defaults();
       ScorerService scorer = new ScorerService(infra.bootstrapServers(), config.dataDir().resolve("scorer-state"),
           scorerConfig, infra.topics()).withHttp(config.host(), config.scorerHttpPort());
@@ -75,7 +90,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
       driftMonitor.start();
       Duration startup = Duration.ofNanos(System.nanoTime() - started);
       LOG.info("platform up in {} ms", startup.toMillis());
-      return new EmbeddedPlatform(config, infra, job, trainer, trainerThread, scorer, driftMonitor, startup);
+      return new EmbeddedPlatform(config, lock, infra, job, trainer, trainerThread, scorer, driftMonitor, startup);
     } catch (Exception | Error e) {
       for (int i = started_.size() - 1; i >= 0; i--) {
         started_.get(i).close();
@@ -100,8 +115,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return trainer.status();
   }
 
-  public KafkaStreams.State scorerState() {
-    return scorer.state();
+  /** The scoring application's state, or that it waits for the first model version. */
+  public String scorerStatus() {
+    return scorer.status();
   }
 
   public KafkaStreams.State driftMonitorState() {
@@ -130,6 +146,14 @@ public final class EmbeddedPlatform implements AutoCloseable {
   public void close() {
     closeQuietly("drift monitor", driftMonitor);
     closeQuietly("scorer", scorer);
+    stopTrainer(trainer, trainerThread);
+    closeQuietly("feature job", featureJob);
+    closeQuietly("infrastructure", infra);
+    lock.close();
+  }
+
+  /** Lets a publish in flight complete (see {@link TrainerService#close()}), then releases the trainer. */
+  private static void stopTrainer(TrainerService trainer, Thread trainerThread) {
     trainer.close();
     try {
       trainerThread.join(Duration.ofSeconds(30).toMillis());
@@ -137,8 +161,6 @@ public final class EmbeddedPlatform implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     trainer.release();
-    closeQuietly("feature job", featureJob);
-    closeQuietly("infrastructure", infra);
   }
 
   private static void closeQuietly(String what, AutoCloseable closeable) {

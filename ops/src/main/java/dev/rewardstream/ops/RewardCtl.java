@@ -1,5 +1,7 @@
 package dev.rewardstream.ops;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,12 +16,47 @@ import picocli.CommandLine.Command;
     defaultValueProvider = CommandLine.PropertiesDefaultProvider.class,
     subcommands = {UpCommand.class, DemoCommand.class, TopicsCommand.class, TrainerCommand.class,
         ScorerCommand.class, AlertsCommand.class, ReplayCommand.class, SimulateCommand.class,
-        BenchCommand.class})
+        BenchCommand.class, DataCommand.class})
 public final class RewardCtl {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RewardCtl.class);
 
   public static void main(String[] args) {
     // Before any HTTP server of this JVM starts (the schema registry's may be first); see ScoringHttpServer.
     System.setProperty(dev.rewardstream.scorer.http.ScoringHttpServer.NODELAY_PROPERTY, "true");
-    System.exit(new CommandLine(new RewardCtl()).execute(args));
+    String defaultsProblem = StartupChecks.defaultsFileProblem();
+    if (defaultsProblem != null) {
+      System.err.println("rewardctl: " + defaultsProblem);
+      System.exit(2);
+    }
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The CLI with its error handling: a failed command prints one line on the console, what failed and what to do
+   * where the cause is known ({@link StartupException}), and the full trace goes to the log only.
+   */
+  static CommandLine commandLine() {
+    return new CommandLine(new RewardCtl()).setExecutionExceptionHandler((error, cli, parsed) -> {
+      String command = "rewardctl " + String.join(" ", cli.getCommandSpec().qualifiedName(" ")
+          .replaceFirst("^rewardctl ?", ""));
+      LOG.error("{} failed", command.trim(), error);
+      String line = error instanceof StartupException ? error.getMessage() : describe(error)
+          + " (details in " + System.getProperty("rewardctl.log.file", "the log") + ")";
+      cli.getErr().println(command.trim() + ": " + line);
+      cli.getErr().flush();
+      return 1;
+    });
+  }
+
+  /** The innermost cause's message, which names what went wrong, with its type when the message alone is vague. */
+  private static String describe(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? "" : root.getMessage();
+    return (error == root ? "" : error.getMessage() + ": ") + root.getClass().getSimpleName()
+        + (message.isEmpty() ? "" : " " + message);
   }
 }

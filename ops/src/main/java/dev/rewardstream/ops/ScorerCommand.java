@@ -5,7 +5,6 @@ import dev.rewardstream.scorer.ScorerService;
 import dev.rewardstream.scorer.drift.DriftService;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,23 +47,23 @@ final class ScorerCommand implements Callable<Integer> {
     }
     DriftService monitor = driftMonitor
         ? new DriftService(cluster.bootstrapServers, driftStateDir, config.drift(), cluster.topics()) : null;
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    StopSignals stop = StopSignals.install();
+    try {
+      if (scorer != null) {
+        scorer.start();
+      }
+      if (monitor != null) {
+        monitor.start();
+      }
+      stop.await();
+    } finally {
       if (monitor != null) {
         monitor.close();
       }
       if (scorer != null) {
         scorer.close();
       }
-      stopped.countDown();
-    }));
-    if (scorer != null) {
-      scorer.start();
     }
-    if (monitor != null) {
-      monitor.start();
-    }
-    stopped.await();
     return 0;
   }
 }

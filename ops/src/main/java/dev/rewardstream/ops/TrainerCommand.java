@@ -5,8 +5,6 @@ import dev.rewardstream.trainer.TrainerService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,20 +24,21 @@ final class TrainerCommand implements Callable<Integer> {
         TrainerConfig.defaults(cluster.bootstrapServers, artifactDir)
             .withPublishInterval(Duration.ofMillis(publishIntervalMs)).withLearner(learner.toOptions()),
         cluster.topics());
-    CountDownLatch released = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      trainer.close();
+    StopSignals stop = StopSignals.install();
+    Thread stopper = new Thread(() -> {
       try {
-        released.await(30, TimeUnit.SECONDS);
+        stop.await();
+        trainer.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }));
+    }, "trainer-stop");
+    stopper.setDaemon(true);
+    stopper.start();
     try {
       trainer.run();
     } finally {
       trainer.release();
-      released.countDown();
     }
     return 0;
   }

@@ -2,7 +2,6 @@ package dev.rewardstream.ops;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,16 +18,15 @@ final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    EmbeddedPlatform platform = EmbeddedPlatform.start(options.toConfig());
-    printEndpoints(out, platform);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    StopSignals stop = StopSignals.install();
+    try (EmbeddedPlatform platform = EmbeddedPlatform.start(options.toConfig())) {
+      printEndpoints(out, platform);
+      stop.await();
       out.println("stopping...");
       out.flush();
-      platform.close();
-      stopped.countDown();
-    }, "rewardctl-shutdown"));
-    stopped.await();
+    }
+    out.println("stopped");
+    out.flush();
     return 0;
   }
 
@@ -42,7 +40,7 @@ final class UpCommand implements Callable<Integer> {
         platform.scorerHttpUrl());
     out.printf("  feature job      %s%s%n", platform.featureJobStatus(),
         platform.restoredCheckpoint().map(p -> " (restored from " + p.getFileName() + ")").orElse(""));
-    out.printf("  scorer           %s; drift monitor %s%n", platform.scorerState(), platform.driftMonitorState());
+    out.printf("  scorer           %s; drift monitor %s%n", platform.scorerStatus(), platform.driftMonitorState());
     out.printf("  topics           %s%n", String.join(", ", infra.topics().all().stream().map(t -> t.name()).toList()));
     out.println("Ctrl-C stops everything; the next 'up' on the same --data-dir resumes.");
     out.flush();

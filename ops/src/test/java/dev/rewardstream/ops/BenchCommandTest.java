@@ -17,17 +17,18 @@ import picocli.CommandLine;
 class BenchCommandTest {
 
   @TempDir Path out;
+  @TempDir Path data;
 
   @Test
   void shouldWriteAWellFormedJsonResultAndMarkdownReportInQuickMode() throws Exception {
-    // Given the HH-RLHF data where the project keeps it
-    assertThat(BenchRunner.defaultData(Path.of(""))).as("HH-RLHF test data").isRegularFile();
+    // Given a file in the HH-RLHF format, made here: the suite reads nothing outside the repository
+    Path fixture = HhRlhfFixture.write(data.resolve("hh-fixture.jsonl.gz"), 450, 7);
     StringWriter console = new StringWriter();
     CommandLine cli = new CommandLine(new RewardCtl());
     cli.setOut(new PrintWriter(console));
 
     // When the quick benchmark runs
-    int exit = cli.execute("bench", "--quick", "--out", out.toString());
+    int exit = cli.execute("bench", "--quick", "--out", out.toString(), "--data", fixture.toString());
 
     // Then every scenario has its figures in result.json, and report.md has a section and plots for them
     assertThat(exit).as(console.toString()).isZero();
@@ -77,5 +78,27 @@ class BenchCommandTest {
     assertThat(out.resolve("hh-rlhf-accuracy.svg")).content().startsWith("<svg").endsWith("</svg>\n");
     assertThat(out.resolve("bt-stream-preference-drift.svg")).exists();
     assertThat(console.toString()).contains("== freshness done");
+  }
+
+  @Test
+  void shouldSkipHhRlhfWithWhereToGetItWhenTheDataIsAbsentAndRunTheRest() throws Exception {
+    // Given no HH-RLHF file where --data points
+    Path absent = data.resolve("nowhere.jsonl.gz");
+    StringWriter console = new StringWriter();
+    CommandLine cli = new CommandLine(new RewardCtl());
+    cli.setOut(new PrintWriter(console));
+
+    // When the quick benchmark runs hh-rlhf and another scenario
+    int exit = cli.execute("bench", "--quick", "--scenarios", "hh-rlhf,drift-detectors", "--out", out.toString(),
+        "--data", absent.toString());
+
+    // Then the run succeeds, hh-rlhf is recorded as skipped with where to get the data, and the other one ran
+    assertThat(exit).as(console.toString()).isZero();
+    JsonNode scenarios = new ObjectMapper().readTree(out.resolve("result.json").toFile()).get("scenarios");
+    assertThat(scenarios.get("hh-rlhf").get("skipped").asText()).contains(absent.toString())
+        .contains("rewardctl data fetch hh-rlhf").contains("github");
+    assertThat(scenarios.get("drift-detectors").has("ADWIN delta=0.002")).isTrue();
+    assertThat(Files.readString(out.resolve("report.md"))).contains("**Skipped:** HH-RLHF data not found");
+    assertThat(console.toString()).contains("skipped scenarios: [hh-rlhf]");
   }
 }

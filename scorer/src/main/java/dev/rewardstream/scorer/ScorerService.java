@@ -1,12 +1,18 @@
 package dev.rewardstream.scorer;
 
 import dev.rewardstream.scorer.http.ScoringHttpServer;
+import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -15,14 +21,27 @@ import org.apache.kafka.streams.StreamsConfig;
  * scales by adding instances. Exactly-once (v2): a score and the input offset it answers commit together. The drift
  * monitor that watches the scores is an application of its own ({@link dev.rewardstream.scorer.drift.DriftService}).
  *
+ * <p>Scoring begins only once a verified model version is live: until then the application does not consume
+ * {@code interactions} at all, so interactions that arrive before the first version wait in their partitions and each
+ * gets its score when it is read, however many there are. (Consuming them earlier would leave them to the rescoring
+ * window, which keeps only the latest {@code retainedOutputs} per partition.) {@link #status()} and the API's
+ * {@code /health} say "waiting for the first model version" meanwhile.
+ *
  * <p>With {@link #withHttp}, the synchronous scoring API ({@link ScoringHttpServer}) starts and stops with it and
  * scores with the same live version.
  */
 public final class ScorerService implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScorerService.class);
+
   private final KafkaStreams streams;
   private final ModelHolder models;
   private final ScorerConfig config;
+  private final String bootstrapServers;
+  private final Topics topics;
+  private volatile boolean closed;
+  private volatile String failure;
+  private Thread firstVersionWatch;
   private String httpHost;
   private int httpPort = -1;
   private ScoringHttpServer http;
@@ -39,6 +58,8 @@ public final class ScorerService implements AutoCloseable {
       Topics topics) {
     this.models = new ModelHolder(config.modelName(), config.featureSpec());
     this.config = config;
+    this.bootstrapServers = bootstrapServers;
+    this.topics = topics;
     Properties props = streamsProperties(applicationId, bootstrapServers, stateDir, streamThreads(topics));
     this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models, new NormalizationTable(),
         SourcePartitionReader.kafka(bootstrapServers)), props);
@@ -89,7 +110,61 @@ public final class ScorerService implements AutoCloseable {
         throw new UncheckedIOException("cannot start the scoring API on " + httpHost + ":" + httpPort, e);
       }
     }
-    streams.start();
+    if (models.live().isPresent()) {
+      streams.start();
+      return;
+    }
+    firstVersionWatch = new Thread(this::startOnFirstVersion, "scorer-first-version");
+    firstVersionWatch.setDaemon(true);
+    firstVersionWatch.start();
+  }
+
+  /**
+   * Follows {@code model-updates} (committed records) until the holder has verified and loaded a version, then starts
+   * the Streams application. The global store replays the same updates once it runs; versions already live are not
+   * loaded twice.
+   */
+  private void startOnFirstVersion() {
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
+      List<TopicPartition> partitions = TopicIO.partitions(consumer, topics.modelUpdates.name());
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (!closed && models.live().isEmpty()) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          try {
+            models.offer(topics.modelUpdates.decode(record.value()));
+          } catch (RecordRejectedException e) {
+            // Reported as a refusal by the application's own model-updates store once it runs.
+            LOG.warn("unreadable model update at offset {}: {}", record.offset(), e.getMessage());
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      if (!closed) {
+        LOG.error("waiting for the first model version failed; the scorer does not start", e);
+        failure = e.toString();
+      }
+      return;
+    }
+    synchronized (this) {
+      if (!closed) {
+        LOG.info("{} v{} is live: scoring starts", models.modelName(), models.live().get().version());
+        streams.start();
+      }
+    }
+  }
+
+  /**
+   * The Streams application's state, or "waiting for the first model version" before it starts, or why it could not.
+   */
+  public String status() {
+    if (failure != null) {
+      return "FAILED (" + failure + ")";
+    }
+    if (models.live().isEmpty()) {
+      return "waiting for the first model version";
+    }
+    return streams.state().toString();
   }
 
   /** The scoring API's bound port, or -1 when it is not serving. */
@@ -112,6 +187,16 @@ public final class ScorerService implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+    }
+    if (firstVersionWatch != null) {
+      try {
+        firstVersionWatch.join(Duration.ofSeconds(5).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (http != null) {
       http.close();
     }

@@ -32,7 +32,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +80,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private volatile String failure;
   private final TrainerCheckpoint checkpoint;
   private Map<String, Long> resumeOffsets = Map.of();
+  private java.util.function.Consumer<ModelUpdate> publishListener = update -> { };
   private final java.util.concurrent.atomic.AtomicReference<TrainerStatus> status =
       new java.util.concurrent.atomic.AtomicReference<>(new TrainerStatus(0, 0, 0, 0, 0, 0, Map.of(), null, null, null));
 
@@ -94,6 +94,15 @@ public final class TrainerService implements Runnable, AutoCloseable {
     this.producer = TopicIO.producer(config.bootstrapServers());
     this.checkpoint = new TrainerCheckpoint(config.artifactDir().resolve(config.modelName())
         .resolve("trainer-checkpoint.bin"));
+  }
+
+  /**
+   * Told of each version on the trainer's thread as soon as its event is acknowledged, while the publish is still in
+   * flight (its offsets not yet committed): a listener that blocks holds the publish there.
+   */
+  public TrainerService onPublished(java.util.function.Consumer<ModelUpdate> listener) {
+    this.publishListener = listener;
+    return this;
   }
 
   @Override
@@ -112,10 +121,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
           publishCandidate();
         }
         status.set(snapshot());
-      }
-    } catch (WakeupException e) {
-      if (running) {
-        throw e;
       }
     } catch (RuntimeException e) {
       failure = e.toString();
@@ -322,6 +327,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       producer.send(new ProducerRecord<>(topics.modelUpdates.name(),
           config.modelName().getBytes(StandardCharsets.UTF_8), topics.modelUpdates.encode(update)))
           .get(30, TimeUnit.SECONDS);
+      publishListener.accept(update);
       Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
       for (TopicPartition partition : consumer.assignment()) {
         commit.put(partition, new OffsetAndMetadata(positions.get(partition.toString())));
@@ -362,10 +368,14 @@ public final class TrainerService implements Runnable, AutoCloseable {
         liveMetrics, firstExampleAt, firstPublishAt, failure);
   }
 
+  /**
+   * Asks {@link #run()} to return after the step it is in, within one poll interval (200 ms) plus a publish in flight.
+   * The consumer is not woken up: a wakeup lands in whatever blocking call comes next, which may be the offset commit
+   * of a publish whose event is already out, failing the publish half done. A publish in flight completes instead.
+   */
   @Override
   public void close() {
     running = false;
-    consumer.wakeup();
   }
 
   /** Releases the model and producer after {@link #run()} has returned. */

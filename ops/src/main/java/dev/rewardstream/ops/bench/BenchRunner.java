@@ -23,8 +23,8 @@ public final class BenchRunner {
   public static final List<String> SCENARIOS = List.of("hh-rlhf", "bt-stream", "freshness", "trainer-throughput",
       "scorer-throughput", "drift-detectors");
 
-  /** What was run; {@code failed} names the scenarios that threw. */
-  public record Outcome(Path resultJson, Path report, List<String> failed) {}
+  /** What was run; {@code failed} names the scenarios that threw, {@code skipped} those that could not run here. */
+  public record Outcome(Path resultJson, Path report, List<String> failed, List<String> skipped) {}
 
   private BenchRunner() {}
 
@@ -53,10 +53,11 @@ public final class BenchRunner {
     Map<String, Object> scenarios = new LinkedHashMap<>();
     result.put("scenarios", scenarios);
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "# rewardstream benchmark report%n%n"
-        + "%s run, %s, %d processors, Java %s. Figures: `result.json`; anchors: ANCHORS.md.%n",
+        + "%s run, %s, %d processors, Java %s. Figures: `result.json`; anchors: docs/ANCHORS.md in the repository.%n",
         context.quick() ? "Quick (smoke)" : "Full", result.get("generated_at"),
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));
     List<String> failed = new java.util.ArrayList<>();
+    List<String> skipped = new java.util.ArrayList<>();
     for (String name : names) {
       BenchScenario scenario = scenario(name);
       long start = System.nanoTime();
@@ -73,6 +74,11 @@ public final class BenchRunner {
           Files.writeString(out.resolve(plot.getKey()), plot.getValue(), StandardCharsets.UTF_8);
         }
         log.accept(String.format(Locale.ROOT, "== %s done in %.0f s", name, seconds));
+      } catch (ScenarioSkippedException e) {
+        skipped.add(name);
+        scenarios.put(name, Map.of("skipped", e.getMessage()));
+        md.append("**Skipped:** ").append(e.getMessage()).append('\n');
+        log.accept("== " + name + " skipped: " + e.getMessage());
       } catch (Exception e) {
         failed.add(name);
         scenarios.put(name, Map.of("error", String.valueOf(e.getMessage())));
@@ -88,19 +94,6 @@ public final class BenchRunner {
     Path report = out.resolve("report.md");
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), result);
     Files.writeString(report, md.toString(), StandardCharsets.UTF_8);
-    return new Outcome(json, report, failed);
-  }
-
-  /**
-   * The HH-RLHF file where the project keeps it: {@code ../shared/data/hh-rlhf/harmless-base-test.jsonl.gz} relative
-   * to the project root, the nearest directory at or above {@code from} holding the {@code rewardctl} launcher.
-   */
-  public static Path defaultData(Path from) {
-    for (Path dir = from.toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve("rewardctl"))) {
-        return dir.resolve("../shared/data/hh-rlhf/harmless-base-test.jsonl.gz").normalize();
-      }
-    }
-    return from.toAbsolutePath().resolve("../shared/data/hh-rlhf/harmless-base-test.jsonl.gz").normalize();
+    return new Outcome(json, report, failed, skipped);
   }
 }

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The scorer's drift detectors on ANCHORS.md's streams: N(0,1) with a mean shift at event 5,000 (delay in events,
+ * The scorer's drift detectors on docs/ANCHORS.md's streams: N(0,1) with a mean shift at event 5,000 (delay in events,
  * misses within 5,000 shifted values) and stationary streams (false alarms per 10^6 values). The detectors and the
  * streams are {@link DetectorBench}'s; this puts their figures into the bench report.
  */

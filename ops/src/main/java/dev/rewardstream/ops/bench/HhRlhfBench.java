@@ -2,6 +2,7 @@ package dev.rewardstream.ops.bench;
 
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.ops.data.DataSets;
 import dev.rewardstream.ops.replay.HhRlhfRecords;
 import dev.rewardstream.ops.replay.JsonRecords;
 import dev.rewardstream.ops.replay.Replayer;
@@ -56,8 +57,9 @@ final class HhRlhfBench implements BenchScenario {
   public Result run(Context context) throws Exception {
     Path data = context.data();
     if (data == null || !Files.isRegularFile(data)) {
-      throw new IllegalArgumentException("HH-RLHF data not found at " + data + ": pass --data PATH to "
-          + "harmless-base-test.jsonl.gz (expected at ../shared/data/hh-rlhf/ relative to the project root)");
+      throw new ScenarioSkippedException("HH-RLHF data not found at " + data + ": 'rewardctl data fetch hh-rlhf' "
+          + "downloads it (" + DataSets.HH_RLHF.url() + ", sha256 checked), or pass --data PATH to a copy of "
+          + "harmless-base/test.jsonl.gz");
     }
     Map<FeatureSpec, List<Pair>> featurized = new LinkedHashMap<>();
     for (Learner learner : LEARNERS) {

@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
- * Reproduces the drift table of ANCHORS.md: a N(0,1) stream whose mean shifts by 0.25σ/0.5σ/1σ/2σ at event 5,000,
+ * Reproduces the drift table of docs/ANCHORS.md: a N(0,1) stream whose mean shifts by 0.25σ/0.5σ/1σ/2σ at event 5,000,
  * 100 runs per shift (seeds 0..99), the mean detection delay in events (shifted values seen when the detector fires)
  * and the misses (no detection within 5,000 shifted values); then false alarms per 10^6 stationary values, over thirty
  * stationary streams of 10^6 values (seeds 1000..1029): one stream of 10^6 is too few to tell 0 from 1 alarm.

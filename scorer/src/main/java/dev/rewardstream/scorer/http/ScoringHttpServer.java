@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *       with its index in the request, raw and normalized reward; one forward pass for all of them.
  *   <li>{@code POST /v1/score} {@code {"prompt": "...", "response": "..."}}: one reward.
  *   <li>{@code GET /v1/model}: the live version, its feature spec and holdout metrics.
- *   <li>{@code GET /health}: 200 when a version is live and the Streams application is RUNNING, else 503 and why.
+ *   <li>{@code GET /health}: 200 when a version is live and the Streams application is RUNNING, else 503 and why
+ *       (status {@code WAITING} before the first version).
  * </ul>
  *
  * Errors are JSON {@code {"error": "..."}}: 400 for a malformed or out-of-bounds request, 404/405 for a wrong path or
@@ -236,10 +237,11 @@ public final class ScoringHttpServer implements AutoCloseable {
     Optional<LoadedModel> live = models.live();
     ObjectNode out = JSON.createObjectNode().put("streams_state", state.toString())
         .put("model_version", live.map(LoadedModel::version).orElse(0L));
-    List<String> problems = new ArrayList<>();
     if (live.isEmpty()) {
-      problems.add("no model version is live yet");
+      return new Reply(503, out.put("status", "WAITING").put("reason", "waiting for the first model version: "
+          + "scoring starts once a verified version of model '" + models.modelName() + "' is live"));
     }
+    List<String> problems = new ArrayList<>();
     if (state != KafkaStreams.State.RUNNING) {
       problems.add("the scorer's Streams application is " + state);
     }

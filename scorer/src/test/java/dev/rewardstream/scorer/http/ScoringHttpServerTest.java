@@ -121,7 +121,7 @@ class ScoringHttpServerTest {
     assertThat(JSON.readTree(rank.body()).get("error").asText()).contains("no version of model 'reward' is live");
     assertThat(model.statusCode()).isEqualTo(503);
     assertThat(health.statusCode()).isEqualTo(503);
-    assertThat(JSON.readTree(health.body()).get("reason").asText()).contains("no model version is live");
+    assertThat(JSON.readTree(health.body()).get("reason").asText()).contains("waiting for the first model version");
 
     // And once one lands
     fixture.publish(models, 1);
