@@ -21,7 +21,12 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String 
   /** Bump when the featurizer's code changes what it computes: old models must then be refused. */
   public static final int FEATURIZER_REVISION = 1;
 
-  public static final FeatureSpec DEFAULT = new FeatureSpec(14, true, 0);
+  /**
+   * Hashed words of the response and of the prompt, no bigrams: measured, unigrams and bigrams normalized as one group
+   * put half of each response's mass on rare bigram features, which online learners fit pairs through (memorizing
+   * them) instead of learning the words (docs/label-efficiency.md).
+   */
+  public static final FeatureSpec DEFAULT = new FeatureSpec(14, false, 0);
 
   public FeatureSpec {
     if (hashBits < 4 || hashBits > 24) {

@@ -33,7 +33,12 @@ class FeaturizerGoldenTest {
 
   @Test
   void wordFeaturesAreBitForBitTheReleasedOnes() throws Exception {
-    assertThat(digest(new Featurizer(FeatureSpec.DEFAULT))).isEqualTo(WORDS_DIGEST);
+    assertThat(digest(new Featurizer(new FeatureSpec(14, true, 0)))).isEqualTo(WORDS_DIGEST);
+  }
+
+  @Test
+  void defaultFeaturesAreBitForBitTheReleasedOnes() throws Exception {
+    assertThat(digest(new Featurizer(FeatureSpec.DEFAULT))).isEqualTo(DEFAULT_DIGEST);
   }
 
   @Test
@@ -42,6 +47,7 @@ class FeaturizerGoldenTest {
   }
 
   private static final String WORDS_DIGEST = "cdd4c81bbd0dffc2c8700d64432ddf771675fa468d5c13a0dea98701515bb9f4";
+  private static final String DEFAULT_DIGEST = "66c5dfa0fa0b67a44db6650d6b9aca3f75b99649acb5e431c1b70f2748ed94ce";
   private static final String CHARS_DIGEST = "89059e2ee24ae10e312f614b602a700a403d308fbc943ad9f4a57ab64012ff3f";
 
   private static String digest(Featurizer featurizer) throws Exception {

@@ -118,9 +118,9 @@ class FeaturizerTest {
 
   @Test
   void shouldChangeTheFingerprintWithTheSpec() {
-    assertThat(new FeatureSpec(14, true).fingerprint()).isEqualTo(FeatureSpec.DEFAULT.fingerprint());
-    assertThat(new FeatureSpec(15, true).fingerprint()).isNotEqualTo(FeatureSpec.DEFAULT.fingerprint());
-    assertThat(new FeatureSpec(14, false).fingerprint()).isNotEqualTo(FeatureSpec.DEFAULT.fingerprint());
+    assertThat(new FeatureSpec(14, false).fingerprint()).isEqualTo(FeatureSpec.DEFAULT.fingerprint());
+    assertThat(new FeatureSpec(15, false).fingerprint()).isNotEqualTo(FeatureSpec.DEFAULT.fingerprint());
+    assertThat(new FeatureSpec(14, true).fingerprint()).isNotEqualTo(FeatureSpec.DEFAULT.fingerprint());
   }
 
   @Test

@@ -8,16 +8,20 @@ import picocli.CommandLine.Option;
 /** How the reward model learns, for every command that runs a trainer ({@code trainer}, {@code up}, {@code demo}). */
 final class LearnerCliOptions {
 
-  private static final LearnerOptions DEFAULTS = LearnerOptions.defaults();
+  @Option(names = "--learner", paramLabel = "NAME", description = "online-linear (default): SGD, FTRL-Proximal and a "
+      + "Bayesian logistic regression, one update per label, mixed by recent log-loss; network: an MLP or linear "
+      + "ensemble trained by Adam on batches with replay (--hidden, --members, --learning-rate).")
+  String learner;
 
-  @Option(names = "--hidden", description = "Hidden units of each ensemble member; 0 = linear (default: 32).")
+  @Option(names = "--hidden", description = "Network only: hidden units of each ensemble member; 0 = linear "
+      + "(default: 32).")
   Integer hidden;
 
   @Option(names = "--members", description = "Ensemble size: the spread of the members is the served uncertainty "
-      + "(default: 3).")
+      + "(default: 8 posterior draws for online-linear, 3 for network).")
   Integer members;
 
-  @Option(names = "--learning-rate", description = "Adam learning rate (default: 0.005).")
+  @Option(names = "--learning-rate", description = "Network only: Adam learning rate (default: 0.005).")
   Float learningRate;
 
   @Option(names = "--source-weight", paramLabel = "SOURCE=WEIGHT",
@@ -26,7 +30,14 @@ final class LearnerCliOptions {
   Map<LabelSource, Double> sourceWeights;
 
   LearnerOptions toOptions() {
-    LearnerOptions options = DEFAULTS;
+    LearnerOptions.Algorithm algorithm = learner == null ? LearnerOptions.defaults().algorithm()
+        : LearnerOptions.Algorithm.named(learner);
+    LearnerOptions options = algorithm == LearnerOptions.Algorithm.NETWORK ? LearnerOptions.network()
+        : LearnerOptions.defaults();
+    if (algorithm != LearnerOptions.Algorithm.NETWORK && (hidden != null || learningRate != null)) {
+      throw new IllegalArgumentException((hidden != null ? "--hidden" : "--learning-rate")
+          + " applies to --learner network only");
+    }
     if (hidden != null) {
       options = options.withHidden(requireAtLeast("--hidden", hidden, 0));
     }

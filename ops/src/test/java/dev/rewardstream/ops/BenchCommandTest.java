@@ -50,7 +50,7 @@ class BenchCommandTest {
         .isGreaterThan(0.5).isLessThanOrEqualTo(stationary.get("final_bayes_optimal").asDouble());
     assertThat(stationary.get("final_gap").asDouble()).isGreaterThanOrEqualTo(0);
     assertThat(scenarios.get("bt-stream").get("preference-drift").has("recovery_pairs")).isTrue();
-    assertThat(scenarios.get("bt-stream").get("linear-stationary").get("learner").asText()).startsWith("linear");
+    assertThat(scenarios.get("bt-stream").get("network-stationary").get("learner").asText()).startsWith("MLP");
     JsonNode freshness = scenarios.get("freshness");
     assertThat(freshness.get("preference_to_served_model").get("count").asInt()).isPositive();
     assertThat(freshness.get("preference_to_served_model").get("p95_s").asDouble())

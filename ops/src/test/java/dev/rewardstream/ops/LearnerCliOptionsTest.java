@@ -16,15 +16,24 @@ class LearnerCliOptionsTest {
   }
 
   @Test
+  void shouldSetTheMembersOfTheOnlineLearner() {
+    LearnerOptions options = parse(new TrainerCommand(), "--members", "6").learner.toOptions();
+
+    assertThat(options.algorithm()).isEqualTo(LearnerOptions.Algorithm.ONLINE_LINEAR);
+    assertThat(options.members()).isEqualTo(6);
+  }
+
+  @Test
   void shouldSetTheNetworkAndPerSourceWeightsOfTheTrainer() {
-    TrainerCommand trainer = parse(new TrainerCommand(), "--hidden", "32", "--members", "3", "--learning-rate",
-        "0.005", "--source-weight", "AI=0.5", "--source-weight", "SYNTHETIC=0");
+    TrainerCommand trainer = parse(new TrainerCommand(), "--learner", "network", "--hidden", "24", "--members", "5",
+        "--learning-rate", "0.02", "--source-weight", "AI=0.5", "--source-weight", "SYNTHETIC=0");
 
     LearnerOptions options = trainer.learner.toOptions();
 
-    assertThat(options.hidden()).isEqualTo(32);
-    assertThat(options.members()).isEqualTo(3);
-    assertThat(options.learningRate()).isEqualTo(0.005f);
+    assertThat(options.algorithm()).isEqualTo(LearnerOptions.Algorithm.NETWORK);
+    assertThat(options.hidden()).isEqualTo(24);
+    assertThat(options.members()).isEqualTo(5);
+    assertThat(options.learningRate()).isEqualTo(0.02f);
     assertThat(options.sourceWeight(LabelSource.AI)).isEqualTo(0.5);
     assertThat(options.sourceWeight(LabelSource.SYNTHETIC)).isEqualTo(0.0);
     assertThat(options.sourceWeight(LabelSource.HUMAN)).isEqualTo(1.0);
@@ -32,8 +41,9 @@ class LearnerCliOptionsTest {
 
   @Test
   void shouldReachThePlatformsTrainer() {
-    UpCommand up = parse(new UpCommand(), "--hidden", "16", "--source-weight", "HUMAN=2");
+    UpCommand up = parse(new UpCommand(), "--learner", "network", "--hidden", "16", "--source-weight", "HUMAN=2");
 
+    assertThat(up.options.toConfig().learner().algorithm()).isEqualTo(LearnerOptions.Algorithm.NETWORK);
     assertThat(up.options.toConfig().learner().hidden()).isEqualTo(16);
     assertThat(up.options.toConfig().learner().sourceWeight(LabelSource.HUMAN)).isEqualTo(2.0);
   }
@@ -46,6 +56,10 @@ class LearnerCliOptionsTest {
         .hasMessageContaining("--members");
     assertThatThrownBy(() -> parse(new TrainerCommand(), "--source-weight", "ROBOT=1"))
         .isInstanceOf(CommandLine.ParameterException.class);
+    assertThatThrownBy(() -> parse(new TrainerCommand(), "--hidden", "16").learner.toOptions())
+        .hasMessageContaining("--hidden applies to --learner network only");
+    assertThatThrownBy(() -> parse(new TrainerCommand(), "--learner", "xgboost").learner.toOptions())
+        .hasMessageContaining("unknown learner 'xgboost'");
   }
 
   private static <T> T parse(T command, String... args) {

@@ -40,7 +40,7 @@ class RetainedWindowRestartTest {
     ScorerConfig config = new ScorerConfig("reward", FeatureSpec.DEFAULT, 32_768, 50, Duration.ofMillis(200));
     try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.startOnFreePorts(dir.resolve("kafka"));
         KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers());
-        OnlineRewardLearner learner = new OnlineRewardLearner(config.featureSpec(), LearnerOptions.defaults())) {
+        OnlineRewardLearner learner = new OnlineRewardLearner(config.featureSpec(), LearnerOptions.network())) {
       publish(infra, producer, learner, config, 1);
       for (int i = 0; i < BEFORE; i++) {
         TopicIO.send(producer, infra.topics().interactions, "before-" + i, interaction("before-" + i));

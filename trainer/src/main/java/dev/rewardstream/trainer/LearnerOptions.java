@@ -7,41 +7,88 @@ import java.util.Map;
 /**
  * How the reward model learns.
  *
+ * @param algorithm the online linear mixture (default) or the Adam-trained network
  * @param hidden hidden units of each member's MLP (0: linear)
- * @param members ensemble size; the members' spread is the served uncertainty
- * @param learningRate Adam learning rate
+ * @param members ensemble size; the members' spread is the served uncertainty (for the online linear mixture: draws
+ *     from its posterior, in antithetic pairs around the served mean)
+ * @param learningRate Adam learning rate (network only)
  * @param centerRewardsCoefficient weight of the mean squared reward of each pair, keeping rewards centred (0: off)
  * @param sourceWeights multiplier of the example weight per label source (absent: 1)
  * @param seed initialization and bootstrap seed
  */
-public record LearnerOptions(int hidden, int members, float learningRate, double centerRewardsCoefficient,
-    Map<LabelSource, Double> sourceWeights, long seed) {
+public record LearnerOptions(Algorithm algorithm, int hidden, int members, float learningRate,
+    double centerRewardsCoefficient, Map<LabelSource, Double> sourceWeights, long seed) {
+
+  /** How the weights are learned; the served artifact is a {@code RewardNetwork} either way. */
+  public enum Algorithm {
+    /**
+     * Three online linear Bradley-Terry learners updated on every example as it arrives (SGD, FTRL-Proximal, and a
+     * Bayesian logistic regression with a diagonal posterior), combined by their recent predictive log-loss; served
+     * as one linear model. No replay, no batching: see {@link OnlineLinearMixture}.
+     */
+    ONLINE_LINEAR("online-linear"),
+    /** A DJL network (MLP or linear ensemble) trained by Adam on batches of new and replayed examples. */
+    NETWORK("network");
+
+    private final String cliName;
+
+    Algorithm(String cliName) {
+      this.cliName = cliName;
+    }
+
+    public String cliName() {
+      return cliName;
+    }
+
+    public static Algorithm named(String name) {
+      for (Algorithm algorithm : values()) {
+        if (algorithm.cliName.equals(name)) {
+          return algorithm;
+        }
+      }
+      throw new IllegalArgumentException("unknown learner '" + name + "'; known: online-linear, network");
+    }
+  }
 
   public LearnerOptions {
     sourceWeights = sourceWeights.isEmpty() ? Map.of() : new EnumMap<>(sourceWeights);
+    if (algorithm == Algorithm.ONLINE_LINEAR && hidden != 0) {
+      throw new IllegalArgumentException("the online-linear learner is linear: hidden must be 0, got " + hidden);
+    }
+  }
+
+  /** Whether the trainer replays past examples beside new ones: the network's Adam steps need it, the online
+   * learners see each example once, as it comes (replaying made the network memorize, measured). */
+  public boolean replays() {
+    return algorithm == Algorithm.NETWORK;
   }
 
   /**
-   * MLP members (hidden 32, ReLU, scalar head), an ensemble of 3, Adam at 0.005: the configuration that follows a
-   * moving preference. Measured on the 50k-pair simulated Bradley-Terry stream ({@code rewardctl bench --scenarios
-   * bt-stream}): it recovers from a preference drift within about 6k pairs, where a linear ensemble (hidden 0, Adam
-   * 0.002; see {@link #linear()}) needs more than 25k, but on a stationary stream the linear one ends closer to the
-   * Bayes-optimal accuracy (1.4 points against 2.9).
+   * The online linear mixture, served as 8 posterior draws: the learner that learns most per label on every simulated
+   * world measured (docs/label-efficiency.md) and recovers from a preference drift within a few thousand labels.
    */
   public static LearnerOptions defaults() {
-    return new LearnerOptions(32, 3, 0.005f, 0.01, Map.of(), 42);
+    return new LearnerOptions(Algorithm.ONLINE_LINEAR, 0, 8, 0.5f, 0, Map.of(), 42);
   }
 
   /**
-   * A linear ensemble of 5, Adam at 0.002: closest to the Bayes-optimal accuracy on a stationary preference and the
-   * cheapest to train and score, slow to follow a preference that moves (see {@link #defaults()}).
+   * MLP members (hidden 32, ReLU, scalar head), an ensemble of 3, Adam at 0.005: the network the trainer used before
+   * the online linear mixture; nonlinear, and slower to learn per label.
    */
-  public static LearnerOptions linear() {
-    return new LearnerOptions(0, 5, 0.002f, 0.01, Map.of(), 42);
+  public static LearnerOptions network() {
+    return new LearnerOptions(Algorithm.NETWORK, 32, 3, 0.005f, 0.01, Map.of(), 42);
   }
 
-  /** For reports: "linear ×5, Adam lr 0.002" or "MLP 32 ×3, Adam lr 0.005". */
+  /** A linear ensemble of 5 trained by Adam at 0.002 (a network without hidden layer). */
+  public static LearnerOptions linear() {
+    return new LearnerOptions(Algorithm.NETWORK, 0, 5, 0.002f, 0.01, Map.of(), 42);
+  }
+
+  /** For reports: "linear ×5, Adam lr 0.002", "MLP 32 ×3, Adam lr 0.005" or the online mixture. */
   public String describe() {
+    if (algorithm == Algorithm.ONLINE_LINEAR) {
+      return "online linear mixture (SGD, FTRL, Bayes) ×" + members + " posterior draws";
+    }
     return (hidden == 0 ? "linear" : "MLP " + hidden) + " ×" + members + ", Adam lr " + learningRate;
   }
 
@@ -49,23 +96,27 @@ public record LearnerOptions(int hidden, int members, float learningRate, double
     return sourceWeights.getOrDefault(source, 1.0);
   }
 
+  public LearnerOptions withAlgorithm(Algorithm value) {
+    return new LearnerOptions(value, hidden, members, learningRate, centerRewardsCoefficient, sourceWeights, seed);
+  }
+
   public LearnerOptions withHidden(int value) {
-    return new LearnerOptions(value, members, learningRate, centerRewardsCoefficient, sourceWeights, seed);
+    return new LearnerOptions(algorithm, value, members, learningRate, centerRewardsCoefficient, sourceWeights, seed);
   }
 
   public LearnerOptions withMembers(int value) {
-    return new LearnerOptions(hidden, value, learningRate, centerRewardsCoefficient, sourceWeights, seed);
+    return new LearnerOptions(algorithm, hidden, value, learningRate, centerRewardsCoefficient, sourceWeights, seed);
   }
 
   public LearnerOptions withLearningRate(float value) {
-    return new LearnerOptions(hidden, members, value, centerRewardsCoefficient, sourceWeights, seed);
+    return new LearnerOptions(algorithm, hidden, members, value, centerRewardsCoefficient, sourceWeights, seed);
   }
 
   public LearnerOptions withCenterRewardsCoefficient(double value) {
-    return new LearnerOptions(hidden, members, learningRate, value, sourceWeights, seed);
+    return new LearnerOptions(algorithm, hidden, members, learningRate, value, sourceWeights, seed);
   }
 
   public LearnerOptions withSourceWeights(Map<LabelSource, Double> value) {
-    return new LearnerOptions(hidden, members, learningRate, centerRewardsCoefficient, value, seed);
+    return new LearnerOptions(algorithm, hidden, members, learningRate, centerRewardsCoefficient, value, seed);
   }
 }

@@ -35,7 +35,7 @@ import java.util.Random;
  *
  * <p>Runs on the first GPU when the PyTorch engine sees one, else on the CPU.
  */
-public final class OnlineRewardLearner implements AutoCloseable {
+public final class OnlineRewardLearner implements RewardLearner {
 
   private final FeatureSpec spec;
   private final LearnerOptions options;
@@ -48,7 +48,7 @@ public final class OnlineRewardLearner implements AutoCloseable {
   private final ResumableAdam optimizer;
 
   public OnlineRewardLearner(FeatureSpec spec, int hidden, float learningRate) {
-    this(spec, LearnerOptions.defaults().withHidden(hidden).withLearningRate(learningRate).withMembers(1));
+    this(spec, LearnerOptions.network().withHidden(hidden).withLearningRate(learningRate).withMembers(1));
   }
 
   public OnlineRewardLearner(FeatureSpec spec, LearnerOptions options) {
@@ -222,8 +222,17 @@ public final class OnlineRewardLearner implements AutoCloseable {
     }
   }
 
-  public Evaluation evaluate(List<TrainingExample> examples) {
-    return Evaluation.of(examples, SideRewards.of(examples, this::score));
+  @Override
+  public Ensemble margins(List<SparseFeatures> a, List<SparseFeatures> b) {
+    if (a.isEmpty()) {
+      return new Ensemble(new float[0], new float[0]);
+    }
+    try (NDManager scope = trainer.getManager().newSubManager()) {
+      ParameterStore store = new ParameterStore(scope, false);
+      NDArray rewardsA = RewardNetwork.memberRewards(model.getBlock(), store, scope, a, architecture.inputDim(), false);
+      NDArray rewardsB = RewardNetwork.memberRewards(model.getBlock(), store, scope, b, architecture.inputDim(), false);
+      return Ensemble.of(rewardsA.sub(rewardsB));
+    }
   }
 
   public ModelArtifacts.Written write(Path root, String modelName, long version) throws IOException {

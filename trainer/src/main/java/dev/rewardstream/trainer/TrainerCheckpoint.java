@@ -19,25 +19,27 @@ import java.util.Optional;
  */
 final class TrainerCheckpoint {
 
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   /** What is restored besides the learner and the buffer. */
   record State(long version, long examplesTrained, long steps, Map<String, Long> offsets) {}
 
   /** A restored learner with the rest of the state. */
-  record Restored(State state, OnlineRewardLearner learner) {}
+  record Restored(State state, RewardLearner learner) {}
 
   private final Path file;
+  private final LearnerOptions options;
 
-  TrainerCheckpoint(Path file) {
+  TrainerCheckpoint(Path file, LearnerOptions options) {
     this.file = file;
+    this.options = options;
   }
 
-  void write(State state, OnlineRewardLearner learner, ReplayBuffer replay) throws IOException {
+  void write(State state, RewardLearner learner, ReplayBuffer replay) throws IOException {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(buffer)) {
       out.writeInt(FORMAT);
-      out.writeUTF(learner.architecture().describe());
+      out.writeUTF(learner.architecture().describe() + "/" + options.algorithm().cliName());
       out.writeLong(state.version());
       out.writeLong(state.examplesTrained());
       out.writeLong(state.steps());
@@ -59,15 +61,14 @@ final class TrainerCheckpoint {
    * Restores the buffer, builds the learner from the checkpoint and returns both with the rest, or empty when there is
    * no checkpoint yet.
    */
-  Optional<Restored> read(dev.rewardstream.model.FeatureSpec spec, LearnerOptions options, ReplayBuffer replay) {
+  Optional<Restored> read(dev.rewardstream.model.FeatureSpec spec, ReplayBuffer replay) {
     if (!Files.exists(file)) {
       return Optional.empty();
     }
     try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(raw)) {
       int format = in.readInt();
       String architecture = in.readUTF();
-      String expected = new dev.rewardstream.model.RewardNetwork.Architecture(spec.dimension(), options.hidden(),
-          options.members()).describe();
+      String expected = RewardLearner.architecture(spec, options).describe() + "/" + options.algorithm().cliName();
       if (format != FORMAT || !architecture.equals(expected)) {
         throw new IOException("checkpoint " + file + " is format " + format + " of " + architecture
             + ", this trainer is format " + FORMAT + " of " + expected);
@@ -81,7 +82,7 @@ final class TrainerCheckpoint {
         offsets.put(in.readUTF(), in.readLong());
       }
       replay.load(in);
-      OnlineRewardLearner learner = OnlineRewardLearner.fromState(spec, options, in);
+      RewardLearner learner = RewardLearner.fromState(spec, options, in);
       return Optional.of(new Restored(new State(version, examples, steps, offsets), learner));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot restore the trainer from " + file, e);

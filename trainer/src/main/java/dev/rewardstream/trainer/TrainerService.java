@@ -15,11 +15,9 @@ import dev.rewardstream.serde.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,18 +56,15 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
   private final TrainerConfig config;
   private final Topics topics;
-  private OnlineRewardLearner learner;
+  private RewardLearner learner;
   private final ReplayBuffer replay;
-  private final Deque<TrainingExample> holdout = new ArrayDeque<>();
-  private final List<TrainingExample> pending = new ArrayList<>();
+  private final TrainingSchedule schedule;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
   private final String fingerprint;
   private volatile boolean running = true;
   private LoadedModel live;
   private long liveVersion;
-  private long examplesTrained;
-  private long steps;
   private long stepsSincePublish;
   private long lastPublishNanos = System.nanoTime();
   private long rejectedCandidates;
@@ -88,12 +83,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
     this.config = config;
     this.topics = topics;
     this.replay = new ReplayBuffer(config.replayCapacity(), config.replayCapacity(), 42);
+    this.schedule = new TrainingSchedule(config, replay);
     this.fingerprint = config.featureSpec().fingerprint();
     this.consumer = TopicIO.consumer(config.bootstrapServers(), topics.config().topicPrefix() + "rewardstream-trainer-"
         + config.modelName());
     this.producer = TopicIO.producer(config.bootstrapServers());
     this.checkpoint = new TrainerCheckpoint(config.artifactDir().resolve(config.modelName())
-        .resolve("trainer-checkpoint.bin"));
+        .resolve("trainer-checkpoint.bin"), config.learner());
   }
 
   /**
@@ -151,23 +147,22 @@ public final class TrainerService implements Runnable, AutoCloseable {
         LOG.warn("published version {} cannot serve as the gate's reference: {}", liveVersion, e.getMessage());
       }
     }
-    Optional<TrainerCheckpoint.Restored> restored = checkpoint.read(config.featureSpec(), config.learner(), replay);
+    Optional<TrainerCheckpoint.Restored> restored = checkpoint.read(config.featureSpec(), replay);
     if (restored.isPresent()) {
       TrainerCheckpoint.State state = restored.get().state();
       learner = restored.get().learner();
-      examplesTrained = state.examplesTrained();
-      steps = state.steps();
+      schedule.resume(state.examplesTrained(), state.steps());
       resumeOffsets = state.offsets();
       LOG.info("resumed model '{}' from its checkpoint of v{}: {} examples trained, offsets {}", config.modelName(),
-          state.version(), examplesTrained, resumeOffsets);
+          state.version(), state.examplesTrained(), resumeOffsets);
       return;
     }
     if (latest != null) {
       // No checkpoint (first run of this trainer, or it was lost): continue from the published parameters and the
       // committed offsets, which were committed with that version.
       try {
-        learner = OnlineRewardLearner.fromPublished(config.featureSpec(), config.learner(), latest);
-        examplesTrained = latest.getExamplesTrained();
+        learner = RewardLearner.fromPublished(config.featureSpec(), config.learner(), latest);
+        schedule.resume(latest.getExamplesTrained(), 0);
         LOG.info("resumed model '{}' from published version {}", config.modelName(), liveVersion);
         return;
       } catch (ArtifactRejectedException e) {
@@ -176,7 +171,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     } else {
       LOG.info("no published version of model '{}': training from scratch", config.modelName());
     }
-    learner = new OnlineRewardLearner(config.featureSpec(), config.learner());
+    learner = RewardLearner.create(config.featureSpec(), config.learner());
   }
 
   /** On assignment, continue exactly where the checkpoint's state stops (committed offsets may lag it by one step). */
@@ -207,14 +202,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     if (firstExampleAt == null) {
       firstExampleAt = Instant.now();
     }
-    if (isHoldout(example.getExampleId())) {
-      holdout.addLast(example);
-      if (holdout.size() > config.holdoutWindow()) {
-        holdout.removeFirst();
-      }
-    } else {
-      pending.add(example);
-    }
+    schedule.accept(example);
   }
 
   private void validate(TrainingExample example) {
@@ -252,10 +240,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
   }
 
-  boolean isHoldout(String exampleId) {
-    return isHoldout(exampleId, config.holdoutPercent());
-  }
-
   /** Deterministic: the same example is in the holdout on every run and after every restart. */
   public static boolean isHoldout(String exampleId, int holdoutPercent) {
     int h = 0x9747b28c;
@@ -268,23 +252,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
   }
 
   private void trainOnPending(boolean drain) {
-    while (pending.size() >= config.batchSize() || (drain && !pending.isEmpty())) {
-      int take = Math.min(config.batchSize(), pending.size());
-      List<TrainingExample> fresh = new ArrayList<>(pending.subList(0, take));
-      pending.subList(0, take).clear();
-      List<TrainingExample> batch = new ArrayList<>(fresh);
-      batch.addAll(replay.sample(take));
-      learner.trainStep(batch);
-      fresh.forEach(replay::add);
-      examplesTrained += take;
-      steps++;
-      stepsSincePublish++;
-    }
+    int taken = schedule.train(learner, drain);
+    stepsSincePublish += taken;
   }
 
   private void publishCandidate() {
     trainOnPending(true);
-    List<TrainingExample> window = new ArrayList<>(holdout);
+    List<TrainingExample> window = schedule.holdoutWindow();
     Evaluation candidate = learner.evaluate(window);
     stepsSincePublish = 0;
     lastPublishNanos = System.nanoTime();
@@ -308,9 +282,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
       for (TopicPartition partition : consumer.assignment()) {
         positions.put(partition.toString(), consumer.position(partition));
       }
-      checkpoint.write(new TrainerCheckpoint.State(version, examplesTrained, steps, positions), learner, replay);
+      checkpoint.write(new TrainerCheckpoint.State(version, schedule.examplesTrained(), schedule.steps(), positions),
+          learner, replay);
       Map<String, Double> metrics = new HashMap<>(candidate.asMetrics());
-      metrics.put("examples_trained", (double) examplesTrained);
+      metrics.put("examples_trained", (double) schedule.examplesTrained());
       ModelUpdate update = ModelUpdate.newBuilder()
           .setModelName(config.modelName())
           .setVersion(version)
@@ -321,7 +296,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
           .setArchitecture(learner.architecture().describe())
           .setRewardMean(reference.rewardMean())
           .setRewardStd(reference.rewardStd())
-          .setExamplesTrained(examplesTrained)
+          .setExamplesTrained(schedule.examplesTrained())
           .setMetrics(metrics)
           .build();
       producer.send(new ProducerRecord<>(topics.modelUpdates.name(),
@@ -364,7 +339,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
   }
 
   private TrainerStatus snapshot() {
-    return new TrainerStatus(liveVersion, examplesTrained, steps, holdout.size(), rejectedCandidates, deadLetters,
+    return new TrainerStatus(liveVersion, schedule.examplesTrained(), schedule.steps(), schedule.holdoutSize(),
+        rejectedCandidates, deadLetters,
         liveMetrics, firstExampleAt, firstPublishAt, failure);
   }
 

@@ -19,7 +19,7 @@ class GpuTrainingTest {
     FeatureSpec spec = new FeatureSpec(12, true);
     SyntheticPreferences data = new SyntheticPreferences(spec, 7);
     List<TrainingExample> train = data.pairs("train-", 2000);
-    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, LearnerOptions.defaults())) {
+    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, LearnerOptions.network())) {
       assertThat(OnlineRewardLearner.device()).isEqualTo(Device.gpu());
       for (int i = 0; i < train.size(); i += 64) {
         learner.trainStep(train.subList(i, Math.min(train.size(), i + 64)));

@@ -54,7 +54,7 @@ class OnlineRewardLearnerTest {
           .setSource(dev.rewardstream.schema.LabelSource.AI).build();
       mixed.add(contrarian);
     }
-    LearnerOptions base = LearnerOptions.defaults().withLearningRate(0.01f);
+    LearnerOptions base = LearnerOptions.network().withLearningRate(0.01f);
     double equal = accuracyAfter(base, mixed, test);
     double aiIgnored = accuracyAfter(
         base.withSourceWeights(Map.of(dev.rewardstream.schema.LabelSource.AI, 0.0)), mixed, test);
@@ -84,7 +84,7 @@ class OnlineRewardLearnerTest {
   void shouldTrainAnEnsembleWhoseMembersDisagree() {
     SyntheticPreferences data = new SyntheticPreferences(SPEC, 5);
     List<TrainingExample> train = data.pairs("train-", 1500);
-    LearnerOptions ensemble = LearnerOptions.defaults().withMembers(5).withHidden(16).withLearningRate(0.01f);
+    LearnerOptions ensemble = LearnerOptions.network().withMembers(5).withHidden(16).withLearningRate(0.01f);
     try (OnlineRewardLearner learner = new OnlineRewardLearner(SPEC, ensemble)) {
       for (int i = 0; i < train.size(); i += 32) {
         learner.trainStep(train.subList(i, Math.min(train.size(), i + 32)));
@@ -105,7 +105,7 @@ class OnlineRewardLearnerTest {
     SyntheticPreferences data = new SyntheticPreferences(SPEC, 21);
     List<TrainingExample> train = data.pairs("train-", 320);
     List<TrainingExample> probe = data.pairs("probe-", 50);
-    LearnerOptions options = LearnerOptions.defaults().withMembers(1).withHidden(8).withLearningRate(0.01f);
+    LearnerOptions options = LearnerOptions.network().withMembers(1).withHidden(8).withLearningRate(0.01f);
     float[] uninterrupted;
     try (OnlineRewardLearner learner = new OnlineRewardLearner(SPEC, options)) {
       for (int i = 0; i < 320; i += 32) {
@@ -151,7 +151,7 @@ class OnlineRewardLearnerTest {
           .setMetrics(Map.of()).build();
     }
     try (OnlineRewardLearner resumed = OnlineRewardLearner.fromPublished(SPEC,
-        LearnerOptions.defaults().withHidden(16).withLearningRate(0.01f).withMembers(1), update)) {
+        LearnerOptions.network().withHidden(16).withLearningRate(0.01f).withMembers(1), update)) {
       assertThat(resumed.evaluate(test).pairwiseAccuracy()).isEqualTo(accuracyAtPublish);
 
       double firstLoss = resumed.trainStep(train.subList(300, 330));

@@ -6,7 +6,7 @@ import dev.rewardstream.schema.ExampleKind;
 import dev.rewardstream.schema.LabelSource;
 import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
-import dev.rewardstream.trainer.OnlineRewardLearner;
+import dev.rewardstream.trainer.RewardLearner;
 import java.time.Instant;
 import java.util.List;
 
@@ -34,7 +34,7 @@ final class Examples {
   }
 
   /** rA − rB of each single-step pair under the learner's current parameters. */
-  static double[] margins(OnlineRewardLearner learner, List<TrainingExample> pairs) {
+  static double[] margins(RewardLearner learner, List<TrainingExample> pairs) {
     List<SparseFeatures> steps = new java.util.ArrayList<>(pairs.size() * 2);
     for (TrainingExample pair : pairs) {
       steps.add(pair.getA().get(0));

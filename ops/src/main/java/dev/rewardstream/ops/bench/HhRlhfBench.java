@@ -8,7 +8,8 @@ import dev.rewardstream.ops.replay.JsonRecords;
 import dev.rewardstream.ops.replay.Replayer;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.TrainingExample;
-import dev.rewardstream.trainer.OnlineRewardLearner;
+import dev.rewardstream.trainer.LearnerOptions;
+import dev.rewardstream.trainer.RewardLearner;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,14 +40,17 @@ final class HhRlhfBench implements BenchScenario {
   static final FeatureSpec ENCODED = FeatureSpec.DEFAULT.withTextEncoder("all-minilm-l6-v2-q");
 
   /**
-   * The learners compared: the trainer's own MLP and a linear model like the anchor's, on the default hashed words;
-   * then the linear model with the response and the final exchange also embedded by a pretrained sentence encoder.
+   * The learners compared: the trainer's default (the online linear mixture), with and without the response and the
+   * final exchange also embedded by a pretrained sentence encoder; and Adam-trained networks like the anchor's linear
+   * model and the earlier default MLP, one member, one step per pair.
    */
-  private record Learner(String name, FeatureSpec spec, int hidden, float learningRate) {}
+  private record Learner(String name, FeatureSpec spec, LearnerOptions options) {}
 
-  private static final List<Learner> LEARNERS = List.of(new Learner("linear", FeatureSpec.DEFAULT, 0, 0.005f),
-      new Learner("mlp32", FeatureSpec.DEFAULT, 32, 0.005f),
-      new Learner("linear+minilm", ENCODED, 0, 0.005f));
+  private static final List<Learner> LEARNERS = List.of(
+      new Learner("default", FeatureSpec.DEFAULT, LearnerOptions.defaults()),
+      new Learner("default+minilm", ENCODED, LearnerOptions.defaults()),
+      new Learner("linear", FeatureSpec.DEFAULT, LearnerOptions.linear().withMembers(1).withLearningRate(0.005f)),
+      new Learner("mlp32", FeatureSpec.DEFAULT, LearnerOptions.network().withMembers(1)));
 
   @Override
   public String name() {
@@ -107,14 +111,13 @@ final class HhRlhfBench implements BenchScenario {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("feature_spec", learner.spec().fingerprint());
       result.put("text_encoder", learner.spec().textEncoder());
-      result.put("hidden", learner.hidden());
-      result.put("learning_rate", learner.learningRate());
+      result.put("learner", learner.options().describe());
       result.put("accuracy_mean", Stats.round(Stats.mean(accuracies)));
       result.put("accuracy_sd", Stats.round(Stats.sd(accuracies)));
       figures.put(learner.name(), result);
-      md.append(String.format(Locale.ROOT, "| %s (Adam lr %s) | %.1f%% | %.1f | %s |%n", learner.name(),
-          learner.learningRate(), 100 * Stats.mean(accuracies), 100 * Stats.sd(accuracies),
-          learner.hidden() == 0 && learner.spec().textEncoder().isEmpty() ? "online linear BT: 60.2%" : ""));
+      md.append(String.format(Locale.ROOT, "| %s (%s) | %.1f%% | %.1f | %s |%n", learner.name(),
+          learner.options().describe(), 100 * Stats.mean(accuracies), 100 * Stats.sd(accuracies),
+          learner.spec().textEncoder().isEmpty() && learner.options().hidden() == 0 ? "online linear BT: 60.2%" : ""));
       double[] x = new double[curve.length];
       for (int i = 0; i < x.length; i++) {
         x[i] = i + 1;
@@ -138,7 +141,7 @@ final class HhRlhfBench implements BenchScenario {
   private static double[] prequential(FeatureSpec spec, Learner config, List<Pair> order) {
     double[] cumulative = new double[order.size()];
     double correct = 0;
-    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, config.hidden(), config.learningRate())) {
+    try (RewardLearner learner = RewardLearner.create(spec, config.options())) {
       for (int i = 0; i < order.size(); i++) {
         TrainingExample example = order.get(i).example;
         double margin = Examples.margins(learner, List.of(example))[0];

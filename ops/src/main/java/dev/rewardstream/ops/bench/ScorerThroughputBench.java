@@ -12,7 +12,7 @@ import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScorerService;
 import dev.rewardstream.scorer.drift.DriftService;
 import dev.rewardstream.serde.TopicIO;
-import dev.rewardstream.trainer.OnlineRewardLearner;
+import dev.rewardstream.trainer.RewardLearner;
 import dev.rewardstream.trainer.LearnerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,10 +91,10 @@ final class ScorerThroughputBench implements BenchScenario {
       long total = endOffsets(infra.bootstrapServers(), interactions);
       context.progress().accept("scorer-throughput: " + total + " interactions in the topic");
       ScorerConfig config = ScorerConfig.defaults();
-      ScorerConfig linearConfig = new ScorerConfig(LINEAR_MODEL, config.featureSpec(), config.maxTextChars(),
+      ScorerConfig mlpConfig = new ScorerConfig(MLP_MODEL, config.featureSpec(), config.maxTextChars(),
           config.retainedOutputs(), config.rescoreCheckInterval(), config.drift());
       publishModel(infra, dir.resolve("artifacts"), config, LearnerOptions.defaults());
-      publishModel(infra, dir.resolve("artifacts"), linearConfig, LearnerOptions.linear());
+      publishModel(infra, dir.resolve("artifacts"), mlpConfig, LearnerOptions.network());
 
       List<byte[]> samples = sampleValues(infra.bootstrapServers(), interactions, 5_000);
       int latencySeconds = context.quick() ? 3 : 20;
@@ -102,22 +102,22 @@ final class ScorerThroughputBench implements BenchScenario {
       Passes passes = new Passes(infra, config, interactions, total, dir, context.progress());
       for (int round = 1; round <= (context.quick() ? 0 : WARM_UP_ROUNDS); round++) {
         passes.scorer("bench-scorer-warm-up-" + round, config);
-        passes.scorer("bench-scorer-linear-warm-up-" + round, linearConfig);
+        passes.scorer("bench-scorer-mlp-warm-up-" + round, mlpConfig);
         passes.identity("bench-identity-warm-up-" + round);
       }
       List<Rate> scorerRates = new ArrayList<>();
-      List<Rate> linearRates = new ArrayList<>();
+      List<Rate> mlpRates = new ArrayList<>();
       List<Rate> identityRates = new ArrayList<>();
       // Every application gets faster over the first minutes (the broker's own code warms up and the heap grows), so
       // the order is reversed every other pass: no topology is always the one measured last.
       for (int pass = 1; pass <= (context.quick() ? 1 : MEASURED_PASSES); pass++) {
         if (pass % 2 == 1) {
           scorerRates.add(passes.scorer("bench-scorer-" + pass, config));
-          linearRates.add(passes.scorer("bench-scorer-linear-" + pass, linearConfig));
+          mlpRates.add(passes.scorer("bench-scorer-mlp-" + pass, mlpConfig));
           identityRates.add(passes.identity("bench-identity-" + pass));
         } else {
           identityRates.add(passes.identity("bench-identity-" + pass));
-          linearRates.add(passes.scorer("bench-scorer-linear-" + pass, linearConfig));
+          mlpRates.add(passes.scorer("bench-scorer-mlp-" + pass, mlpConfig));
           scorerRates.add(passes.scorer("bench-scorer-" + pass, config));
         }
       }
@@ -150,13 +150,13 @@ final class ScorerThroughputBench implements BenchScenario {
             Math.min(scores, 2_000_000), monitor::state, context.progress());
       }
       List<Double> ratios = ratios(scorerRates, identityRates);
-      List<Double> linearRatios = ratios(linearRates, identityRates);
-      Rate linearRate = median(linearRates);
-      figures.put("linear_passes", linearRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
-      figures.put("linear_pass_ratios", linearRatios.stream().map(Stats::round).toList());
-      figures.put("linear_ratio", Stats.round(Stats.percentile(linearRatios, 50)));
-      figures.put("linear_records_per_s", Math.round(linearRate.recordsPerSecond()));
-      figures.put("linear_cpu_us_per_record", Stats.round(linearRate.cpuMicrosPerRecord()));
+      List<Double> mlpRatios = ratios(mlpRates, identityRates);
+      Rate mlpRate = median(mlpRates);
+      figures.put("mlp_passes", mlpRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
+      figures.put("mlp_pass_ratios", mlpRatios.stream().map(Stats::round).toList());
+      figures.put("mlp_ratio", Stats.round(Stats.percentile(mlpRatios, 50)));
+      figures.put("mlp_records_per_s", Math.round(mlpRate.recordsPerSecond()));
+      figures.put("mlp_cpu_us_per_record", Stats.round(mlpRate.cpuMicrosPerRecord()));
       figures.put("passes", scorerRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
       figures.put("identity_passes", identityRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
       figures.put("pass_ratios", ratios.stream().map(Stats::round).toList());
@@ -186,9 +186,9 @@ final class ScorerThroughputBench implements BenchScenario {
     List<?> scorerPasses = (List<?>) figures.get("passes");
     for (int pass = 0; pass < scorerPasses.size(); pass++) {
       passRows.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %.2f | %.2f |%n", pass + 1,
-          scorerPasses.get(pass), ((List<?>) figures.get("linear_passes")).get(pass),
+          scorerPasses.get(pass), ((List<?>) figures.get("mlp_passes")).get(pass),
           ((List<?>) figures.get("identity_passes")).get(pass), ((List<?>) figures.get("pass_ratios")).get(pass),
-          ((List<?>) figures.get("linear_pass_ratios")).get(pass)));
+          ((List<?>) figures.get("mlp_pass_ratios")).get(pass)));
     }
     String md = String.format(Locale.ROOT, "%s interactions, %s partitions, exactly-once v2, one instance of each "
             + "topology with %s stream threads. Each topology first processes all the interactions %d times "
@@ -198,13 +198,13 @@ final class ScorerThroughputBench implements BenchScenario {
             + "between %d%% and %d%% of the interactions (start-up, rebalance and the uneven finish of the partitions "
             + "excluded). Rates on this 2-core machine move by up to a factor of two from pass to pass, for every "
             + "topology alike: a pass's ratio compares runs a few seconds apart.%n%n"
-            + "Scorer serving the default MLP (hidden 32 ×3) and, in its own passes, the linear ensemble "
-            + "(`--hidden 0 --members 5`); featurize + score + retain.%n%n"
-            + "| pass | scorer, MLP records/s | scorer, linear records/s | identity records/s | ratio, MLP "
-            + "| ratio, linear |%n|---|---|---|---|---|---|%n"
+            + "Scorer serving the default online linear model (8 posterior members) and, in its own passes, the "
+            + "MLP network (`--learner network`, hidden 32 ×3); featurize + score + retain.%n%n"
+            + "| pass | scorer, default records/s | scorer, MLP records/s | identity records/s | ratio, default "
+            + "| ratio, MLP |%n|---|---|---|---|---|---|%n"
             + "%s| **median** | **%s** | **%s** | **%s** | **%.2f** | **%.2f** |%n%n"
             + "Goal: ratio ≥ 0.6 (1.0 is the limit). CPU of the whole process (broker included) per input record, "
-            + "median pass: scorer %s µs (MLP), %s µs (linear); identity %s µs.%n%n"
+            + "median pass: scorer %s µs (default), %s µs (MLP); identity %s µs.%n%n"
             + "The drift monitor (its own application, %d stream thread; reads the scores topic) on the same scores, "
             + "alone: %s scores/s, %s CPU µs per score.%n%n"
             + "Latency at %d interactions/s (produced → output visible to a read_committed consumer; exactly-once "
@@ -213,9 +213,9 @@ final class ScorerThroughputBench implements BenchScenario {
             + "| **added by scoring** | **%+.0f ms** | **%+.0f ms** |%n",
         figures.get("interactions"), figures.get("partitions"), figures.get("stream_threads"), WARM_UP_ROUNDS,
         Math.round(100 * WARM_UP_FRACTION), Math.round(100 * STEADY_END_FRACTION), passRows,
-        figures.get("scorer_records_per_s"), figures.get("linear_records_per_s"), figures.get("identity_records_per_s"),
-        (double) figures.get("ratio"), (double) figures.get("linear_ratio"),
-        figures.get("scorer_cpu_us_per_record"), figures.get("linear_cpu_us_per_record"),
+        figures.get("scorer_records_per_s"), figures.get("mlp_records_per_s"), figures.get("identity_records_per_s"),
+        (double) figures.get("ratio"), (double) figures.get("mlp_ratio"),
+        figures.get("scorer_cpu_us_per_record"), figures.get("mlp_cpu_us_per_record"),
         figures.get("identity_cpu_us_per_record"),
         DriftService.STREAM_THREADS, figures.get("drift_monitor_scores_per_s"),
         figures.get("drift_monitor_cpu_us_per_score"), LATENCY_RATE,
@@ -225,12 +225,12 @@ final class ScorerThroughputBench implements BenchScenario {
     return Result.of(figures, md);
   }
 
-  /** The second model served in the measured passes: the linear ensemble of {@link LearnerOptions#linear()}. */
-  static final String LINEAR_MODEL = "reward-linear";
+  /** The second model served in the measured passes: the MLP of {@link LearnerOptions#network()}. */
+  static final String MLP_MODEL = "reward-mlp";
 
   private static void publishModel(EmbeddedInfrastructure infra, Path artifacts, ScorerConfig config,
       LearnerOptions learnerOptions) throws Exception {
-    try (OnlineRewardLearner learner = new OnlineRewardLearner(config.featureSpec(), learnerOptions);
+    try (RewardLearner learner = RewardLearner.create(config.featureSpec(), learnerOptions);
         KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
       ModelArtifacts.Written written = learner.write(artifacts, config.modelName(), 1);
       TopicIO.send(producer, infra.topics().modelUpdates, config.modelName(), ModelUpdate.newBuilder()

@@ -4,9 +4,9 @@ import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.ops.sim.Scenario;
 import dev.rewardstream.schema.TrainingExample;
+import dev.rewardstream.trainer.LearnerOptions;
 import dev.rewardstream.trainer.OnlineRewardLearner;
-import dev.rewardstream.trainer.TrainerConfig;
-import java.nio.file.Path;
+import dev.rewardstream.trainer.RewardLearner;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,16 +31,24 @@ final class TrainerThroughputBench implements BenchScenario {
     double secondsPerSize = context.quick() ? 1 : 15;
     FeatureSpec spec = FeatureSpec.DEFAULT;
     List<TrainingExample> examples = examples(spec, 2048, context.seed());
-    TrainerConfig defaults = TrainerConfig.defaults("unused:0", Path.of("unused"));
     Map<String, Object> figures = new LinkedHashMap<>();
-    figures.put("architecture", new dev.rewardstream.model.RewardNetwork.Architecture(spec.dimension(),
-        defaults.learner().hidden(), defaults.learner().members()).describe());
     figures.put("device", OnlineRewardLearner.device().toString());
-    StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "Default reward network (hidden %d) on %s, %.0f s "
-        + "per batch size.%n%n| batch size | examples/s | steps/s |%n|---|---|---|%n", defaults.learner().hidden(),
-        OnlineRewardLearner.device(), secondsPerSize));
+    StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "Examples per second of learning alone, %.0f s "
+        + "per batch size; the network on %s.%n%n| learner | batch size | examples/s | steps/s |%n|---|---|---|---|%n",
+        secondsPerSize, OnlineRewardLearner.device()));
+    LearnerOptions online = LearnerOptions.defaults();
+    LearnerOptions network = LearnerOptions.network();
+    figures.put("architecture", RewardLearner.architecture(spec, online).describe());
+    figures.put("batch_size", measure(spec, online, examples, secondsPerSize, md, context));
+    figures.put("network_architecture", RewardLearner.architecture(spec, network).describe());
+    figures.put("network_batch_size", measure(spec, network, examples, secondsPerSize, md, context));
+    return Result.of(figures, md.toString());
+  }
+
+  private static Map<String, Object> measure(FeatureSpec spec, LearnerOptions options, List<TrainingExample> examples,
+      double secondsPerSize, StringBuilder md, Context context) {
     Map<String, Object> bySize = new LinkedHashMap<>();
-    try (OnlineRewardLearner learner = new OnlineRewardLearner(spec, defaults.learner())) {
+    try (RewardLearner learner = RewardLearner.create(spec, options)) {
       for (int size : BATCH_SIZES) {
         for (int w = 0; w < 5; w++) {
           learner.trainStep(batch(examples, w, size));
@@ -55,13 +63,13 @@ final class TrainerThroughputBench implements BenchScenario {
         double perSecond = steps * size / seconds;
         bySize.put(Integer.toString(size), Map.of("examples_per_s", Math.round(perSecond),
             "steps_per_s", Stats.round(steps / seconds)));
-        md.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f |%n", size, perSecond, steps / seconds));
-        context.progress().accept(String.format(Locale.ROOT, "trainer-throughput: batch %d: %.0f examples/s", size,
-            perSecond));
+        md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.1f |%n", options.describe(), size, perSecond,
+            steps / seconds));
+        context.progress().accept(String.format(Locale.ROOT, "trainer-throughput: %s, batch %d: %.0f examples/s",
+            options.algorithm().cliName(), size, perSecond));
       }
     }
-    figures.put("batch_size", bySize);
-    return Result.of(figures, md.toString());
+    return bySize;
   }
 
   private static List<TrainingExample> batch(List<TrainingExample> examples, int step, int size) {

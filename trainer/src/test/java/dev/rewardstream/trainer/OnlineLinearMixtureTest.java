@@ -1,0 +1,186 @@
+package dev.rewardstream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.rewardstream.model.Ensemble;
+import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.model.ModelArtifacts;
+import dev.rewardstream.schema.ExampleKind;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.LabelSource;
+import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.schema.SparseFeatures;
+import dev.rewardstream.schema.TrainingExample;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OnlineLinearMixtureTest {
+
+  private static final FeatureSpec SPEC = new FeatureSpec(12, false);
+  private static final LearnerOptions OPTIONS = LearnerOptions.defaults();
+
+  @TempDir Path artifacts;
+
+  @Test
+  void shouldLearnAPreferenceRuleFromFewLabelsInOnePass() {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 7);
+    List<TrainingExample> test = data.pairs("test-", 500);
+    try (RewardLearner learner = RewardLearner.create(SPEC, OPTIONS)) {
+      double before = learner.evaluate(test).pairwiseAccuracy();
+      // One example at a time, as the trainer's schedule hands them over at a low label rate.
+      for (TrainingExample example : data.pairs("train-", 200)) {
+        learner.trainStep(List.of(example));
+      }
+      Evaluation after = learner.evaluate(test);
+
+      assertThat(after.pairwiseAccuracy()).isGreaterThan(0.95).isGreaterThan(before);
+      assertThat(after.logLoss()).isLessThan(Math.log(2));
+    }
+  }
+
+  @Test
+  void shouldServeExactlyWhatItLearnedWithThePosteriorSpreadOnSeenFeatures() throws Exception {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 3);
+    List<TrainingExample> probe = data.pairs("probe-", 100);
+    try (OnlineLinearMixture learner = new OnlineLinearMixture(SPEC, OPTIONS)) {
+      learner.trainStep(data.pairs("train-", 500));
+      ModelUpdate update = publish(learner, 1);
+      List<SparseFeatures> rows = probe.stream().map(e -> e.getA().get(0)).toList();
+
+      try (LoadedModel served = LoadedModel.load(update, SPEC)) {
+        Ensemble fromArtifact = served.scoreWithUncertainty(rows);
+        float[] learned = learner.score(rows);
+        Ensemble withSpread = learner.scoreWithUncertainty(rows);
+        assertThat(served.update().getArchitecture()).isEqualTo("mlp(in=4096,hidden=0,members=8)");
+        for (int i = 0; i < rows.size(); i++) {
+          assertThat(fromArtifact.mean()[i]).as("served mean is the mixture").isCloseTo(learned[i], within(1e-4f));
+          assertThat(fromArtifact.std()[i]).isCloseTo(withSpread.std()[i], within(1e-4f)).isPositive();
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldBeMoreCertainAboutPairsOfWordsItHasSeen() {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 5);
+    Featurizer featurizer = new Featurizer(SPEC);
+    try (RewardLearner learner = RewardLearner.create(SPEC, OPTIONS)) {
+      learner.trainStep(data.pairs("train-", 300));
+      Ensemble seen = learner.margins(List.of(featurizer.featurizeText("q", "helpful clear answer")),
+          List.of(featurizer.featurizeText("q", "rude vague answer")));
+      Ensemble unseen = learner.margins(List.of(featurizer.featurizeText("q", "zorblax quimby answer")),
+          List.of(featurizer.featurizeText("q", "flerp snood answer")));
+
+      assertThat(seen.mean()[0]).as("prefers the good words").isPositive();
+      assertThat(seen.std()[0]).isLessThan(unseen.std()[0] / 2);
+    }
+  }
+
+  @Test
+  void shouldContinueFromSavedStateExactlyAsIfNeverStopped() throws Exception {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 21);
+    List<TrainingExample> train = data.pairs("train-", 300);
+    List<SparseFeatures> probe = data.pairs("probe-", 50).stream().map(e -> e.getA().get(0)).toList();
+    float[] uninterrupted;
+    try (RewardLearner learner = RewardLearner.create(SPEC, OPTIONS)) {
+      learner.trainStep(train);
+      uninterrupted = learner.score(probe);
+    }
+    ByteArrayOutputStream saved = new ByteArrayOutputStream();
+    try (RewardLearner first = RewardLearner.create(SPEC, OPTIONS)) {
+      first.trainStep(train.subList(0, 150));
+      first.saveState(new DataOutputStream(saved));
+    }
+    try (RewardLearner resumed = RewardLearner.fromState(SPEC, OPTIONS,
+        new DataInputStream(new ByteArrayInputStream(saved.toByteArray())))) {
+      resumed.trainStep(train.subList(150, 300));
+
+      assertThat(resumed.score(probe)).containsExactly(uninterrupted);
+    }
+  }
+
+  @Test
+  void shouldResumeFromAPublishedVersionWithTheSameOrdering() throws Exception {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 11);
+    List<TrainingExample> test = data.pairs("test-", 300);
+    ModelUpdate update;
+    double accuracyAtPublish;
+    try (OnlineLinearMixture learner = new OnlineLinearMixture(SPEC, OPTIONS)) {
+      learner.trainStep(data.pairs("train-", 100));
+      accuracyAtPublish = learner.evaluate(test).pairwiseAccuracy();
+      update = publish(learner, 1);
+    }
+    try (RewardLearner resumed = RewardLearner.fromPublished(SPEC, OPTIONS, update)) {
+      assertThat(resumed.evaluate(test).pairwiseAccuracy()).isCloseTo(accuracyAtPublish, within(0.01));
+      resumed.trainStep(data.pairs("more-", 200));
+      assertThat(resumed.evaluate(test).pairwiseAccuracy()).isGreaterThanOrEqualTo(accuracyAtPublish);
+    }
+  }
+
+  /** Humans label by the rule, an AI judge the other way round; with the AI weighted 0 only the humans are learned. */
+  @Test
+  void shouldWeighEachLabelSourceAsConfigured() {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 13);
+    List<TrainingExample> test = data.pairs("test-", 300);
+    List<TrainingExample> mixed = new ArrayList<>();
+    for (TrainingExample human : data.pairs("train-", 300)) {
+      human.setSource(LabelSource.HUMAN);
+      mixed.add(human);
+      mixed.add(TrainingExample.newBuilder(human).setExampleId(human.getExampleId() + "-ai")
+          .setTarget(1 - human.getTarget()).setSource(LabelSource.AI).build());
+    }
+    try (RewardLearner aiIgnored = RewardLearner.create(SPEC,
+        OPTIONS.withSourceWeights(Map.of(LabelSource.AI, 0.0)))) {
+      aiIgnored.trainStep(mixed);
+      assertThat(aiIgnored.evaluate(test).pairwiseAccuracy()).isGreaterThan(0.95);
+    }
+  }
+
+  /** Environment rewards (pointwise examples) of a hidden linear function of the state are learned too. */
+  @Test
+  void shouldLearnPointwiseRewards() {
+    Featurizer featurizer = new Featurizer(SPEC);
+    Random random = new Random(2);
+    List<TrainingExample> train = new ArrayList<>();
+    List<TrainingExample> test = new ArrayList<>();
+    for (int i = 0; i < 1_500; i++) {
+      float s0 = (float) random.nextGaussian();
+      float s1 = (float) random.nextGaussian();
+      SparseFeatures x = featurizer.featurize(Interaction.newBuilder().setInteractionId("i" + i).setAgentId("a")
+          .setPolicyVersion("p").setEventTime(Instant.EPOCH).setState(List.of(s0, s1)).setAction(List.of(0.5f))
+          .build());
+      TrainingExample example = TrainingExample.newBuilder().setExampleId("p" + i).setKind(ExampleKind.POINTWISE)
+          .setFeatureSpec(SPEC.fingerprint()).setA(List.of(x)).setB(List.of()).setTarget(2 * s0 - s1)
+          .setSource(LabelSource.SYNTHETIC).setEventTime(Instant.EPOCH).setProducedAt(Instant.EPOCH).build();
+      (i < 1_200 ? train : test).add(example);
+    }
+    try (RewardLearner learner = RewardLearner.create(SPEC, OPTIONS)) {
+      double before = learner.evaluate(test).regressionMse();
+      learner.trainStep(train);
+      double after = learner.evaluate(test).regressionMse();
+
+      assertThat(after).isLessThan(before / 4);
+    }
+  }
+
+  private ModelUpdate publish(RewardLearner learner, long version) throws Exception {
+    ModelArtifacts.Written written = learner.write(artifacts, "reward", version);
+    return ModelUpdate.newBuilder().setModelName("reward").setVersion(version).setCreatedAt(Instant.now())
+        .setArtifactUri(written.uri().toString()).setSha256(written.sha256()).setFeatureSpec(SPEC.fingerprint())
+        .setArchitecture(learner.architecture().describe()).setRewardMean(0).setRewardStd(1).setExamplesTrained(0)
+        .setMetrics(Map.of()).build();
+  }
+}
