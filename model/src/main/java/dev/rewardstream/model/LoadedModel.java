@@ -69,6 +69,16 @@ public final class LoadedModel implements AutoCloseable {
     return new Ensemble(mean, std);
   }
 
+  /** Each ensemble member's reward of one row. */
+  public float[] memberRewards(FeatureVector row) {
+    return inference.memberRewards(row);
+  }
+
+  /** What a label on the pair ({@code a}, {@code b}) would teach this version ({@link PairInformation}). */
+  public PairInformation pairInformation(FeatureVector a, FeatureVector b) {
+    return PairInformation.ofMembers(inference.memberRewards(a), inference.memberRewards(b));
+  }
+
   /** (raw − reference mean) / reference std, as published with the version. */
   public double normalize(double raw) {
     double std = update.getRewardStd();

@@ -4,6 +4,7 @@ import dev.rewardstream.model.FeatureVector;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.model.PairInformation;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.serde.RecordRejectedException;
 import java.time.Instant;
@@ -51,6 +52,38 @@ public final class CandidateScorer {
    *     interaction rules (over-long text)
    */
   public Result score(LoadedModel model, String prompt, List<String> responses) {
+    List<FeatureVector> features = features(prompt, responses);
+    float[] rewards = model.scoreVectors(features).mean();
+    List<Scored> scored = new ArrayList<>(responses.size());
+    for (int i = 0; i < responses.size(); i++) {
+      scored.add(new Scored(i, responses.get(i), rewards[i], model.normalize(rewards[i])));
+    }
+    return new Result(model.update().getModelName(), model.version(), scored);
+  }
+
+  /** A pair of candidates and what a label on it would teach the model. */
+  public record SuggestedPair(int a, int b, PairInformation information) {}
+
+  /**
+   * The {@code top} pairs of candidates whose preference label would teach {@code model} most, most informative first
+   * (every pair of the candidates is considered; ties keep the candidates' order).
+   */
+  public List<SuggestedPair> suggestPairs(LoadedModel model, String prompt, List<String> responses, int top) {
+    List<FeatureVector> features = features(prompt, responses);
+    if (responses.size() < 2) {
+      throw new RecordRejectedException("candidates needs at least two entries to make a pair");
+    }
+    List<SuggestedPair> pairs = new ArrayList<>();
+    for (int a = 0; a < features.size(); a++) {
+      for (int b = a + 1; b < features.size(); b++) {
+        pairs.add(new SuggestedPair(a, b, model.pairInformation(features.get(a), features.get(b))));
+      }
+    }
+    pairs.sort(java.util.Comparator.comparingDouble((SuggestedPair p) -> p.information().information()).reversed());
+    return List.copyOf(pairs.subList(0, Math.min(top, pairs.size())));
+  }
+
+  private List<FeatureVector> features(String prompt, List<String> responses) {
     if (responses.isEmpty()) {
       throw new RecordRejectedException("candidates is empty");
     }
@@ -75,11 +108,6 @@ public final class CandidateScorer {
       }
       features.add(featurizer.featurizeVector(asInteraction));
     }
-    float[] rewards = model.scoreVectors(features).mean();
-    List<Scored> scored = new ArrayList<>(responses.size());
-    for (int i = 0; i < responses.size(); i++) {
-      scored.add(new Scored(i, responses.get(i), rewards[i], model.normalize(rewards[i])));
-    }
-    return new Result(model.update().getModelName(), model.version(), scored);
+    return features;
   }
 }

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/rank} {@code {"prompt": "...", "candidates": ["...", ...]}}: the candidates best first, each
  *       with its index in the request, raw and normalized reward; one forward pass for all of them.
  *   <li>{@code POST /v1/score} {@code {"prompt": "...", "response": "..."}}: one reward.
+ *   <li>{@code POST /v1/pairs} {@code {"prompt": "...", "candidates": [...], "top": 5}}: the pairs of candidates whose
+ *       preference label would teach the live version most, with its P(A ≻ B) and the expected information gain.
  *   <li>{@code GET /v1/model}: the live version, its feature spec and holdout metrics.
  *   <li>{@code GET /health}: 200 when a version is live and the Streams application is RUNNING, else 503 and why
  *       (status {@code WAITING} before the first version).
@@ -51,6 +53,8 @@ public final class ScoringHttpServer implements AutoCloseable {
   /** Enough for the largest valid request (256 candidates near the text limit); bigger bodies are refused unread. */
   public static final int MAX_BODY_BYTES = 16 << 20;
   public static final int DEFAULT_MAX_CANDIDATES = 256;
+  static final int DEFAULT_PAIRS = 5;
+  static final int MAX_PAIRS = 1_000;
   /**
    * The JDK server writes the response headers and body as two segments; with Nagle's algorithm on, the body waits for
    * the client's delayed ACK of the headers, about 40 ms on Linux loopback. The server reads this property once, when
@@ -163,6 +167,10 @@ public final class ScoringHttpServer implements AutoCloseable {
         requireMethod(method, "POST");
         return new Reply(200, scoreOne(readJson(exchange)));
       }
+      case "/v1/pairs" -> {
+        requireMethod(method, "POST");
+        return new Reply(200, pairs(readJson(exchange)));
+      }
       case "/v1/model" -> {
         requireMethod(method, "GET");
         return new Reply(200, model());
@@ -172,7 +180,7 @@ public final class ScoringHttpServer implements AutoCloseable {
         return health();
       }
       default -> throw new HttpError(404, "no such endpoint: " + path
-          + " (POST /v1/rank, POST /v1/score, GET /v1/model, GET /health)");
+          + " (POST /v1/rank, POST /v1/score, POST /v1/pairs, GET /v1/model, GET /health)");
     }
   }
 
@@ -190,6 +198,35 @@ public final class ScoringHttpServer implements AutoCloseable {
     for (CandidateScorer.Scored s : result.ranked()) {
       ranked.addObject().put("rank", rank++).put("index", s.index()).put("candidate", s.response())
           .put("raw_reward", s.rawReward()).put("normalized_reward", s.normalizedReward());
+    }
+    return out;
+  }
+
+  /** Pairs of candidates worth a label first: what a labelling tool asks before showing a pair to a labeler. */
+  private JsonNode pairs(JsonNode request) {
+    JsonNode candidates = request.get("candidates");
+    if (candidates == null || !candidates.isArray()) {
+      throw new HttpError(400, "candidates must be an array of strings");
+    }
+    JsonNode topNode = request.get("top");
+    if (topNode != null && (!topNode.canConvertToInt() || topNode.asInt() < 1 || topNode.asInt() > MAX_PAIRS)) {
+      throw new HttpError(400, "top must be a whole number from 1 to " + MAX_PAIRS);
+    }
+    int top = topNode == null ? DEFAULT_PAIRS : topNode.asInt();
+    List<String> responses = new ArrayList<>(candidates.size());
+    candidates.forEach(c -> responses.add(c.isTextual() ? c.asText() : null));
+    LoadedModel model = liveModel();
+    List<CandidateScorer.SuggestedPair> suggested =
+        scorer.suggestPairs(model, optionalText(request, "prompt"), responses, top);
+    ObjectNode out = JSON.createObjectNode().put("model_name", model.update().getModelName())
+        .put("model_version", model.version());
+    ArrayNode pairs = out.putArray("pairs");
+    for (CandidateScorer.SuggestedPair pair : suggested) {
+      pairs.addObject().put("a", pair.a()).put("b", pair.b())
+          .put("p_a", pair.information().probabilityA())
+          .put("margin_mean", pair.information().marginMean())
+          .put("margin_std", pair.information().marginStd())
+          .put("information", pair.information().information());
     }
     return out;
   }

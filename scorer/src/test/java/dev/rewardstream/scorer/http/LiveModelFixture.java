@@ -24,9 +24,14 @@ final class LiveModelFixture implements AutoCloseable {
   private final RewardNetwork.Architecture architecture;
 
   LiveModelFixture(Path artifacts, FeatureSpec spec, int hidden) {
+    this(artifacts, spec, hidden, 1);
+  }
+
+  /** An ensemble of {@code members} independently initialized networks, which disagree wherever inputs differ. */
+  LiveModelFixture(Path artifacts, FeatureSpec spec, int hidden, int members) {
     this.artifacts = artifacts;
     this.spec = spec;
-    this.architecture = new RewardNetwork.Architecture(spec.dimension(), hidden);
+    this.architecture = new RewardNetwork.Architecture(spec.dimension(), hidden, members);
   }
 
   /** Publishes {@code version} into {@code models}; it is live when this returns. */

@@ -129,6 +129,42 @@ class ScoringHttpServerTest {
   }
 
   @Test
+  void shouldSuggestThePairsWhoseLabelTeachesTheEnsembleMostFirst() throws Exception {
+    // Given an ensemble whose members disagree, and candidates two of which are the same text
+    try (LiveModelFixture ensemble = new LiveModelFixture(dir.resolve("ensemble"), SPEC, 8, 4)) {
+      ensemble.publish(models, 1);
+      List<String> candidates = List.of("open settings then security", "i do not know",
+          "open settings then security", "turn it off and on again");
+
+      // When
+      HttpResponse<String> response = post("/v1/pairs", "{\"prompt\": \"how do i reset it\", \"candidates\": "
+          + JSON.writeValueAsString(candidates) + ", \"top\": 6}");
+
+      // Then every pair comes, most informative first; the pair of equal texts teaches nothing and comes last
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      JsonNode body = JSON.readTree(response.body());
+      assertThat(body.get("model_version").asLong()).isEqualTo(1);
+      JsonNode pairs = body.get("pairs");
+      assertThat(pairs).hasSize(6);
+      double previous = Double.MAX_VALUE;
+      for (JsonNode pair : pairs) {
+        assertThat(pair.get("information").asDouble()).isLessThanOrEqualTo(previous).isBetween(0.0, Math.log(2));
+        assertThat(pair.get("p_a").asDouble()).isBetween(0.0, 1.0);
+        assertThat(pair.get("a").asInt()).isLessThan(pair.get("b").asInt());
+        previous = pair.get("information").asDouble();
+      }
+      assertThat(pairs.get(0).get("information").asDouble()).isPositive();
+      assertThat(pairs.get(5).get("a").asInt()).isZero();
+      assertThat(pairs.get(5).get("b").asInt()).isEqualTo(2);
+      assertThat(pairs.get(5).get("information").asDouble()).isZero();
+      assertThat(JSON.readTree(post("/v1/pairs", "{\"candidates\": " + JSON.writeValueAsString(candidates) + "}")
+          .body()).get("pairs")).as("five by default").hasSize(5);
+      assertError(post("/v1/pairs", "{\"candidates\": [\"only one\"]}"), 400, "at least two");
+      assertError(post("/v1/pairs", "{\"candidates\": [\"a\", \"b\"], \"top\": 0}"), 400, "top must be");
+    }
+  }
+
+  @Test
   void shouldRefuseMalformedAndOutOfBoundsRequestsWith400() throws Exception {
     // Given
     fixture.publish(models, 1);
