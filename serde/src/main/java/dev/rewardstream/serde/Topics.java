@@ -5,6 +5,7 @@ import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.NormalizationStats;
+import dev.rewardstream.schema.PairSuggestion;
 import dev.rewardstream.schema.Preference;
 import dev.rewardstream.schema.Score;
 import dev.rewardstream.schema.TrainingExample;
@@ -32,6 +33,7 @@ public final class Topics {
   public final TopicSpec<DriftAlert> driftAlerts;
   public final TopicSpec<DeadLetter> deadLetters;
   public final TopicSpec<NormalizationStats> normalizationStats;
+  public final TopicSpec<PairSuggestion> pairSuggestions;
   private final SerdeConfig config;
 
   private Topics(SerdeConfig config, SchemaRegistry registry) {
@@ -50,6 +52,8 @@ public final class Topics {
     deadLetters = spec(p + "dead-letters", 1, Map.of(RETENTION_MS, DAYS_30), DeadLetter.class, registry, maxBytes);
     normalizationStats = spec(p + "normalization-stats", 1, Map.of(CLEANUP_POLICY, "compact"),
         NormalizationStats.class, registry, maxBytes);
+    pairSuggestions = spec(p + "pair-suggestions", 3, Map.of(RETENTION_MS, DAYS_7), PairSuggestion.class, registry,
+        maxBytes);
   }
 
   public static Topics connect(SerdeConfig config) {
@@ -67,7 +71,7 @@ public final class Topics {
 
   public List<TopicSpec<?>> all() {
     return List.of(interactions, preferences, trainingExamples, scores, modelUpdates, driftAlerts, deadLetters,
-        normalizationStats);
+        normalizationStats, pairSuggestions);
   }
 
   private static <V extends SpecificRecord> TopicSpec<V> spec(
