@@ -26,8 +26,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--quick", description = "Smoke sizes: about a minute in all.") boolean quick;
 
-  @Option(names = "--scenarios", split = ",", description = "Comma-separated subset of: hh-rlhf, bt-stream, "
-      + "freshness, trainer-throughput, scorer-throughput, drift-detectors (default: all).")
+  @Option(names = "--scenarios", split = ",", description = "Comma-separated subset of: label-efficiency, "
+      + "pair-selection, hh-rlhf, bt-stream, freshness, trainer-throughput, scorer-throughput, drift-detectors "
+      + "(default: all).")
   List<String> scenarios;
 
   @Option(names = "--data", description = "HH-RLHF harmless-base test.jsonl.gz (default: where 'rewardctl data "

@@ -6,6 +6,8 @@ import dev.rewardstream.platform.EmbeddedInfrastructure;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScorerService;
 import dev.rewardstream.scorer.drift.DriftService;
+import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
+import dev.rewardstream.scorer.pairs.PairSuggestionService;
 import dev.rewardstream.trainer.TrainerConfig;
 import dev.rewardstream.trainer.TrainerService;
 import dev.rewardstream.trainer.TrainerStatus;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole system in one JVM: a KRaft broker, the schema registry, the feature job on a Flink MiniCluster, the trainer,
- * the scorer and the drift monitor. Everything keeps its state below the data directory, so a second start resumes.
+ * the scorer, the drift monitor and the pair suggestions. Everything keeps its state below the data directory, so a second start resumes.
  */
 public final class EmbeddedPlatform implements AutoCloseable {
 
@@ -33,10 +35,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private final Thread trainerThread;
   private final ScorerService scorer;
   private final DriftService driftMonitor;
+  private final PairSuggestionService pairSuggestions;
   private final Duration startup;
 
   private EmbeddedPlatform(PlatformConfig config, StartupChecks.DataDirLock lock, EmbeddedInfrastructure infra, LocalFeatureJob featureJob,
-      TrainerService trainer, Thread trainerThread, ScorerService scorer, DriftService driftMonitor, Duration startup) {
+      TrainerService trainer, Thread trainerThread, ScorerService scorer, DriftService driftMonitor,
+      PairSuggestionService pairSuggestions, Duration startup) {
     this.config = config;
     this.lock = lock;
     this.infra = infra;
@@ -45,6 +49,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     this.trainerThread = trainerThread;
     this.scorer = scorer;
     this.driftMonitor = driftMonitor;
+    this.pairSuggestions = pairSuggestions;
     this.startup = startup;
   }
 
@@ -88,9 +93,14 @@ public final class EmbeddedPlatform implements AutoCloseable {
           scorerConfig.drift(), infra.topics());
       started_.add(driftMonitor);
       driftMonitor.start();
+      PairSuggestionService pairSuggestions = new PairSuggestionService(infra.bootstrapServers(),
+          config.dataDir().resolve("pairs-state"), PairSuggestionConfig.defaults(), infra.topics());
+      started_.add(pairSuggestions);
+      pairSuggestions.start();
       Duration startup = Duration.ofNanos(System.nanoTime() - started);
       LOG.info("platform up in {} ms", startup.toMillis());
-      return new EmbeddedPlatform(config, lock, infra, job, trainer, trainerThread, scorer, driftMonitor, startup);
+      return new EmbeddedPlatform(config, lock, infra, job, trainer, trainerThread, scorer, driftMonitor,
+          pairSuggestions, startup);
     } catch (Exception | Error e) {
       for (int i = started_.size() - 1; i >= 0; i--) {
         started_.get(i).close();
@@ -124,6 +134,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return driftMonitor.state();
   }
 
+  public KafkaStreams.State pairSuggestionsState() {
+    return pairSuggestions.state();
+  }
+
   public JobStatus featureJobStatus() {
     return featureJob.status();
   }
@@ -144,6 +158,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
   /** Stops everything, newest first; state stays in the data directory. */
   @Override
   public void close() {
+    closeQuietly("pair suggestions", pairSuggestions);
     closeQuietly("drift monitor", driftMonitor);
     closeQuietly("scorer", scorer);
     stopTrainer(trainer, trainerThread);

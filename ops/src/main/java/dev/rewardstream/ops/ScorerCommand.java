@@ -3,6 +3,8 @@ package dev.rewardstream.ops;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScorerService;
 import dev.rewardstream.scorer.drift.DriftService;
+import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
+import dev.rewardstream.scorer.pairs.PairSuggestionService;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,11 +12,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code rewardctl scorer}: the scorer and its drift monitor against an existing cluster (docker-compose runs this).
- * They are two Kafka Streams applications, so either can run alone and scale on its own.
+ * {@code rewardctl scorer}: the scorer, its drift monitor and the pair suggestions against an existing cluster
+ * (docker-compose runs this). They are three Kafka Streams applications, so each can run alone and scale on its own.
  */
 @Command(name = "scorer", mixinStandardHelpOptions = true,
-    description = "Run the scorer and the drift monitor (two Kafka Streams applications).")
+    description = "Run the scorer, the drift monitor and the pair suggestions (three Kafka Streams applications).")
 final class ScorerCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -27,6 +29,10 @@ final class ScorerCommand implements Callable<Integer> {
   @Option(names = "--drift-monitor", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Watch the scores for drift and reward hacking (--no-drift-monitor: scoring only).")
   boolean driftMonitor;
+  @Option(names = "--pair-suggestions", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Publish the pairs most worth labelling to pair-suggestions (--no-pair-suggestions: leave out).")
+  boolean pairSuggestions;
+  @Option(names = "--pairs-state-dir", defaultValue = "rewardstream-data/pairs-state") Path pairsStateDir;
   @Option(names = "--http-host", defaultValue = "127.0.0.1",
       description = "Bind address of the scoring API (default: ${DEFAULT-VALUE}).") String httpHost;
   @Option(names = "--http-port", defaultValue = "8090",
@@ -35,9 +41,9 @@ final class ScorerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (!scoring && !driftMonitor) {
+    if (!scoring && !driftMonitor && !pairSuggestions) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--no-scoring and --no-drift-monitor leave nothing to run");
+          "--no-scoring, --no-drift-monitor and --no-pair-suggestions leave nothing to run");
     }
     ScorerConfig config = ScorerConfig.defaults();
     ScorerService scorer = scoring
@@ -47,6 +53,8 @@ final class ScorerCommand implements Callable<Integer> {
     }
     DriftService monitor = driftMonitor
         ? new DriftService(cluster.bootstrapServers, driftStateDir, config.drift(), cluster.topics()) : null;
+    PairSuggestionService pairs = pairSuggestions ? new PairSuggestionService(cluster.bootstrapServers, pairsStateDir,
+        PairSuggestionConfig.defaults(), cluster.topics()) : null;
     StopSignals stop = StopSignals.install();
     try {
       if (scorer != null) {
@@ -55,8 +63,14 @@ final class ScorerCommand implements Callable<Integer> {
       if (monitor != null) {
         monitor.start();
       }
+      if (pairs != null) {
+        pairs.start();
+      }
       stop.await();
     } finally {
+      if (pairs != null) {
+        pairs.close();
+      }
       if (monitor != null) {
         monitor.close();
       }

@@ -36,11 +36,12 @@ final class UpCommand implements Callable<Integer> {
         platform.config().dataDir().toAbsolutePath());
     out.printf("  kafka            %s%n", infra.bootstrapServers());
     out.printf("  schema registry  %s%n", infra.registryUrl());
-    out.printf("  scoring API      %s  (POST /v1/rank, POST /v1/score, GET /v1/model, GET /health)%n",
+    out.printf("  scoring API      %s  (POST /v1/rank, POST /v1/score, POST /v1/pairs, GET /v1/model, GET /health)%n",
         platform.scorerHttpUrl());
     out.printf("  feature job      %s%s%n", platform.featureJobStatus(),
         platform.restoredCheckpoint().map(p -> " (restored from " + p.getFileName() + ")").orElse(""));
-    out.printf("  scorer           %s; drift monitor %s%n", platform.scorerStatus(), platform.driftMonitorState());
+    out.printf("  scorer           %s; drift monitor %s; pair suggestions %s%n", platform.scorerStatus(),
+        platform.driftMonitorState(), platform.pairSuggestionsState());
     out.printf("  topics           %s%n", String.join(", ", infra.topics().all().stream().map(t -> t.name()).toList()));
     out.println("Ctrl-C stops everything; the next 'up' on the same --data-dir resumes.");
     out.flush();

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -39,9 +40,26 @@ class BenchCommandTest {
     assertThat(scenarios.fieldNames()).toIterable().containsExactlyElementsOf(BenchRunner.SCENARIOS);
     scenarios.forEach(s -> assertThat(s.has("error")).as(s.toString()).isFalse());
 
+    JsonNode curves = scenarios.get("label-efficiency");
+    JsonNode issueWorld = curves.get("worlds").get("issue200");
+    assertThat(issueWorld.get("bayes_optimal").asDouble()).isBetween(0.5, 1.0);
+    for (String learner : List.of("default", "sgd", "ftrl", "sgd-counts", "ftrl-counts")) {
+      JsonNode at1000 = issueWorld.get("learners").get(learner).get("1000");
+      assertThat(at1000.get("unseen_mean").asDouble()).as(learner).isBetween(0.6, 1.0);
+      assertThat(at1000.get("seen_mean").asDouble()).as(learner).isBetween(0.6, 1.0);
+    }
+    assertThat(curves.get("worlds").get("control-segments").get("learners").get("default").get("1000")
+        .get("unseen_mean").asDouble()).isBetween(0.5, 1.0);
+    assertThat(curves.get("default_vs_best_anchor").get("cells").asInt()).isPositive();
+    assertThat(curves.get("hh_rlhf").get("learners").get("default").get("250").get("mean").asDouble())
+        .isBetween(0.0, 1.0);
+    JsonNode selection = scenarios.get("pair-selection").get("worlds").get("issue200");
+    assertThat(selection.get("random_accuracy_at_reference").asDouble()).isBetween(0.5, 1.0);
+    assertThat(selection.get("active_curve").size()).isEqualTo(selection.get("random_curve").size()).isPositive();
     JsonNode hh = scenarios.get("hh-rlhf");
     assertThat(hh.get("pairs").asInt()).isEqualTo(400);
     assertThat(hh.get("linear").get("accuracy_mean").asDouble()).isBetween(0.0, 1.0);
+    assertThat(hh.get("default").get("accuracy_mean").asDouble()).isBetween(0.0, 1.0);
     assertThat(hh.get("shorter_wins_accuracy").asDouble()).isBetween(0.0, 1.0);
     JsonNode stationary = scenarios.get("bt-stream").get("stationary");
     assertThat(stationary.get("final_label_accuracy").asDouble())
@@ -77,6 +95,7 @@ class BenchCommandTest {
     assertThat(report).doesNotContain("**Failed:**");
     assertThat(out.resolve("hh-rlhf-accuracy.svg")).content().startsWith("<svg").endsWith("</svg>\n");
     assertThat(out.resolve("bt-stream-preference-drift.svg")).exists();
+    assertThat(out.resolve("pair-selection.svg")).exists();
     assertThat(console.toString()).contains("== freshness done");
   }
 

@@ -7,7 +7,7 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code rewardctl scorer} runs the scorer and the drift monitor by default, either alone on request, never neither. */
+/** {@code rewardctl scorer} runs its three applications by default, any of them alone on request, never none. */
 class ScorerCommandTest {
 
   @Test
@@ -16,6 +16,7 @@ class ScorerCommandTest {
 
     assertThat(scorer.scoring).isTrue();
     assertThat(scorer.driftMonitor).isTrue();
+    assertThat(scorer.pairSuggestions).isTrue();
   }
 
   @Test
@@ -24,6 +25,8 @@ class ScorerCommandTest {
     assertThat(parse("--no-drift-monitor").scoring).isTrue();
     assertThat(parse("--no-scoring").scoring).isFalse();
     assertThat(parse("--no-scoring").driftMonitor).isTrue();
+    assertThat(parse("--no-pair-suggestions").pairSuggestions).isFalse();
+    assertThat(parse("--no-scoring", "--no-drift-monitor").pairSuggestions).isTrue();
   }
 
   @Test
@@ -31,7 +34,8 @@ class ScorerCommandTest {
     StringWriter err = new StringWriter();
     CommandLine commandLine = new CommandLine(new ScorerCommand()).setErr(new PrintWriter(err));
 
-    int exit = commandLine.execute("--bootstrap-servers", "127.0.0.1:1", "--no-scoring", "--no-drift-monitor");
+    int exit = commandLine.execute("--bootstrap-servers", "127.0.0.1:1", "--no-scoring", "--no-drift-monitor",
+        "--no-pair-suggestions");
 
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("leave nothing to run");

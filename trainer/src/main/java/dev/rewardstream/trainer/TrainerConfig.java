@@ -15,8 +15,10 @@ import java.time.Duration;
  * @param batchSize new examples per optimizer step (as many replayed ones join them)
  * @param publishEverySteps publish a candidate after this many steps...
  * @param publishInterval ...or this much time, whichever comes first
- * @param holdoutPercent share of examples (by hash of id) never trained on, for validation
- * @param holdoutWindow how many recent holdout examples validate a candidate
+ * @param holdoutPercent share of examples (by hash of id) never trained on, for validation; 0 (the default): every
+ *     example is learned, and candidates are validated progressively, on each example's score just before it was
+ *     learned (see {@link TrainingSchedule})
+ * @param holdoutWindow how many recent examples validate a candidate
  * @param gateTolerance a candidate is refused when its holdout accuracy is below the live version's by more
  * @param replayCapacity size of the recent window and of the reservoir of the replay buffer
  */
@@ -28,7 +30,7 @@ public record TrainerConfig(
   public static TrainerConfig defaults(String bootstrapServers, Path artifactDir) {
     return new TrainerConfig(bootstrapServers, "reward", artifactDir, FeatureSpec.DEFAULT, LearnerOptions.defaults(), 32,
         200,
-        Duration.ofSeconds(2), 10, 500, 0.02, 4096);
+        Duration.ofSeconds(2), 0, 500, 0.02, 4096);
   }
 
   public TrainerConfig withPublishInterval(Duration interval) {

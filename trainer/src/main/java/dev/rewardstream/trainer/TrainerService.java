@@ -258,12 +258,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
   private void publishCandidate() {
     trainOnPending(true);
-    List<TrainingExample> window = schedule.holdoutWindow();
-    Evaluation candidate = learner.evaluate(window);
+    TrainingSchedule.Validation validation = schedule.validation(learner);
+    List<TrainingExample> window = validation.examples();
+    Evaluation candidate = Evaluation.of(window, validation.candidateRewards());
     stepsSincePublish = 0;
     lastPublishNanos = System.nanoTime();
     if (live != null && candidate.pairs() >= MIN_HOLDOUT_PAIRS_FOR_GATE) {
-      HoldoutGate.Verdict verdict = HoldoutGate.decide(window, SideRewards.of(window, learner::score),
+      HoldoutGate.Verdict verdict = HoldoutGate.decide(window, validation.candidateRewards(),
           SideRewards.of(window, live::score), config.gateTolerance());
       if (!verdict.publish()) {
         rejectedCandidates++;
@@ -271,8 +272,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
         return;
       }
     }
-    Evaluation reference = window.size() >= MIN_HOLDOUT_PAIRS_FOR_GATE ? candidate
-        : learner.evaluate(replay.recent(512));
+    // The reward scale the scorer normalizes by: the candidate's own rewards of recent examples.
+    Evaluation reference = learner.evaluate(window.size() >= MIN_HOLDOUT_PAIRS_FOR_GATE ? window
+        : replay.recent(512));
     long version = liveVersion + 1;
     try {
       ModelArtifacts.Written written = learner.write(config.artifactDir(), config.modelName(), version);
@@ -339,7 +341,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   }
 
   private TrainerStatus snapshot() {
-    return new TrainerStatus(liveVersion, schedule.examplesTrained(), schedule.steps(), schedule.holdoutSize(),
+    return new TrainerStatus(liveVersion, schedule.examplesTrained(), schedule.steps(), schedule.validationSize(),
         rejectedCandidates, deadLetters,
         liveMetrics, firstExampleAt, firstPublishAt, failure);
   }

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
 public final class BenchRunner {
 
   /** Every scenario, in the order a full run takes them. */
-  public static final List<String> SCENARIOS = List.of("hh-rlhf", "bt-stream", "freshness", "trainer-throughput",
-      "scorer-throughput", "drift-detectors");
+  public static final List<String> SCENARIOS = List.of("label-efficiency", "pair-selection", "hh-rlhf", "bt-stream",
+      "freshness", "trainer-throughput", "scorer-throughput", "drift-detectors");
 
   /** What was run; {@code failed} names the scenarios that threw, {@code skipped} those that could not run here. */
   public record Outcome(Path resultJson, Path report, List<String> failed, List<String> skipped) {}
@@ -30,6 +30,8 @@ public final class BenchRunner {
 
   public static BenchScenario scenario(String name) {
     return switch (name) {
+      case "label-efficiency" -> new LabelEfficiencyBench();
+      case "pair-selection" -> new PairSelectionBench();
       case "hh-rlhf" -> new HhRlhfBench();
       case "bt-stream" -> new BtStreamBench();
       case "freshness" -> new FreshnessBench();

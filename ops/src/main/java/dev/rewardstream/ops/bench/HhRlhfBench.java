@@ -1,22 +1,12 @@
 package dev.rewardstream.ops.bench;
 
 import dev.rewardstream.model.FeatureSpec;
-import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.ops.data.DataSets;
-import dev.rewardstream.ops.replay.HhRlhfRecords;
-import dev.rewardstream.ops.replay.JsonRecords;
-import dev.rewardstream.ops.replay.Replayer;
-import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.trainer.LearnerOptions;
 import dev.rewardstream.trainer.RewardLearner;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -65,23 +55,24 @@ final class HhRlhfBench implements BenchScenario {
           + "downloads it (" + DataSets.HH_RLHF.url() + ", sha256 checked), or pass --data PATH to a copy of "
           + "harmless-base/test.jsonl.gz");
     }
-    Map<FeatureSpec, List<Pair>> featurized = new LinkedHashMap<>();
+    Map<FeatureSpec, List<HhRlhfPairs.Pair>> featurized = new LinkedHashMap<>();
     for (Learner learner : LEARNERS) {
       if (!featurized.containsKey(learner.spec())) {
         long start = System.nanoTime();
-        featurized.put(learner.spec(), read(data, new Featurizer(learner.spec()), learner.spec(),
+        featurized.put(learner.spec(), HhRlhfPairs.read(data, learner.spec(),
             context.quick() ? 400 : Integer.MAX_VALUE));
         context.progress().accept(String.format(Locale.ROOT, "hh-rlhf: featurized with %s in %.1f s",
             learner.spec().fingerprint(), (System.nanoTime() - start) / 1e9));
       }
     }
-    List<Pair> pairs = featurized.get(FeatureSpec.DEFAULT);
+    List<HhRlhfPairs.Pair> pairs = featurized.get(FeatureSpec.DEFAULT);
     int shuffles = context.quick() ? 1 : 5;
     int limit = context.quick() ? Math.min(400, pairs.size()) : pairs.size();
 
     double shorterWins = 0;
-    for (Pair pair : pairs.subList(0, limit)) {
-      shorterWins += pair.chosenTokens < pair.rejectedTokens ? 1 : pair.chosenTokens == pair.rejectedTokens ? 0.5 : 0;
+    for (HhRlhfPairs.Pair pair : pairs.subList(0, limit)) {
+      shorterWins += pair.chosenTokens() < pair.rejectedTokens() ? 1
+          : pair.chosenTokens() == pair.rejectedTokens() ? 0.5 : 0;
     }
     shorterWins /= limit;
 
@@ -100,7 +91,7 @@ final class HhRlhfBench implements BenchScenario {
       double[] accuracies = new double[shuffles];
       double[] curve = null;
       for (int s = 0; s < shuffles; s++) {
-        List<Pair> order = new ArrayList<>(featurized.get(learner.spec()).subList(0, limit));
+        List<HhRlhfPairs.Pair> order = new ArrayList<>(featurized.get(learner.spec()).subList(0, limit));
         Collections.shuffle(order, new Random(context.seed() + s));
         double[] cumulative = prequential(learner.spec(), learner, order);
         accuracies[s] = cumulative[cumulative.length - 1];
@@ -138,12 +129,12 @@ final class HhRlhfBench implements BenchScenario {
   }
 
   /** Cumulative accuracy after each pair (ties in score count half). */
-  private static double[] prequential(FeatureSpec spec, Learner config, List<Pair> order) {
+  private static double[] prequential(FeatureSpec spec, Learner config, List<HhRlhfPairs.Pair> order) {
     double[] cumulative = new double[order.size()];
     double correct = 0;
     try (RewardLearner learner = RewardLearner.create(spec, config.options())) {
       for (int i = 0; i < order.size(); i++) {
-        TrainingExample example = order.get(i).example;
+        TrainingExample example = order.get(i).example();
         double margin = Examples.margins(learner, List.of(example))[0];
         correct += margin > 0 ? 1 : margin == 0 ? 0.5 : 0;
         cumulative[i] = correct / (i + 1);
@@ -151,35 +142,5 @@ final class HhRlhfBench implements BenchScenario {
       }
     }
     return cumulative;
-  }
-
-  private record Pair(TrainingExample example, int chosenTokens, int rejectedTokens) {}
-
-  /** The first {@code max} pairs of the file, featurized. */
-  private static List<Pair> read(Path data, Featurizer featurizer, FeatureSpec spec, int max) throws IOException {
-    List<Pair> pairs = new ArrayList<>();
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(Replayer.open(data),
-        StandardCharsets.UTF_8))) {
-      long lineNumber = 0;
-      for (String line = reader.readLine(); line != null && pairs.size() < max; line = reader.readLine()) {
-        lineNumber++;
-        if (line.isBlank()) {
-          continue;
-        }
-        HhRlhfRecords.Pair pair;
-        try {
-          pair = HhRlhfRecords.pair(JsonRecords.parse(line));
-        } catch (JsonRecords.MalformedLineException e) {
-          throw new IOException(data + " line " + lineNumber + ": " + e.getMessage());
-        }
-        HhRlhfRecords.Records records = HhRlhfRecords.records(pair, "hh", lineNumber, Instant.EPOCH);
-        Interaction chosen = records.interactions().get(0);
-        Interaction rejected = records.interactions().get(1);
-        pairs.add(new Pair(Examples.pairwise(spec, records.preference().getPreferenceId(),
-            featurizer.featurize(chosen), featurizer.featurize(rejected), 1f),
-            Featurizer.tokens(chosen.getResponse()).size(), Featurizer.tokens(rejected.getResponse()).size()));
-      }
-    }
-    return pairs;
   }
 }
