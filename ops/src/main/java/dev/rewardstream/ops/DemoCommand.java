@@ -109,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
     String acc = m.pairs() == 0 ? "n/a (waiting for scores)"
         : String.format("%.3f vs true reward, %.3f vs labels (Bayes-optimal %.3f), %d pairs, v%d",
             m.trueOrderAccuracy(), m.labelAccuracy(), m.bayesOptimalLabelAccuracy(), m.pairs(), m.modelVersion());
-    out.printf("[%4ds] in: %d interactions, %d preferences | trained: %d examples, model v%d (holdout acc %s) "
+    out.printf("[%4ds] in: %d interactions, %d preferences | trained: %d examples, model v%d (validation acc %s) "
             + "| scored: %d | fresh-pair accuracy: %s%s%n",
         elapsed.toSeconds(), simulator.interactionsSent(), simulator.preferencesSent(), trainer.examplesTrained(),
         trainer.liveVersion(), format(trainer.liveMetrics().get("pairwise_accuracy")), accuracy.scoresSeen(), acc,

@@ -81,6 +81,8 @@ class TrainerStopDuringPublishTest {
         assertThat(last.getExamplesTrained()).as("every non-holdout example trained exactly once")
             .isEqualTo(expected);
         assertThat(last.getVersion()).isGreaterThan(versionAtStop);
+        assertThat(second.status().rejectedCandidates()).as("a learner improving on learnable labels is not refused")
+            .isZero();
         List<ModelUpdate> all = TopicIO.readAll(infra.bootstrapServers(), topics.modelUpdates, Duration.ofSeconds(5));
         assertThat(all).extracting(ModelUpdate::getVersion).doesNotHaveDuplicates().isSorted();
         assertThat(all).extracting(ModelUpdate::getExamplesTrained).isSorted();

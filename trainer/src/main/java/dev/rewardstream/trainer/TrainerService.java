@@ -37,15 +37,15 @@ import org.slf4j.LoggerFactory;
  * The trainer service. Reads {@code training-examples} (committed records only), trains the reward model online and
  * publishes validated versions: parameters file + {@code model-updates} event.
  *
- * <p>With each published version the trainer writes a checkpoint — parameters, Adam's moments, the replay buffer,
- * its counters and the consumer positions, in one atomically replaced file — and then commits those positions. After
- * a crash (kill -9 included) it restores the checkpoint and seeks to its positions, so every example is trained on
- * exactly once apart from what the replay buffer replays on purpose: none is skipped, none is counted twice. Version
+ * <p>With each published version the trainer writes a checkpoint — the learner's state, the replay buffer, its
+ * counters and the consumer positions, in one atomically replaced file — and then commits those positions. After a
+ * crash (kill -9 included) it restores the checkpoint and seeks to its positions, so every example is trained on
+ * exactly once apart from what a replaying learner replays on purpose: none is skipped, none is counted twice. Version
  * numbers continue from the latest published one and are never reused for a published version.
  *
- * <p>Each candidate is evaluated on a window of held-out examples (a fixed share chosen by hash of the example id,
- * never trained on) and published only if its pairwise accuracy is not below the live version's on the same window by
- * more than the tolerance. Examples that cannot be used (undecodable, other feature spec, bad target) are
+ * <p>Each candidate is validated on the recent examples ({@link TrainingSchedule}: by default the scores it gave each
+ * just before learning it) and published only if its pairwise accuracy is not below the live version's on the same
+ * examples by more than the tolerance. Examples that cannot be used (undecodable, other feature spec, bad target) are
  * dead-lettered with their origin.
  */
 public final class TrainerService implements Runnable, AutoCloseable {
@@ -263,9 +263,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
     Evaluation candidate = Evaluation.of(window, validation.candidateRewards());
     stepsSincePublish = 0;
     lastPublishNanos = System.nanoTime();
-    if (live != null && candidate.pairs() >= MIN_HOLDOUT_PAIRS_FOR_GATE) {
-      HoldoutGate.Verdict verdict = HoldoutGate.decide(window, validation.candidateRewards(),
-          SideRewards.of(window, live::score), config.gateTolerance());
+    List<TrainingExample> gateWindow = validation.gateExamples();
+    if (live != null && Evaluation.of(gateWindow, validation.gateCandidateRewards()).pairs()
+        >= MIN_HOLDOUT_PAIRS_FOR_GATE) {
+      HoldoutGate.Verdict verdict = HoldoutGate.decide(gateWindow, validation.gateCandidateRewards(),
+          SideRewards.of(gateWindow, live::score), config.gateTolerance());
       if (!verdict.publish()) {
         rejectedCandidates++;
         LOG.info("candidate refused against live v{}: {}", liveVersion, verdict);
@@ -318,6 +320,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       }
       liveVersion = version;
       liveMetrics = metrics;
+      schedule.published();
       if (firstPublishAt == null) {
         firstPublishAt = Instant.now();
       }

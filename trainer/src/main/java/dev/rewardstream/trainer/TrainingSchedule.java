@@ -25,6 +25,8 @@ public final class TrainingSchedule {
   private final ReplayBuffer replay;
   private final Deque<TrainingExample> holdout = new ArrayDeque<>();
   private final Deque<Scored> scoredBeforeLearning = new ArrayDeque<>();
+  private long learnedSequence;
+  private long sequenceAtPublish;
   private final List<TrainingExample> pending = new ArrayList<>();
   private long examplesTrained;
   private long steps;
@@ -40,10 +42,23 @@ public final class TrainingSchedule {
     this.steps = steps;
   }
 
-  /** The examples that validate a candidate, with the candidate's rewards of their sides. */
-  public record Validation(List<TrainingExample> examples, double[][] candidateRewards) {}
+  /**
+   * The examples that validate a candidate, with the candidate's rewards of their sides; the ones from {@code gateFrom}
+   * on were learned after the live version was published, so the live version has not seen them either and the two
+   * can be compared on them (the earlier ones the live version learned: it would look better than it is there).
+   */
+  public record Validation(List<TrainingExample> examples, double[][] candidateRewards, int gateFrom) {
 
-  private record Scored(TrainingExample example, double[] rewards) {}
+    public List<TrainingExample> gateExamples() {
+      return examples.subList(gateFrom, examples.size());
+    }
+
+    public double[][] gateCandidateRewards() {
+      return java.util.Arrays.copyOfRange(candidateRewards, gateFrom, candidateRewards.length);
+    }
+  }
+
+  private record Scored(TrainingExample example, double[] rewards, long sequence) {}
 
   private boolean progressive() {
     return config.holdoutPercent() == 0;
@@ -79,7 +94,7 @@ public final class TrainingSchedule {
       if (progressive()) {
         double[][] before = SideRewards.of(fresh, learner::score);
         for (int i = 0; i < fresh.size(); i++) {
-          scoredBeforeLearning.addLast(new Scored(fresh.get(i), before[i]));
+          scoredBeforeLearning.addLast(new Scored(fresh.get(i), before[i], learnedSequence++));
         }
         while (scoredBeforeLearning.size() > config.holdoutWindow()) {
           scoredBeforeLearning.removeFirst();
@@ -100,15 +115,24 @@ public final class TrainingSchedule {
     if (progressive()) {
       List<TrainingExample> examples = new ArrayList<>(scoredBeforeLearning.size());
       double[][] rewards = new double[scoredBeforeLearning.size()][];
+      int gateFrom = scoredBeforeLearning.size();
       int i = 0;
       for (Scored scored : scoredBeforeLearning) {
+        if (scored.sequence() >= sequenceAtPublish && gateFrom > i) {
+          gateFrom = i;
+        }
         examples.add(scored.example());
         rewards[i++] = scored.rewards();
       }
-      return new Validation(examples, rewards);
+      return new Validation(examples, rewards, gateFrom);
     }
     List<TrainingExample> window = new ArrayList<>(holdout);
-    return new Validation(window, SideRewards.of(window, learner::score));
+    return new Validation(window, SideRewards.of(window, learner::score), 0);
+  }
+
+  /** A version was published: the examples learned from now on are new to it. */
+  public void published() {
+    sequenceAtPublish = learnedSequence;
   }
 
   /** How many examples validate the next candidate. */

@@ -35,6 +35,26 @@ class TrainingScheduleTest {
     }
   }
 
+  /** The live version learned everything before its publish: only what came after can compare it with a candidate. */
+  @Test
+  void shouldGateOnlyOnExamplesLearnedSinceTheLastPublish() {
+    TrainerConfig config = TrainerConfig.defaults("unused:0", Path.of("unused"));
+    List<TrainingExample> examples = new SyntheticPreferences(SPEC, 5).pairs("g-", 150);
+    TrainingSchedule schedule = new TrainingSchedule(config, new ReplayBuffer(64, 64, 1));
+    try (RewardLearner learner = RewardLearner.create(SPEC, config.learner())) {
+      examples.subList(0, 100).forEach(schedule::accept);
+      schedule.train(learner, true);
+      schedule.published();
+      examples.subList(100, 150).forEach(schedule::accept);
+      schedule.train(learner, true);
+
+      TrainingSchedule.Validation validation = schedule.validation(learner);
+      assertThat(validation.examples()).hasSize(150);
+      assertThat(validation.gateExamples()).containsExactlyElementsOf(examples.subList(100, 150));
+      assertThat(validation.gateCandidateRewards().length).isEqualTo(50);
+    }
+  }
+
   @Test
   void shouldNeverLearnTheHoldoutShareWhenOneIsConfigured() {
     TrainerConfig defaults = TrainerConfig.defaults("unused:0", Path.of("unused"));
