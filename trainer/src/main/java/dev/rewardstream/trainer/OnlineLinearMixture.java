@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The default reward learner: three online linear Bradley-Terry learners that each take one update per example, as
@@ -205,9 +206,8 @@ public final class OnlineLinearMixture implements RewardLearner {
       bayesMean[i] += slope * x.value[n] / bayesPrecision[i];
       bayesPrecision[i] += x.value[n] * x.value[n] * weight;
     }
-    double served = 0;
     double[] pi = mixtureWeights();
-    served += pi[0] * dot(x, Expert.SGD) + pi[1] * dot(x, Expert.FTRL) + pi[2] * dot(x, Expert.BAYES);
+    double served = pi[0] * dot(x, Expert.SGD) + pi[1] * dot(x, Expert.FTRL) + pi[2] * dot(x, Expert.BAYES);
     return weight * (served - target) * (served - target);
   }
 
@@ -330,7 +330,7 @@ public final class OnlineLinearMixture implements RewardLearner {
     double[] w = servedWeights();
     float[] rewards = new float[steps.size()];
     for (int s = 0; s < rewards.length; s++) {
-      rewards[s] = (float) dot(w, steps.get(s));
+      rewards[s] = (float) dot(i -> w[i], steps.get(s));
     }
     return rewards;
   }
@@ -344,7 +344,7 @@ public final class OnlineLinearMixture implements RewardLearner {
       double total = 0;
       double squares = 0;
       for (float[] member : members) {
-        double r = dot(member, steps.get(s));
+        double r = dot(i -> member[i], steps.get(s));
         total += r;
         squares += r * r;
       }
@@ -473,22 +473,13 @@ public final class OnlineLinearMixture implements RewardLearner {
   @Override
   public void close() {}
 
-  private static double dot(double[] w, SparseFeatures step) {
+  /** Σ weight(i)·x_i over one step's features; the weights are the served ones or one published member's. */
+  private static double dot(IntToDoubleFunction weight, SparseFeatures step) {
     double r = 0;
     List<Integer> indices = step.getIndices();
     List<Float> values = step.getValues();
     for (int n = 0; n < indices.size(); n++) {
-      r += w[indices.get(n)] * values.get(n);
-    }
-    return r;
-  }
-
-  private static double dot(float[] w, SparseFeatures step) {
-    double r = 0;
-    List<Integer> indices = step.getIndices();
-    List<Float> values = step.getValues();
-    for (int n = 0; n < indices.size(); n++) {
-      r += w[indices.get(n)] * values.get(n);
+      r += weight.applyAsDouble(indices.get(n)) * values.get(n);
     }
     return r;
   }
