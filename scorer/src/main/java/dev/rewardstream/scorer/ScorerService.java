@@ -127,6 +127,11 @@ public final class ScorerService implements AutoCloseable {
   private void startOnFirstVersion() {
     try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
       List<TopicPartition> partitions = TopicIO.partitions(consumer, topics.modelUpdates.name());
+      // A cluster whose topics are not created yet ('rewardctl topics'): wait for them like for the version.
+      while (partitions.isEmpty() && !closed) {
+        Thread.sleep(1_000);
+        partitions = TopicIO.partitions(consumer, topics.modelUpdates.name());
+      }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       while (!closed && models.live().isEmpty()) {
@@ -139,6 +144,9 @@ public final class ScorerService implements AutoCloseable {
           }
         }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
     } catch (RuntimeException e) {
       if (!closed) {
         LOG.error("waiting for the first model version failed; the scorer does not start", e);
