@@ -38,12 +38,12 @@ public final class RewardCtl {
    */
   static CommandLine commandLine() {
     return new CommandLine(new RewardCtl()).setExecutionExceptionHandler((error, cli, parsed) -> {
-      String command = "rewardctl " + String.join(" ", cli.getCommandSpec().qualifiedName(" ")
-          .replaceFirst("^rewardctl ?", ""));
-      LOG.error("{} failed", command.trim(), error);
+      String name = cli.getCommandSpec().qualifiedName(" ");
+      String command = name.startsWith("rewardctl") ? name : "rewardctl " + name;
+      LOG.error("{} failed", command, error);
       String line = error instanceof StartupException ? error.getMessage() : describe(error)
           + " (details in " + System.getProperty("rewardctl.log.file", "the log") + ")";
-      cli.getErr().println(command.trim() + ": " + line);
+      cli.getErr().println(command + ": " + line);
       cli.getErr().flush();
       return 1;
     });

@@ -93,6 +93,14 @@ public final class ScorerService implements AutoCloseable {
     return props;
   }
 
+  /**
+   * Closes one of the scorer family's Streams applications (scorer, drift monitor, pair suggestions), leaving its group
+   * so the partitions are handed over at once: Kafka Streams keeps members by default.
+   */
+  public static void stop(KafkaStreams streams) {
+    streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
+  }
+
   /** Serve the scoring API on {@code host:port} (0 picks a free port) once started. */
   public ScorerService withHttp(String host, int port) {
     this.httpHost = host;
@@ -208,8 +216,7 @@ public final class ScorerService implements AutoCloseable {
     if (http != null) {
       http.close();
     }
-    // Leaving the group on close hands the partitions over at once; Kafka Streams keeps members by default.
-    streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
+    stop(streams);
     models.close();
   }
 }

@@ -264,10 +264,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
     stepsSincePublish = 0;
     lastPublishNanos = System.nanoTime();
     List<TrainingExample> gateWindow = validation.gateExamples();
-    if (live != null && Evaluation.of(gateWindow, validation.gateCandidateRewards()).pairs()
-        >= MIN_HOLDOUT_PAIRS_FOR_GATE) {
-      HoldoutGate.Verdict verdict = HoldoutGate.decide(gateWindow, validation.gateCandidateRewards(),
-          SideRewards.of(gateWindow, live::score), config.gateTolerance());
+    double[][] gateRewards = validation.gateCandidateRewards();
+    if (live != null && Evaluation.of(gateWindow, gateRewards).pairs() >= MIN_HOLDOUT_PAIRS_FOR_GATE) {
+      HoldoutGate.Verdict verdict = HoldoutGate.decide(gateWindow, gateRewards, SideRewards.of(gateWindow, live::score),
+          config.gateTolerance());
       if (!verdict.publish()) {
         rejectedCandidates++;
         LOG.info("candidate refused against live v{}: {}", liveVersion, verdict);

@@ -25,11 +25,12 @@ public final class TrainingSchedule {
   private final ReplayBuffer replay;
   private final Deque<TrainingExample> holdout = new ArrayDeque<>();
   private final Deque<Scored> scoredBeforeLearning = new ArrayDeque<>();
-  private long learnedSequence;
-  private long sequenceAtPublish;
   private final List<TrainingExample> pending = new ArrayList<>();
   private long examplesTrained;
   private long steps;
+  /** Examples scored before learning so far, and how many of them the live version had learned when published. */
+  private long learnedSequence;
+  private long sequenceAtPublish;
 
   public TrainingSchedule(TrainerConfig config, ReplayBuffer replay) {
     this.config = config;

@@ -3,7 +3,6 @@ package dev.rewardstream.scorer.drift;
 import dev.rewardstream.scorer.ScorerService;
 import dev.rewardstream.serde.Topics;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -39,6 +38,6 @@ public final class DriftService implements AutoCloseable {
 
   @Override
   public void close() {
-    streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
+    ScorerService.stop(streams);
   }
 }

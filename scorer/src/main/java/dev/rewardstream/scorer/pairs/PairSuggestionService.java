@@ -4,7 +4,6 @@ import dev.rewardstream.scorer.ModelHolder;
 import dev.rewardstream.scorer.ScorerService;
 import dev.rewardstream.serde.Topics;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -39,7 +38,7 @@ public final class PairSuggestionService implements AutoCloseable {
 
   @Override
   public void close() {
-    streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
+    ScorerService.stop(streams);
     models.close();
   }
 }
