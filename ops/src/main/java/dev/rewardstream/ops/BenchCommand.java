@@ -42,6 +42,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    out.println("bench: logs in " + LogFile.current());
     List<String> names = scenarios == null ? BenchRunner.SCENARIOS : scenarios;
     names.forEach(BenchRunner::scenario);
     Path dataFile = data != null ? data : DataSets.HH_RLHF.defaultPath();

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Start the platform and simulated agents and labelers; print progress until Ctrl-C or --duration.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer>, LogFile.InDataDir {
 
   @Mixin PlatformOptions options;
 
@@ -41,6 +41,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1") long seed;
 
   @Spec CommandSpec spec;
+
+  @Override
+  public java.nio.file.Path dataDir() {
+    return options.dataDir;
+  }
 
   @Override
   public Integer call() throws Exception {

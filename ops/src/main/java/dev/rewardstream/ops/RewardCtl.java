@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -37,12 +38,16 @@ public final class RewardCtl {
    * where the cause is known ({@link StartupException}), and the full trace goes to the log only.
    */
   static CommandLine commandLine() {
-    return new CommandLine(new RewardCtl()).setExecutionExceptionHandler((error, cli, parsed) -> {
+    return new CommandLine(new RewardCtl()).setExecutionStrategy(parsed -> {
+      List<CommandLine> chosen = parsed.asCommandLineList();
+      LogFile.useFor(chosen.get(chosen.size() - 1).getCommand());
+      return new CommandLine.RunLast().execute(parsed);
+    }).setExecutionExceptionHandler((error, cli, parsed) -> {
       String name = cli.getCommandSpec().qualifiedName(" ");
       String command = name.startsWith("rewardctl") ? name : "rewardctl " + name;
       LOG.error("{} failed", command, error);
       String line = error instanceof StartupException ? error.getMessage() : describe(error)
-          + " (details in " + System.getProperty("rewardctl.log.file", "the log") + ")";
+          + " (details in " + LogFile.current() + ")";
       cli.getErr().println(command + ": " + line);
       cli.getErr().flush();
       return 1;

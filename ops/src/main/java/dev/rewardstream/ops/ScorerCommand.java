@@ -66,6 +66,11 @@ final class ScorerCommand implements Callable<Integer> {
       if (pairs != null) {
         pairs.start();
       }
+      spec.commandLine().getOut().printf("scorer: %s on %s, logs in %s; Ctrl-C stops%n",
+          String.join(", ", java.util.stream.Stream.of(scorer != null ? "scoring" : null,
+              monitor != null ? "drift monitor" : null, pairs != null ? "pair suggestions" : null)
+              .filter(java.util.Objects::nonNull).toList()), cluster.bootstrapServers, LogFile.current());
+      spec.commandLine().getOut().flush();
       stop.await();
     } finally {
       if (pairs != null) {

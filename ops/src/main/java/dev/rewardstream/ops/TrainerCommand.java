@@ -18,6 +18,8 @@ final class TrainerCommand implements Callable<Integer> {
   @Option(names = "--artifact-dir", defaultValue = "rewardstream-data/artifacts") Path artifactDir;
   @Option(names = "--publish-interval-ms", defaultValue = "2000") long publishIntervalMs;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
     TrainerService trainer = new TrainerService(
@@ -35,6 +37,9 @@ final class TrainerCommand implements Callable<Integer> {
     }, "trainer-stop");
     stopper.setDaemon(true);
     stopper.start();
+    spec.commandLine().getOut().printf("trainer: learning from %s, artifacts in %s, logs in %s; Ctrl-C stops%n",
+        cluster.bootstrapServers, artifactDir.toAbsolutePath(), LogFile.current());
+    spec.commandLine().getOut().flush();
     try {
       trainer.run();
     } finally {

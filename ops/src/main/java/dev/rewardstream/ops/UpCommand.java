@@ -10,10 +10,15 @@ import picocli.CommandLine.Spec;
 /** {@code rewardctl up}: the whole system in this process until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
     description = "Start Kafka (KRaft), the schema registry, the Flink feature job, the trainer and the scorer.")
-final class UpCommand implements Callable<Integer> {
+final class UpCommand implements Callable<Integer>, LogFile.InDataDir {
 
   @Mixin PlatformOptions options;
   @Spec CommandSpec spec;
+
+  @Override
+  public java.nio.file.Path dataDir() {
+    return options.dataDir;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -42,6 +47,7 @@ final class UpCommand implements Callable<Integer> {
         platform.restoredCheckpoint().map(p -> " (restored from " + p.getFileName() + ")").orElse(""));
     out.printf("  scorer           %s; drift monitor %s; pair suggestions %s%n", platform.scorerStatus(),
         platform.driftMonitorState(), platform.pairSuggestionsState());
+    out.printf("  logs             %s%n", LogFile.current());
     out.printf("  topics           %s%n", String.join(", ", infra.topics().all().stream().map(t -> t.name()).toList()));
     out.println("Ctrl-C stops everything; the next 'up' on the same --data-dir resumes.");
     out.flush();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code rewardctl} as its own process, as a user runs it: the test JVM's class path and JVM options (Flink's
@@ -29,6 +30,19 @@ final class RewardCtlProcess {
 
   /** As {@link #start(Path, String...)}, with more JVM options. */
   static RewardCtlProcess start(Path dir, List<String> jvmOptions, String... args) throws IOException {
+    return start(dir, jvmOptions, true, Map.of(), args);
+  }
+
+  /**
+   * As a user's shell starts it: working directory {@code dir}, the log wherever rewardctl chooses it (no log
+   * property), {@code env} added to this process's environment; its console goes to {@code dir/console}.
+   */
+  static RewardCtlProcess startWithDefaultLog(Path dir, Map<String, String> env, String... args) throws IOException {
+    return start(dir, List.of(), false, env, args);
+  }
+
+  private static RewardCtlProcess start(Path dir, List<String> jvmOptions, boolean logInDir, Map<String, String> env,
+      String... args) throws IOException {
     Files.createDirectories(dir);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -39,14 +53,19 @@ final class RewardCtlProcess {
     command.addAll(jvmOptions);
     // The log configuration users get (a file), not the test class path's console logging.
     command.add("-Dlog4j2.configurationFile=log4j2.properties");
-    command.add("-Drewardctl.log.file=" + dir.resolve("rewardctl.log"));
+    if (logInDir) {
+      command.add("-Drewardctl.log.file=" + dir.resolve("rewardctl.log"));
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(RewardCtl.class.getName());
     command.addAll(List.of(args));
     Path console = dir.resolve("console");
-    return new RewardCtlProcess(new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(console.toFile()).start(), console);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(console.toFile());
+    builder.environment().remove("REWARDCTL_LOG");
+    builder.environment().putAll(env);
+    return new RewardCtlProcess(builder.start(), console);
   }
 
   Process process() {

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,14 +69,18 @@ class StartAndStopTest {
   }
 
   @Test
-  void shouldStopCleanlyOnSigtermWithExitStatusZero() throws Exception {
-    // Given a running platform
-    RewardCtlProcess up = RewardCtlProcess.start(dir.resolve("run"), "up", "--data-dir",
-        dir.resolve("data").toString(), "--kafka-port", String.valueOf(FreePorts.next()), "--controller-port",
-        String.valueOf(FreePorts.next()), "--registry-port", "0", "--scorer-http-port", "0");
+  void shouldStopCleanlyOnSigtermWithExitStatusZeroAndKeepItsLogInTheDataDirectory() throws Exception {
+    // Given a running platform, started as a user's shell starts it (no log location given)
+    Path data = dir.resolve("data");
+    RewardCtlProcess up = RewardCtlProcess.startWithDefaultLog(dir.resolve("run"), Map.of("HOME",
+        dir.resolve("home").toString()), "up", "--data-dir", data.toString(), "--kafka-port",
+        String.valueOf(FreePorts.next()), "--controller-port", String.valueOf(FreePorts.next()), "--registry-port",
+        "0", "--scorer-http-port", "0");
     assertThat(up.awaitConsole("Ctrl-C stops everything", Duration.ofSeconds(120))).as("started: %s", up.console())
         .isTrue();
-    assertThat(up.console()).contains("scorer           waiting for the first model version");
+    assertThat(up.console()).contains("scorer           waiting for the first model version")
+        .contains("logs             " + data.toAbsolutePath().resolve("logs/rewardctl.log"));
+    assertThat(data.resolve("logs/rewardctl.log")).content().contains("platform");
 
     // When it gets SIGTERM
     int exit = up.terminate(Duration.ofSeconds(90));
@@ -83,6 +88,39 @@ class StartAndStopTest {
     // Then it stops everything and exits 0, with nothing on the console but its own lines
     assertThat(exit).as(up.console()).isZero();
     assertThat(up.console()).endsWith("stopping...\nstopped\n").doesNotContain("Exception").doesNotContain("\tat ");
+    // And the directory it was started from holds nothing but the console this test captured
+    try (var files = Files.list(dir.resolve("run"))) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("console");
+    }
+  }
+
+  @Test
+  void shouldLogCommandsWithoutADataDirectoryInTheUsersStateDirectoryUnlessRewardctlLogSaysElsewhere()
+      throws Exception {
+    // Given a command that fails (a download from a closed port) started without a log location
+    String[] fetch = {"data", "fetch", "hh-rlhf", "--to", dir.resolve("to").toString(), "--url",
+        "http://127.0.0.1:" + FreePorts.next() + "/test.jsonl.gz"};
+    RewardCtlProcess failing = RewardCtlProcess.startWithDefaultLog(dir.resolve("run"),
+        Map.of("HOME", dir.resolve("home").toString(), "XDG_STATE_HOME", ""), fetch);
+
+    // Then its log is in the per-user state directory, which its error line names
+    assertThat(failing.waitFor(Duration.ofSeconds(60))).isEqualTo(1);
+    Path log = dir.resolve("home/.local/state/rewardstream/logs/rewardctl.log");
+    assertThat(log).content().contains("rewardctl data fetch failed");
+    assertThat(failing.console()).contains("(details in " + log.toAbsolutePath() + ")");
+    assertThat(dir.resolve("run/rewardctl.log")).doesNotExist();
+
+    // And REWARDCTL_LOG overrides it, as XDG_STATE_HOME moves it
+    Path chosen = dir.resolve("elsewhere/my.log");
+    RewardCtlProcess overridden = RewardCtlProcess.startWithDefaultLog(dir.resolve("run2"),
+        Map.of("HOME", dir.resolve("home2").toString(), "REWARDCTL_LOG", chosen.toString()), fetch);
+    assertThat(overridden.waitFor(Duration.ofSeconds(60))).isEqualTo(1);
+    assertThat(chosen).content().contains("rewardctl data fetch failed");
+    RewardCtlProcess moved = RewardCtlProcess.startWithDefaultLog(dir.resolve("run3"),
+        Map.of("HOME", dir.resolve("home3").toString(), "XDG_STATE_HOME", dir.resolve("state").toString()), fetch);
+    assertThat(moved.waitFor(Duration.ofSeconds(60))).isEqualTo(1);
+    assertThat(dir.resolve("state/rewardstream/logs/rewardctl.log")).content().contains("rewardctl data fetch failed");
+    assertThat(dir.resolve("home2")).doesNotExist();
   }
 
   /** The console lines that are not the JVM's own notices. */
