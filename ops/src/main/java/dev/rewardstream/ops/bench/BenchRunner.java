@@ -72,8 +72,9 @@ public final class BenchRunner {
         figures.put("wall_s", Stats.round(seconds));
         scenarios.put(name, figures);
         md.append(r.markdown());
-        for (Map.Entry<String, String> plot : r.plots().entrySet()) {
-          Files.writeString(out.resolve(plot.getKey()), plot.getValue(), StandardCharsets.UTF_8);
+        for (Map.Entry<String, Chart> plot : r.plots().entrySet()) {
+          Files.writeString(out.resolve(plot.getKey()), plot.getValue().svg(), StandardCharsets.UTF_8);
+          Files.write(out.resolve(plot.getKey().replaceFirst("\\.svg$", "") + ".png"), plot.getValue().png());
         }
         log.accept(String.format(Locale.ROOT, "== %s done in %.0f s", name, seconds));
       } catch (ScenarioSkippedException e) {

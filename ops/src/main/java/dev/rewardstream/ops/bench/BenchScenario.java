@@ -18,9 +18,9 @@ public interface BenchScenario {
   /**
    * @param figures what goes into result.json under the scenario's name
    * @param markdown the scenario's section of report.md (plots referenced by file name)
-   * @param plots SVG files to write next to the report, by file name
+   * @param plots charts to write next to the report, by SVG file name (a PNG of each goes beside it)
    */
-  record Result(Map<String, Object> figures, String markdown, Map<String, String> plots) {
+  record Result(Map<String, Object> figures, String markdown, Map<String, Chart> plots) {
     static Result of(Map<String, Object> figures, String markdown) {
       return new Result(figures, markdown, new LinkedHashMap<>());
     }

@@ -75,11 +75,12 @@ final class BtStreamBench implements BenchScenario {
         Map<String, double[]> curve = (Map<String, double[]>) run.remove("curve");
         if (learner.key().equals(DEFAULT)) {
           String file = "bt-stream-" + scenario.cliName() + ".svg";
-          result.plots().put(file, SvgPlot.lines("Bradley-Terry stream, " + scenario.cliName()
+          result.plots().put(file, Chart.lines("Bradley-Terry stream, " + scenario.cliName()
               + ": sliding-window accuracy", "pairs seen", "accuracy", List.of(
-              new SvgPlot.Series("vs labels", "#1f77b4", curve.get("x"), curve.get("label")),
-              new SvgPlot.Series("vs true order", "#2ca02c", curve.get("x"), curve.get("true")),
-              new SvgPlot.Series("Bayes-optimal", "#d62728", curve.get("x"), curve.get("bayes")))));
+              Chart.Series.line("vs labels", "#1f77b4", curve.get("x"), curve.get("label")),
+              Chart.Series.line("vs true order", "#2ca02c", curve.get("x"), curve.get("true")),
+              Chart.Series.line("Bayes-optimal (vs labels)", "#d62728", curve.get("x"), curve.get("bayes"))
+                  .asDashed())));
         }
       }
     }

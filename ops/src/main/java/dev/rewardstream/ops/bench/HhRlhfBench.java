@@ -80,7 +80,7 @@ final class HhRlhfBench implements BenchScenario {
     figures.put("pairs", limit);
     figures.put("shuffles", shuffles);
     figures.put("shorter_wins_accuracy", Stats.round(shorterWins));
-    List<SvgPlot.Series> curves = new ArrayList<>();
+    List<Chart.Series> curves = new ArrayList<>();
     StringBuilder md = new StringBuilder();
     md.append(String.format(Locale.ROOT, "%d pairs, one pass, test-then-train, mean of %d shuffles.%n%n", limit,
         shuffles));
@@ -113,18 +113,15 @@ final class HhRlhfBench implements BenchScenario {
       for (int i = 0; i < x.length; i++) {
         x[i] = i + 1;
       }
-      curves.add(new SvgPlot.Series(learner.name() + " (shuffle 1)", colors[l], x, curve));
+      curves.add(Chart.Series.line(learner.name() + " (shuffle 1)", colors[l], x, curve));
     }
     md.append(String.format(Locale.ROOT, "| shorter final response wins | %.1f%% | – | 55.3%% |%n%n",
         100 * shorterWins));
     md.append("![cumulative prequential accuracy](hh-rlhf-accuracy.svg)\n");
     Result result = Result.of(figures, md.toString());
-    double[] x = curves.get(0).x();
-    double[] baseline = new double[x.length];
-    java.util.Arrays.fill(baseline, shorterWins);
-    curves.add(new SvgPlot.Series("shorter wins", "#999", x, baseline));
-    result.plots().put("hh-rlhf-accuracy.svg", SvgPlot.lines("HH-RLHF harmless: cumulative test-then-train accuracy",
-        "pairs seen", "accuracy", curves));
+    result.plots().put("hh-rlhf-accuracy.svg", Chart.lines("HH-RLHF harmless: cumulative test-then-train accuracy",
+        "pairs seen", "accuracy", curves, List.of(new Chart.Reference("shorter final response wins", shorterWins)),
+        false));
     return result;
   }
 

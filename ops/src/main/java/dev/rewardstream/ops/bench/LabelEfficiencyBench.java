@@ -177,7 +177,7 @@ final class LabelEfficiencyBench implements BenchScenario {
 
     StringBuilder md = new StringBuilder();
     md.append(intro(counts, seeds, network, config));
-    Map<String, String> plots = new LinkedHashMap<>();
+    Map<String, Chart> plots = new LinkedHashMap<>();
     for (WorldRun run : runs) {
       md.append(worldSection(run, counts));
       plots.put(plotFile(run.world().name()), plot(run, counts));
@@ -692,25 +692,26 @@ final class LabelEfficiencyBench implements BenchScenario {
     return "label-efficiency-" + world + ".svg";
   }
 
-  /** Curves over log10 of the label count, so 250 and 20,000 labels both get room. */
-  private static String plot(WorldRun run, int[] counts) {
-    List<SvgPlot.Series> series = new ArrayList<>();
+  /** Mean curves with their spread over seeds as bands; the anchors dashed, the Bayes-optimal accuracy a reference. */
+  private static Chart plot(WorldRun run, int[] counts) {
+    List<Chart.Series> series = new ArrayList<>();
     for (Map.Entry<String, Cells> e : run.cells().entrySet()) {
       Cells cells = e.getValue();
       List<double[]> points = new ArrayList<>();
       for (int c = 0; c < counts.length; c++) {
         if (cells.measured(c)) {
-          points.add(new double[] {Math.log10(counts[c]), cells.unseenMean(c)});
+          points.add(new double[] {counts[c], cells.unseenMean(c), cells.unseenSd(c)});
         }
       }
-      series.add(new SvgPlot.Series(e.getKey(), COLORS.getOrDefault(e.getKey(), "#333"),
-          points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray()));
+      Chart.Series curve = Chart.Series.line(e.getKey(), COLORS.getOrDefault(e.getKey(), "#333"),
+          points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray())
+          .withSpread(points.stream().mapToDouble(p -> p[2]).toArray());
+      boolean anchor = !e.getKey().equals(DEFAULT) && !e.getKey().equals(NETWORK);
+      series.add(anchor ? curve.asDashed() : curve);
     }
-    double[] x = {Math.log10(counts[0]), Math.log10(counts[counts.length - 1])};
-    double bayes = Stats.mean(run.bayes());
-    series.add(new SvgPlot.Series("Bayes-opt. vs labels", "#999", x, new double[] {bayes, bayes}));
-    return SvgPlot.lines(run.world().name() + ": accuracy vs true order on fresh pairs",
-        "labels, log10 (2.7 = 500, 3 = 1k, 4 = 10k)", "accuracy", series);
+    return Chart.lines(run.world().name() + ": accuracy vs true order on fresh pairs (mean ± sd over seeds)",
+        "labels", "accuracy", series,
+        List.of(new Chart.Reference("Bayes-optimal vs labels", Stats.mean(run.bayes()))), true);
   }
 
   private static String labels(int n) {

@@ -91,12 +91,12 @@ final class LiveProbes {
     return md.append("\n![live accuracy](freshness-live-accuracy.svg)\n").toString();
   }
 
-  String plot() {
+  Chart plot() {
     double[] t = series.stream().mapToDouble(p -> ((Number) p.get("t_s")).doubleValue()).toArray();
-    return SvgPlot.lines("Live model on fresh pairs", "seconds", "pairwise accuracy", List.of(
-        new SvgPlot.Series("vs true reward", "#2ca02c", t, column("vs_true_reward")),
-        new SvgPlot.Series("vs labels", "#1f77b4", t, column("vs_labels")),
-        new SvgPlot.Series("Bayes-optimal", "#7f7f7f", t, column("bayes_optimal"))));
+    return Chart.lines("Live model on fresh pairs", "seconds", "pairwise accuracy", List.of(
+        Chart.Series.line("vs true reward", "#2ca02c", t, column("vs_true_reward")),
+        Chart.Series.line("vs labels", "#1f77b4", t, column("vs_labels")),
+        Chart.Series.line("Bayes-optimal (vs labels)", "#7f7f7f", t, column("bayes_optimal")).asDashed()));
   }
 
   private double[] column(String key) {

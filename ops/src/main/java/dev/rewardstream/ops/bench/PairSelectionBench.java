@@ -63,7 +63,7 @@ final class PairSelectionBench implements BenchScenario {
         + "(goal: ≤ half).%n%n| world | random @%,d | active @%,d | labels to match random@%,d | ratio |%n"
         + "|---|---|---|---|---|%n", CANDIDATES, FRESH_PAIRS, seeds, reference, STEP, reference, reference, reference,
         reference));
-    List<SvgPlot.Series> curves = new ArrayList<>();
+    List<Chart.Series> curves = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
     for (LabelWorlds.Spec spec : worlds) {
       int points = maxLabels / STEP;
@@ -107,15 +107,15 @@ final class PairSelectionBench implements BenchScenario {
           x[p] = (p + 1) * STEP;
         }
         String color = PALETTE[curves.size() / 2 % PALETTE.length];
-        curves.add(new SvgPlot.Series(spec.name() + " random", "#999", x, random));
-        curves.add(new SvgPlot.Series(spec.name() + " active", color, x, active));
+        curves.add(Chart.Series.line(spec.name() + " random", color, x, random).asDashed());
+        curves.add(Chart.Series.line(spec.name() + " active", color, x, active));
       }
     }
     figures.put("worlds_within_half", ratios.stream().filter(r -> r <= 0.5).count());
     figures.put("median_ratio", ratios.isEmpty() ? null : Stats.round(Stats.percentile(ratios, 50)));
     md.append("\n![active vs random selection](pair-selection.svg)\n");
     Result result = Result.of(figures, md.toString());
-    result.plots().put("pair-selection.svg", SvgPlot.lines("Active vs random pair selection",
+    result.plots().put("pair-selection.svg", Chart.lines("Active vs random pair selection",
         "labels", "accuracy vs true order (fresh pairs)", curves));
     return result;
   }
