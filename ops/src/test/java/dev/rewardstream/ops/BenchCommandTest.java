@@ -93,9 +93,18 @@ class BenchCommandTest {
     assertThat(report).startsWith("# rewardstream benchmark report");
     BenchRunner.SCENARIOS.forEach(name -> assertThat(report).contains("\n## " + name + "\n"));
     assertThat(report).doesNotContain("**Failed:**");
-    assertThat(out.resolve("hh-rlhf-accuracy.svg")).content().startsWith("<svg").endsWith("</svg>\n");
-    assertThat(out.resolve("bt-stream-preference-drift.svg")).exists();
-    assertThat(out.resolve("pair-selection.svg")).exists();
+    // Every chart the report names is there, as SVG and as PNG
+    java.util.regex.Matcher embedded = java.util.regex.Pattern.compile("!\\[[^]]*]\\(([^)]+)\\.svg\\)").matcher(report);
+    List<String> charts = new java.util.ArrayList<>();
+    while (embedded.find()) {
+      charts.add(embedded.group(1));
+    }
+    assertThat(charts).contains("hh-rlhf-accuracy", "bt-stream-preference-drift", "pair-selection",
+        "label-efficiency-issue200");
+    for (String chart : charts) {
+      assertThat(out.resolve(chart + ".svg")).content().contains("<svg").contains("</svg");
+      assertThat(javax.imageio.ImageIO.read(out.resolve(chart + ".png").toFile())).as(chart).isNotNull();
+    }
     assertThat(console.toString()).contains("== freshness done");
   }
 

@@ -181,7 +181,8 @@ final class Chart {
     } catch (SVGGraphics2DIOException e) {
       throw new UncheckedIOException(e);
     }
-    return svg.toString();
+    // Batik writes the SVG 1.0 DOCTYPE, whose external DTD an XML reader would try to fetch; SVG needs none.
+    return svg.toString().replaceFirst("(?s)<!DOCTYPE[^>]*>\\s*", "");
   }
 
   byte[] png() {
