@@ -1,7 +1,7 @@
 package dev.rewardstream.model;
 
 import dev.rewardstream.schema.Interaction;
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import java.util.List;
 
 /**

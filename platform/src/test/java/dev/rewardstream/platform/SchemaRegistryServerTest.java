@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.serde.ConfluentAvroSerde;
 import dev.rewardstream.serde.ConfluentRegistryClient;
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.UnknownSchemaException;
 import java.nio.ByteBuffer;

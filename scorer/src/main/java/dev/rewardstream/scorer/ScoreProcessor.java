@@ -13,7 +13,7 @@ import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.Score;
 import dev.rewardstream.schema.Severity;
 import dev.rewardstream.serde.DeadLetters;
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.Topics;
 import java.time.Instant;
 import java.util.ArrayList;

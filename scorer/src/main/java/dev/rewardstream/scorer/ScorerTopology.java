@@ -1,6 +1,6 @@
 package dev.rewardstream.scorer;
 
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.TopicSpec;
 import dev.rewardstream.serde.Topics;
 import org.apache.avro.specific.SpecificRecord;

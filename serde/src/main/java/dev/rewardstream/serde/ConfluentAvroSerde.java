@@ -1,5 +1,6 @@
 package dev.rewardstream.serde;
 
+import dev.rewardstream.schema.RecordRejectedException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package dev.rewardstream.serde;
 
+import dev.rewardstream.schema.RecordRejectedException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

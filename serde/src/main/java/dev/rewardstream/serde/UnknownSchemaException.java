@@ -1,5 +1,7 @@
 package dev.rewardstream.serde;
 
+import dev.rewardstream.schema.RecordRejectedException;
+
 /** The record names a schema id the registry does not know. */
 public class UnknownSchemaException extends RecordRejectedException {
 

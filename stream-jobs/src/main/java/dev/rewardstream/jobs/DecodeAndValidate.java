@@ -1,6 +1,6 @@
 package dev.rewardstream.jobs;
 
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.TopicSpec;
 import dev.rewardstream.serde.Topics;

@@ -34,7 +34,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * every stage ─► dead-letters           (all three sinks transactional)
  * </pre>
  *
- * <p>Exactly once: Kafka offsets and operator state are checkpointed together and both sinks write in Kafka
+ * <p>Exactly once: Kafka offsets and operator state are checkpointed together and all three sinks write in Kafka
  * transactions committed on checkpoint, so readers with {@code isolation.level=read_committed} see each example once.
  * The checkpoint interval is the freshness cost of that guarantee (default 1 s).
  *

@@ -2,7 +2,7 @@ package dev.rewardstream.jobs;
 
 import dev.rewardstream.schema.Preference;
 import dev.rewardstream.schema.PreferenceSide;
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import java.util.List;
 
 /** The checks a preference must pass before it is joined. */

@@ -9,7 +9,7 @@ import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.serde.DeadLetters;
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import java.nio.charset.StandardCharsets;

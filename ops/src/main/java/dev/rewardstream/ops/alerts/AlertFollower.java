@@ -1,7 +1,7 @@
 package dev.rewardstream.ops.alerts;
 
 import dev.rewardstream.schema.DriftAlert;
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import java.io.PrintWriter;

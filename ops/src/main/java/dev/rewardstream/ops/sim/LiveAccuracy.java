@@ -1,7 +1,7 @@
 package dev.rewardstream.ops.sim;
 
 import dev.rewardstream.schema.Score;
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.rewardstream.scorer.drift;
 
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.scorer.CompactedTopicProcessor;
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.Topics;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;

@@ -3,7 +3,7 @@ package dev.rewardstream.scorer.drift;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.Score;
 import dev.rewardstream.serde.DeadLetters;
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.TopicSpec;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

@@ -6,7 +6,7 @@ import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.model.PairInformation;
 import dev.rewardstream.schema.Interaction;
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

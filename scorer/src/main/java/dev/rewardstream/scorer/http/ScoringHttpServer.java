@@ -13,7 +13,7 @@ import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.scorer.ModelHolder;
 import dev.rewardstream.scorer.ScorerConfig;
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

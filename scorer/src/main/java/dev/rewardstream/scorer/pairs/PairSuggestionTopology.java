@@ -3,7 +3,7 @@ package dev.rewardstream.scorer.pairs;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.scorer.CompactedTopicProcessor;
 import dev.rewardstream.scorer.ModelHolder;
-import dev.rewardstream.serde.RecordRejectedException;
+import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

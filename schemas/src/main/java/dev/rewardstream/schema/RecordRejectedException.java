@@ -1,4 +1,4 @@
-package dev.rewardstream.serde;
+package dev.rewardstream.schema;
 
 /**
  * A record that cannot be processed because of its content, never because of the infrastructure. Stages route these to
