@@ -9,7 +9,6 @@ import dev.rewardstream.platform.FreePorts;
 import dev.rewardstream.schema.AlertStatus;
 import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.schema.Interaction;
-import dev.rewardstream.schema.Score;
 import dev.rewardstream.serde.TopicIO;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,10 +52,9 @@ class DriftAlertIntegrationTest {
               drifted ? optimizedResponse(world) : world.response());
         }
       }
-      List<Score> scored = TopicIO.readUntil(infra.bootstrapServers(), infra.topics().scores, Duration.ofSeconds(120),
+      TopicIO.readUntil(infra.bootstrapServers(), infra.topics().scores, Duration.ofSeconds(120),
           read -> read.stream().filter(s -> !s.getRescore() && (s.getInteractionId().startsWith("drifting-")
               || s.getInteractionId().startsWith("stationary-"))).count() >= 2L * PER_POLICY);
-      assertThat(scored).isNotEmpty();
       List<DriftAlert> alerts = TopicIO.readUntil(infra.bootstrapServers(), infra.topics().driftAlerts,
           Duration.ofSeconds(60), read -> read.stream().anyMatch(a -> a.getScope().contains("policy=drifting")));
       Thread.sleep(3_000); // anything the stationary scope would raise has had its chance too

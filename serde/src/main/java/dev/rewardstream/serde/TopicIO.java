@@ -53,12 +53,33 @@ public final class TopicIO {
   }
 
   /**
-   * Reads a topic from the beginning (committed records only) until {@code done} holds for what was read, or the
-   * timeout passes; returns what was read either way.
+   * Reads a topic from the beginning (committed records only) until {@code done} holds for what was read.
+   *
+   * @throws IllegalStateException when the timeout passes first, with how many records were read and the last ones
    */
   public static <V extends SpecificRecord> List<V> readUntil(
       String bootstrapServers, TopicSpec<V> topic, Duration timeout, Predicate<List<V>> done) {
+    List<V> read = readWithin(bootstrapServers, topic, timeout, done);
+    if (!done.test(read)) {
+      List<V> last = read.subList(Math.max(0, read.size() - 3), read.size());
+      throw new IllegalStateException(String.format("%s: what was awaited did not arrive within %s; read %d records%s",
+          topic.name(), timeout, read.size(), last.isEmpty() ? "" : ", the last: " + last.stream()
+              .map(r -> abbreviate(String.valueOf(r))).toList()));
+    }
+    return read;
+  }
+
+  /**
+   * As {@link #readUntil}, but returns what was read when the timeout passes first: for measurements, where a
+   * shortfall is a figure and not a failure.
+   */
+  public static <V extends SpecificRecord> List<V> readWithin(
+      String bootstrapServers, TopicSpec<V> topic, Duration timeout, Predicate<List<V>> done) {
     return read(bootstrapServers, topic, timeout, (consumer, read) -> done.test(read));
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 300 ? text : text.substring(0, 300) + "…";
   }
 
   /**

@@ -58,6 +58,12 @@ class TrainerServiceIntegrationTest {
           assertThat(letter.getErrorMessage()).contains("feature spec");
           assertThat(letter.getSourceTopic()).isEqualTo(topics.trainingExamples.name());
         });
+        // And waiting for what never comes fails, saying what did come
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TopicIO.readUntil(infra.bootstrapServers(),
+                topics.deadLetters, Duration.ofSeconds(2), read -> read.size() >= 2))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageStartingWith(topics.deadLetters.name() + ": what was awaited did not arrive within PT2S; "
+                + "read 1 records, the last: [");
 
         for (TrainingExample example : data.pairs("second-", 200)) {
           TopicIO.send(producer, topics.trainingExamples, example.getExampleId(), example);

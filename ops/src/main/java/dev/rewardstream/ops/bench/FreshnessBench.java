@@ -112,10 +112,10 @@ final class FreshnessBench implements BenchScenario {
       }
       accuracy.close();
       watcher.interrupt();
-      List<TrainingExample> examples = TopicIO.readUntil(infra.bootstrapServers(), infra.topics().trainingExamples,
+      List<TrainingExample> examples = TopicIO.readWithin(infra.bootstrapServers(), infra.topics().trainingExamples,
           Duration.ofSeconds(30), read -> read.size() >= sent.size());
       long lastServed = served.isEmpty() ? 0 : served.lastKey();
-      List<ModelUpdate> updates = TopicIO.readUntil(infra.bootstrapServers(), infra.topics().modelUpdates,
+      List<ModelUpdate> updates = TopicIO.readWithin(infra.bootstrapServers(), infra.topics().modelUpdates,
           Duration.ofSeconds(10), read -> read.stream().anyMatch(u -> u.getVersion() >= lastServed));
       figures.putAll(measure(sent, served, examples, updates));
       figures.put("preferences_sent", sent.size());
