@@ -1,7 +1,10 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.jobs.EnvironmentSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -47,11 +50,23 @@ final class PlatformOptions {
           + "(default: ${DEFAULT-VALUE}).")
   int scorerHttpPort;
 
+  @Option(names = "--environments", split = ",", paramLabel = "NAME=STATE:ACTION",
+      description = "State and action sizes of each RL environment whose vectors the feature job accepts, e.g. "
+          + "cartpole=4:1,reacher=11:2 (default: none; an unlisted environment takes the sizes of its first interaction, and later ones of other sizes "
+          + "are dead-lettered).")
+  Map<String, String> environments = new LinkedHashMap<>();
+
   @Mixin LearnerCliOptions learner;
 
   PlatformConfig toConfig() {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix,
         Duration.ofMillis(checkpointIntervalMs), flinkParallelism, Duration.ofMillis(publishIntervalMs),
-        scorerHttpPort, learner.toOptions());
+        scorerHttpPort, learner.toOptions(), environmentSpecs());
+  }
+
+  private Map<String, EnvironmentSpec> environmentSpecs() {
+    Map<String, EnvironmentSpec> specs = new LinkedHashMap<>();
+    environments.forEach((name, spec) -> specs.put(name.trim(), EnvironmentSpec.parse(spec)));
+    return specs;
   }
 }
