@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Start the platform and simulated agents and labelers; print progress until Ctrl-C or --duration.")
-final class DemoCommand implements Callable<Integer>, LogFile.InDataDir {
+final class DemoCommand implements Callable<Integer> {
 
   @Mixin PlatformOptions options;
 
@@ -41,11 +41,6 @@ final class DemoCommand implements Callable<Integer>, LogFile.InDataDir {
   @Option(names = "--seed", defaultValue = "1") long seed;
 
   @Spec CommandSpec spec;
-
-  @Override
-  public java.nio.file.Path dataDir() {
-    return options.dataDir;
-  }
 
   @Override
   public Integer call() throws Exception {

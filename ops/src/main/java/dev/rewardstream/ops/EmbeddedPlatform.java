@@ -71,7 +71,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
           config.kafkaPort(), config.controllerPort(), config.host(), config.registryPort(), config.topicPrefix());
       started_.add(infra);
       LocalFeatureJob job = LocalFeatureJob.start(infra.bootstrapServers(),
-          FeatureJobConfig.defaults(infra.serdeConfig()).withEnvironments(config.environments()), config.dataDir().resolve("flink-checkpoints"),
+          FeatureJobConfig.defaults(infra.serdeConfig()).withEnvironments(config.environments()),
+          config.dataDir().resolve("flink-checkpoints"),
           config.checkpointInterval(), config.flinkParallelism());
       started_.add(job);
       TrainerService trainer = new TrainerService(

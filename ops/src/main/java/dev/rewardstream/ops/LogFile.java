@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.logging.log4j.core.config.Configurator;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Where {@code rewardctl} writes its log, so that no command leaves a log in the directory it was started from.
@@ -21,11 +23,6 @@ final class LogFile {
   static final String PROPERTY = "rewardctl.log.file";
   static final String ENV = "REWARDCTL_LOG";
   private static final String NAME = "rewardctl.log";
-
-  /** A command whose state lives in one directory; its log goes there too. */
-  interface InDataDir {
-    Path dataDir();
-  }
 
   private LogFile() {}
 
@@ -48,12 +45,13 @@ final class LogFile {
   }
 
   /**
-   * Points the log at the file chosen for {@code command} before it runs. Loggers exist from class loading on, but
-   * the appender creates its file only on the first event (createOnDemand), so reconfiguring here leaves nothing
-   * behind at the configuration's fallback path.
+   * Points the log at the file chosen for {@code command} before it runs: a command with a {@code --data-dir} logs
+   * there. Loggers exist from class loading on, but the appender creates its file only on the first event
+   * (createOnDemand), so reconfiguring here leaves nothing behind at the configuration's fallback path.
    */
-  static Path useFor(Object command) {
-    Path dataDir = command instanceof InDataDir withData ? withData.dataDir() : null;
+  static void useFor(CommandSpec command) {
+    OptionSpec dataDirOption = command.findOption("--data-dir");
+    Path dataDir = dataDirOption == null ? null : dataDirOption.getValue();
     Path file = choose(System.getProperty(PROPERTY), System.getenv(), dataDir).toAbsolutePath();
     try {
       Files.createDirectories(file.getParent());
@@ -62,7 +60,6 @@ final class LogFile {
     }
     System.setProperty(PROPERTY, file.toString());
     Configurator.reconfigure();
-    return file;
   }
 
   /** Where the log of this process goes, once {@link #useFor} has chosen it. */

@@ -52,8 +52,8 @@ final class PlatformOptions {
 
   @Option(names = "--environments", split = ",", paramLabel = "NAME=STATE:ACTION",
       description = "State and action sizes of each RL environment whose vectors the feature job accepts, e.g. "
-          + "cartpole=4:1,reacher=11:2 (default: none; an unlisted environment takes the sizes of its first interaction, and later ones of other sizes "
-          + "are dead-lettered).")
+          + "cartpole=4:1,reacher=11:2 (default: none; an unlisted environment takes the sizes of its first "
+          + "interaction, and later ones of other sizes are dead-lettered).")
   Map<String, String> environments = new LinkedHashMap<>();
 
   @Mixin LearnerCliOptions learner;

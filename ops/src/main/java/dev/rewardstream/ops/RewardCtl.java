@@ -40,7 +40,7 @@ public final class RewardCtl {
   static CommandLine commandLine() {
     return new CommandLine(new RewardCtl()).setExecutionStrategy(parsed -> {
       List<CommandLine> chosen = parsed.asCommandLineList();
-      LogFile.useFor(chosen.get(chosen.size() - 1).getCommand());
+      LogFile.useFor(chosen.get(chosen.size() - 1).getCommandSpec());
       return new CommandLine.RunLast().execute(parsed);
     }).setExecutionExceptionHandler((error, cli, parsed) -> {
       String name = cli.getCommandSpec().qualifiedName(" ");

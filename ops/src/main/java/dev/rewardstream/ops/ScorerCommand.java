@@ -6,6 +6,8 @@ import dev.rewardstream.scorer.drift.DriftService;
 import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
 import dev.rewardstream.scorer.pairs.PairSuggestionService;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,10 +68,18 @@ final class ScorerCommand implements Callable<Integer> {
       if (pairs != null) {
         pairs.start();
       }
-      spec.commandLine().getOut().printf("scorer: %s on %s, logs in %s; Ctrl-C stops%n",
-          String.join(", ", java.util.stream.Stream.of(scorer != null ? "scoring" : null,
-              monitor != null ? "drift monitor" : null, pairs != null ? "pair suggestions" : null)
-              .filter(java.util.Objects::nonNull).toList()), cluster.bootstrapServers, LogFile.current());
+      List<String> running = new ArrayList<>();
+      if (scorer != null) {
+        running.add("scoring");
+      }
+      if (monitor != null) {
+        running.add("drift monitor");
+      }
+      if (pairs != null) {
+        running.add("pair suggestions");
+      }
+      spec.commandLine().getOut().printf("scorer: %s on %s, logs in %s; Ctrl-C stops%n", String.join(", ", running),
+          cluster.bootstrapServers, LogFile.current());
       spec.commandLine().getOut().flush();
       stop.await();
     } finally {

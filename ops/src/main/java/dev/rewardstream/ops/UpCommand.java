@@ -10,15 +10,10 @@ import picocli.CommandLine.Spec;
 /** {@code rewardctl up}: the whole system in this process until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
     description = "Start Kafka (KRaft), the schema registry, the Flink feature job, the trainer and the scorer.")
-final class UpCommand implements Callable<Integer>, LogFile.InDataDir {
+final class UpCommand implements Callable<Integer> {
 
   @Mixin PlatformOptions options;
   @Spec CommandSpec spec;
-
-  @Override
-  public java.nio.file.Path dataDir() {
-    return options.dataDir;
-  }
 
   @Override
   public Integer call() throws Exception {
