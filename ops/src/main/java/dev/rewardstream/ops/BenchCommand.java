@@ -27,7 +27,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "Smoke sizes: about a minute in all.") boolean quick;
 
   @Option(names = "--scenarios", split = ",", description = "Comma-separated subset of: label-efficiency, "
-      + "pair-selection, hh-rlhf, bt-stream, freshness, trainer-throughput, scorer-throughput, drift-detectors "
+      + "pair-selection, hh-rlhf, bt-stream, freshness, label-efficiency-live, trainer-throughput, scorer-throughput, "
+      + "drift-detectors "
       + "(default: all).")
   List<String> scenarios;
 

@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.ops.bench.LearningCheck;
 import dev.rewardstream.ops.sim.Labeler;
 import dev.rewardstream.ops.sim.LiveAccuracy;
 import dev.rewardstream.ops.sim.Simulator;
@@ -22,6 +23,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Start the platform and simulated agents and labelers; print progress until Ctrl-C or --duration.")
 final class DemoCommand implements Callable<Integer> {
+
+  private static final double HELD_OUT_SHARE = 0.2;
+  private static final int FRESH_PAIRS = 1000;
 
   @Mixin PlatformOptions options;
 
@@ -49,16 +53,19 @@ final class DemoCommand implements Callable<Integer> {
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(options.toConfig())) {
       UpCommand.printEndpoints(out, platform);
       var infra = platform.infrastructure();
-      try (Simulator simulator = new Simulator(infra.bootstrapServers(), infra.topics(), new TextWorld(seed, 300),
-              new Labeler(temperature, seed), 0.2);
+      TextWorld world = new TextWorld(seed, 300);
+      LearningCheck check = LearningCheck.of(platform.config().trainerConfig(infra.bootstrapServers()),
+          pairsPerSecond * (1 - HELD_OUT_SHARE), world, FRESH_PAIRS);
+      try (Simulator simulator = new Simulator(infra.bootstrapServers(), infra.topics(), world,
+              new Labeler(temperature, seed), HELD_OUT_SHARE);
           LiveAccuracy accuracy = new LiveAccuracy(infra.bootstrapServers(), infra.topics())) {
         Thread follower = new Thread(accuracy, "live-accuracy");
         follower.setDaemon(true);
         follower.start();
-        out.printf("demo: %.0f answer pairs/s, labeler temperature %.2f, 20%% of pairs held out for measurement%n",
-            pairsPerSecond, temperature);
+        out.printf("demo: %.0f answer pairs/s, labeler temperature %.2f, %.0f%% of pairs held out for measurement, "
+            + "%,d more never sent%n", pairsPerSecond, temperature, 100 * HELD_OUT_SHARE, check.freshPairs());
         out.flush();
-        run(platform, simulator, accuracy, out, stop);
+        run(platform, simulator, accuracy, check, out, stop);
         out.println("stopping...");
         out.flush();
       }
@@ -70,8 +77,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private boolean reportedFirstVersion;
 
-  private void run(EmbeddedPlatform platform, Simulator simulator, LiveAccuracy accuracy, PrintWriter out,
-      StopSignals stop) throws InterruptedException {
+  private void run(EmbeddedPlatform platform, Simulator simulator, LiveAccuracy accuracy, LearningCheck check,
+      PrintWriter out, StopSignals stop) throws InterruptedException {
     long start = System.nanoTime();
     long nextReport = start + Duration.ofSeconds(reportEverySeconds).toNanos();
     long intervalNanos = (long) (1e9 / pairsPerSecond);
@@ -90,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       if (now >= nextReport) {
         simulator.flush();
-        report(platform, simulator, accuracy, out, Duration.ofNanos(now - start));
+        report(platform, simulator, accuracy, check, out, Duration.ofNanos(now - start));
         nextReport += Duration.ofSeconds(reportEverySeconds).toNanos();
       }
       long sleep = Math.min(nextRound, Math.min(nextReport, end)) - System.nanoTime();
@@ -99,11 +106,11 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     simulator.flush();
-    report(platform, simulator, accuracy, out, Duration.ofNanos(System.nanoTime() - start));
+    report(platform, simulator, accuracy, check, out, Duration.ofNanos(System.nanoTime() - start));
   }
 
-  private static void report(EmbeddedPlatform platform, Simulator simulator, LiveAccuracy accuracy, PrintWriter out,
-      Duration elapsed) {
+  private static void report(EmbeddedPlatform platform, Simulator simulator, LiveAccuracy accuracy,
+      LearningCheck check, PrintWriter out, Duration elapsed) {
     TrainerStatus trainer = platform.trainerStatus();
     LiveAccuracy.Measurement m = accuracy.measure(simulator.heldOutPairs(), simulator.labeler());
     String acc = m.pairs() == 0 ? "n/a (waiting for scores)"
@@ -114,6 +121,12 @@ final class DemoCommand implements Callable<Integer> {
         elapsed.toSeconds(), simulator.interactionsSent(), simulator.preferencesSent(), trainer.examplesTrained(),
         trainer.liveVersion(), format(trainer.liveMetrics().get("pairwise_accuracy")), accuracy.scoresSeen(), acc,
         trainer.failure() == null ? "" : " | TRAINER FAILED: " + trainer.failure());
+    if (simulator.labelled().size() <= LearningCheck.MAX_LABELS) {
+      LearningCheck.Figures learned = check.measure(simulator.labelled(), platform.liveScorerModel());
+      out.printf("        learning: after %,d labels the scorer's v%d orders %.1f%% of %,d fresh pairs by the true "
+              + "reward; the learner bench on the same labels: %.1f%%%n", learned.labels(), learned.version(),
+          100 * learned.served(), check.freshPairs(), 100 * learned.bench());
+    }
     out.flush();
   }
 

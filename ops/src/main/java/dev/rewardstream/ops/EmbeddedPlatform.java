@@ -2,18 +2,20 @@ package dev.rewardstream.ops;
 
 import dev.rewardstream.jobs.FeatureJobConfig;
 import dev.rewardstream.jobs.LocalFeatureJob;
+import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.platform.EmbeddedInfrastructure;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScorerService;
-import dev.rewardstream.scorer.drift.DriftService;
+import dev.rewardstream.drift.DriftConfig;
+import dev.rewardstream.drift.DriftService;
 import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
 import dev.rewardstream.scorer.pairs.PairSuggestionService;
-import dev.rewardstream.trainer.TrainerConfig;
 import dev.rewardstream.trainer.TrainerService;
 import dev.rewardstream.trainer.TrainerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -75,10 +77,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
           config.dataDir().resolve("flink-checkpoints"),
           config.checkpointInterval(), config.flinkParallelism());
       started_.add(job);
-      TrainerService trainer = new TrainerService(
-          TrainerConfig.defaults(infra.bootstrapServers(), config.dataDir().resolve("artifacts"))
-              .withPublishInterval(config.publishInterval()).withLearner(config.learner()),
-          infra.topics());
+      TrainerService trainer = new TrainerService(config.trainerConfig(infra.bootstrapServers()), infra.topics());
       Thread trainerThread = new Thread(trainer, "trainer");
       trainerThread.setDaemon(true);
       // TrainerService logs its failure and reports it in its status; the console gets no stack trace.
@@ -91,7 +90,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
       started_.add(scorer);
       scorer.start();
       DriftService driftMonitor = new DriftService(infra.bootstrapServers(), config.dataDir().resolve("drift-state"),
-          scorerConfig.drift(), infra.topics());
+          DriftConfig.defaults(), infra.topics());
       started_.add(driftMonitor);
       driftMonitor.start();
       PairSuggestionService pairSuggestions = new PairSuggestionService(infra.bootstrapServers(),
@@ -144,7 +143,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
   }
 
   public long liveScorerVersion() {
-    return scorer.models().live().map(m -> m.version()).orElse(0L);
+    return liveScorerModel().map(LoadedModel::version).orElse(0L);
+  }
+
+  /** The version the scorer serves now, as it loaded and verified it; empty before the first. */
+  public Optional<LoadedModel> liveScorerModel() {
+    return scorer.models().live();
   }
 
   /** Base URL of the scorer's scoring API. */

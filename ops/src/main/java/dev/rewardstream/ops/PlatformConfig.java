@@ -2,6 +2,7 @@ package dev.rewardstream.ops;
 
 import dev.rewardstream.jobs.EnvironmentSpec;
 import dev.rewardstream.trainer.LearnerOptions;
+import dev.rewardstream.trainer.TrainerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,6 +34,12 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
   public static PlatformConfig defaults(Path dataDir) {
     return new PlatformConfig(dataDir, "127.0.0.1", 9092, 9093, 8081, "", Duration.ofSeconds(1), 2,
         Duration.ofSeconds(2), 8090, LearnerOptions.defaults(), Map.of());
+  }
+
+  /** The embedded trainer's configuration: the trainer's defaults with this platform's publish interval and learner. */
+  public TrainerConfig trainerConfig(String bootstrapServers) {
+    return TrainerConfig.defaults(bootstrapServers, dataDir.resolve("artifacts")).withPublishInterval(publishInterval)
+        .withLearner(learner);
   }
 
   public PlatformConfig withPorts(int kafka, int controller, int registry) {

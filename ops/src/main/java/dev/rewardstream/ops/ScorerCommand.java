@@ -2,7 +2,8 @@ package dev.rewardstream.ops;
 
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScorerService;
-import dev.rewardstream.scorer.drift.DriftService;
+import dev.rewardstream.drift.DriftConfig;
+import dev.rewardstream.drift.DriftService;
 import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
 import dev.rewardstream.scorer.pairs.PairSuggestionService;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ final class ScorerCommand implements Callable<Integer> {
       scorer.withHttp(httpHost, httpPort);
     }
     DriftService monitor = driftMonitor
-        ? new DriftService(cluster.bootstrapServers, driftStateDir, config.drift(), cluster.topics()) : null;
+        ? new DriftService(cluster.bootstrapServers, driftStateDir, DriftConfig.defaults(), cluster.topics()) : null;
     PairSuggestionService pairs = pairSuggestions ? new PairSuggestionService(cluster.bootstrapServers, pairsStateDir,
         PairSuggestionConfig.defaults(), cluster.topics()) : null;
     StopSignals stop = StopSignals.install();

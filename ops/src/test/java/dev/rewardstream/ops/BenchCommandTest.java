@@ -76,6 +76,14 @@ class BenchCommandTest {
     JsonNode live = freshness.get("live_accuracy_over_time");
     assertThat(live.isArray() && live.size() > 0).as("live accuracy measured on fresh pairs").isTrue();
     assertThat(live.get(live.size() - 1).get("vs_true_reward").asDouble()).isBetween(0.0, 1.0);
+    JsonNode liveLearning = scenarios.get("label-efficiency-live").get("worlds").get("issue200");
+    JsonNode at300 = liveLearning.get("cells").get(1);
+    assertThat(at300.get("labels").asInt()).isEqualTo(300);
+    assertThat(at300.get("live_versions").get(0).asLong()).as("a version was serving after 300 labels").isPositive();
+    assertThat(at300.get("live_mean").asDouble()).isBetween(0.5, 1.0);
+    assertThat(at300.get("bench_mean").asDouble()).isBetween(0.5, 1.0);
+    assertThat(liveLearning.get("examples_identical_to_bench").asInt()).as("the feature job builds the bench's examples")
+        .isEqualTo(liveLearning.get("examples_produced").asInt()).isEqualTo(300);
     assertThat(scenarios.get("trainer-throughput").get("batch_size").fieldNames()).toIterable()
         .containsExactly("16", "64", "256");
     JsonNode scorer = scenarios.get("scorer-throughput");
@@ -100,7 +108,7 @@ class BenchCommandTest {
       charts.add(embedded.group(1));
     }
     assertThat(charts).contains("hh-rlhf-accuracy", "bt-stream-preference-drift", "pair-selection",
-        "label-efficiency-issue200");
+        "label-efficiency-issue200", "label-efficiency-live");
     for (String chart : charts) {
       assertThat(out.resolve(chart + ".svg")).content().contains("<svg").contains("</svg");
       assertThat(javax.imageio.ImageIO.read(out.resolve(chart + ".png").toFile())).as(chart).isNotNull();

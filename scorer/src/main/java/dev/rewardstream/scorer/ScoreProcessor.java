@@ -182,9 +182,9 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
     }
     double rho = RankCorrelation.spearman(before, after);
     String scope = "model=" + models.modelName();
-    context.forward(new Record<>("rescore-summary/" + scope, DriftAlert.newBuilder()
+    context.forward(new Record<>(ScorerTopology.RESCORE_SUMMARY_ALERT + "/" + scope, DriftAlert.newBuilder()
         .setAlertId(UUID.randomUUID().toString())
-        .setDetector("rescore-summary")
+        .setDetector(ScorerTopology.RESCORE_SUMMARY_ALERT)
         .setScope(scope)
         .setStatus(AlertStatus.RESOLVED)
         .setSeverity(rho < 0.5 ? Severity.WARNING : Severity.INFO)
@@ -279,7 +279,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
     String scope = "model=" + models.modelName();
     DriftAlert alert = DriftAlert.newBuilder()
         .setAlertId(UUID.randomUUID().toString())
-        .setDetector("model-artifact")
+        .setDetector(ScorerTopology.REFUSED_ARTIFACT_ALERT)
         .setScope(scope)
         .setStatus(AlertStatus.RAISED)
         .setSeverity(Severity.CRITICAL)
@@ -288,7 +288,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
         .setMessage("refused " + refusal.what() + ": " + refusal.reason() + "; the previous version keeps serving")
         .setTime(Instant.ofEpochMilli(context.currentSystemTimeMs()))
         .build();
-    context.forward(new Record<>("model-artifact/" + scope, alert, context.currentSystemTimeMs()),
-        ScorerTopology.ALERTS);
+    context.forward(new Record<>(ScorerTopology.REFUSED_ARTIFACT_ALERT + "/" + scope, alert,
+        context.currentSystemTimeMs()), ScorerTopology.ALERTS);
   }
 }

@@ -1,7 +1,6 @@
 package dev.rewardstream.scorer;
 
 import dev.rewardstream.model.FeatureSpec;
-import dev.rewardstream.scorer.drift.DriftConfig;
 import java.time.Duration;
 
 /**
@@ -12,34 +11,22 @@ import java.time.Duration;
  * @param maxTextChars interaction validation bound, as in the feature job
  * @param retainedOutputs how many recent interactions per task are kept to rescore when a version lands
  * @param rescoreCheckInterval how often a task checks for a new live version to rescore with
- * @param drift the drift and reward-hacking detectors of the drift monitor that follows this scorer's scores
  * @param uncertaintyPenalty k of the pessimistic (mean − k·std) and optimistic (mean + k·std) rewards
  * @param discount γ of the discounted return of trajectory steps
  */
 public record ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTextChars, int retainedOutputs,
-    Duration rescoreCheckInterval, DriftConfig drift, double uncertaintyPenalty, double discount) {
+    Duration rescoreCheckInterval, double uncertaintyPenalty, double discount) {
 
   public static final double DEFAULT_UNCERTAINTY_PENALTY = 1.0;
   public static final double DEFAULT_DISCOUNT = 0.99;
 
-  /** With the default drift detectors. */
   public ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTextChars, int retainedOutputs,
       Duration rescoreCheckInterval) {
-    this(modelName, featureSpec, maxTextChars, retainedOutputs, rescoreCheckInterval, DriftConfig.defaults());
-  }
-
-  public ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTextChars, int retainedOutputs,
-      Duration rescoreCheckInterval, DriftConfig drift) {
-    this(modelName, featureSpec, maxTextChars, retainedOutputs, rescoreCheckInterval, drift,
-        DEFAULT_UNCERTAINTY_PENALTY, DEFAULT_DISCOUNT);
+    this(modelName, featureSpec, maxTextChars, retainedOutputs, rescoreCheckInterval, DEFAULT_UNCERTAINTY_PENALTY,
+        DEFAULT_DISCOUNT);
   }
 
   public static ScorerConfig defaults() {
     return new ScorerConfig("reward", FeatureSpec.DEFAULT, 32_768, 1_000, Duration.ofMillis(500));
-  }
-
-  public ScorerConfig withDrift(DriftConfig driftConfig) {
-    return new ScorerConfig(modelName, featureSpec, maxTextChars, retainedOutputs, rescoreCheckInterval, driftConfig,
-        uncertaintyPenalty, discount);
   }
 }

@@ -4,6 +4,7 @@ import dev.rewardstream.scorer.http.ScoringHttpServer;
 import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
+import dev.rewardstream.streams.StreamsApplications;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -14,12 +15,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Runs the scorer topology. Instances with the same application id share the interactions' partitions, so scoring
  * scales by adding instances. Exactly-once (v2): a score and the input offset it answers commit together. The drift
- * monitor that watches the scores is an application of its own ({@link dev.rewardstream.scorer.drift.DriftService}).
+ * monitor that watches the scores is an application of its own ({@code dev.rewardstream.drift.DriftService}).
  *
  * <p>Scoring begins only once a verified model version is live: until then the application does not consume
  * {@code interactions} at all, so interactions that arrive before the first version wait in their partitions and each
@@ -60,7 +60,7 @@ public final class ScorerService implements AutoCloseable {
     this.config = config;
     this.bootstrapServers = bootstrapServers;
     this.topics = topics;
-    Properties props = streamsProperties(applicationId, bootstrapServers, stateDir, streamThreads(topics));
+    Properties props = StreamsApplications.properties(applicationId, bootstrapServers, stateDir, streamThreads(topics));
     this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models, new NormalizationTable(),
         SourcePartitionReader.kafka(bootstrapServers)), props);
   }
@@ -73,32 +73,6 @@ public final class ScorerService implements AutoCloseable {
    */
   public static int streamThreads(Topics topics) {
     return Math.max(Runtime.getRuntime().availableProcessors(), topics.interactions.partitions());
-  }
-
-  /** The scorer's Kafka Streams settings (also what the throughput benchmark gives its identity topology). */
-  public static Properties streamsProperties(String applicationId, String bootstrapServers, Path stateDir,
-      int streamThreads) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
-    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
-    props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-    // A restarted instance gets its partitions back within seconds instead of waiting out a 45 s session.
-    props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
-    props.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "3000");
-    return props;
-  }
-
-  /**
-   * Closes one of the scorer family's Streams applications (scorer, drift monitor, pair suggestions), leaving its group
-   * so the partitions are handed over at once: Kafka Streams keeps members by default.
-   */
-  public static void stop(KafkaStreams streams) {
-    streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
   }
 
   /** Serve the scoring API on {@code host:port} (0 picks a free port) once started. */
@@ -216,7 +190,7 @@ public final class ScorerService implements AutoCloseable {
     if (http != null) {
       http.close();
     }
-    stop(streams);
+    StreamsApplications.stop(streams);
     models.close();
   }
 }

@@ -3,6 +3,7 @@ package dev.rewardstream.scorer;
 import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.TopicSpec;
 import dev.rewardstream.serde.Topics;
+import dev.rewardstream.streams.CompactedTopicProcessor;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -14,13 +15,13 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * interactions ─► score (live model; retained ring for rescoring) ─┬─► scores
  *                                                                  ├─► dead-letters
- *                                                                  └─► drift-alerts (refused artifacts)
+ *                                                                  └─► drift-alerts (refused artifacts, rescore summaries)
  * model-updates ─► global store ─► ModelHolder (verify sha256 + feature spec, load, atomic swap)
  * normalization-stats ─► global store ─► NormalizationTable (numeric values scaled as the feature job scales them)
  * </pre>
  *
  * <p>The drift detectors watch the scores topic from an application of their own
- * ({@link dev.rewardstream.scorer.drift.DriftTopology}).
+ * ({@code dev.rewardstream.drift.DriftTopology}, module {@code drift}).
  */
 public final class ScorerTopology {
 
@@ -29,6 +30,14 @@ public final class ScorerTopology {
   static final String SCORES = "scores-sink";
   static final String DEAD_LETTERS = "dead-letters-sink";
   static final String ALERTS = "drift-alerts-sink";
+  /**
+   * The {@code detector} of the alerts the scorer writes to drift-alerts; every other kind is the drift monitor's, so
+   * each kind has one writer.
+   */
+  public static final String RESCORE_SUMMARY_ALERT = "rescore-summary";
+  public static final String REFUSED_ARTIFACT_ALERT = "model-artifact";
+  public static final java.util.Set<String> ALERT_KINDS = java.util.Set.of(RESCORE_SUMMARY_ALERT,
+      REFUSED_ARTIFACT_ALERT);
   private static final String SCORE = "score";
   private static final String RETAINED_STORE = "retained-outputs";
   private static final String MODEL_STORE = "model-updates-store";

@@ -270,6 +270,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
           config.gateTolerance());
       if (!verdict.publish()) {
         rejectedCandidates++;
+        schedule.refused();
         LOG.info("candidate refused against live v{}: {}", liveVersion, verdict);
         return;
       }

@@ -30,7 +30,7 @@ public final class TrainingSchedule {
   private long steps;
   /** Examples scored before learning so far, and how many of them the live version had learned when published. */
   private long learnedSequence;
-  private long sequenceAtPublish;
+  private long gateFromSequence;
 
   public TrainingSchedule(TrainerConfig config, ReplayBuffer replay) {
     this.config = config;
@@ -119,7 +119,7 @@ public final class TrainingSchedule {
       int gateFrom = scoredBeforeLearning.size();
       int i = 0;
       for (Scored scored : scoredBeforeLearning) {
-        if (scored.sequence() >= sequenceAtPublish && gateFrom > i) {
+        if (scored.sequence() >= gateFromSequence && gateFrom > i) {
           gateFrom = i;
         }
         examples.add(scored.example());
@@ -133,7 +133,16 @@ public final class TrainingSchedule {
 
   /** A version was published: the examples learned from now on are new to it. */
   public void published() {
-    sequenceAtPublish = learnedSequence;
+    gateFromSequence = learnedSequence;
+  }
+
+  /**
+   * A candidate was refused: the next one is judged on the examples learned from now on. Judging it again on the
+   * window that refused this one would test the same evidence over and over, and one early bad stretch of the learner
+   * would refuse every later candidate however much it has learned since.
+   */
+  public void refused() {
+    gateFromSequence = learnedSequence;
   }
 
   /** How many examples validate the next candidate. */

@@ -55,6 +55,27 @@ class TrainingScheduleTest {
     }
   }
 
+  /** A refused candidate's window is spent: the next candidate is judged on what was learned after the refusal. */
+  @Test
+  void shouldJudgeTheNextCandidateOnlyOnExamplesLearnedSinceARefusal() {
+    TrainerConfig config = TrainerConfig.defaults("unused:0", Path.of("unused"));
+    List<TrainingExample> examples = new SyntheticPreferences(SPEC, 6).pairs("r-", 200);
+    TrainingSchedule schedule = new TrainingSchedule(config, new ReplayBuffer(64, 64, 1));
+    try (RewardLearner learner = RewardLearner.create(SPEC, config.learner())) {
+      examples.subList(0, 100).forEach(schedule::accept);
+      schedule.train(learner, true);
+      schedule.published();
+      examples.subList(100, 150).forEach(schedule::accept);
+      schedule.train(learner, true);
+      schedule.refused();
+      examples.subList(150, 200).forEach(schedule::accept);
+      schedule.train(learner, true);
+
+      TrainingSchedule.Validation validation = schedule.validation(learner);
+      assertThat(validation.gateExamples()).containsExactlyElementsOf(examples.subList(150, 200));
+    }
+  }
+
   @Test
   void shouldNeverLearnTheHoldoutShareWhenOneIsConfigured() {
     TrainerConfig defaults = TrainerConfig.defaults("unused:0", Path.of("unused"));

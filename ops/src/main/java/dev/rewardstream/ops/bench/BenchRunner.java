@@ -21,7 +21,7 @@ public final class BenchRunner {
 
   /** Every scenario, in the order a full run takes them. */
   public static final List<String> SCENARIOS = List.of("label-efficiency", "pair-selection", "hh-rlhf", "bt-stream",
-      "freshness", "trainer-throughput", "scorer-throughput", "drift-detectors");
+      "freshness", "label-efficiency-live", "trainer-throughput", "scorer-throughput", "drift-detectors");
 
   /** What was run; {@code failed} names the scenarios that threw, {@code skipped} those that could not run here. */
   public record Outcome(Path resultJson, Path report, List<String> failed, List<String> skipped) {}
@@ -35,6 +35,7 @@ public final class BenchRunner {
       case "hh-rlhf" -> new HhRlhfBench();
       case "bt-stream" -> new BtStreamBench();
       case "freshness" -> new FreshnessBench();
+      case "label-efficiency-live" -> new LiveLearningBench();
       case "trainer-throughput" -> new TrainerThroughputBench();
       case "scorer-throughput" -> new ScorerThroughputBench();
       case "drift-detectors" -> new DriftDetectorBench();

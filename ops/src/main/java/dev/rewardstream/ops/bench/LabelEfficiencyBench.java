@@ -2,6 +2,7 @@ package dev.rewardstream.ops.bench;
 
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.ops.bench.LabelStreams.LabelledPair;
+import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.trainer.LearnerOptions;
 import dev.rewardstream.trainer.RewardLearner;
@@ -282,9 +283,9 @@ final class LabelEfficiencyBench implements BenchScenario {
       cadence.run(learner, streams.stream(), labels, LabelledPair::example, (arrived, published, trained) -> {
         for (int c = 0; c < counts.length; c++) {
           if (counts[c] <= labels && arrived <= counts[c] && counts[c] < arrived + window) {
-            into.unseen[c][s] = accuracy(margins(published, streams.fresh()), streams.fresh());
+            into.unseen[c][s] = accuracy(margins(published::score, streams.fresh()), streams.fresh());
             List<LabelledPair> seen = sample(trained, seed, counts[c]);
-            into.seen[c][s] = accuracy(margins(published, seen), seen);
+            into.seen[c][s] = accuracy(margins(published::score, seen), seen);
           }
         }
       });
@@ -338,14 +339,17 @@ final class LabelEfficiencyBench implements BenchScenario {
     return m;
   }
 
-  /** Summed step rewards of side A minus side B, scored in chunks (the network densifies its input rows). */
-  private static double[] margins(RewardLearner learner, List<LabelledPair> pairs) {
+  /**
+   * Summed step rewards of side A minus side B, scored in chunks (the network densifies its input rows); {@code score}
+   * is a learner's or a published version's.
+   */
+  static double[] margins(Function<List<SparseFeatures>, float[]> score, List<LabelledPair> pairs) {
     double[] m = new double[pairs.size()];
     int chunk = 256;
     for (int from = 0; from < pairs.size(); from += chunk) {
       List<TrainingExample> examples = pairs.subList(from, Math.min(pairs.size(), from + chunk)).stream()
           .map(LabelledPair::example).toList();
-      double[][] sides = SideRewards.of(examples, learner::score);
+      double[][] sides = SideRewards.of(examples, score);
       for (int k = 0; k < sides.length; k++) {
         m[from + k] = sides[k][0] - sides[k][1];
       }

@@ -31,9 +31,10 @@ final class LabelStreams {
    * @param features x_A − x_B on the system's features, each side's steps summed
    * @param counts x_A − x_B on exact L2-normalized word counts of the responses, or null where there are no words
    * @param probabilityA the labeler's P(A preferred)
+   * @param texts what an agent would publish for a text pair, or null where the sides are not texts
    */
   record LabelledPair(TrainingExample example, SparseVector features, SparseVector counts, double rewardA,
-      double rewardB, double probabilityA) {
+      double rewardB, double probabilityA, Texts texts) {
 
     double target() {
       return example.getTarget();
@@ -43,6 +44,9 @@ final class LabelStreams {
       return Math.max(probabilityA, 1 - probabilityA);
     }
   }
+
+  /** The prompt and the two answers a text pair compares. */
+  record Texts(String prompt, String a, String b) {}
 
   /** The training stream of one seed and the fresh pairs that measure it (never labelled for training). */
   record Streams(List<LabelledPair> stream, List<LabelledPair> fresh) {}
@@ -122,8 +126,9 @@ final class LabelStreams {
       String prompt = world.prompt(answers);
       int[] a = world.response(answers);
       int[] b = world.response(answers);
-      FeatureVector fa = featurize(prompt, world.text(a));
-      FeatureVector fb = featurize(prompt, world.text(b));
+      Texts texts = new Texts(prompt, world.text(a), world.text(b));
+      FeatureVector fa = featurize(prompt, texts.a());
+      FeatureVector fb = featurize(prompt, texts.b());
       double rewardA = world.reward(a);
       double rewardB = world.reward(b);
       double pA = world.probabilityA(rewardA, rewardB);
@@ -131,7 +136,7 @@ final class LabelStreams {
       return new LabelledPair(example(featurizer.spec(), id, List.of(fa.toAvro()), List.of(fb.toAvro()), aPreferred),
           SparseVector.difference(SparseVector.of(fa.indices(), fa.values()),
               SparseVector.of(fb.indices(), fb.values())),
-          SparseVector.difference(counts(a), counts(b)), rewardA, rewardB, pA);
+          SparseVector.difference(counts(a), counts(b)), rewardA, rewardB, pA, texts);
     }
 
     private FeatureVector featurize(String prompt, String response) {
@@ -252,7 +257,7 @@ final class LabelStreams {
       double pA = 1 / (1 + Math.exp(-(returns[0] - returns[1]) / TEMPERATURE));
       boolean aPreferred = labeler.nextDouble() < pA;
       return new LabelledPair(example(featurizer.spec(), id, steps.get(0), steps.get(1), aPreferred),
-          SparseVector.difference(sums.get(0), sums.get(1)), null, returns[0], returns[1], pA);
+          SparseVector.difference(sums.get(0), sums.get(1)), null, returns[0], returns[1], pA, null);
     }
 
     private static List<Float> boxed(float[] values) {

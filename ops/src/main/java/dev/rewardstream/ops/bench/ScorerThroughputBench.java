@@ -10,7 +10,9 @@ import dev.rewardstream.platform.TopicAdmin;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScorerService;
-import dev.rewardstream.scorer.drift.DriftService;
+import dev.rewardstream.drift.DriftConfig;
+import dev.rewardstream.drift.DriftService;
+import dev.rewardstream.streams.StreamsApplications;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.trainer.RewardLearner;
 import dev.rewardstream.trainer.LearnerOptions;
@@ -92,7 +94,7 @@ final class ScorerThroughputBench implements BenchScenario {
       context.progress().accept("scorer-throughput: " + total + " interactions in the topic");
       ScorerConfig config = ScorerConfig.defaults();
       ScorerConfig mlpConfig = new ScorerConfig(MLP_MODEL, config.featureSpec(), config.maxTextChars(),
-          config.retainedOutputs(), config.rescoreCheckInterval(), config.drift());
+          config.retainedOutputs(), config.rescoreCheckInterval());
       publishModel(infra, dir.resolve("artifacts"), config, LearnerOptions.defaults());
       publishModel(infra, dir.resolve("artifacts"), mlpConfig, LearnerOptions.network());
 
@@ -143,7 +145,7 @@ final class ScorerThroughputBench implements BenchScenario {
       Rate monitorRate;
       long scores = endOffsets(infra.bootstrapServers(), infra.topics().scores.name());
       try (DriftService monitor = new DriftService(infra.bootstrapServers(), dir.resolve("drift-state"),
-          config.drift(), infra.topics())) {
+          DriftConfig.defaults(), infra.topics())) {
         monitor.start();
         // The first 2,000,000 of the passes' scores are plenty for a steady rate.
         monitorRate = rate(infra.bootstrapServers(), DriftService.APPLICATION_ID, infra.topics().scores.name(),
@@ -282,7 +284,7 @@ final class ScorerThroughputBench implements BenchScenario {
     builder.stream(infra.topics().interactions.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .to("bench-identity-out", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
     // The scorer's own settings and thread count, so the ratio is about the work, not the settings.
-    return new KafkaStreams(builder.build(), ScorerService.streamsProperties(applicationId, infra.bootstrapServers(),
+    return new KafkaStreams(builder.build(), StreamsApplications.properties(applicationId, infra.bootstrapServers(),
         stateDir, ScorerService.streamThreads(infra.topics())));
   }
 

@@ -31,21 +31,21 @@ final class TrainerCadence {
   }
 
   private final TrainerConfig config;
-  private final int labelsPerPoll;
+  private final double labelsPerPoll;
   private final int pollsPerPublish;
 
   TrainerCadence(TrainerConfig config, double labelsPerSecond) {
-    this.config = config;
-    this.labelsPerPoll = (int) Math.round(labelsPerSecond * POLL_MILLIS / 1000.0);
-    if (labelsPerPoll < 1) {
-      throw new IllegalArgumentException("at least one label per poll is needed, got " + labelsPerSecond + "/s");
+    if (!(labelsPerSecond > 0)) {
+      throw new IllegalArgumentException("labels must arrive at a positive rate, got " + labelsPerSecond + "/s");
     }
+    this.config = config;
+    this.labelsPerPoll = labelsPerSecond * POLL_MILLIS / 1000.0;
     this.pollsPerPublish = (int) Math.max(1, -Math.floorDiv(-config.publishInterval().toMillis(), POLL_MILLIS));
   }
 
   /** Labels that arrive between two time-driven publishes. */
   int labelsPerPublish() {
-    return labelsPerPoll * pollsPerPublish;
+    return (int) Math.ceil(labelsPerPoll * pollsPerPublish);
   }
 
   /** Runs {@code labels} labels of {@code stream} through {@code learner}. */
@@ -55,10 +55,13 @@ final class TrainerCadence {
         new ReplayBuffer(config.replayCapacity(), config.replayCapacity(), 42));
     List<P> trained = new ArrayList<>();
     int arrived = 0;
+    long polls = 0;
     long stepsSincePublish = 0;
     int pollsSincePublish = 0;
     while (arrived < labels) {
-      for (int k = 0; k < labelsPerPoll && arrived < labels; k++) {
+      // Arrivals by the clock, so that a rate of 8/s brings 1 or 2 labels a poll, 1.6 on average.
+      int due = (int) Math.min(labels, Math.floor(++polls * labelsPerPoll + 1e-9));
+      while (arrived < due) {
         P pair = stream.get(arrived++);
         if (!schedule.accept(example.apply(pair))) {
           trained.add(pair);

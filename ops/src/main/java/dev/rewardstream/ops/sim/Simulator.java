@@ -8,6 +8,9 @@ import dev.rewardstream.schema.PreferenceSide;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +26,9 @@ public final class Simulator implements AutoCloseable {
   /** A pair the system was never told the label of. */
   public record HeldOutPair(String a, String b, double rewardA, double rewardB, boolean labelPrefersA) {}
 
+  /** A pair whose label was published, as the labeler saw it. */
+  public record LabelledAnswers(String prompt, String a, String b, boolean prefersA) {}
+
   private final Topics topics;
   private final KafkaProducer<byte[], byte[]> producer;
   private final TextWorld world;
@@ -32,6 +38,7 @@ public final class Simulator implements AutoCloseable {
   private final Map<String, HeldOutPair> heldOut = new ConcurrentHashMap<>();
   private final AtomicLong interactions = new AtomicLong();
   private final AtomicLong preferences = new AtomicLong();
+  private final List<LabelledAnswers> labelled = new ArrayList<>();
   private long round;
   private volatile Instant firstPreferenceAt;
 
@@ -72,6 +79,7 @@ public final class Simulator implements AutoCloseable {
         .setAnnotator("bradley-terry-labeler")
         .build();
     TopicIO.send(producer, topics.preferences, preference.getPreferenceId(), preference);
+    labelled.add(new LabelledAnswers(prompt, a, b, prefersA));
     if (firstPreferenceAt == null) {
       firstPreferenceAt = Instant.now();
     }
@@ -94,6 +102,11 @@ public final class Simulator implements AutoCloseable {
 
   public Map<String, HeldOutPair> heldOutPairs() {
     return heldOut;
+  }
+
+  /** Every published label so far, in the order sent. */
+  public List<LabelledAnswers> labelled() {
+    return Collections.unmodifiableList(labelled);
   }
 
   public Labeler labeler() {

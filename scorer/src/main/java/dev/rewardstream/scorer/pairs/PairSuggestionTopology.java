@@ -1,10 +1,10 @@
 package dev.rewardstream.scorer.pairs;
 
 import dev.rewardstream.schema.Interaction;
-import dev.rewardstream.scorer.CompactedTopicProcessor;
 import dev.rewardstream.scorer.ModelHolder;
 import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.Topics;
+import dev.rewardstream.streams.CompactedTopicProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
