@@ -1,8 +1,8 @@
 package dev.rewardstream.ops;
 
-import dev.rewardstream.ops.bench.BenchRunner;
-import dev.rewardstream.ops.bench.BenchScenario;
-import dev.rewardstream.ops.data.DataSets;
+import dev.rewardstream.bench.BenchRunner;
+import dev.rewardstream.bench.BenchScenario;
+import dev.rewardstream.data.DataSets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

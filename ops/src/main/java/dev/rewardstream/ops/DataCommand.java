@@ -1,8 +1,8 @@
 package dev.rewardstream.ops;
 
-import dev.rewardstream.ops.data.DataSets;
-import dev.rewardstream.ops.data.DataSets.DataSet;
-import dev.rewardstream.ops.data.Download;
+import dev.rewardstream.data.DataSets;
+import dev.rewardstream.data.DataSets.DataSet;
+import dev.rewardstream.data.Download;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,10 +1,11 @@
 package dev.rewardstream.ops;
 
-import dev.rewardstream.ops.bench.LearningCheck;
-import dev.rewardstream.ops.sim.Labeler;
-import dev.rewardstream.ops.sim.LiveAccuracy;
-import dev.rewardstream.ops.sim.Simulator;
-import dev.rewardstream.ops.sim.TextWorld;
+import dev.rewardstream.runtime.EmbeddedPlatform;
+import dev.rewardstream.bench.LearningCheck;
+import dev.rewardstream.sim.Labeler;
+import dev.rewardstream.sim.LiveAccuracy;
+import dev.rewardstream.sim.Simulator;
+import dev.rewardstream.sim.TextWorld;
 import dev.rewardstream.trainer.TrainerStatus;
 import java.io.PrintWriter;
 import java.time.Duration;

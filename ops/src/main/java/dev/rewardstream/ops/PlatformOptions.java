@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.jobs.EnvironmentSpec;
 import java.nio.file.Path;
 import java.time.Duration;

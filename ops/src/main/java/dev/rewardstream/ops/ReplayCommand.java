@@ -1,7 +1,7 @@
 package dev.rewardstream.ops;
 
-import dev.rewardstream.ops.replay.Replayer;
-import dev.rewardstream.ops.sim.KafkaRecordSink;
+import dev.rewardstream.replay.Replayer;
+import dev.rewardstream.sim.KafkaRecordSink;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.runtime.StartupException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,8 @@ public final class RewardCtl {
 
   public static void main(String[] args) {
     // Before any HTTP server of this JVM starts (the schema registry's may be first); see ScoringHttpServer.
-    System.setProperty(dev.rewardstream.scorer.http.ScoringHttpServer.NODELAY_PROPERTY, "true");
-    String defaultsProblem = StartupChecks.defaultsFileProblem();
+    System.setProperty(dev.rewardstream.scorer.ScoringHttpServer.NODELAY_PROPERTY, "true");
+    String defaultsProblem = DefaultsFile.problem();
     if (defaultsProblem != null) {
       System.err.println("rewardctl: " + defaultsProblem);
       System.exit(2);

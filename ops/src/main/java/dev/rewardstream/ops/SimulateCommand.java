@@ -1,10 +1,10 @@
 package dev.rewardstream.ops;
 
-import dev.rewardstream.ops.sim.KafkaRecordSink;
-import dev.rewardstream.ops.sim.Labeler;
-import dev.rewardstream.ops.sim.Pacer;
-import dev.rewardstream.ops.sim.Scenario;
-import dev.rewardstream.ops.sim.ScenarioSimulator;
+import dev.rewardstream.sim.KafkaRecordSink;
+import dev.rewardstream.sim.Labeler;
+import dev.rewardstream.sim.Pacer;
+import dev.rewardstream.sim.Scenario;
+import dev.rewardstream.sim.ScenarioSimulator;
 import dev.rewardstream.schema.LabelSource;
 import dev.rewardstream.serde.Topics;
 import java.io.PrintWriter;

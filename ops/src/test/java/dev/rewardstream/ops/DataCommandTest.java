@@ -3,7 +3,7 @@ package dev.rewardstream.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.rewardstream.ops.data.Download;
+import dev.rewardstream.data.Download;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -2,9 +2,9 @@ package dev.rewardstream.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rewardstream.ops.sim.Labeler;
-import dev.rewardstream.ops.sim.Simulator;
-import dev.rewardstream.ops.sim.TextWorld;
+import dev.rewardstream.sim.Labeler;
+import dev.rewardstream.sim.Simulator;
+import dev.rewardstream.sim.TextWorld;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.Score;
 import dev.rewardstream.serde.SerdeConfig;
@@ -33,7 +33,9 @@ class DockerComposeLoopIT {
   @Container
   static final ComposeContainer COMPOSE = new ComposeContainer(new File("../docker-compose.yml"))
       .waitingFor("schema-registry", Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(5)))
-      .waitingFor("scorer", Wait.forLogMessage(".*", 1).withStartupTimeout(Duration.ofMinutes(5)));
+      // The banner 'rewardctl scorer' prints once its applications have started (scoring itself waits for a version).
+      .waitingFor("scorer", Wait.forLogMessage("scorer: .* Ctrl-C stops\\n", 1)
+          .withStartupTimeout(Duration.ofMinutes(5)));
 
   @Test
   void shouldTrainAndScoreOnRealServices() {

@@ -1,10 +1,12 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.runtime.PlatformConfig;
+import dev.rewardstream.runtime.EmbeddedPlatform;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rewardstream.ops.sim.Labeler;
-import dev.rewardstream.ops.sim.Simulator;
-import dev.rewardstream.ops.sim.TextWorld;
+import dev.rewardstream.sim.Labeler;
+import dev.rewardstream.sim.Simulator;
+import dev.rewardstream.sim.TextWorld;
 import dev.rewardstream.platform.FreePorts;
 import dev.rewardstream.schema.AlertStatus;
 import dev.rewardstream.schema.DriftAlert;

@@ -1,11 +1,13 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.runtime.PlatformConfig;
+import dev.rewardstream.runtime.EmbeddedPlatform;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rewardstream.ops.sim.Labeler;
-import dev.rewardstream.ops.sim.LiveAccuracy;
-import dev.rewardstream.ops.sim.Simulator;
-import dev.rewardstream.ops.sim.TextWorld;
+import dev.rewardstream.sim.Labeler;
+import dev.rewardstream.sim.LiveAccuracy;
+import dev.rewardstream.sim.Simulator;
+import dev.rewardstream.sim.TextWorld;
 import dev.rewardstream.platform.FreePorts;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.ModelUpdate;

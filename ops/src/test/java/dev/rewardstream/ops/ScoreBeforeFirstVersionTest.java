@@ -1,5 +1,7 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.runtime.PlatformConfig;
+import dev.rewardstream.runtime.EmbeddedPlatform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewardstream.platform.FreePorts;

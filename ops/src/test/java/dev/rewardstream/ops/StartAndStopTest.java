@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.runtime.StartupChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewardstream.platform.FreePorts;

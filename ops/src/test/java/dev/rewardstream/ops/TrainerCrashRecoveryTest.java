@@ -7,6 +7,7 @@ import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
+import dev.rewardstream.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +35,11 @@ class TrainerCrashRecoveryTest {
 
       Process first = trainer(infra);
       awaitVersion(infra, topics, 1);
+      long trainedBefore = latest(infra, topics).getExamplesTrained();
       LearnableExamples.send(producer, topics, examples.subList(1_000, 2_000));
-      Thread.sleep(300); // let it take some of them in, then kill it mid-stream
+      // Killed once it has published from the second thousand: mid-stream, with offsets committed past the first.
+      Await.until("a version trained on the second thousand", Duration.ofSeconds(90), () -> latest(infra, topics),
+          update -> update.getExamplesTrained() > trainedBefore);
       first.destroyForcibly().waitFor();
       long versionAtKill = latest(infra, topics).getVersion();
 
@@ -43,12 +47,8 @@ class TrainerCrashRecoveryTest {
       Process second = trainer(infra);
       try {
         long expected = LearnableExamples.trainable(examples, dir);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        ModelUpdate last = latest(infra, topics);
-        while (last.getExamplesTrained() < expected && System.nanoTime() < deadline) {
-          Thread.sleep(500);
-          last = latest(infra, topics);
-        }
+        ModelUpdate last = Await.until("a version trained on every example", Duration.ofSeconds(120),
+            () -> latest(infra, topics), update -> update.getExamplesTrained() >= expected);
 
         assertThat(last.getExamplesTrained()).as("every non-holdout example trained exactly once").isEqualTo(expected);
         assertThat(last.getVersion()).isGreaterThan(versionAtKill);

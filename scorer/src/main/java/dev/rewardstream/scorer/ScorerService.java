@@ -1,6 +1,5 @@
 package dev.rewardstream.scorer;
 
-import dev.rewardstream.scorer.http.ScoringHttpServer;
 import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;

@@ -1,8 +1,8 @@
-package dev.rewardstream.ops.replay;
+package dev.rewardstream.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rewardstream.ops.sim.KafkaRecordSink;
+import dev.rewardstream.sim.KafkaRecordSink;
 import dev.rewardstream.platform.EmbeddedInfrastructure;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.LabelSource;

@@ -1,0 +1,460 @@
+package dev.rewardstream.bench;
+
+import dev.rewardstream.model.ModelArtifacts;
+import dev.rewardstream.sim.KafkaRecordSink;
+import dev.rewardstream.sim.Labeler;
+import dev.rewardstream.sim.Scenario;
+import dev.rewardstream.sim.ScenarioSimulator;
+import dev.rewardstream.platform.EmbeddedInfrastructure;
+import dev.rewardstream.platform.TopicAdmin;
+import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.scorer.ScorerConfig;
+import dev.rewardstream.scorer.ScorerService;
+import dev.rewardstream.drift.DriftConfig;
+import dev.rewardstream.drift.DriftService;
+import dev.rewardstream.streams.StreamsApplications;
+import dev.rewardstream.serde.TopicIO;
+import dev.rewardstream.trainer.RewardLearner;
+import dev.rewardstream.trainer.LearnerOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The scorer topology against an identity Kafka Streams topology (interactions copied byte for byte to another
+ * topic) on the same broker, partitions, records and guarantees (exactly-once v2, 200 ms commits). The interactions
+ * are produced first; each application then reads them from the beginning, and its steady-state rate is measured on
+ * its committed input offsets (see {@link #rate}). The scorer serves a
+ * freshly initialized model version, published before it starts: inference costs the same whatever the weights.
+ *
+ * <p>The drift monitor, an application of its own, is measured the same way on the scores the scorer wrote, alone,
+ * after the scorer: how fast it can follow the scores topic, which tells whether it keeps up with the scorer or
+ * trails it at peak rates.
+ */
+final class ScorerThroughputBench implements BenchScenario {
+
+  /**
+   * Unmeasured passes of each topology first. Every topology's rate rose over the first three passes, with the heap
+   * fixed as well (the broker's own code warming up): measured from the third on, they sit on the plateau.
+   */
+  static final int WARM_UP_ROUNDS = 2;
+
+  /** Measured passes of each topology (one with --quick, without the warm-up passes). */
+  static final int MEASURED_PASSES = 5;
+
+  /** The share of the interactions processed before the clock starts: start-up and the first rebalance. */
+  static final double WARM_UP_FRACTION = 0.25;
+
+  /** The share of the interactions committed when the measurement stops: the partitions finish unevenly after it. */
+  static final double STEADY_END_FRACTION = 0.9;
+
+  @Override
+  public String name() {
+    return "scorer-throughput";
+  }
+
+  @Override
+  public Result run(Context context) throws Exception {
+    // 600,000 interactions: the identity's measured window is then several seconds, many commit intervals long.
+    int rounds = context.quick() ? 2000 : 300_000;
+    Path dir = Files.createTempDirectory("rewardstream-bench-scorer-");
+    Map<String, Object> figures = new LinkedHashMap<>();
+    try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.startOnFreePorts(dir.resolve("kafka"))) {
+      String interactions = infra.topics().interactions.name();
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
+        ScenarioSimulator simulator = new ScenarioSimulator(
+            ScenarioSimulator.Options.defaults(Scenario.STATIONARY, context.seed()).withAgents(true, false, false),
+            new Labeler(0.5, context.seed()), sink, interactions, infra.topics().preferences.name());
+        for (int r = 0; r < rounds; r++) {
+          simulator.round((double) r / rounds);
+        }
+        sink.flush();
+      }
+      long total = endOffsets(infra.bootstrapServers(), interactions);
+      context.progress().accept("scorer-throughput: " + total + " interactions in the topic");
+      ScorerConfig config = ScorerConfig.defaults();
+      ScorerConfig mlpConfig = new ScorerConfig(MLP_MODEL, config.featureSpec(), config.maxTextChars(),
+          config.retainedOutputs(), config.rescoreCheckInterval());
+      publishModel(infra, dir.resolve("artifacts"), config, LearnerOptions.defaults());
+      publishModel(infra, dir.resolve("artifacts"), mlpConfig, LearnerOptions.network());
+
+      List<byte[]> samples = sampleValues(infra.bootstrapServers(), interactions, 5_000);
+      int latencySeconds = context.quick() ? 3 : 20;
+      TopicAdmin.ensure(infra.bootstrapServers(), List.of(new NewTopic("bench-identity-out", 3, (short) 1)));
+      Passes passes = new Passes(infra, config, interactions, total, dir, context.progress());
+      for (int round = 1; round <= (context.quick() ? 0 : WARM_UP_ROUNDS); round++) {
+        passes.scorer("bench-scorer-warm-up-" + round, config);
+        passes.scorer("bench-scorer-mlp-warm-up-" + round, mlpConfig);
+        passes.identity("bench-identity-warm-up-" + round);
+      }
+      List<Rate> scorerRates = new ArrayList<>();
+      List<Rate> mlpRates = new ArrayList<>();
+      List<Rate> identityRates = new ArrayList<>();
+      // Every application gets faster over the first minutes (the broker's own code warms up and the heap grows), so
+      // the order is reversed every other pass: no topology is always the one measured last.
+      for (int pass = 1; pass <= (context.quick() ? 1 : MEASURED_PASSES); pass++) {
+        if (pass % 2 == 1) {
+          scorerRates.add(passes.scorer("bench-scorer-" + pass, config));
+          mlpRates.add(passes.scorer("bench-scorer-mlp-" + pass, mlpConfig));
+          identityRates.add(passes.identity("bench-identity-" + pass));
+        } else {
+          identityRates.add(passes.identity("bench-identity-" + pass));
+          mlpRates.add(passes.scorer("bench-scorer-mlp-" + pass, mlpConfig));
+          scorerRates.add(passes.scorer("bench-scorer-" + pass, config));
+        }
+      }
+
+      List<Double> scorerLatency;
+      try (ScorerService scorer = new ScorerService(infra.bootstrapServers(), dir.resolve("scorer-state"), config,
+          infra.topics())) {
+        scorer.start();
+        awaitCommitted(infra.bootstrapServers(), ScorerService.APPLICATION_ID, interactions, total);
+        scorerLatency = latency(infra.bootstrapServers(), interactions, infra.topics().scores.name(), samples,
+            latencySeconds, context.progress());
+      }
+      List<Double> identityLatency;
+      try (KafkaStreams identity = identity("bench-identity", infra, dir.resolve("identity-state"))) {
+        identity.start();
+        // The scorer's latency phase added interactions: the identity catches up on them before its own.
+        awaitCommitted(infra.bootstrapServers(), "bench-identity", interactions,
+            endOffsets(infra.bootstrapServers(), interactions));
+        identityLatency = latency(infra.bootstrapServers(), interactions, "bench-identity-out", samples,
+            latencySeconds, context.progress());
+      }
+
+      Rate monitorRate;
+      long scores = endOffsets(infra.bootstrapServers(), infra.topics().scores.name());
+      try (DriftService monitor = new DriftService(infra.bootstrapServers(), dir.resolve("drift-state"),
+          DriftConfig.defaults(), infra.topics())) {
+        monitor.start();
+        // The first 2,000,000 of the passes' scores are plenty for a steady rate.
+        monitorRate = rate(infra.bootstrapServers(), DriftService.APPLICATION_ID, infra.topics().scores.name(),
+            Math.min(scores, 2_000_000), monitor::state, context.progress());
+      }
+      List<Double> ratios = ratios(scorerRates, identityRates);
+      List<Double> mlpRatios = ratios(mlpRates, identityRates);
+      Rate mlpRate = median(mlpRates);
+      figures.put("mlp_passes", mlpRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
+      figures.put("mlp_pass_ratios", mlpRatios.stream().map(Stats::round).toList());
+      figures.put("mlp_ratio", Stats.round(Stats.percentile(mlpRatios, 50)));
+      figures.put("mlp_records_per_s", Math.round(mlpRate.recordsPerSecond()));
+      figures.put("mlp_cpu_us_per_record", Stats.round(mlpRate.cpuMicrosPerRecord()));
+      figures.put("passes", scorerRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
+      figures.put("identity_passes", identityRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
+      figures.put("pass_ratios", ratios.stream().map(Stats::round).toList());
+      Rate scorerRate = median(scorerRates);
+      Rate identityRate = median(identityRates);
+      figures.put("interactions", total);
+      figures.put("partitions", infra.topics().interactions.partitions());
+      figures.put("stream_threads", ScorerService.streamThreads(infra.topics()));
+      figures.put("scorer_records_per_s", Math.round(scorerRate.recordsPerSecond()));
+      figures.put("identity_records_per_s", Math.round(identityRate.recordsPerSecond()));
+      figures.put("drift_monitor_scores_per_s", Math.round(monitorRate.recordsPerSecond()));
+      figures.put("drift_monitor_cpu_us_per_score", Stats.round(monitorRate.cpuMicrosPerRecord()));
+      figures.put("ratio", Stats.round(Stats.percentile(ratios, 50)));
+      figures.put("scorer_cpu_us_per_record", Stats.round(scorerRate.cpuMicrosPerRecord()));
+      figures.put("identity_cpu_us_per_record", Stats.round(identityRate.cpuMicrosPerRecord()));
+      figures.put("latency_rate_per_s", LATENCY_RATE);
+      figures.put("scorer_latency", Stats.latencySummary(scorerLatency));
+      figures.put("identity_latency", Stats.latencySummary(identityLatency));
+      figures.put("added_latency_p50_s", Stats.round(Stats.percentile(scorerLatency, 50)
+          - Stats.percentile(identityLatency, 50)));
+      figures.put("added_latency_p99_s", Stats.round(Stats.percentile(scorerLatency, 99)
+          - Stats.percentile(identityLatency, 99)));
+    } finally {
+      FreshnessBench.deleteQuietly(dir);
+    }
+    StringBuilder passRows = new StringBuilder();
+    List<?> scorerPasses = (List<?>) figures.get("passes");
+    for (int pass = 0; pass < scorerPasses.size(); pass++) {
+      passRows.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %.2f | %.2f |%n", pass + 1,
+          scorerPasses.get(pass), ((List<?>) figures.get("mlp_passes")).get(pass),
+          ((List<?>) figures.get("identity_passes")).get(pass), ((List<?>) figures.get("pass_ratios")).get(pass),
+          ((List<?>) figures.get("mlp_pass_ratios")).get(pass)));
+    }
+    String md = String.format(Locale.ROOT, "%s interactions, %s partitions, exactly-once v2, one instance of each "
+            + "topology with %s stream threads. Each topology first processes all the interactions %d times "
+            + "(warm-up: every topology's rate still rose over its first three passes), then measured passes run "
+            + "the two scorers and the identity (in reverse order every other pass), each a fresh application "
+            + "reading the topic from the beginning, its rate the least-squares slope of its committed offsets "
+            + "between %d%% and %d%% of the interactions (start-up, rebalance and the uneven finish of the partitions "
+            + "excluded). Rates on this 2-core machine move by up to a factor of two from pass to pass, for every "
+            + "topology alike: a pass's ratio compares runs a few seconds apart.%n%n"
+            + "Scorer serving the default online linear model (8 posterior members) and, in its own passes, the "
+            + "MLP network (`--learner network`, hidden 32 ×3); featurize + score + retain.%n%n"
+            + "| pass | scorer, default records/s | scorer, MLP records/s | identity records/s | ratio, default "
+            + "| ratio, MLP |%n|---|---|---|---|---|---|%n"
+            + "%s| **median** | **%s** | **%s** | **%s** | **%.2f** | **%.2f** |%n%n"
+            + "Goal: ratio ≥ 0.6 (1.0 is the limit). CPU of the whole process (broker included) per input record, "
+            + "median pass: scorer %s µs (default), %s µs (MLP); identity %s µs.%n%n"
+            + "The drift monitor (its own application, %d stream thread; reads the scores topic) on the same scores, "
+            + "alone: %s scores/s, %s CPU µs per score.%n%n"
+            + "Latency at %d interactions/s (produced → output visible to a read_committed consumer; exactly-once "
+            + "commits every 200 ms dominate both):%n%n| topology | p50 | p99 |%n|---|---|---|%n"
+            + "| scorer | %.0f ms | %.0f ms |%n| identity | %.0f ms | %.0f ms |%n"
+            + "| **added by scoring** | **%+.0f ms** | **%+.0f ms** |%n",
+        figures.get("interactions"), figures.get("partitions"), figures.get("stream_threads"), WARM_UP_ROUNDS,
+        Math.round(100 * WARM_UP_FRACTION), Math.round(100 * STEADY_END_FRACTION), passRows,
+        figures.get("scorer_records_per_s"), figures.get("mlp_records_per_s"), figures.get("identity_records_per_s"),
+        (double) figures.get("ratio"), (double) figures.get("mlp_ratio"),
+        figures.get("scorer_cpu_us_per_record"), figures.get("mlp_cpu_us_per_record"),
+        figures.get("identity_cpu_us_per_record"),
+        DriftService.STREAM_THREADS, figures.get("drift_monitor_scores_per_s"),
+        figures.get("drift_monitor_cpu_us_per_score"), LATENCY_RATE,
+        1000 * latency(figures, "scorer_latency", "p50_s"), 1000 * latency(figures, "scorer_latency", "p99_s"),
+        1000 * latency(figures, "identity_latency", "p50_s"), 1000 * latency(figures, "identity_latency", "p99_s"),
+        1000 * (double) figures.get("added_latency_p50_s"), 1000 * (double) figures.get("added_latency_p99_s"));
+    return Result.of(figures, md);
+  }
+
+  /** The second model served in the measured passes: the MLP of {@link LearnerOptions#network()}. */
+  static final String MLP_MODEL = "reward-mlp";
+
+  private static void publishModel(EmbeddedInfrastructure infra, Path artifacts, ScorerConfig config,
+      LearnerOptions learnerOptions) throws Exception {
+    try (RewardLearner learner = RewardLearner.create(config.featureSpec(), learnerOptions);
+        KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
+      ModelArtifacts.Written written = learner.write(artifacts, config.modelName(), 1);
+      TopicIO.send(producer, infra.topics().modelUpdates, config.modelName(), ModelUpdate.newBuilder()
+          .setModelName(config.modelName()).setVersion(1).setCreatedAt(Instant.now())
+          .setArtifactUri(written.uri().toString()).setSha256(written.sha256())
+          .setFeatureSpec(config.featureSpec().fingerprint()).setArchitecture(learner.architecture().describe())
+          .setRewardMean(0).setRewardStd(1).setExamplesTrained(0).build());
+      producer.flush();
+    }
+  }
+
+  /** One full pass of a topology over the interactions, as a fresh application: its steady-state rate. */
+  private record Passes(EmbeddedInfrastructure infra, ScorerConfig config, String interactions, long total, Path dir,
+      Consumer<String> progress) {
+
+    Rate scorer(String applicationId, ScorerConfig served) throws Exception {
+      try (ScorerService scorer = new ScorerService(applicationId, infra.bootstrapServers(),
+          dir.resolve(applicationId), served, infra.topics())) {
+        scorer.start();
+        return rate(infra.bootstrapServers(), applicationId, interactions, total, scorer::state, progress);
+      }
+    }
+
+    Rate identity(String applicationId) throws Exception {
+      try (KafkaStreams identity = ScorerThroughputBench.identity(applicationId, infra, dir.resolve(applicationId))) {
+        identity.start();
+        return rate(infra.bootstrapServers(), applicationId, interactions, total, identity::state, progress);
+      }
+    }
+  }
+
+  /** Each pass's scorer rate over the identity's rate in the same pass. */
+  private static List<Double> ratios(List<Rate> scorer, List<Rate> identity) {
+    List<Double> ratios = new ArrayList<>();
+    for (int pass = 0; pass < scorer.size(); pass++) {
+      ratios.add(scorer.get(pass).recordsPerSecond() / identity.get(pass).recordsPerSecond());
+    }
+    return ratios;
+  }
+
+  /** The pass with the median rate (its CPU per record with it). */
+  private static Rate median(List<Rate> rates) {
+    List<Rate> sorted = rates.stream().sorted(java.util.Comparator.comparingDouble(Rate::recordsPerSecond)).toList();
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static KafkaStreams identity(String applicationId, EmbeddedInfrastructure infra, Path stateDir) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(infra.topics().interactions.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+        .to("bench-identity-out", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+    // The scorer's own settings and thread count, so the ratio is about the work, not the settings.
+    return new KafkaStreams(builder.build(), StreamsApplications.properties(applicationId, infra.bootstrapServers(),
+        stateDir, ScorerService.streamThreads(infra.topics())));
+  }
+
+  /** Steady-state records per second, and the whole process's CPU time per record over the same interval. */
+  record Rate(double recordsPerSecond, double cpuMicrosPerRecord) {}
+
+  /**
+   * Records per second in steady state: the least-squares slope of the application's committed input offsets over
+   * time, sampled every 20 ms, while they are between {@link #WARM_UP_FRACTION} and {@link #STEADY_END_FRACTION} of the
+   * interactions. Start-up and rebalancing are not counted (the JIT's warm-up is the warm-up passes': the scorer has far
+   * more code to compile than the identity, and a C2 compilation competing for the two cores in the measured window
+   * moved the ratio by a factor of two), nor is the tail where the partitions finish one after another. Committed
+   * offsets advance in steps, one per partition every 200 ms commit: a rate taken between the two steps that cross
+   * the window's ends was off by up to a commit interval on each end, a third of an identity pass; the fit over every
+   * sample in between averages the steps out. CPU per record is the process CPU time over the same samples.
+   */
+  private static Rate rate(String bootstrapServers, String group, String input, long total,
+      Supplier<KafkaStreams.State> state, Consumer<String> progress) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      long startedAt = System.nanoTime();
+      long startedCpu = os.getProcessCpuTime();
+      List<long[]> steady = new ArrayList<>(); // {nanoTime, committed, process CPU ns}
+      long lastReport = System.nanoTime();
+      while (System.nanoTime() < deadline) {
+        if (state.get() == KafkaStreams.State.ERROR) {
+          throw new IllegalStateException(group + " failed");
+        }
+        long committed = committedOn(admin, group, input);
+        long now = System.nanoTime();
+        if (committed >= WARM_UP_FRACTION * total && committed <= STEADY_END_FRACTION * total) {
+          steady.add(new long[] {now, committed, os.getProcessCpuTime()});
+        }
+        boolean steadyCovered = steady.size() >= 10
+            && steady.get(steady.size() - 1)[1] - steady.get(0)[1] >= total / 4;
+        if (committed > STEADY_END_FRACTION * total && steadyCovered) {
+          long[] first = steady.get(0);
+          long[] last = steady.get(steady.size() - 1);
+          return new Rate(slopePerSecond(steady), (last[2] - first[2]) / 1e3 / (last[1] - first[1]));
+        }
+        if (committed >= total) {
+          // A run too short for the commits to show a steady state (--quick): the whole run, start-up included.
+          return new Rate(total / ((now - startedAt) / 1e9), (os.getProcessCpuTime() - startedCpu) / 1e3 / total);
+        }
+        if (now - lastReport > 5e9) {
+          progress.accept(String.format(Locale.ROOT, "scorer-throughput: %s %d/%d committed", group, committed,
+              total));
+          lastReport = now;
+        }
+        Thread.sleep(20);
+      }
+      throw new IllegalStateException(group + " did not commit all " + total + " interactions within 10 minutes");
+    }
+  }
+
+  /** Least-squares slope of committed offsets ({@code [1]}) over nanoTime ({@code [0]}), per second. */
+  static double slopePerSecond(List<long[]> samples) {
+    double meanT = 0;
+    double meanC = 0;
+    long t0 = samples.get(0)[0];
+    for (long[] sample : samples) {
+      meanT += (sample[0] - t0) / 1e9 / samples.size();
+      meanC += (double) sample[1] / samples.size();
+    }
+    double covariance = 0;
+    double variance = 0;
+    for (long[] sample : samples) {
+      double t = (sample[0] - t0) / 1e9 - meanT;
+      covariance += t * (sample[1] - meanC);
+      variance += t * t;
+    }
+    return covariance / variance;
+  }
+
+  private static double latency(Map<String, Object> figures, String topology, String percentile) {
+    return (double) ((Map<?, ?>) figures.get(topology)).get(percentile);
+  }
+
+  /** Interactions per second of the latency phases: well under either topology's capacity. */
+  static final int LATENCY_RATE = 1_000;
+
+  /** Up to {@code n} interaction values from the topic, to be produced again with fresh timestamps. */
+  private static List<byte[]> sampleValues(String bootstrapServers, String topic, int n) {
+    List<byte[]> values = new java.util.ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
+      List<TopicPartition> partitions = TopicIO.partitions(consumer, topic);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (values.size() < n && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+      }
+    }
+    return values.subList(0, Math.min(n, values.size()));
+  }
+
+  /**
+   * Produces {@code samples} again at {@link #LATENCY_RATE} per second for {@code seconds}, each with its send time
+   * as timestamp (the topologies forward the input timestamp to their output), and returns, for every output record
+   * of those inputs, the seconds from send to visibility under read_committed.
+   */
+  private static List<Double> latency(String bootstrapServers, String input, String output, List<byte[]> samples,
+      int seconds, Consumer<String> progress) throws Exception {
+    List<Double> latencies = new java.util.ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null);
+        KafkaProducer<byte[], byte[]> producer = TopicIO.producer(bootstrapServers)) {
+      List<TopicPartition> partitions = TopicIO.partitions(consumer, output);
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+      long phaseStart = System.currentTimeMillis();
+      long startNanos = System.nanoTime();
+      int total = LATENCY_RATE * seconds;
+      int sent = 0;
+      long drainUntil = Long.MAX_VALUE;
+      while (System.nanoTime() < drainUntil) {
+        long due = Math.min(total, (System.nanoTime() - startNanos) * LATENCY_RATE / 1_000_000_000L);
+        for (; sent < due; sent++) {
+          producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(input, null,
+              System.currentTimeMillis(), null, samples.get(sent % samples.size())));
+        }
+        if (sent == total && drainUntil == Long.MAX_VALUE) {
+          producer.flush();
+          drainUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        }
+        for (var record : consumer.poll(Duration.ofMillis(5))) {
+          if (record.timestamp() >= phaseStart) {
+            latencies.add((System.currentTimeMillis() - record.timestamp()) / 1e3);
+          }
+        }
+        if (latencies.size() >= total) {
+          break;
+        }
+      }
+    }
+    progress.accept(String.format(Locale.ROOT, "scorer-throughput: %s latency p50 %.0f ms, p99 %.0f ms (%d records)",
+        output, 1000 * Stats.percentile(latencies, 50), 1000 * Stats.percentile(latencies, 99), latencies.size()));
+    return latencies;
+  }
+
+  private static void awaitCommitted(String bootstrapServers, String group, String input, long end)
+      throws Exception {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (System.nanoTime() < deadline) {
+        if (committedOn(admin, group, input) >= end) {
+          return;
+        }
+        Thread.sleep(20);
+      }
+      throw new IllegalStateException(group + " did not catch up to " + end + " within 5 minutes");
+    }
+  }
+
+  /** Only the input's partitions: the scorer's group also commits its drift sub-topology's inputs. */
+  private static long committedOn(Admin admin, String group, String input) throws Exception {
+    return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+        .filter(e -> e.getKey().topic().equals(input)).mapToLong(e -> e.getValue().offset()).sum();
+  }
+
+  private static long endOffsets(String bootstrapServers, String topic) {
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
+      List<TopicPartition> partitions = TopicIO.partitions(consumer, topic);
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package dev.rewardstream.runtime;
+
+import dev.rewardstream.jobs.FeatureJobConfig;
+import dev.rewardstream.jobs.LocalFeatureJob;
+import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.platform.EmbeddedInfrastructure;
+import dev.rewardstream.scorer.ScorerConfig;
+import dev.rewardstream.scorer.ScorerService;
+import dev.rewardstream.drift.DriftConfig;
+import dev.rewardstream.drift.DriftService;
+import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
+import dev.rewardstream.scorer.pairs.PairSuggestionService;
+import dev.rewardstream.trainer.TrainerService;
+import dev.rewardstream.trainer.TrainerStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system in one JVM: a KRaft broker, the schema registry, the feature job on a Flink MiniCluster, the trainer,
+ * the scorer, the drift monitor and the pair suggestions. Everything keeps its state below the data directory, so a second start resumes.
+ */
+public final class EmbeddedPlatform implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
+
+  private final PlatformConfig config;
+  private final StartupChecks.DataDirLock lock;
+  private final EmbeddedInfrastructure infra;
+  private final LocalFeatureJob featureJob;
+  private final TrainerService trainer;
+  private final Thread trainerThread;
+  private final ScorerService scorer;
+  private final DriftService driftMonitor;
+  private final PairSuggestionService pairSuggestions;
+  private final Duration startup;
+
+  private EmbeddedPlatform(PlatformConfig config, StartupChecks.DataDirLock lock, EmbeddedInfrastructure infra, LocalFeatureJob featureJob,
+      TrainerService trainer, Thread trainerThread, ScorerService scorer, DriftService driftMonitor,
+      PairSuggestionService pairSuggestions, Duration startup) {
+    this.config = config;
+    this.lock = lock;
+    this.infra = infra;
+    this.featureJob = featureJob;
+    this.trainer = trainer;
+    this.trainerThread = trainerThread;
+    this.scorer = scorer;
+    this.driftMonitor = driftMonitor;
+    this.pairSuggestions = pairSuggestions;
+    this.startup = startup;
+  }
+
+  /**
+   * Starts everything, or fails with a {@link StartupException} naming the cause before anything has started when a
+   * port is taken or another process holds the data directory.
+   */
+  public static EmbeddedPlatform start(PlatformConfig config) throws Exception {
+    long started = System.nanoTime();
+    StartupChecks.DataDirLock lock = StartupChecks.lockDataDir(config.dataDir());
+    List<AutoCloseable> started_ = new ArrayList<>();
+    started_.add(lock);
+    try {
+      StartupChecks.requireFreePort(config.host(), config.kafkaPort(), "--kafka-port");
+      StartupChecks.requireFreePort(config.host(), config.controllerPort(), "--controller-port");
+      StartupChecks.requireFreePort(config.host(), config.registryPort(), "--registry-port");
+      StartupChecks.requireFreePort(config.host(), config.scorerHttpPort(), "--scorer-http-port");
+      EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(config.dataDir().resolve("kafka"),
+          config.kafkaPort(), config.controllerPort(), config.host(), config.registryPort(), config.topicPrefix());
+      started_.add(infra);
+      LocalFeatureJob job = LocalFeatureJob.start(infra.bootstrapServers(),
+          FeatureJobConfig.defaults(infra.serdeConfig()).withEnvironments(config.environments()),
+          config.dataDir().resolve("flink-checkpoints"),
+          config.checkpointInterval(), config.flinkParallelism());
+      started_.add(job);
+      TrainerService trainer = new TrainerService(config.trainerConfig(infra.bootstrapServers()), infra.topics());
+      Thread trainerThread = new Thread(trainer, "trainer");
+      trainerThread.setDaemon(true);
+      // TrainerService logs its failure and reports it in its status; the console gets no stack trace.
+      trainerThread.setUncaughtExceptionHandler((thread, error) -> { });
+      trainerThread.start();
+      started_.add(() -> stopTrainer(trainer, trainerThread));
+      ScorerConfig scorerConfig = ScorerConfig.defaults();
+      ScorerService scorer = new ScorerService(infra.bootstrapServers(), config.dataDir().resolve("scorer-state"),
+          scorerConfig, infra.topics()).withHttp(config.host(), config.scorerHttpPort());
+      started_.add(scorer);
+      scorer.start();
+      DriftService driftMonitor = new DriftService(infra.bootstrapServers(), config.dataDir().resolve("drift-state"),
+          DriftConfig.defaults(), infra.topics());
+      started_.add(driftMonitor);
+      driftMonitor.start();
+      PairSuggestionService pairSuggestions = new PairSuggestionService(infra.bootstrapServers(),
+          config.dataDir().resolve("pairs-state"), PairSuggestionConfig.defaults(), infra.topics());
+      started_.add(pairSuggestions);
+      pairSuggestions.start();
+      Duration startup = Duration.ofNanos(System.nanoTime() - started);
+      LOG.info("platform up in {} ms", startup.toMillis());
+      return new EmbeddedPlatform(config, lock, infra, job, trainer, trainerThread, scorer, driftMonitor,
+          pairSuggestions, startup);
+    } catch (Exception | Error e) {
+      for (int i = started_.size() - 1; i >= 0; i--) {
+        started_.get(i).close();
+      }
+      throw e;
+    }
+  }
+
+  public EmbeddedInfrastructure infrastructure() {
+    return infra;
+  }
+
+  public PlatformConfig config() {
+    return config;
+  }
+
+  public Duration startupTime() {
+    return startup;
+  }
+
+  public TrainerStatus trainerStatus() {
+    return trainer.status();
+  }
+
+  /** The scoring application's state, or that it waits for the first model version. */
+  public String scorerStatus() {
+    return scorer.status();
+  }
+
+  public KafkaStreams.State driftMonitorState() {
+    return driftMonitor.state();
+  }
+
+  public KafkaStreams.State pairSuggestionsState() {
+    return pairSuggestions.state();
+  }
+
+  public JobStatus featureJobStatus() {
+    return featureJob.status();
+  }
+
+  public long liveScorerVersion() {
+    return liveScorerModel().map(LoadedModel::version).orElse(0L);
+  }
+
+  /** The version the scorer serves now, as it loaded and verified it; empty before the first. */
+  public Optional<LoadedModel> liveScorerModel() {
+    return scorer.models().live();
+  }
+
+  /** Base URL of the scorer's scoring API. */
+  public String scorerHttpUrl() {
+    return scorer.httpUrl();
+  }
+
+  public java.util.Optional<java.nio.file.Path> restoredCheckpoint() {
+    return featureJob.restoredFrom();
+  }
+
+  /** Stops everything, newest first; state stays in the data directory. */
+  @Override
+  public void close() {
+    closeQuietly("pair suggestions", pairSuggestions);
+    closeQuietly("drift monitor", driftMonitor);
+    closeQuietly("scorer", scorer);
+    stopTrainer(trainer, trainerThread);
+    closeQuietly("feature job", featureJob);
+    closeQuietly("infrastructure", infra);
+    lock.close();
+  }
+
+  /** Lets a publish in flight complete (see {@link TrainerService#close()}), then releases the trainer. */
+  private static void stopTrainer(TrainerService trainer, Thread trainerThread) {
+    trainer.close();
+    try {
+      trainerThread.join(Duration.ofSeconds(30).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    trainer.release();
+  }
+
+  private static void closeQuietly(String what, AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("stopping {} failed", what, e);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.rewardstream.runtime;
+
+import dev.rewardstream.jobs.EnvironmentSpec;
+import dev.rewardstream.trainer.LearnerOptions;
+import dev.rewardstream.trainer.TrainerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Where and how the embedded platform runs.
+ *
+ * @param dataDir broker logs, schema topic, Flink checkpoints, scorer state and model artifacts all live below it
+ * @param host bind address of every server (127.0.0.1 unless deliberately exposed)
+ * @param kafkaPort Kafka client port
+ * @param controllerPort KRaft controller port
+ * @param registryPort schema registry port
+ * @param topicPrefix prefix of every topic name
+ * @param checkpointInterval Flink checkpoint interval: the freshness cost of exactly-once examples
+ * @param flinkParallelism parallelism of the feature job on the MiniCluster
+ * @param publishInterval the trainer publishes a validated version at most this often
+ * @param scorerHttpPort port of the scorer's scoring API on {@code host}; 0 picks a free one
+ * @param learner how the trainer's reward model learns
+ * @param environments the state and action sizes of each RL environment whose vectors the feature job accepts
+ */
+public record PlatformConfig(Path dataDir, String host, int kafkaPort, int controllerPort, int registryPort,
+    String topicPrefix, Duration checkpointInterval, int flinkParallelism, Duration publishInterval,
+    int scorerHttpPort, LearnerOptions learner, Map<String, EnvironmentSpec> environments) {
+
+  public PlatformConfig {
+    environments = Map.copyOf(environments);
+  }
+
+  public static PlatformConfig defaults(Path dataDir) {
+    return new PlatformConfig(dataDir, "127.0.0.1", 9092, 9093, 8081, "", Duration.ofSeconds(1), 2,
+        Duration.ofSeconds(2), 8090, LearnerOptions.defaults(), Map.of());
+  }
+
+  /** The embedded trainer's configuration: the trainer's defaults with this platform's publish interval and learner. */
+  public TrainerConfig trainerConfig(String bootstrapServers) {
+    return TrainerConfig.defaults(bootstrapServers, dataDir.resolve("artifacts")).withPublishInterval(publishInterval)
+        .withLearner(learner);
+  }
+
+  public PlatformConfig withPorts(int kafka, int controller, int registry) {
+    return new PlatformConfig(dataDir, host, kafka, controller, registry, topicPrefix, checkpointInterval,
+        flinkParallelism, publishInterval, scorerHttpPort, learner, environments);
+  }
+
+  public PlatformConfig withScorerHttpPort(int port) {
+    return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
+        flinkParallelism, publishInterval, port, learner, environments);
+  }
+}

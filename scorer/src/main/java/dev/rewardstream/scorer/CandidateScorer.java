@@ -1,0 +1,113 @@
+package dev.rewardstream.scorer;
+
+import dev.rewardstream.model.FeatureVector;
+import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.model.InteractionValidator;
+import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.model.PairInformation;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.RecordRejectedException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Scores responses to one prompt synchronously, with the same validation and featurizer the topology applies to
+ * interactions, so a candidate ranked here gets the score it would get on the {@code scores} topic. All candidates of a
+ * request go through one {@link LoadedModel#score} call: one forward pass instead of N.
+ */
+public final class CandidateScorer {
+
+  /** One response's score; {@code index} is its position in the request. */
+  public record Scored(int index, String response, float rawReward, double normalizedReward) {}
+
+  /** Scores of one request, all by {@code model}'s version. */
+  public record Result(String modelName, long modelVersion, List<Scored> scores) {
+
+    /** Best first; equal rewards keep the request's order, so the ranking is deterministic. */
+    public List<Scored> ranked() {
+      return scores.stream()
+          .sorted(Comparator.comparingDouble((Scored s) -> -s.rawReward()).thenComparingInt(Scored::index))
+          .toList();
+    }
+  }
+
+  private final Featurizer featurizer;
+  private final InteractionValidator validator;
+  private final int maxCandidates;
+
+  public CandidateScorer(Featurizer featurizer, InteractionValidator validator, int maxCandidates) {
+    this.featurizer = featurizer;
+    this.validator = validator;
+    this.maxCandidates = maxCandidates;
+  }
+
+  public int maxCandidates() {
+    return maxCandidates;
+  }
+
+  /**
+   * @throws RecordRejectedException naming the offending candidate, when there are none, too many, or one fails the
+   *     interaction rules (over-long text)
+   */
+  public Result score(LoadedModel model, String prompt, List<String> responses) {
+    List<FeatureVector> features = features(prompt, responses);
+    float[] rewards = model.scoreVectors(features).mean();
+    List<Scored> scored = new ArrayList<>(responses.size());
+    for (int i = 0; i < responses.size(); i++) {
+      scored.add(new Scored(i, responses.get(i), rewards[i], model.normalize(rewards[i])));
+    }
+    return new Result(model.update().getModelName(), model.version(), scored);
+  }
+
+  /** A pair of candidates and what a label on it would teach the model. */
+  public record SuggestedPair(int a, int b, PairInformation information) {}
+
+  /**
+   * The {@code top} pairs of candidates whose preference label would teach {@code model} most, most informative first
+   * (every pair of the candidates is considered; ties keep the candidates' order).
+   */
+  public List<SuggestedPair> suggestPairs(LoadedModel model, String prompt, List<String> responses, int top) {
+    List<FeatureVector> features = features(prompt, responses);
+    if (responses.size() < 2) {
+      throw new RecordRejectedException("candidates needs at least two entries to make a pair");
+    }
+    List<SuggestedPair> pairs = new ArrayList<>();
+    for (int a = 0; a < features.size(); a++) {
+      for (int b = a + 1; b < features.size(); b++) {
+        pairs.add(new SuggestedPair(a, b, model.pairInformation(features.get(a), features.get(b))));
+      }
+    }
+    pairs.sort(java.util.Comparator.comparingDouble((SuggestedPair p) -> p.information().information()).reversed());
+    return List.copyOf(pairs.subList(0, Math.min(top, pairs.size())));
+  }
+
+  private List<FeatureVector> features(String prompt, List<String> responses) {
+    if (responses.isEmpty()) {
+      throw new RecordRejectedException("candidates is empty");
+    }
+    if (responses.size() > maxCandidates) {
+      throw new RecordRejectedException(
+          "candidates has " + responses.size() + " entries, the limit is " + maxCandidates);
+    }
+    List<FeatureVector> features = new ArrayList<>(responses.size());
+    for (int i = 0; i < responses.size(); i++) {
+      String response = responses.get(i);
+      if (response == null) {
+        throw new RecordRejectedException("candidates[" + i + "] is not a string");
+      }
+      // Validated as the interaction it would be on the topic: one place holds the text limits.
+      Interaction asInteraction = Interaction.newBuilder()
+          .setInteractionId("http-" + i).setAgentId("http").setPolicyVersion("http").setEventTime(Instant.now())
+          .setPrompt(prompt).setResponse(response).build();
+      try {
+        validator.validate(asInteraction);
+      } catch (RecordRejectedException e) {
+        throw new RecordRejectedException("candidates[" + i + "]: " + e.getMessage());
+      }
+      features.add(featurizer.featurizeVector(asInteraction));
+    }
+    return features;
+  }
+}

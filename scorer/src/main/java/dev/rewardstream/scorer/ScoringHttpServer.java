@@ -1,0 +1,334 @@
+package dev.rewardstream.scorer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.model.InteractionValidator;
+import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.schema.RecordRejectedException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scorer's synchronous API, for best-of-N selection and tools that need a reward now rather than on the
+ * {@code scores} topic. It scores with the same {@link ModelHolder} the topology uses, so an answer here carries the
+ * version that is live in the stream at that moment.
+ *
+ * <ul>
+ *   <li>{@code POST /v1/rank} {@code {"prompt": "...", "candidates": ["...", ...]}}: the candidates best first, each
+ *       with its index in the request, raw and normalized reward; one forward pass for all of them.
+ *   <li>{@code POST /v1/score} {@code {"prompt": "...", "response": "..."}}: one reward.
+ *   <li>{@code POST /v1/pairs} {@code {"prompt": "...", "candidates": [...], "top": 5}}: the pairs of candidates whose
+ *       preference label would teach the live version most, with its P(A ≻ B) and the expected information gain.
+ *   <li>{@code GET /v1/model}: the live version, its feature spec and holdout metrics.
+ *   <li>{@code GET /health}: 200 when a version is live and the Streams application is RUNNING, else 503 and why
+ *       (status {@code WAITING} before the first version).
+ * </ul>
+ *
+ * Errors are JSON {@code {"error": "..."}}: 400 for a malformed or out-of-bounds request, 404/405 for a wrong path or
+ * method, 413 for a body over {@link #MAX_BODY_BYTES}, 503 while no version is live yet.
+ *
+ * <p>Binds 127.0.0.1 unless told otherwise: the API has no authentication.
+ */
+public final class ScoringHttpServer implements AutoCloseable {
+
+  /** Enough for the largest valid request (256 candidates near the text limit); bigger bodies are refused unread. */
+  public static final int MAX_BODY_BYTES = 16 << 20;
+  public static final int DEFAULT_MAX_CANDIDATES = 256;
+  static final int DEFAULT_PAIRS = 5;
+  static final int MAX_PAIRS = 1_000;
+  /**
+   * The JDK server writes the response headers and body as two segments; with Nagle's algorithm on, the body waits for
+   * the client's delayed ACK of the headers, about 40 ms on Linux loopback. The server reads this property once, when
+   * the first HttpServer of the JVM is created, so {@code rewardctl} also sets it at startup.
+   */
+  public static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+  static {
+    System.setProperty(NODELAY_PROPERTY, "true");
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScoringHttpServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String JSON_TYPE = "application/json";
+
+  private final HttpServer http;
+  private final ExecutorService executor;
+  private final ModelHolder models;
+  private final CandidateScorer scorer;
+  private final Supplier<KafkaStreams.State> streamsState;
+
+  private ScoringHttpServer(HttpServer http, ExecutorService executor, ModelHolder models, CandidateScorer scorer,
+      Supplier<KafkaStreams.State> streamsState) {
+    this.http = http;
+    this.executor = executor;
+    this.models = models;
+    this.scorer = scorer;
+    this.streamsState = streamsState;
+  }
+
+  /**
+   * Starts on {@code host:port} (port 0 picks a free one).
+   *
+   * @param streamsState the state of the Streams application this server stands beside, for {@code /health}
+   * @param threads request threads; scoring is CPU-bound, so about the number of cores
+   */
+  public static ScoringHttpServer start(String host, int port, ModelHolder models, ScorerConfig config,
+      Supplier<KafkaStreams.State> streamsState, int threads) throws IOException {
+    CandidateScorer scorer = new CandidateScorer(new Featurizer(config.featureSpec()),
+        new InteractionValidator(config.maxTextChars()), DEFAULT_MAX_CANDIDATES);
+    HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
+    ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "scorer-http");
+      t.setDaemon(true);
+      return t;
+    });
+    ScoringHttpServer server = new ScoringHttpServer(http, executor, models, scorer, streamsState);
+    http.createContext("/", server::handle);
+    http.setExecutor(executor);
+    http.start();
+    LOG.info("scoring API on {}", server.url());
+    return server;
+  }
+
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  public String url() {
+    return "http://" + http.getAddress().getHostString() + ":" + port();
+  }
+
+  @Override
+  public void close() {
+    http.stop(0);
+    executor.shutdownNow();
+  }
+
+  /** A request the server answers with {@code status} and an error message. */
+  private static final class HttpError extends RuntimeException {
+    final int status;
+
+    HttpError(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String method = exchange.getRequestMethod();
+      String path = exchange.getRequestURI().getPath();
+      Reply reply;
+      try {
+        reply = route(method, path, exchange);
+      } catch (HttpError e) {
+        reply = new Reply(e.status, error(e.getMessage()));
+      } catch (RecordRejectedException e) {
+        reply = new Reply(400, error(e.getMessage()));
+      } catch (RuntimeException e) {
+        LOG.warn("scoring API request {} {} failed", method, path, e);
+        reply = new Reply(500, error(e.toString()));
+      }
+      byte[] bytes = JSON.writeValueAsBytes(reply.body());
+      exchange.getResponseHeaders().set("Content-Type", JSON_TYPE);
+      exchange.sendResponseHeaders(reply.status(), bytes.length);
+      exchange.getResponseBody().write(bytes);
+    }
+  }
+
+  private record Reply(int status, JsonNode body) {}
+
+  private Reply route(String method, String path, HttpExchange exchange) throws IOException {
+    switch (path) {
+      case "/v1/rank" -> {
+        requireMethod(method, "POST");
+        return new Reply(200, rank(readJson(exchange)));
+      }
+      case "/v1/score" -> {
+        requireMethod(method, "POST");
+        return new Reply(200, scoreOne(readJson(exchange)));
+      }
+      case "/v1/pairs" -> {
+        requireMethod(method, "POST");
+        return new Reply(200, pairs(readJson(exchange)));
+      }
+      case "/v1/model" -> {
+        requireMethod(method, "GET");
+        return new Reply(200, model());
+      }
+      case "/health" -> {
+        requireMethod(method, "GET");
+        return health();
+      }
+      default -> throw new HttpError(404, "no such endpoint: " + path
+          + " (POST /v1/rank, POST /v1/score, POST /v1/pairs, GET /v1/model, GET /health)");
+    }
+  }
+
+  private JsonNode rank(JsonNode request) {
+    JsonNode candidates = request.get("candidates");
+    if (candidates == null || !candidates.isArray()) {
+      throw new HttpError(400, "candidates must be an array of strings");
+    }
+    List<String> responses = new ArrayList<>(candidates.size());
+    candidates.forEach(c -> responses.add(c.isTextual() ? c.asText() : null));
+    CandidateScorer.Result result = scorer.score(liveModel(), optionalText(request, "prompt"), responses);
+    ObjectNode out = modelFields(JSON.createObjectNode(), result);
+    ArrayNode ranked = out.putArray("ranked");
+    int rank = 1;
+    for (CandidateScorer.Scored s : result.ranked()) {
+      ranked.addObject().put("rank", rank++).put("index", s.index()).put("candidate", s.response())
+          .put("raw_reward", s.rawReward()).put("normalized_reward", s.normalizedReward());
+    }
+    return out;
+  }
+
+  /** Pairs of candidates worth a label first: what a labelling tool asks before showing a pair to a labeler. */
+  private JsonNode pairs(JsonNode request) {
+    JsonNode candidates = request.get("candidates");
+    if (candidates == null || !candidates.isArray()) {
+      throw new HttpError(400, "candidates must be an array of strings");
+    }
+    JsonNode topNode = request.get("top");
+    if (topNode != null && (!topNode.canConvertToInt() || topNode.asInt() < 1 || topNode.asInt() > MAX_PAIRS)) {
+      throw new HttpError(400, "top must be a whole number from 1 to " + MAX_PAIRS);
+    }
+    int top = topNode == null ? DEFAULT_PAIRS : topNode.asInt();
+    List<String> responses = new ArrayList<>(candidates.size());
+    candidates.forEach(c -> responses.add(c.isTextual() ? c.asText() : null));
+    LoadedModel model = liveModel();
+    List<CandidateScorer.SuggestedPair> suggested =
+        scorer.suggestPairs(model, optionalText(request, "prompt"), responses, top);
+    ObjectNode out = JSON.createObjectNode().put("model_name", model.update().getModelName())
+        .put("model_version", model.version());
+    ArrayNode pairs = out.putArray("pairs");
+    for (CandidateScorer.SuggestedPair pair : suggested) {
+      pairs.addObject().put("a", pair.a()).put("b", pair.b())
+          .put("p_a", pair.information().probabilityA())
+          .put("margin_mean", pair.information().marginMean())
+          .put("margin_std", pair.information().marginStd())
+          .put("information", pair.information().information());
+    }
+    return out;
+  }
+
+  private JsonNode scoreOne(JsonNode request) {
+    JsonNode response = request.get("response");
+    if (response == null || !response.isTextual()) {
+      throw new HttpError(400, "response must be a string");
+    }
+    CandidateScorer.Result result =
+        scorer.score(liveModel(), optionalText(request, "prompt"), List.of(response.asText()));
+    CandidateScorer.Scored s = result.scores().get(0);
+    return modelFields(JSON.createObjectNode(), result)
+        .put("raw_reward", s.rawReward()).put("normalized_reward", s.normalizedReward());
+  }
+
+  private static ObjectNode modelFields(ObjectNode node, CandidateScorer.Result result) {
+    return node.put("model_name", result.modelName()).put("model_version", result.modelVersion());
+  }
+
+  private JsonNode model() {
+    ModelUpdate u = liveModel().update();
+    ObjectNode out = JSON.createObjectNode()
+        .put("model_name", u.getModelName())
+        .put("model_version", u.getVersion())
+        .put("created_at", u.getCreatedAt().toString())
+        .put("artifact_uri", u.getArtifactUri())
+        .put("sha256", u.getSha256())
+        .put("architecture", u.getArchitecture())
+        .put("reward_mean", u.getRewardMean())
+        .put("reward_std", u.getRewardStd())
+        .put("examples_trained", u.getExamplesTrained());
+    out.putObject("feature_spec")
+        .put("fingerprint", u.getFeatureSpec())
+        .put("hash_bits", models.featureSpec().hashBits())
+        .put("bigrams", models.featureSpec().bigrams());
+    ObjectNode metrics = out.putObject("metrics");
+    u.getMetrics().forEach((k, v) -> metrics.put(k.toString(), v));
+    out.put("max_candidates", scorer.maxCandidates());
+    return out;
+  }
+
+  private Reply health() {
+    KafkaStreams.State state = streamsState.get();
+    Optional<LoadedModel> live = models.live();
+    ObjectNode out = JSON.createObjectNode().put("streams_state", state.toString())
+        .put("model_version", live.map(LoadedModel::version).orElse(0L));
+    if (live.isEmpty()) {
+      return new Reply(503, out.put("status", "WAITING").put("reason", "waiting for the first model version: "
+          + "scoring starts once a verified version of model '" + models.modelName() + "' is live"));
+    }
+    List<String> problems = new ArrayList<>();
+    if (state != KafkaStreams.State.RUNNING) {
+      problems.add("the scorer's Streams application is " + state);
+    }
+    if (problems.isEmpty()) {
+      return new Reply(200, out.put("status", "UP"));
+    }
+    return new Reply(503, out.put("status", "DOWN").put("reason", String.join("; ", problems)));
+  }
+
+  private LoadedModel liveModel() {
+    return models.live().orElseThrow(() -> new HttpError(503,
+        "no version of model '" + models.modelName() + "' is live yet"));
+  }
+
+  private static void requireMethod(String method, String allowed) {
+    if (!method.equals(allowed)) {
+      throw new HttpError(405, method + " not allowed here, use " + allowed);
+    }
+  }
+
+  private static String optionalText(JsonNode request, String field) {
+    JsonNode node = request.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw new HttpError(400, field + " must be a string");
+    }
+    return node.asText();
+  }
+
+  private static JsonNode readJson(HttpExchange exchange) throws IOException {
+    byte[] body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = in.readNBytes(MAX_BODY_BYTES + 1);
+    }
+    if (body.length > MAX_BODY_BYTES) {
+      throw new HttpError(413, "request body is larger than " + MAX_BODY_BYTES + " bytes");
+    }
+    JsonNode node;
+    try {
+      node = JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new HttpError(400, "body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw new HttpError(400, "body must be a JSON object");
+    }
+    return node;
+  }
+
+  private static ObjectNode error(String message) {
+    return JSON.createObjectNode().put("error", message);
+  }
+}

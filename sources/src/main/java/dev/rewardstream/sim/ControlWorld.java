@@ -1,0 +1,98 @@
+package dev.rewardstream.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Control-style agents: episodes of numeric state/action steps with a known reward R(s, a) = w·s − |a − K·s|², i.e. a
+ * hidden goal direction w and a hidden ideal feedback gain K. Agents act as a = K·s + bias + N(0, skill²), so a
+ * less noisy agent earns more; the system sees only states, actions and (optionally) environment rewards.
+ */
+public final class ControlWorld {
+
+  public static final int STATE_DIM = 3;
+  public static final int ACTION_DIM = 2;
+
+  /** One step: what the agent saw and did, and its true reward. */
+  public record Step(float[] state, float[] action, double trueReward) {}
+
+  private final double[][] gain = new double[ACTION_DIM][STATE_DIM];
+  private final double[] goal = new double[STATE_DIM];
+  private final Random random;
+
+  public ControlWorld(long seed) {
+    Random hidden = new Random(seed ^ 0xC0FFEEL);
+    for (double[] row : gain) {
+      for (int j = 0; j < STATE_DIM; j++) {
+        row[j] = hidden.nextGaussian() * 0.5;
+      }
+    }
+    for (int j = 0; j < STATE_DIM; j++) {
+      goal[j] = hidden.nextGaussian();
+    }
+    this.random = new Random(seed);
+  }
+
+  private ControlWorld(ControlWorld same, double goalSign) {
+    for (int i = 0; i < ACTION_DIM; i++) {
+      gain[i] = same.gain[i].clone();
+    }
+    for (int j = 0; j < STATE_DIM; j++) {
+      goal[j] = same.goal[j] * goalSign;
+    }
+    this.random = same.random;
+  }
+
+  /** The same dynamics with the goal reversed: preference drift for control agents. */
+  public ControlWorld withReversedGoal() {
+    return new ControlWorld(this, -1);
+  }
+
+  public double trueReward(float[] state, float[] action) {
+    double r = 0;
+    for (int j = 0; j < STATE_DIM; j++) {
+      r += goal[j] * state[j];
+    }
+    for (int i = 0; i < ACTION_DIM; i++) {
+      double ideal = 0;
+      for (int j = 0; j < STATE_DIM; j++) {
+        ideal += gain[i][j] * state[j];
+      }
+      r -= (action[i] - ideal) * (action[i] - ideal);
+    }
+    return r;
+  }
+
+  /**
+   * @param skill standard deviation of the agent's action noise
+   * @param bias added to every action component (policy drift moves it)
+   * @param judge the world whose R(s, a) is the truth (differs from this one after preference drift)
+   */
+  public List<Step> episode(int length, double skill, double bias, ControlWorld judge) {
+    List<Step> steps = new ArrayList<>(length);
+    double[] s = new double[STATE_DIM];
+    for (int j = 0; j < STATE_DIM; j++) {
+      s[j] = random.nextGaussian();
+    }
+    for (int t = 0; t < length; t++) {
+      float[] state = new float[STATE_DIM];
+      for (int j = 0; j < STATE_DIM; j++) {
+        state[j] = (float) s[j];
+      }
+      float[] action = new float[ACTION_DIM];
+      for (int i = 0; i < ACTION_DIM; i++) {
+        double ideal = 0;
+        for (int j = 0; j < STATE_DIM; j++) {
+          ideal += gain[i][j] * s[j];
+        }
+        action[i] = (float) (ideal + bias + skill * random.nextGaussian());
+      }
+      steps.add(new Step(state, action, judge.trueReward(state, action)));
+      for (int j = 0; j < STATE_DIM; j++) {
+        s[j] = 0.8 * s[j] + (j < ACTION_DIM ? 0.2 * action[j] : 0) + 0.3 * random.nextGaussian();
+      }
+    }
+    return steps;
+  }
+}

@@ -1,0 +1,270 @@
+package dev.rewardstream.sim;
+
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.LabelSource;
+import dev.rewardstream.schema.Preference;
+import dev.rewardstream.schema.PreferenceOutcome;
+import dev.rewardstream.schema.PreferenceSide;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Simulated agents and labelers for one {@link Scenario}. Each {@link #round(double)} produces a text pair (a prompt
+ * answered twice) and/or a control pair (two episodes compared on a trajectory segment), and a preference on each.
+ *
+ * <p>Ground truth rides along where the featurizer never looks: interaction metadata {@code sim.true_reward} (the
+ * step's or answer's true reward under the world in force) and preference metadata {@code sim.p_a} (the labeler's
+ * true P(A ≻ B)) and {@code sim.bayes_optimal}. The featurizer reads only prompt, response, state and action.
+ *
+ * <p>Labelling delay is counted in rounds, so it is exact and reproducible: a positive delay publishes each
+ * preference that many rounds after its interactions; a negative one publishes the interactions that many rounds
+ * after their preference (the join must wait for them).
+ */
+public final class ScenarioSimulator {
+
+  public static final String TRUE_REWARD = "sim.true_reward";
+  public static final String P_A = "sim.p_a";
+  public static final String BAYES_OPTIMAL = "sim.bayes_optimal";
+
+  /**
+   * @param text produce text-agent pairs
+   * @param control produce control-agent episode pairs
+   * @param sparseReward control episodes carry their return as env_reward on the last step only (else every step)
+   * @param segmentLength steps per compared trajectory segment
+   * @param labelDelayRounds see the class comment
+   * @param malformedShare in BURSTS_AND_MALFORMED, chance per round of one garbage record
+   */
+  public record Options(Scenario scenario, boolean text, boolean control, boolean sparseReward, int episodeLength,
+      int segmentLength, int labelDelayRounds, LabelSource source, double malformedShare, long seed) {
+
+    public static Options defaults(Scenario scenario, long seed) {
+      return new Options(scenario, true, true, false, 20, 5, 0, LabelSource.SYNTHETIC, 0.05, seed);
+    }
+
+    public Options withDelay(int rounds) {
+      return new Options(scenario, text, control, sparseReward, episodeLength, segmentLength, rounds, source,
+          malformedShare, seed);
+    }
+
+    public Options withAgents(boolean text, boolean control, boolean sparseReward) {
+      return new Options(scenario, text, control, sparseReward, episodeLength, segmentLength, labelDelayRounds, source,
+          malformedShare, seed);
+    }
+  }
+
+  private record Pending(long dueRound, Runnable send) {}
+
+  private final Options options;
+  private final TextWorld world;
+  private final TextWorld driftedWorld;
+  private final ControlWorld control;
+  private final ControlWorld driftedControl;
+  private final Labeler labeler;
+  private final RecordSink sink;
+  private final String interactionsTopic;
+  private final String preferencesTopic;
+  private final Random random;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private final String runId;
+  private long round;
+  private long interactions;
+  private long preferences;
+  private long malformed;
+
+  public ScenarioSimulator(Options options, Labeler labeler, RecordSink sink, String interactionsTopic,
+      String preferencesTopic) {
+    this.options = options;
+    this.world = new TextWorld(options.seed(), 300);
+    this.driftedWorld = world.withHiddenValues(options.seed() + 1);
+    this.control = new ControlWorld(options.seed());
+    this.driftedControl = control.withReversedGoal();
+    this.labeler = labeler;
+    this.sink = sink;
+    this.interactionsTopic = interactionsTopic;
+    this.preferencesTopic = preferencesTopic;
+    this.random = new Random(options.seed() * 31 + 7);
+    this.runId = options.scenario().cliName() + "-" + Long.toString(System.currentTimeMillis(), 36);
+  }
+
+  /** Rate multiplier at a point of the run: bursts are 10× for one second in every ten. */
+  public double rateMultiplier(double elapsedSeconds) {
+    return options.scenario() == Scenario.BURSTS_AND_MALFORMED && (long) elapsedSeconds % 10 == 9 ? 10 : 1;
+  }
+
+  /** One round at {@code progress} ∈ [0, 1] of the run. */
+  public void round(double progress) {
+    round++;
+    boolean drifted = progress >= Scenario.DRIFT_POINT;
+    Scenario scenario = options.scenario();
+    if (options.text()) {
+      textRound(progress, drifted && scenario == Scenario.PREFERENCE_DRIFT ? driftedWorld : world,
+          drifted && scenario == Scenario.POLICY_DRIFT ? 0.9 : 0.5,
+          scenario == Scenario.REWARD_HACKING ? (int) Math.round(progress * 30) : 0);
+    }
+    if (options.control()) {
+      controlRound(drifted && scenario == Scenario.PREFERENCE_DRIFT ? driftedControl : control,
+          drifted && scenario == Scenario.POLICY_DRIFT ? 1.0 : 0.0);
+    }
+    if (scenario == Scenario.BURSTS_AND_MALFORMED && random.nextDouble() < options.malformedShare()) {
+      garbage();
+    }
+    release(false);
+  }
+
+  /** Sends everything still held back by the labelling delay (end of a run). */
+  public void drain() {
+    release(true);
+  }
+
+  private void textRound(double progress, TextWorld judge, double upperShare, int hackFiller) {
+    String prompt = world.prompt();
+    String a = world.response(0, upperShare);
+    // In the hacking scenario the B agent is the hacker: same words, plus filler that grows over the run.
+    String b = world.response(hackFiller, upperShare);
+    String id = runId + "-t" + round;
+    Map<String, String> phase = Map.of("sim.scenario", options.scenario().cliName(),
+        "sim.progress", String.format("%.4f", progress));
+    Interaction ia = textInteraction(id + "-a", "text-agent-1", prompt, a, judge.trueReward(a), phase);
+    Interaction ib = textInteraction(id + "-b", hackFiller > 0 ? "text-agent-hacker" : "text-agent-2", prompt, b,
+        judge.trueReward(b), phase);
+    Preference preference = preference(id + "-pref", side(ia.getInteractionId(), null),
+        side(ib.getInteractionId(), null), judge.trueReward(a), judge.trueReward(b));
+    schedule(List.of(ia, ib), preference);
+  }
+
+  private void controlRound(ControlWorld judge, double bias) {
+    String id = runId + "-c" + round;
+    List<Interaction> steps = new ArrayList<>();
+    List<List<String>> segments = new ArrayList<>();
+    double[] segmentReturns = new double[2];
+    int length = options.episodeLength();
+    int segment = Math.min(options.segmentLength(), length);
+    int from = random.nextInt(length - segment + 1);
+    for (int side = 0; side < 2; side++) {
+      String episode = id + (side == 0 ? "-a" : "-b");
+      double skill = side == 0 ? 0.3 : 0.6;
+      List<ControlWorld.Step> episodeSteps = control.episode(length, skill, bias, judge);
+      double episodeReturn = episodeSteps.stream().mapToDouble(ControlWorld.Step::trueReward).sum();
+      List<String> segmentIds = new ArrayList<>();
+      for (int t = 0; t < length; t++) {
+        ControlWorld.Step step = episodeSteps.get(t);
+        boolean done = t == length - 1;
+        Double envReward = options.sparseReward() ? (done ? Double.valueOf(episodeReturn) : null)
+            : Double.valueOf(step.trueReward());
+        Interaction interaction = Interaction.newBuilder()
+            .setInteractionId(episode + "-" + t).setEpisodeId(episode).setStep(t)
+            .setAgentId("control-agent-" + (side == 0 ? "steady" : "shaky")).setPolicyVersion("policy-1")
+            .setEnvironment("sim-control").setEventTime(Instant.now())
+            .setState(boxed(step.state())).setAction(boxed(step.action()))
+            .setEnvReward(envReward).setDone(done)
+            .setMetadata(Map.of(TRUE_REWARD, Double.toString(step.trueReward()),
+                "sim.scenario", options.scenario().cliName()))
+            .build();
+        steps.add(interaction);
+        if (t >= from && t < from + segment) {
+          segmentIds.add(interaction.getInteractionId());
+          segmentReturns[side] += step.trueReward();
+        }
+      }
+      segments.add(segmentIds);
+    }
+    Preference preference = preference(id + "-pref", side(null, segments.get(0)), side(null, segments.get(1)),
+        segmentReturns[0], segmentReturns[1]);
+    schedule(steps, preference);
+  }
+
+  private static List<Float> boxed(float[] values) {
+    List<Float> list = new ArrayList<>(values.length);
+    for (float v : values) {
+      list.add(v);
+    }
+    return list;
+  }
+
+  private Interaction textInteraction(String id, String agent, String prompt, String response, double trueReward,
+      Map<String, String> phase) {
+    Map<String, String> metadata = new java.util.HashMap<>(phase);
+    metadata.put(TRUE_REWARD, Double.toString(trueReward));
+    return Interaction.newBuilder().setInteractionId(id).setAgentId(agent).setPolicyVersion("policy-1")
+        .setEnvironment("sim-text").setEventTime(Instant.now()).setPrompt(prompt).setResponse(response)
+        .setMetadata(metadata).build();
+  }
+
+  private static PreferenceSide side(String interactionId, List<String> segment) {
+    return PreferenceSide.newBuilder().setInteractionId(interactionId).setSegment(segment).build();
+  }
+
+  private Preference preference(String id, PreferenceSide a, PreferenceSide b, double rewardA, double rewardB) {
+    PreferenceOutcome outcome = labeler.label(rewardA, rewardB);
+    return Preference.newBuilder().setPreferenceId(id).setEventTime(Instant.now()).setA(a).setB(b)
+        .setOutcome(outcome).setSource(options.source()).setAnnotator("bradley-terry-labeler")
+        .setMetadata(Map.of(P_A, Double.toString(labeler.probabilityAPreferred(rewardA, rewardB)),
+            BAYES_OPTIMAL, Double.toString(labeler.bayesOptimalAccuracy(rewardA, rewardB))))
+        .build();
+  }
+
+  private void schedule(List<Interaction> interactionsOfPair, Preference preference) {
+    Runnable sendInteractions = () -> interactionsOfPair.forEach(this::sendInteraction);
+    Runnable sendPreference = () -> {
+      sink.preference(preference);
+      preferences++;
+    };
+    int delay = options.labelDelayRounds();
+    if (delay >= 0) {
+      sendInteractions.run();
+      pending.add(new Pending(round + delay, sendPreference));
+    } else {
+      sendPreference.run();
+      pending.add(new Pending(round - delay, sendInteractions));
+    }
+  }
+
+  private void sendInteraction(Interaction interaction) {
+    sink.interaction(interaction);
+    interactions++;
+  }
+
+  private void release(boolean all) {
+    while (!pending.isEmpty() && (all || pending.peek().dueRound() <= round)) {
+      pending.poll().send().run();
+    }
+  }
+
+  /** Bytes no stage can decode: not Avro, unknown schema id, or empty. */
+  private void garbage() {
+    byte[] value = switch (random.nextInt(3)) {
+      case 0 -> "{\"interaction_id\": \"not-avro\"}".getBytes(StandardCharsets.UTF_8);
+      case 1 -> new byte[] {0, 0x7f, 0x7f, 0x7f, 0x7f, 1, 2, 3};
+      default -> new byte[0];
+    };
+    String topic = random.nextBoolean() ? interactionsTopic : preferencesTopic;
+    sink.raw(topic, ("garbage-" + round).getBytes(StandardCharsets.UTF_8), value);
+    malformed++;
+  }
+
+  public long interactionsSent() {
+    return interactions;
+  }
+
+  public long preferencesSent() {
+    return preferences;
+  }
+
+  public long malformedSent() {
+    return malformed;
+  }
+
+  public Labeler labeler() {
+    return labeler;
+  }
+
+  /** The text world agents answer in (before any preference drift). */
+  public TextWorld textWorld() {
+    return world;
+  }
+}
