@@ -5,15 +5,12 @@ import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.schema.internal.FeaturizedInteraction;
-import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
 import java.time.Duration;
-import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.util.ParameterTool;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -40,7 +37,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>Run on a cluster: {@code flink run stream-jobs-*-job.jar --bootstrap-servers kafka:9092 --schema-registry
  * http://schema-registry:8081}. Options: {@code --topic-prefix}, {@code --checkpoint-interval-ms},
- * {@code --unmatched-timeout-s}, {@code --parallelism}, {@code --environments cartpole=4:1,reacher=11:2},
+ * {@code --unmatched-timeout-s}, {@code --flink-parallelism}, {@code --environments cartpole=4:1,reacher=11:2},
  * {@code --reward-attribution SPREAD|TERMINAL_STEP}.
  */
 public final class FeatureJob {
@@ -154,28 +151,11 @@ public final class FeatureJob {
   }
 
   public static void main(String[] args) throws Exception {
-    ParameterTool params = ParameterTool.fromArgs(args);
-    Map<String, String> p = params.toMap();
-    SerdeConfig serde = new SerdeConfig(params.getRequired("schema-registry"), p.getOrDefault("topic-prefix", ""),
-        SerdeConfig.DEFAULT_MAX_RECORD_BYTES);
-    Map<String, EnvironmentSpec> environments = new java.util.HashMap<>();
-    if (params.has("environments")) {
-      for (String entry : params.get("environments").split(",")) {
-        String[] nameAndSpec = entry.split("=", 2);
-        environments.put(nameAndSpec[0].trim(), EnvironmentSpec.parse(nameAndSpec[1]));
-      }
-    }
-    FeatureJobConfig config = FeatureJobConfig.defaults(serde)
-        .withUnmatchedTimeout(Duration.ofSeconds(params.getLong("unmatched-timeout-s",
-            FeatureJobConfig.DEFAULT_UNMATCHED_TIMEOUT.toSeconds())))
-        .withEnvironments(environments)
-        .withAttribution(RewardAttribution.valueOf(params.get("reward-attribution", RewardAttribution.SPREAD.name())));
+    FeatureJobArgs parsed = FeatureJobArgs.parse(args);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    if (params.has("parallelism")) {
-      env.setParallelism(params.getInt("parallelism"));
-    }
-    configure(env, Duration.ofMillis(params.getLong("checkpoint-interval-ms", DEFAULT_CHECKPOINT_INTERVAL.toMillis())));
-    onKafka(params.getRequired("bootstrap-servers"), config).build(env);
+    parsed.parallelism().ifPresent(env::setParallelism);
+    configure(env, parsed.checkpointInterval());
+    onKafka(parsed.bootstrapServers(), parsed.config()).build(env);
     env.execute(JOB_NAME);
   }
 }

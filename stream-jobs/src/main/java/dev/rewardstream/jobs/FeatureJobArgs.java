@@ -1,0 +1,68 @@
+package dev.rewardstream.jobs;
+
+import dev.rewardstream.serde.SerdeConfig;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * The job jar's command line ({@code flink run ... --bootstrap-servers ... --schema-registry ...}), with the option
+ * names {@code rewardctl} uses for the same settings. An option the job does not know fails the submission: Flink's
+ * parameter parser would otherwise ignore a misspelt one and run with its default.
+ *
+ * @param parallelism {@code --flink-parallelism}, or the cluster's default when absent
+ */
+public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, Duration checkpointInterval,
+    OptionalInt parallelism) {
+
+  static final List<String> OPTIONS = List.of("bootstrap-servers", "schema-registry", "topic-prefix",
+      "checkpoint-interval-ms", "unmatched-timeout-s", "flink-parallelism", "environments", "reward-attribution");
+
+  public static FeatureJobArgs parse(String[] args) {
+    ParameterTool params = ParameterTool.fromArgs(args);
+    for (String key : params.toMap().keySet()) {
+      if (!OPTIONS.contains(key)) {
+        throw new IllegalArgumentException("unknown option --" + key + "; the feature job takes --"
+            + String.join(", --", OPTIONS));
+      }
+    }
+    SerdeConfig serde = new SerdeConfig(required(params, "schema-registry"), params.get("topic-prefix", ""),
+        SerdeConfig.DEFAULT_MAX_RECORD_BYTES);
+    FeatureJobConfig config = FeatureJobConfig.defaults(serde)
+        .withUnmatchedTimeout(Duration.ofSeconds(params.getLong("unmatched-timeout-s",
+            FeatureJobConfig.DEFAULT_UNMATCHED_TIMEOUT.toSeconds())))
+        .withEnvironments(environments(params.get("environments", "")))
+        .withAttribution(RewardAttribution.valueOf(params.get("reward-attribution", RewardAttribution.SPREAD.name())));
+    Duration checkpointInterval = Duration.ofMillis(params.getLong("checkpoint-interval-ms",
+        FeatureJob.DEFAULT_CHECKPOINT_INTERVAL.toMillis()));
+    OptionalInt parallelism = params.has("flink-parallelism")
+        ? OptionalInt.of(params.getInt("flink-parallelism")) : OptionalInt.empty();
+    return new FeatureJobArgs(required(params, "bootstrap-servers"), config, checkpointInterval, parallelism);
+  }
+
+  /** "cartpole=4:1,reacher=11:2", as {@code rewardctl up --environments} takes it. */
+  static Map<String, EnvironmentSpec> environments(String list) {
+    Map<String, EnvironmentSpec> specs = new LinkedHashMap<>();
+    for (String entry : list.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      String[] nameAndSpec = entry.split("=", 2);
+      if (nameAndSpec.length != 2) {
+        throw new IllegalArgumentException("--environments takes NAME=STATE:ACTION entries, got " + entry);
+      }
+      specs.put(nameAndSpec[0].trim(), EnvironmentSpec.parse(nameAndSpec[1]));
+    }
+    return specs;
+  }
+
+  private static String required(ParameterTool params, String key) {
+    if (!params.has(key)) {
+      throw new IllegalArgumentException("--" + key + " is required");
+    }
+    return params.get(key);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.rewardstream.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class FeatureJobArgsTest {
+
+  @Test
+  void shouldApplyEveryOptionUnderRewardctlsNames() {
+    FeatureJobArgs args = FeatureJobArgs.parse(new String[] {"--bootstrap-servers", "kafka:9092", "--schema-registry",
+        "http://registry:8081", "--topic-prefix", "team-a.", "--checkpoint-interval-ms", "2500",
+        "--unmatched-timeout-s", "42", "--flink-parallelism", "3", "--environments", "cartpole=4:1,reacher=11:2",
+        "--reward-attribution", "TERMINAL_STEP"});
+
+    assertThat(args.bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(args.config().serde().registryUrl()).isEqualTo("http://registry:8081");
+    assertThat(args.config().serde().topicPrefix()).isEqualTo("team-a.");
+    assertThat(args.checkpointInterval()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(args.config().unmatchedTimeout()).isEqualTo(Duration.ofSeconds(42));
+    assertThat(args.parallelism()).hasValue(3);
+    assertThat(args.config().environments()).containsEntry("cartpole", new EnvironmentSpec(4, 1))
+        .containsEntry("reacher", new EnvironmentSpec(11, 2));
+    assertThat(args.config().attribution()).isEqualTo(RewardAttribution.TERMINAL_STEP);
+  }
+
+  @Test
+  void shouldRefuseAnOptionItDoesNotKnowAndAMissingRequiredOne() {
+    assertThatThrownBy(() -> FeatureJobArgs.parse(new String[] {"--bootstrap-servers", "k:9092", "--schema-registry",
+        "http://r:8081", "--parallelism", "3"}))
+        .hasMessageStartingWith("unknown option --parallelism; the feature job takes --bootstrap-servers, ");
+    assertThatThrownBy(() -> FeatureJobArgs.parse(new String[] {"--bootstrap-servers", "k:9092"}))
+        .hasMessage("--schema-registry is required");
+  }
+}
