@@ -34,8 +34,9 @@ import java.util.stream.Collectors;
  * The label efficiency of the running system against the learner bench's figure for the same labels. The embedded
  * platform, as {@code rewardctl up} starts it, receives a text world's labelled pairs the way agents and a labeler
  * publish them (both answers on {@code interactions}, then the preference naming them) at a steady rate. After N
- * labels, the version the scorer was serving when the N-th label was sent is measured on fresh pairs against the hidden true order; the learner bench drives the same learner through
- * {@link TrainerCadence} on the same labels, at the same rate, with the trainer configuration the platform uses. The
+ * labels, the version the scorer was serving when the N-th label was sent is measured on fresh pairs against the
+ * hidden true order; the learner bench drives the same learner through {@link TrainerCadence} on the same labels, at
+ * the same rate, with the trainer configuration the platform uses. The
  * difference is what the pipeline itself costs or gains: arrival order, the feature job's joins and checkpoints,
  * publish and load delays.
  */

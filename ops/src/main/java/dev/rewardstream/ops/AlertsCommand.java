@@ -4,7 +4,6 @@ import dev.rewardstream.ops.alerts.AlertFilter;
 import dev.rewardstream.ops.alerts.AlertFollower;
 import dev.rewardstream.ops.alerts.WebhookSink;
 import dev.rewardstream.schema.Severity;
-import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -13,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -29,9 +29,7 @@ final class AlertsCommand implements Callable<Integer> {
 
   static final String DEFAULT_WEBHOOK_GROUP = "rewardctl-alerts-webhook";
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092") String bootstrapServers;
-  @Option(names = "--schema-registry", defaultValue = "http://127.0.0.1:8081") String registry;
-  @Option(names = "--topic-prefix", defaultValue = "") String topicPrefix;
+  @Mixin ClusterOptions cluster;
 
   @Option(names = "--from-now", description = "Start at the end of the topic (or the group's committed offset) "
       + "instead of the beginning.")
@@ -79,16 +77,16 @@ final class AlertsCommand implements Callable<Integer> {
     if (webhookAttempts < 1) {
       throw new ParameterException(spec.commandLine(), "--webhook-attempts must be at least 1");
     }
-    Topics topics = Topics.connect(SerdeConfig.of(registry).withTopicPrefix(topicPrefix));
+    Topics topics = cluster.topics();
     AlertFilter filter = new AlertFilter(minSeverity, detector, scope);
     PrintWriter out = spec.commandLine().getOut();
     WebhookSink sink = webhook == null ? null : new WebhookSink(webhook,
         new WebhookSink.Retry(webhookAttempts, Duration.ofMillis(webhookBackoffMs), Duration.ofSeconds(30),
-            Duration.ofSeconds(10)), bootstrapServers, topics);
+            Duration.ofSeconds(10)), cluster.bootstrapServers, topics);
     String groupId = group != null ? group : sink != null ? DEFAULT_WEBHOOK_GROUP : null;
     try {
-      AlertFollower.Summary summary = new AlertFollower(bootstrapServers, topics, groupId, fromNow, filter, sink)
-          .run(out, max, Duration.ofSeconds(timeoutSeconds));
+      AlertFollower.Summary summary = new AlertFollower(cluster.bootstrapServers, topics, groupId, fromNow, filter,
+          sink).run(out, max, Duration.ofSeconds(timeoutSeconds));
       if (sink != null) {
         out.printf("%d alerts matched, %d delivered to %s, %d dead-lettered%n", summary.matched(),
             summary.delivered(), webhook, summary.deadLettered());
