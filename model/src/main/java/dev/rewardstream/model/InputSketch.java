@@ -36,6 +36,6 @@ public final class InputSketch {
 
   /** The index's projection signs, one bit each: the index spread by a Fibonacci multiplier and Murmur3's mix. */
   private static int mix(int index) {
-    return Featurizer.finalMix(index * 0x9e3779b9);
+    return Murmur3.finalMix(index * 0x9e3779b9);
   }
 }
