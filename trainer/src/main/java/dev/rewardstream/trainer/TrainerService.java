@@ -4,9 +4,7 @@ import dev.rewardstream.model.ArtifactRejectedException;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.schema.DeadLetter;
-import dev.rewardstream.schema.ExampleKind;
 import dev.rewardstream.schema.ModelUpdate;
-import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.serde.DeadLetters;
 import dev.rewardstream.schema.RecordRejectedException;
@@ -61,7 +59,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private final TrainingSchedule schedule;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
-  private final String fingerprint;
+  private final ExampleValidator validator;
   private volatile boolean running = true;
   private LoadedModel live;
   private long liveVersion;
@@ -84,7 +82,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     this.topics = topics;
     this.replay = new ReplayBuffer(config.replayCapacity(), config.replayCapacity(), 42);
     this.schedule = new TrainingSchedule(config, replay);
-    this.fingerprint = config.featureSpec().fingerprint();
+    this.validator = new ExampleValidator(config.featureSpec());
     this.consumer = TopicIO.consumer(config.bootstrapServers(), topics.config().topicPrefix() + "rewardstream-trainer-"
         + config.modelName());
     this.producer = TopicIO.producer(config.bootstrapServers());
@@ -194,7 +192,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     TrainingExample example;
     try {
       example = topics.trainingExamples.decode(record.value());
-      validate(example);
+      validator.check(example);
     } catch (RecordRejectedException e) {
       deadLetter(record, e);
       return;
@@ -203,41 +201,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
       firstExampleAt = Instant.now();
     }
     schedule.accept(example);
-  }
-
-  private void validate(TrainingExample example) {
-    if (!example.getFeatureSpec().equals(fingerprint)) {
-      throw new RecordRejectedException("feature spec " + example.getFeatureSpec() + " is not the trainer's "
-          + fingerprint);
-    }
-    float target = example.getTarget();
-    if (!Float.isFinite(target) || (example.getKind() == ExampleKind.PAIRWISE && (target < 0 || target > 1))) {
-      throw new RecordRejectedException("target " + target + " is not valid for a " + example.getKind() + " example");
-    }
-    if (!Float.isFinite(example.getWeight()) || example.getWeight() < 0 || !Float.isFinite(example.getMargin())) {
-      throw new RecordRejectedException("weight " + example.getWeight() + " / margin " + example.getMargin()
-          + " must be finite, weight non-negative");
-    }
-    boolean pairwise = example.getKind() == ExampleKind.PAIRWISE;
-    if (example.getA().isEmpty() || (pairwise && example.getB().isEmpty()) || (!pairwise && example.getA().size() != 1)) {
-      throw new RecordRejectedException("a " + example.getKind() + " example with " + example.getA().size() + "/"
-          + example.getB().size() + " steps");
-    }
-    int dimension = config.featureSpec().dimension();
-    for (List<SparseFeatures> side : List.of(example.getA(), example.getB())) {
-      for (SparseFeatures step : side) {
-        if (step.getIndices().size() != step.getValues().size()) {
-          throw new RecordRejectedException("feature indices and values differ in length");
-        }
-        for (int i = 0; i < step.getIndices().size(); i++) {
-          int index = step.getIndices().get(i);
-          if (index < 0 || index >= dimension || !Float.isFinite(step.getValues().get(i))) {
-            throw new RecordRejectedException("feature " + index + "=" + step.getValues().get(i)
-                + " is outside the feature space or not finite");
-          }
-        }
-      }
-    }
   }
 
   /** Deterministic: the same example is in the holdout on every run and after every restart. */
@@ -297,7 +260,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
           .setCreatedAt(Instant.now())
           .setArtifactUri(written.uri().toString())
           .setSha256(written.sha256())
-          .setFeatureSpec(fingerprint)
+          .setFeatureSpec(config.featureSpec().fingerprint())
           .setArchitecture(learner.architecture().describe())
           .setRewardMean(reference.rewardMean())
           .setRewardStd(reference.rewardStd())
