@@ -295,11 +295,10 @@ final class ScorerThroughputBench implements BenchScenario {
    * Records per second in steady state: the least-squares slope of the application's committed input offsets over
    * time, sampled every 20 ms, while they are between {@link #WARM_UP_FRACTION} and {@link #STEADY_END_FRACTION} of the
    * interactions. Start-up and rebalancing are not counted (the JIT's warm-up is the warm-up passes': the scorer has far
-   * more code to compile than the identity, and a C2 compilation competing for the two cores in the measured window
-   * moved the ratio by a factor of two), nor is the tail where the partitions finish one after another. Committed
-   * offsets advance in steps, one per partition every 200 ms commit: a rate taken between the two steps that cross
-   * the window's ends was off by up to a commit interval on each end, a third of an identity pass; the fit over every
-   * sample in between averages the steps out. CPU per record is the process CPU time over the same samples.
+   * more code to compile than the identity), nor is the tail where the partitions finish one after another. Committed
+   * offsets advance in steps, one per partition every 200 ms commit, which a rate between two samples would catch at
+   * either end; the fit over every sample in between averages the steps out (docs/design-notes.md). CPU per record is
+   * the process CPU time over the same samples.
    */
   private static Rate rate(String bootstrapServers, String group, String input, long total,
       Supplier<KafkaStreams.State> state, Consumer<String> progress) throws Exception {

@@ -33,10 +33,10 @@ import org.apache.kafka.streams.state.Stores;
  * (compact {@link ObservationSerde} values, not whole scores) puts all of a scope's scores in one task, so each
  * (detector, scope) has exactly one state and one alert gate, wherever the task moves.
  *
- * <p>Why a separate application rather than a sub-topology of the scorer's: measured on the scorer benchmark, the
- * detectors, the second read of every score and the repartition hop cost more CPU per record than featurizing and
- * scoring it. In the scorer's application that work sat on the scoring path: a scoring instance could only go as fast
- * as it could also watch. Apart, scores are published at the scorer's own pace, the monitor follows the scores topic
+ * <p>Why a separate application rather than a sub-topology of the scorer's: the detectors, the second read of every
+ * score and the repartition hop cost more CPU per record than featurizing and scoring it (docs/design-notes.md), and
+ * in the scorer's application that work sat on the scoring path: a scoring instance could only go as fast as it could
+ * also watch. Apart, scores are published at the scorer's own pace, the monitor follows the scores topic
  * with its own consumer group (its lag is visible like any consumer's, and it catches up after a burst), and each
  * scales and restarts on its own. The cost is a few milliseconds of alert latency.
  */

@@ -37,8 +37,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>The ring is the last {@code retainedOutputs} offsets of the task's input partition, so its durable copy is the
  * partition itself: the store is in memory without a changelog, and a task that starts with an empty ring reads the
  * part of the window it has not processed itself back from the partition ({@link SourcePartitionReader}), once, when
- * a version first needs the window. A changelog would have written every interaction a second time (measured: a
- * fifth of the scorer's CPU per record at full rate, for a copy Kafka already keeps).
+ * a version first needs the window. A changelog would write every interaction a second time, for a copy Kafka
+ * already keeps (its cost: docs/design-notes.md).
  */
 final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> {
 

@@ -67,8 +67,8 @@ public final class ScorerService implements AutoCloseable {
   /**
    * Stream threads of a scorer instance: featurizing and scoring are CPU work, so at least one per core; and at least
    * one per interactions partition, since a partition is a task and tasks do not split: with three partitions on two
-   * threads, one thread carries two tasks while the other idles once its one task is drained (measured: the scorer
-   * then used 1.4 of 2 cores, and 3 threads raised its rate by a third). Threads without a task cost only memory.
+   * threads, one thread carries two tasks while the other idles once its one task is drained (docs/design-notes.md).
+   * Threads without a task cost only memory.
    */
   public static int streamThreads(Topics topics) {
     return Math.max(Runtime.getRuntime().availableProcessors(), topics.interactions.partitions());

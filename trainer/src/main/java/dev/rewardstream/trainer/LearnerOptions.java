@@ -57,8 +57,11 @@ public record LearnerOptions(Algorithm algorithm, int hidden, int members, float
     }
   }
 
-  /** Whether the trainer replays past examples beside new ones: the network's Adam steps need it, the online
-   * learners see each example once, as it comes (replaying made the network memorize, measured). */
+  /**
+   * Whether the trainer replays past examples beside new ones: the network's Adam steps on small batches do; the
+   * online learners see each example once, as it comes, which is how they learn most per label
+   * (docs/label-efficiency.md).
+   */
   public boolean replays() {
     return algorithm == Algorithm.NETWORK;
   }
