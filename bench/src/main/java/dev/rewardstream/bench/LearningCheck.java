@@ -3,7 +3,7 @@ package dev.rewardstream.bench;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.bench.LabelStreams.LabelledPair;
-import dev.rewardstream.sim.Simulator.LabelledAnswers;
+import dev.rewardstream.sim.ScenarioSimulator.LabelledAnswers;
 import dev.rewardstream.sim.TextWorld;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.SparseFeatures;

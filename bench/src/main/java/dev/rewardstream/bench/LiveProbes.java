@@ -3,7 +3,6 @@ package dev.rewardstream.bench;
 import dev.rewardstream.sim.Labeler;
 import dev.rewardstream.sim.LiveAccuracy;
 import dev.rewardstream.sim.RecordSink;
-import dev.rewardstream.sim.Simulator;
 import dev.rewardstream.sim.TextWorld;
 import dev.rewardstream.schema.Interaction;
 import java.time.Instant;
@@ -27,7 +26,7 @@ final class LiveProbes {
   private final Labeler labeler;
   private final RecordSink sink;
   private final List<Map<String, Object>> series = new ArrayList<>();
-  private Map<String, Simulator.HeldOutPair> waiting = Map.of();
+  private Map<String, LiveAccuracy.HeldOutPair> waiting = Map.of();
   private double waitingSince;
   private int mark;
 
@@ -53,7 +52,7 @@ final class LiveProbes {
       }
     }
     mark++;
-    Map<String, Simulator.HeldOutPair> batch = new LinkedHashMap<>();
+    Map<String, LiveAccuracy.HeldOutPair> batch = new LinkedHashMap<>();
     for (int i = 0; i < PAIRS_PER_MARK; i++) {
       String prompt = world.prompt();
       String a = world.response();
@@ -64,7 +63,7 @@ final class LiveProbes {
       sink.interaction(probe(idB, prompt, b));
       double rewardA = world.trueReward(a);
       double rewardB = world.trueReward(b);
-      batch.put(idA, new Simulator.HeldOutPair(idA, idB, rewardA, rewardB, labeler.prefersA(rewardA, rewardB)));
+      batch.put(idA, new LiveAccuracy.HeldOutPair(idA, idB, rewardA, rewardB, labeler.prefersA(rewardA, rewardB)));
     }
     waiting = batch;
     waitingSince = elapsedSeconds;

@@ -1,11 +1,12 @@
 package dev.rewardstream.ops;
 
-import dev.rewardstream.runtime.EmbeddedPlatform;
 import dev.rewardstream.bench.LearningCheck;
+import dev.rewardstream.runtime.EmbeddedPlatform;
+import dev.rewardstream.sim.KafkaRecordSink;
 import dev.rewardstream.sim.Labeler;
 import dev.rewardstream.sim.LiveAccuracy;
-import dev.rewardstream.sim.Simulator;
-import dev.rewardstream.sim.TextWorld;
+import dev.rewardstream.sim.Scenario;
+import dev.rewardstream.sim.ScenarioSimulator;
 import dev.rewardstream.trainer.TrainerStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -54,19 +55,21 @@ final class DemoCommand implements Callable<Integer> {
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(options.toConfig())) {
       UpCommand.printEndpoints(out, platform);
       var infra = platform.infrastructure();
-      TextWorld world = new TextWorld(seed, 300);
-      LearningCheck check = LearningCheck.of(platform.config().trainerConfig(infra.bootstrapServers()),
-          pairsPerSecond * (1 - HELD_OUT_SHARE), world, FRESH_PAIRS);
-      try (Simulator simulator = new Simulator(infra.bootstrapServers(), infra.topics(), world,
-              new Labeler(temperature, seed), HELD_OUT_SHARE);
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics());
           LiveAccuracy accuracy = new LiveAccuracy(infra.bootstrapServers(), infra.topics())) {
+        ScenarioSimulator simulator = new ScenarioSimulator(ScenarioSimulator.Options.defaults(Scenario.STATIONARY,
+            seed).withAgents(true, false, false).withHeldOut(HELD_OUT_SHARE), new Labeler(temperature, seed), sink,
+            infra.topics().interactions.name(), infra.topics().preferences.name());
+        // Drawn before the stream starts, from the same agents: pairs of the demo's world that are never sent.
+        LearningCheck check = LearningCheck.of(platform.config().trainerConfig(infra.bootstrapServers()),
+            pairsPerSecond * (1 - HELD_OUT_SHARE), simulator.textWorld(), FRESH_PAIRS);
         Thread follower = new Thread(accuracy, "live-accuracy");
         follower.setDaemon(true);
         follower.start();
         out.printf("demo: %.0f answer pairs/s, labeler temperature %.2f, %.0f%% of pairs held out for measurement, "
             + "%,d more never sent%n", pairsPerSecond, temperature, 100 * HELD_OUT_SHARE, check.freshPairs());
         out.flush();
-        run(platform, simulator, accuracy, check, out, stop);
+        run(platform, simulator, sink, accuracy, check, out, stop);
         out.println("stopping...");
         out.flush();
       }
@@ -78,8 +81,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private boolean reportedFirstVersion;
 
-  private void run(EmbeddedPlatform platform, Simulator simulator, LiveAccuracy accuracy, LearningCheck check,
-      PrintWriter out, StopSignals stop) throws InterruptedException {
+  private void run(EmbeddedPlatform platform, ScenarioSimulator simulator, KafkaRecordSink sink, LiveAccuracy accuracy,
+      LearningCheck check, PrintWriter out, StopSignals stop) throws InterruptedException {
     long start = System.nanoTime();
     long nextReport = start + Duration.ofSeconds(reportEverySeconds).toNanos();
     long intervalNanos = (long) (1e9 / pairsPerSecond);
@@ -88,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
     while (!stop.isRequested() && System.nanoTime() < end) {
       long now = System.nanoTime();
       if (now >= nextRound) {
-        simulator.round();
+        simulator.round(0);
         nextRound += intervalNanos;
       }
       if (!reportedFirstVersion && platform.liveScorerVersion() >= 1 && simulator.firstPreferenceAt() != null) {
@@ -97,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
             Duration.between(simulator.firstPreferenceAt(), java.time.Instant.now()).toMillis() / 1000.0);
       }
       if (now >= nextReport) {
-        simulator.flush();
+        sink.flush();
         report(platform, simulator, accuracy, check, out, Duration.ofNanos(now - start));
         nextReport += Duration.ofSeconds(reportEverySeconds).toNanos();
       }
@@ -106,11 +109,11 @@ final class DemoCommand implements Callable<Integer> {
         stop.await(Duration.ofNanos(sleep));
       }
     }
-    simulator.flush();
+    sink.flush();
     report(platform, simulator, accuracy, check, out, Duration.ofNanos(System.nanoTime() - start));
   }
 
-  private static void report(EmbeddedPlatform platform, Simulator simulator, LiveAccuracy accuracy,
+  private static void report(EmbeddedPlatform platform, ScenarioSimulator simulator, LiveAccuracy accuracy,
       LearningCheck check, PrintWriter out, Duration elapsed) {
     TrainerStatus trainer = platform.trainerStatus();
     LiveAccuracy.Measurement m = accuracy.measure(simulator.heldOutPairs(), simulator.labeler());

@@ -73,7 +73,7 @@ final class SimulateCommand implements Callable<Integer> {
     ScenarioSimulator.Options defaults = ScenarioSimulator.Options.defaults(chosen, seed);
     ScenarioSimulator.Options options = new ScenarioSimulator.Options(chosen, !agents.equals("control"),
         !agents.equals("text"), reward.equals("sparse"), defaults.episodeLength(), defaults.segmentLength(),
-        labelDelayRounds, source, defaults.malformedShare(), seed);
+        labelDelayRounds, source, defaults.malformedShare(), defaults.vocabulary(), 0, seed);
     Topics topics = cluster.topics();
     try (KafkaRecordSink sink = new KafkaRecordSink(cluster.bootstrapServers, topics)) {
       ScenarioSimulator simulator = new ScenarioSimulator(options, new Labeler(temperature, noise, tieMargin, seed),

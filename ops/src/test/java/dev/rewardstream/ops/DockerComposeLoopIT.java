@@ -2,14 +2,15 @@ package dev.rewardstream.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rewardstream.sim.Labeler;
-import dev.rewardstream.sim.Simulator;
-import dev.rewardstream.sim.TextWorld;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.Score;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
+import dev.rewardstream.sim.KafkaRecordSink;
+import dev.rewardstream.sim.Labeler;
+import dev.rewardstream.sim.Scenario;
+import dev.rewardstream.sim.ScenarioSimulator;
 import java.io.File;
 import java.time.Duration;
 import java.util.List;
@@ -40,13 +41,14 @@ class DockerComposeLoopIT {
   @Test
   void shouldTrainAndScoreOnRealServices() {
     Topics topics = Topics.connect(SerdeConfig.of(REGISTRY));
-    TextWorld world = new TextWorld(5, 120);
-    Labeler labeler = new Labeler(0.3, 5);
-    try (Simulator simulator = new Simulator(BOOTSTRAP, topics, world, labeler, 0.2)) {
+    try (KafkaRecordSink sink = new KafkaRecordSink(BOOTSTRAP, topics)) {
+      ScenarioSimulator simulator = new ScenarioSimulator(ScenarioSimulator.Options.defaults(Scenario.STATIONARY, 5)
+          .withAgents(true, false, false).withVocabulary(120).withHeldOut(0.2), new Labeler(0.3, 5), sink,
+          topics.interactions.name(), topics.preferences.name());
       for (int round = 0; round < 1500; round++) {
-        simulator.round();
+        simulator.round(0);
       }
-      simulator.flush();
+      sink.flush();
     }
     List<ModelUpdate> updates = TopicIO.readUntil(BOOTSTRAP, topics.modelUpdates, Duration.ofMinutes(5),
         read -> read.stream().anyMatch(u -> u.getVersion() >= 2));

@@ -4,8 +4,10 @@ import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.runtime.EmbeddedPlatform;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rewardstream.sim.ScenarioSimulator;
+import dev.rewardstream.sim.Scenario;
+import dev.rewardstream.sim.KafkaRecordSink;
 import dev.rewardstream.sim.Labeler;
-import dev.rewardstream.sim.Simulator;
 import dev.rewardstream.sim.TextWorld;
 import dev.rewardstream.platform.FreePorts;
 import dev.rewardstream.schema.AlertStatus;
@@ -35,14 +37,18 @@ class DriftAlertIntegrationTest {
   void shouldAlertOnADriftingPolicyAndStayQuietOnAStationaryOne() throws Exception {
     PlatformConfig config = PlatformConfig.defaults(dataDir).withPorts(FreePorts.next(), FreePorts.next(), 0)
         .withScorerHttpPort(0);
-    TextWorld world = new TextWorld(9, 120);
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {
       var infra = platform.infrastructure();
-      try (Simulator labels = new Simulator(infra.bootstrapServers(), infra.topics(), world, new Labeler(0.3, 9), 0)) {
+      TextWorld world;
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
+        ScenarioSimulator labels = new ScenarioSimulator(ScenarioSimulator.Options.defaults(Scenario.STATIONARY, 9)
+            .withAgents(true, false, false).withVocabulary(120), new Labeler(0.3, 9), sink,
+            infra.topics().interactions.name(), infra.topics().preferences.name());
         for (int round = 0; round < 1_000; round++) {
-          labels.round();
+          labels.round(0);
         }
-        labels.flush();
+        sink.flush();
+        world = labels.textWorld();
       }
       awaitModelThatStopsChanging(platform);
 

@@ -4,10 +4,11 @@ import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.runtime.EmbeddedPlatform;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rewardstream.sim.ScenarioSimulator;
+import dev.rewardstream.sim.Scenario;
+import dev.rewardstream.sim.KafkaRecordSink;
 import dev.rewardstream.sim.Labeler;
 import dev.rewardstream.sim.LiveAccuracy;
-import dev.rewardstream.sim.Simulator;
-import dev.rewardstream.sim.TextWorld;
 import dev.rewardstream.platform.FreePorts;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.ModelUpdate;
@@ -41,26 +42,31 @@ class RewardLoopIntegrationTest {
   void shouldLearnTheHiddenRewardAndResumeAfterARestart() throws Exception {
     PlatformConfig config = PlatformConfig.defaults(dataDir).withPorts(FreePorts.next(), FreePorts.next(), 0)
         .withScorerHttpPort(0);
-    TextWorld world = new TextWorld(5, 120);
     Labeler labeler = new Labeler(0.3, 5);
     long versionBeforeRestart;
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {
       var infra = platform.infrastructure();
-      try (Simulator simulator = new Simulator(infra.bootstrapServers(), infra.topics(), world, labeler, 0.2);
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics());
           LiveAccuracy accuracy = new LiveAccuracy(infra.bootstrapServers(), infra.topics())) {
+        ScenarioSimulator simulator = new ScenarioSimulator(ScenarioSimulator.Options.defaults(Scenario.STATIONARY, 5)
+            .withAgents(true, false, false).withVocabulary(120).withHeldOut(0.2), labeler, sink,
+            infra.topics().interactions.name(), infra.topics().preferences.name());
         Thread follower = new Thread(accuracy, "live-accuracy");
         follower.start();
         for (int round = 0; round < 2500; round++) {
-          simulator.round();
+          simulator.round(0);
         }
-        simulator.flush();
+        sink.flush();
 
         awaitTrue("a model version published after training on most examples", Duration.ofSeconds(180),
             () -> platform.trainerStatus().liveMetrics().getOrDefault("examples_trained", 0.0) >= 1500);
         long live = platform.trainerStatus().liveVersion();
+        // The newest version scores what arrives after it and rescores the last 1,000 interactions of each task: of
+        // about 500 held-out pairs, the ones both of whose answers it has scored are a share that depends on when it
+        // landed in the backlog.
         awaitTrue("held-out pairs scored by v" + live, Duration.ofSeconds(60), () -> {
           LiveAccuracy.Measurement m = accuracy.measure(simulator.heldOutPairs(), labeler);
-          return m.modelVersion() >= live && m.pairs() >= 300;
+          return m.modelVersion() >= live && m.pairs() >= 200;
         });
 
         LiveAccuracy.Measurement measured = accuracy.measure(simulator.heldOutPairs(), labeler);

@@ -19,6 +19,9 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 public final class LiveAccuracy implements Runnable, AutoCloseable {
 
+  /** A pair the system was never told the label of: its answers' interaction ids, true rewards and the label. */
+  public record HeldOutPair(String a, String b, double rewardA, double rewardB, boolean labelPrefersA) {}
+
   /** Accuracy of one model version on the held-out pairs it scored. */
   public record Measurement(long modelVersion, int pairs, double trueOrderAccuracy, double labelAccuracy,
       double bayesOptimalLabelAccuracy) {}
@@ -69,9 +72,9 @@ public final class LiveAccuracy implements Runnable, AutoCloseable {
   }
 
   /** Measures the newest version that scored both sides of at least one held-out pair. */
-  public Measurement measure(Map<String, Simulator.HeldOutPair> pairs, Labeler labeler) {
+  public Measurement measure(Map<String, HeldOutPair> pairs, Labeler labeler) {
     long newest = 0;
-    for (Simulator.HeldOutPair pair : pairs.values()) {
+    for (HeldOutPair pair : pairs.values()) {
       Scored a = latest.get(pair.a());
       Scored b = latest.get(pair.b());
       if (a != null && b != null && a.version == b.version) {
@@ -82,7 +85,7 @@ public final class LiveAccuracy implements Runnable, AutoCloseable {
     int trueOrder = 0;
     int label = 0;
     double bayes = 0;
-    for (Simulator.HeldOutPair pair : pairs.values()) {
+    for (HeldOutPair pair : pairs.values()) {
       Scored a = latest.get(pair.a());
       Scored b = latest.get(pair.b());
       if (a == null || b == null || a.version != newest || b.version != newest || pair.rewardA() == pair.rewardB()) {

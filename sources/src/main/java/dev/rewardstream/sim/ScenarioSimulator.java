@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Simulated agents and labelers for one {@link Scenario}. Each {@link #round(double)} produces a text pair (a prompt
@@ -38,24 +40,41 @@ public final class ScenarioSimulator {
    * @param segmentLength steps per compared trajectory segment
    * @param labelDelayRounds see the class comment
    * @param malformedShare in BURSTS_AND_MALFORMED, chance per round of one garbage record
+   * @param vocabulary words of the text world
+   * @param heldOutShare share of text pairs whose label is kept here ({@link #heldOutPairs}) instead of published:
+   *     fresh labelled pairs to measure the live model on
    */
   public record Options(Scenario scenario, boolean text, boolean control, boolean sparseReward, int episodeLength,
-      int segmentLength, int labelDelayRounds, LabelSource source, double malformedShare, long seed) {
+      int segmentLength, int labelDelayRounds, LabelSource source, double malformedShare, int vocabulary,
+      double heldOutShare, long seed) {
 
     public static Options defaults(Scenario scenario, long seed) {
-      return new Options(scenario, true, true, false, 20, 5, 0, LabelSource.SYNTHETIC, 0.05, seed);
+      return new Options(scenario, true, true, false, 20, 5, 0, LabelSource.SYNTHETIC, 0.05, 300, 0, seed);
     }
 
     public Options withDelay(int rounds) {
       return new Options(scenario, text, control, sparseReward, episodeLength, segmentLength, rounds, source,
-          malformedShare, seed);
+          malformedShare, vocabulary, heldOutShare, seed);
     }
 
     public Options withAgents(boolean text, boolean control, boolean sparseReward) {
       return new Options(scenario, text, control, sparseReward, episodeLength, segmentLength, labelDelayRounds, source,
-          malformedShare, seed);
+          malformedShare, vocabulary, heldOutShare, seed);
+    }
+
+    public Options withVocabulary(int words) {
+      return new Options(scenario, text, control, sparseReward, episodeLength, segmentLength, labelDelayRounds, source,
+          malformedShare, words, heldOutShare, seed);
+    }
+
+    public Options withHeldOut(double share) {
+      return new Options(scenario, text, control, sparseReward, episodeLength, segmentLength, labelDelayRounds, source,
+          malformedShare, vocabulary, share, seed);
     }
   }
+
+  /** A text pair whose label was published, as the labeler saw it. */
+  public record LabelledAnswers(String prompt, String a, String b, boolean prefersA) {}
 
   private record Pending(long dueRound, Runnable send) {}
 
@@ -75,11 +94,14 @@ public final class ScenarioSimulator {
   private long interactions;
   private long preferences;
   private long malformed;
+  private final Map<String, LiveAccuracy.HeldOutPair> heldOut = new ConcurrentHashMap<>();
+  private final List<LabelledAnswers> labelled = new ArrayList<>();
+  private volatile Instant firstPreferenceAt;
 
   public ScenarioSimulator(Options options, Labeler labeler, RecordSink sink, String interactionsTopic,
       String preferencesTopic) {
     this.options = options;
-    this.world = new TextWorld(options.seed(), 300);
+    this.world = new TextWorld(options.seed(), options.vocabulary());
     this.driftedWorld = world.withHiddenValues(options.seed() + 1);
     this.control = new ControlWorld(options.seed());
     this.driftedControl = control.withReversedGoal();
@@ -134,6 +156,16 @@ public final class ScenarioSimulator {
         judge.trueReward(b), phase);
     Preference preference = preference(id + "-pref", side(ia.getInteractionId(), null),
         side(ib.getInteractionId(), null), judge.trueReward(a), judge.trueReward(b));
+    boolean prefersA = preference.getOutcome() == PreferenceOutcome.A;
+    // Drawn only when pairs are held out, so that every other run's stream stays what it was.
+    if (options.heldOutShare() > 0 && random.nextDouble() < options.heldOutShare()) {
+      sendInteraction(ia);
+      sendInteraction(ib);
+      heldOut.put(ia.getInteractionId(), new LiveAccuracy.HeldOutPair(ia.getInteractionId(), ib.getInteractionId(),
+          judge.trueReward(a), judge.trueReward(b), prefersA));
+      return;
+    }
+    labelled.add(new LabelledAnswers(prompt, a, b, prefersA));
     schedule(List.of(ia, ib), preference);
   }
 
@@ -213,6 +245,9 @@ public final class ScenarioSimulator {
     Runnable sendPreference = () -> {
       sink.preference(preference);
       preferences++;
+      if (firstPreferenceAt == null) {
+        firstPreferenceAt = Instant.now();
+      }
     };
     int delay = options.labelDelayRounds();
     if (delay >= 0) {
@@ -257,6 +292,21 @@ public final class ScenarioSimulator {
 
   public long malformedSent() {
     return malformed;
+  }
+
+  /** The text pairs held out so far, by the first answer's interaction id. */
+  public Map<String, LiveAccuracy.HeldOutPair> heldOutPairs() {
+    return heldOut;
+  }
+
+  /** Every text pair whose label was published (or is due, under a labelling delay), in order. */
+  public List<LabelledAnswers> labelled() {
+    return Collections.unmodifiableList(labelled);
+  }
+
+  /** When the first preference was handed to the sink; null before. */
+  public Instant firstPreferenceAt() {
+    return firstPreferenceAt;
   }
 
   public Labeler labeler() {
