@@ -11,16 +11,15 @@ import dev.rewardstream.testing.RamTempDirFactory;
 import dev.rewardstream.serde.InMemorySchemaRegistry;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
+import dev.rewardstream.testing.TopologyDrivers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -71,11 +70,7 @@ class DriftTopologyTest {
   }
 
   private void open() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "drift-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-    driver = new TopologyTestDriver(DriftTopology.build(config, topics), props, T0);
+    driver = TopologyDrivers.of(DriftTopology.build(config, topics), "drift-test", dir.resolve("state"), T0);
     scores = driver.createInputTopic(topics.scores.name(), Serdes.String().serializer(),
         topics.scores.valueSerde().serializer());
     rawScores = driver.createInputTopic(topics.scores.name(), Serdes.ByteArray().serializer(),

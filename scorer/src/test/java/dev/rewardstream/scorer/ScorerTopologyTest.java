@@ -18,14 +18,13 @@ import dev.rewardstream.schema.Severity;
 import dev.rewardstream.serde.InMemorySchemaRegistry;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
+import dev.rewardstream.testing.TopologyDrivers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -59,11 +58,7 @@ class ScorerTopologyTest {
   void startDriver() {
     manager = NDManager.newBaseManager();
     models = new ModelHolder("reward", SPEC);
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scorer-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-    driver = new TopologyTestDriver(ScorerTopology.build(config, topics, models), props, T0);
+    driver = TopologyDrivers.of(ScorerTopology.build(config, topics, models), "scorer-test", dir.resolve("state"), T0);
     interactions = driver.createInputTopic(topics.interactions.name(), Serdes.String().serializer(),
         topics.interactions.valueSerde().serializer());
     rawInteractions = driver.createInputTopic(topics.interactions.name(), Serdes.ByteArray().serializer(),

@@ -24,6 +24,7 @@ import dev.rewardstream.scorer.ScorerTopology;
 import dev.rewardstream.serde.InMemorySchemaRegistry;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
+import dev.rewardstream.testing.TopologyDrivers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,11 +32,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
@@ -105,13 +104,9 @@ class FeatureParityTest {
           .setArtifactUri(written.uri().toString()).setSha256(written.sha256()).setFeatureSpec(spec.fingerprint())
           .setArchitecture(architecture.describe()).setRewardMean(0).setRewardStd(1).setExamplesTrained(1)
           .setMetrics(Map.of()).build();
-      Properties props = new Properties();
-      props.put(StreamsConfig.APPLICATION_ID_CONFIG, "parity");
-      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-      props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
       ScorerConfig scorerConfig = new ScorerConfig("reward", spec, 32_768, 100, Duration.ofSeconds(1));
-      try (TopologyTestDriver driver = new TopologyTestDriver(ScorerTopology.build(scorerConfig, topics, models),
-          props, T0)) {
+      try (TopologyTestDriver driver = TopologyDrivers.of(ScorerTopology.build(scorerConfig, topics, models), "parity",
+          dir.resolve("state"), T0)) {
         driver.createInputTopic(topics.normalizationStats.name(), Serdes.String().serializer(),
             topics.normalizationStats.valueSerde().serializer()).pipeInput(exported.getEnvironment(), exported);
         driver.createInputTopic(topics.modelUpdates.name(), Serdes.String().serializer(),
