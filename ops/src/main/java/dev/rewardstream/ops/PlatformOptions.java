@@ -17,36 +17,39 @@ final class PlatformOptions {
   Path dataDir;
 
   @Option(names = "--host", description = "Bind address of all servers (default: ${DEFAULT-VALUE}).",
-      defaultValue = "127.0.0.1")
+      defaultValue = PlatformConfig.DEFAULT_HOST)
   String host;
 
-  @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--kafka-port", defaultValue = "" + PlatformConfig.DEFAULT_KAFKA_PORT,
+      description = "Kafka port (default: ${DEFAULT-VALUE}).")
   int kafkaPort;
 
-  @Option(names = "--controller-port", defaultValue = "9093",
+  @Option(names = "--controller-port", defaultValue = "" + PlatformConfig.DEFAULT_CONTROLLER_PORT,
       description = "KRaft controller port (default: ${DEFAULT-VALUE}).")
   int controllerPort;
 
-  @Option(names = "--registry-port", defaultValue = "8081",
+  @Option(names = "--registry-port", defaultValue = "" + PlatformConfig.DEFAULT_REGISTRY_PORT,
       description = "Schema registry port (default: ${DEFAULT-VALUE}).")
   int registryPort;
 
   @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name.")
   String topicPrefix;
 
-  @Option(names = "--checkpoint-interval-ms", defaultValue = "1000",
+  @Option(names = "--checkpoint-interval-ms",
+      defaultValue = "" + PlatformConfig.DEFAULT_CHECKPOINT_INTERVAL_MS,
       description = "Flink checkpoint interval; examples become visible at each checkpoint (default: ${DEFAULT-VALUE}).")
   long checkpointIntervalMs;
 
-  @Option(names = "--publish-interval-ms", defaultValue = "2000",
+  @Option(names = "--publish-interval-ms",
+      defaultValue = "" + PlatformConfig.DEFAULT_PUBLISH_INTERVAL_MS,
       description = "Trainer publishes a validated version at most this often (default: ${DEFAULT-VALUE}).")
   long publishIntervalMs;
 
-  @Option(names = "--flink-parallelism", defaultValue = "2",
+  @Option(names = "--flink-parallelism", defaultValue = "" + PlatformConfig.DEFAULT_FLINK_PARALLELISM,
       description = "Parallelism of the feature job (default: ${DEFAULT-VALUE}).")
   int flinkParallelism;
 
-  @Option(names = "--scorer-http-port", defaultValue = "8090",
+  @Option(names = "--scorer-http-port", defaultValue = "" + PlatformConfig.DEFAULT_SCORER_HTTP_PORT,
       description = "Port of the scorer's scoring API (rank, score, model, health); 0 picks a free one "
           + "(default: ${DEFAULT-VALUE}).")
   int scorerHttpPort;

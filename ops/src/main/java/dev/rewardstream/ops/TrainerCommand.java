@@ -16,7 +16,9 @@ final class TrainerCommand implements Callable<Integer> {
   @Mixin ClusterOptions cluster;
   @Mixin LearnerCliOptions learner;
   @Option(names = "--artifact-dir", defaultValue = "rewardstream-data/artifacts") Path artifactDir;
-  @Option(names = "--publish-interval-ms", defaultValue = "2000") long publishIntervalMs;
+  @Option(names = "--publish-interval-ms", defaultValue = "" + TrainerConfig.DEFAULT_PUBLISH_INTERVAL_MS,
+      description = "Publish a validated version at most this often (default: ${DEFAULT-VALUE}).")
+  long publishIntervalMs;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

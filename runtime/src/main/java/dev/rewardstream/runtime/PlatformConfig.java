@@ -1,6 +1,7 @@
 package dev.rewardstream.runtime;
 
 import dev.rewardstream.jobs.EnvironmentSpec;
+import dev.rewardstream.jobs.FeatureJob;
 import dev.rewardstream.trainer.LearnerOptions;
 import dev.rewardstream.trainer.TrainerConfig;
 import java.nio.file.Path;
@@ -31,9 +32,20 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
     environments = Map.copyOf(environments);
   }
 
+  // The defaults as constant expressions, so that the command line's options name them instead of repeating them.
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_KAFKA_PORT = 9092;
+  public static final int DEFAULT_CONTROLLER_PORT = 9093;
+  public static final int DEFAULT_REGISTRY_PORT = 8081;
+  public static final int DEFAULT_FLINK_PARALLELISM = 2;
+  public static final int DEFAULT_SCORER_HTTP_PORT = 8090;
+  public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = FeatureJob.DEFAULT_CHECKPOINT_INTERVAL_MS;
+  public static final long DEFAULT_PUBLISH_INTERVAL_MS = TrainerConfig.DEFAULT_PUBLISH_INTERVAL_MS;
+
   public static PlatformConfig defaults(Path dataDir) {
-    return new PlatformConfig(dataDir, "127.0.0.1", 9092, 9093, 8081, "", Duration.ofSeconds(1), 2,
-        Duration.ofSeconds(2), 8090, LearnerOptions.defaults(), Map.of());
+    return new PlatformConfig(dataDir, DEFAULT_HOST, DEFAULT_KAFKA_PORT, DEFAULT_CONTROLLER_PORT, DEFAULT_REGISTRY_PORT,
+        "", Duration.ofMillis(DEFAULT_CHECKPOINT_INTERVAL_MS), DEFAULT_FLINK_PARALLELISM,
+        Duration.ofMillis(DEFAULT_PUBLISH_INTERVAL_MS), DEFAULT_SCORER_HTTP_PORT, LearnerOptions.defaults(), Map.of());
   }
 
   /** The embedded trainer's configuration: the trainer's defaults with this platform's publish interval and learner. */

@@ -42,7 +42,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class FeatureJob {
 
-  public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+  /** A constant expression, so command-line options can name it as their default. */
+  public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 1000;
+  public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofMillis(DEFAULT_CHECKPOINT_INTERVAL_MS);
   public static final String JOB_NAME = "rewardstream-features";
 
   private final Source<RawRecord, ?, ?> interactions;

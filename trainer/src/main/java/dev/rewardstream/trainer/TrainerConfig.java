@@ -27,10 +27,13 @@ public record TrainerConfig(
     int batchSize, int publishEverySteps, Duration publishInterval, int holdoutPercent,
     int holdoutWindow, double gateTolerance, int replayCapacity) {
 
+  /** A constant expression, so command-line options can name it as their default. */
+  public static final long DEFAULT_PUBLISH_INTERVAL_MS = 2000;
+
   public static TrainerConfig defaults(String bootstrapServers, Path artifactDir) {
     return new TrainerConfig(bootstrapServers, "reward", artifactDir, FeatureSpec.DEFAULT, LearnerOptions.defaults(), 32,
         200,
-        Duration.ofSeconds(2), 0, 500, 0.02, 4096);
+        Duration.ofMillis(DEFAULT_PUBLISH_INTERVAL_MS), 0, 500, 0.02, 4096);
   }
 
   public TrainerConfig withPublishInterval(Duration interval) {
