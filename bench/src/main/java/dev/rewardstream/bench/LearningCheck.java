@@ -83,20 +83,14 @@ public final class LearningCheck {
     }
     int labels = examples.size();
     double servedAccuracy = served.map(model -> accuracy(model::score)).orElse(0.5);
-    double[] bench = {0.5};
+    double bench = 0.5;
     if (labels > 0) {
       try (RewardLearner learner = RewardLearner.create(config.featureSpec(), config.learner())) {
-        TrainerCadence cadence = new TrainerCadence(config, labelsPerSecond);
-        // Only the last publish counts; those more than one publish interval before the end cannot be it.
-        int lastCandidates = labels - 2 * cadence.labelsPerPublish();
-        cadence.run(learner, examples, labels, example -> example, (arrived, published, trained) -> {
-          if (arrived >= lastCandidates) {
-            bench[0] = accuracy(published::score);
-          }
-        });
+        bench = new TrainerCadence(config, labelsPerSecond).lastPublishedBefore(learner, examples, example -> example,
+            new int[] {labels}, published -> accuracy(published::score), 0.5)[0];
       }
     }
-    return new Figures(labels, served.map(LoadedModel::version).orElse(0L), servedAccuracy, bench[0]);
+    return new Figures(labels, served.map(LoadedModel::version).orElse(0L), servedAccuracy, bench);
   }
 
   private double accuracy(java.util.function.Function<List<SparseFeatures>, float[]> score) {

@@ -179,21 +179,11 @@ final class LiveLearningBench implements BenchScenario {
 
   /** The learner bench's figure: the version published last when the N-th label arrived, as the bench takes it. */
   private static double[] simulate(LabelStreams.Streams streams, int[] counts, TrainerConfig config) {
-    TrainerCadence cadence = new TrainerCadence(config, LABELS_PER_SECOND);
-    double[] accuracy = new double[counts.length];
-    Arrays.fill(accuracy, 0.5);
     try (RewardLearner learner = RewardLearner.create(config.featureSpec(), config.learner())) {
-      cadence.run(learner, streams.stream(), counts[counts.length - 1], LabelledPair::example,
-          (arrived, published, trained) -> {
-            for (int c = 0; c < counts.length; c++) {
-              if (arrived <= counts[c]) {
-                accuracy[c] = LabelEfficiencyBench.accuracy(
-                    LabelEfficiencyBench.margins(published::score, streams.fresh()), streams.fresh());
-              }
-            }
-          });
+      return new TrainerCadence(config, LABELS_PER_SECOND).lastPublishedBefore(learner, streams.stream(),
+          LabelledPair::example, counts, published -> LabelEfficiencyBench.accuracy(
+              LabelEfficiencyBench.margins(published::score, streams.fresh()), streams.fresh()), 0.5);
     }
-    return accuracy;
   }
 
   private static Run live(LabelStreams.Streams streams, int[] counts, PlatformConfig config, double[] bench,

@@ -8,6 +8,7 @@ import dev.rewardstream.trainer.TrainingSchedule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Feeds a labelled stream to a learner the way the running trainer would receive it, on a simulated clock: labels
@@ -46,6 +47,30 @@ final class TrainerCadence {
   /** Labels that arrive between two time-driven publishes. */
   int labelsPerPublish() {
     return (int) Math.ceil(labelsPerPoll * pollsPerPublish);
+  }
+
+  /**
+   * What a user has after each of {@code counts} labels (ascending): {@code measure} of the version published last
+   * before the count's label arrived, or {@code beforeFirst} when none was published yet. Only the publishes that can
+   * be that last one are measured: a publish comes at least every {@link #labelsPerPublish} labels.
+   */
+  <P> double[] lastPublishedBefore(RewardLearner learner, List<P> stream, Function<P, TrainingExample> example,
+      int[] counts, ToDoubleFunction<RewardLearner> measure, double beforeFirst) {
+    double[] figures = new double[counts.length];
+    java.util.Arrays.fill(figures, beforeFirst);
+    int window = 2 * labelsPerPublish();
+    run(learner, stream, counts[counts.length - 1], example, (arrived, published, trained) -> {
+      double measured = Double.NaN;
+      for (int c = 0; c < counts.length; c++) {
+        if (arrived <= counts[c] && arrived > counts[c] - window) {
+          if (Double.isNaN(measured)) {
+            measured = measure.applyAsDouble(published);
+          }
+          figures[c] = measured;
+        }
+      }
+    });
+    return figures;
   }
 
   /** Runs {@code labels} labels of {@code stream} through {@code learner}. */
