@@ -10,6 +10,8 @@ import dev.rewardstream.sim.ScenarioSimulator;
 import dev.rewardstream.trainer.TrainerStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,6 +62,11 @@ final class DemoCommand implements Callable<Integer> {
         ScenarioSimulator simulator = new ScenarioSimulator(ScenarioSimulator.Options.defaults(Scenario.STATIONARY,
             seed).withAgents(true, false, false).withHeldOut(HELD_OUT_SHARE), new Labeler(temperature, seed), sink,
             infra.topics().interactions.name(), infra.topics().preferences.name());
+        simulator.onLabelled(pair -> {
+          if (labelled.size() < LearningCheck.MAX_LABELS) {
+            labelled.add(pair);
+          }
+        });
         // Drawn before the stream starts, from the same agents: pairs of the demo's world that are never sent.
         LearningCheck check = LearningCheck.of(platform.config().trainerConfig(infra.bootstrapServers()),
             pairsPerSecond * (1 - HELD_OUT_SHARE), simulator.textWorld(), FRESH_PAIRS);
@@ -80,6 +87,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private boolean reportedFirstVersion;
+  /** The published labels, for the learning check (which stops at its maximum). */
+  private final List<ScenarioSimulator.LabelledAnswers> labelled = new ArrayList<>();
 
   private void run(EmbeddedPlatform platform, ScenarioSimulator simulator, KafkaRecordSink sink, LiveAccuracy accuracy,
       LearningCheck check, PrintWriter out, StopSignals stop) throws InterruptedException {
@@ -113,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
     report(platform, simulator, accuracy, check, out, Duration.ofNanos(System.nanoTime() - start));
   }
 
-  private static void report(EmbeddedPlatform platform, ScenarioSimulator simulator, LiveAccuracy accuracy,
+  private void report(EmbeddedPlatform platform, ScenarioSimulator simulator, LiveAccuracy accuracy,
       LearningCheck check, PrintWriter out, Duration elapsed) {
     TrainerStatus trainer = platform.trainerStatus();
     LiveAccuracy.Measurement m = accuracy.measure(simulator.heldOutPairs(), simulator.labeler());
@@ -125,8 +134,8 @@ final class DemoCommand implements Callable<Integer> {
         elapsed.toSeconds(), simulator.interactionsSent(), simulator.preferencesSent(), trainer.examplesTrained(),
         trainer.liveVersion(), format(trainer.liveMetrics().get("pairwise_accuracy")), accuracy.scoresSeen(), acc,
         trainer.failure() == null ? "" : " | TRAINER FAILED: " + trainer.failure());
-    if (simulator.labelled().size() <= LearningCheck.MAX_LABELS) {
-      LearningCheck.Figures learned = check.measure(simulator.labelled(), platform.liveScorerModel());
+    if (simulator.preferencesSent() <= LearningCheck.MAX_LABELS) {
+      LearningCheck.Figures learned = check.measure(labelled, platform.liveScorerModel());
       out.printf("        learning: after %,d labels the scorer's v%d orders %.1f%% of %,d fresh pairs by the true "
               + "reward; the learner bench on the same labels: %.1f%%%n", learned.labels(), learned.version(),
           100 * learned.served(), check.freshPairs(), 100 * learned.bench());

@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Simulated agents and labelers for one {@link Scenario}. Each {@link #round(double)} produces a text pair (a prompt
@@ -95,7 +95,7 @@ public final class ScenarioSimulator {
   private long preferences;
   private long malformed;
   private final Map<String, LiveAccuracy.HeldOutPair> heldOut = new ConcurrentHashMap<>();
-  private final List<LabelledAnswers> labelled = new ArrayList<>();
+  private Consumer<LabelledAnswers> labelListener = pair -> { };
   private volatile Instant firstPreferenceAt;
 
   public ScenarioSimulator(Options options, Labeler labeler, RecordSink sink, String interactionsTopic,
@@ -165,7 +165,7 @@ public final class ScenarioSimulator {
           judge.trueReward(a), judge.trueReward(b), prefersA));
       return;
     }
-    labelled.add(new LabelledAnswers(prompt, a, b, prefersA));
+    labelListener.accept(new LabelledAnswers(prompt, a, b, prefersA));
     schedule(List.of(ia, ib), preference);
   }
 
@@ -299,9 +299,10 @@ public final class ScenarioSimulator {
     return heldOut;
   }
 
-  /** Every text pair whose label was published (or is due, under a labelling delay), in order. */
-  public List<LabelledAnswers> labelled() {
-    return Collections.unmodifiableList(labelled);
+  /** Told of every text pair whose label is published (or due, under a labelling delay), in order. */
+  public ScenarioSimulator onLabelled(Consumer<LabelledAnswers> listener) {
+    this.labelListener = listener;
+    return this;
   }
 
   /** When the first preference was handed to the sink; null before. */
