@@ -71,16 +71,12 @@ class DriftTopologyTest {
 
   private void open() {
     driver = TopologyDrivers.of(DriftTopology.build(config, topics), "drift-test", dir.resolve("state"), T0);
-    scores = driver.createInputTopic(topics.scores.name(), Serdes.String().serializer(),
-        topics.scores.valueSerde().serializer());
+    scores = TopologyDrivers.input(driver, topics.scores);
     rawScores = driver.createInputTopic(topics.scores.name(), Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer());
-    updates = driver.createInputTopic(topics.modelUpdates.name(), Serdes.String().serializer(),
-        topics.modelUpdates.valueSerde().serializer());
-    alerts = driver.createOutputTopic(topics.driftAlerts.name(), Serdes.String().deserializer(),
-        topics.driftAlerts.valueSerde().deserializer());
-    deadLetters = driver.createOutputTopic(topics.deadLetters.name(), Serdes.String().deserializer(),
-        topics.deadLetters.valueSerde().deserializer());
+    updates = TopologyDrivers.input(driver, topics.modelUpdates);
+    alerts = TopologyDrivers.output(driver, topics.driftAlerts);
+    deadLetters = TopologyDrivers.output(driver, topics.deadLetters);
   }
 
   /** Restarts the driver (the driver wipes its state on close) with other detector options. */

@@ -59,18 +59,13 @@ class ScorerTopologyTest {
     manager = NDManager.newBaseManager();
     models = new ModelHolder("reward", SPEC);
     driver = TopologyDrivers.of(ScorerTopology.build(config, topics, models), "scorer-test", dir.resolve("state"), T0);
-    interactions = driver.createInputTopic(topics.interactions.name(), Serdes.String().serializer(),
-        topics.interactions.valueSerde().serializer());
+    interactions = TopologyDrivers.input(driver, topics.interactions);
     rawInteractions = driver.createInputTopic(topics.interactions.name(), Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer());
-    updates = driver.createInputTopic(topics.modelUpdates.name(), Serdes.String().serializer(),
-        topics.modelUpdates.valueSerde().serializer());
-    scores = driver.createOutputTopic(topics.scores.name(), Serdes.String().deserializer(),
-        topics.scores.valueSerde().deserializer());
-    deadLetters = driver.createOutputTopic(topics.deadLetters.name(), Serdes.String().deserializer(),
-        topics.deadLetters.valueSerde().deserializer());
-    alerts = driver.createOutputTopic(topics.driftAlerts.name(), Serdes.String().deserializer(),
-        topics.driftAlerts.valueSerde().deserializer());
+    updates = TopologyDrivers.input(driver, topics.modelUpdates);
+    scores = TopologyDrivers.output(driver, topics.scores);
+    deadLetters = TopologyDrivers.output(driver, topics.deadLetters);
+    alerts = TopologyDrivers.output(driver, topics.driftAlerts);
   }
 
   @AfterEach

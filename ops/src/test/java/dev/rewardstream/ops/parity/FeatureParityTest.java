@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
@@ -107,14 +106,10 @@ class FeatureParityTest {
       ScorerConfig scorerConfig = new ScorerConfig("reward", spec, 32_768, 100, Duration.ofSeconds(1));
       try (TopologyTestDriver driver = TopologyDrivers.of(ScorerTopology.build(scorerConfig, topics, models), "parity",
           dir.resolve("state"), T0)) {
-        driver.createInputTopic(topics.normalizationStats.name(), Serdes.String().serializer(),
-            topics.normalizationStats.valueSerde().serializer()).pipeInput(exported.getEnvironment(), exported);
-        driver.createInputTopic(topics.modelUpdates.name(), Serdes.String().serializer(),
-            topics.modelUpdates.valueSerde().serializer()).pipeInput("reward", update);
-        var in = driver.createInputTopic(topics.interactions.name(), Serdes.String().serializer(),
-            topics.interactions.valueSerde().serializer());
-        var out = driver.createOutputTopic(topics.scores.name(), Serdes.String().deserializer(),
-            topics.scores.valueSerde().deserializer());
+        TopologyDrivers.input(driver, topics.normalizationStats).pipeInput(exported.getEnvironment(), exported);
+        TopologyDrivers.input(driver, topics.modelUpdates).pipeInput("reward", update);
+        var in = TopologyDrivers.input(driver, topics.interactions);
+        var out = TopologyDrivers.output(driver, topics.scores);
         List<Interaction> compared = List.of(interactions.get(0), interactions.get(1), interactions.get(4));
         List<SparseFeatures> expectedFeatures = List.of(jobFeatures.get(0), jobFeatures.get(1), jobFeatures.get(4));
         compared.forEach(interaction -> in.pipeInput(interaction.getInteractionId(), interaction));

@@ -49,14 +49,11 @@ class PairSuggestionTopologyTest {
     manager = NDManager.newBaseManager();
     models = new ModelHolder("reward", SPEC);
     driver = TopologyDrivers.of(PairSuggestionTopology.build(config, topics, models), "pairs-test", dir.resolve("state"), T0);
-    interactions = driver.createInputTopic(topics.interactions.name(), Serdes.String().serializer(),
-        topics.interactions.valueSerde().serializer());
+    interactions = TopologyDrivers.input(driver, topics.interactions);
     rawInteractions = driver.createInputTopic(topics.interactions.name(), Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer());
-    updates = driver.createInputTopic(topics.modelUpdates.name(), Serdes.String().serializer(),
-        topics.modelUpdates.valueSerde().serializer());
-    suggestions = driver.createOutputTopic(topics.pairSuggestions.name(), Serdes.String().deserializer(),
-        topics.pairSuggestions.valueSerde().deserializer());
+    updates = TopologyDrivers.input(driver, topics.modelUpdates);
+    suggestions = TopologyDrivers.output(driver, topics.pairSuggestions);
   }
 
   @AfterEach
