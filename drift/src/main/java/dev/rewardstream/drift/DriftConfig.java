@@ -33,6 +33,45 @@ public record DriftConfig(long quietPeriod, int persistEvery, boolean perAgent, 
     double lengthMinCorrelation, double lengthMinRise, double overoptRewardRise, double overoptAccuracyDrop,
     java.time.Duration scopeIdleTtl) {
 
+  public DriftConfig {
+    atLeast("quietPeriod", quietPeriod, 0);
+    atLeast("persistEvery", persistEvery, 1);
+    atLeast("adwinClock", adwinClock, 1);
+    atLeast("phMinInstances", phMinInstances, 1);
+    atLeast("referenceSize", referenceSize, 2);
+    atLeast("currentSize", currentSize, 2);
+    atLeast("evaluateEvery", evaluateEvery, 1);
+    atLeast("psiBins", psiBins, 2);
+    probability("adwinDelta", adwinDelta);
+    probability("ksAlpha", ksAlpha);
+    for (double positive : new double[] {phDelta, phLambda, psiThreshold, uncertaintyZ, uncertaintyRatio,
+        overoptRewardRise}) {
+      if (!(positive >= 0) || !Double.isFinite(positive)) {
+        throw new IllegalArgumentException("drift thresholds must be finite and ≥ 0, got " + positive);
+      }
+    }
+    if (!(Math.abs(lengthMinCorrelation) <= 1) || !(Math.abs(lengthMinRise) <= 2)
+        || !(overoptAccuracyDrop >= 0 && overoptAccuracyDrop <= 1)) {
+      throw new IllegalArgumentException("a correlation must be in [-1, 1], its rise in [-2, 2] and an accuracy drop in"
+          + " [0, 1], got " + lengthMinCorrelation + ", " + lengthMinRise + ", " + overoptAccuracyDrop);
+    }
+    if (scopeIdleTtl.isNegative() || scopeIdleTtl.isZero()) {
+      throw new IllegalArgumentException("scopeIdleTtl must be positive, got " + scopeIdleTtl);
+    }
+  }
+
+  private static void atLeast(String name, long value, long min) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+    }
+  }
+
+  private static void probability(String name, double value) {
+    if (!(value > 0 && value < 1)) {
+      throw new IllegalArgumentException(name + " must be in (0, 1), got " + value);
+    }
+  }
+
   /**
    * ADWIN δ = 0.002 checked at every value and Page-Hinkley δ = 0.1σ, λ = 60 (delays and false alarms measured by
    * {@code DetectorBench}); windows of 500 + 500 values compared every 50, where a stationary PSI is ≈ 0.04 (threshold

@@ -10,6 +10,9 @@ import java.util.List;
  */
 public final class InteractionValidator implements java.io.Serializable {
 
+  /** The bound the feature job and the scorer share unless configured otherwise (a constant for option defaults). */
+  public static final int DEFAULT_MAX_TEXT_CHARS = 32_768;
+
   private final int maxTextChars;
 
   public InteractionValidator(int maxTextChars) {

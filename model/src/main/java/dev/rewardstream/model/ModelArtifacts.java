@@ -23,6 +23,9 @@ import java.util.HexFormat;
  */
 public final class ModelArtifacts {
 
+  /** The name the trainer publishes under and the scorer serves unless configured otherwise (the key on model-updates). */
+  public static final String DEFAULT_MODEL_NAME = "reward";
+
   private ModelArtifacts() {}
 
   /** Where a version was written and its digest. */

@@ -2,6 +2,8 @@ package dev.rewardstream.ops;
 
 import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.jobs.EnvironmentSpec;
+import dev.rewardstream.jobs.FeatureJobConfig;
+import dev.rewardstream.jobs.RewardAttribution;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -60,12 +62,25 @@ final class PlatformOptions {
           + "interaction, and later ones of other sizes are dead-lettered).")
   Map<String, String> environments = new LinkedHashMap<>();
 
+  @Option(names = "--unmatched-timeout-s", paramLabel = "SECONDS",
+      description = "How long the feature job keeps a preference waiting for the interactions it names before it is "
+          + "dead-lettered (default: ${DEFAULT-VALUE}).")
+  long unmatchedTimeoutS = FeatureJobConfig.DEFAULT_UNMATCHED_TIMEOUT.toSeconds();
+
+  @Option(names = "--reward-attribution", paramLabel = "MODE", description = "How an episode's sparse reward becomes "
+      + "per-step examples: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  RewardAttribution rewardAttribution = FeatureJobConfig.DEFAULT_REWARD_ATTRIBUTION;
+
   @Mixin LearnerCliOptions learner;
+  @Mixin ScorerCliOptions scorer;
+  @Mixin DriftCliOptions drift;
+  @Mixin PairSuggestionCliOptions pairs;
 
   PlatformConfig toConfig() {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix,
         Duration.ofMillis(checkpointIntervalMs), flinkParallelism, Duration.ofMillis(publishIntervalMs),
-        scorerHttpPort, learner.toOptions(), environmentSpecs());
+        scorerHttpPort, learner.toOptions(), environmentSpecs(), Duration.ofSeconds(unmatchedTimeoutS),
+        rewardAttribution, scorer.toConfig(), drift.toConfig(), pairs.toConfig());
   }
 
   private Map<String, EnvironmentSpec> environmentSpecs() {

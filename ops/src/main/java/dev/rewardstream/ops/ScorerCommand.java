@@ -1,10 +1,8 @@
 package dev.rewardstream.ops;
 
-import dev.rewardstream.scorer.ScorerConfig;
+import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.scorer.ScorerService;
-import dev.rewardstream.drift.DriftConfig;
 import dev.rewardstream.drift.DriftService;
-import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
 import dev.rewardstream.scorer.pairs.PairSuggestionService;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +22,9 @@ final class ScorerCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ClusterOptions cluster;
+  @Mixin ScorerCliOptions scorerOptions;
+  @Mixin DriftCliOptions driftOptions;
+  @Mixin PairSuggestionCliOptions pairOptions;
   @Option(names = "--state-dir", defaultValue = "rewardstream-data/scorer-state") Path stateDir;
   @Option(names = "--drift-state-dir", defaultValue = "rewardstream-data/drift-state") Path driftStateDir;
   @Option(names = "--scoring", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -36,9 +37,9 @@ final class ScorerCommand implements Callable<Integer> {
       description = "Publish the pairs most worth labelling to pair-suggestions (--no-pair-suggestions: leave out).")
   boolean pairSuggestions;
   @Option(names = "--pairs-state-dir", defaultValue = "rewardstream-data/pairs-state") Path pairsStateDir;
-  @Option(names = "--http-host", defaultValue = "127.0.0.1",
+  @Option(names = "--http-host", defaultValue = PlatformConfig.DEFAULT_HOST,
       description = "Bind address of the scoring API (default: ${DEFAULT-VALUE}).") String httpHost;
-  @Option(names = "--http-port", defaultValue = "8090",
+  @Option(names = "--http-port", defaultValue = "" + PlatformConfig.DEFAULT_SCORER_HTTP_PORT,
       description = "Port of the scoring API; 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
@@ -48,16 +49,15 @@ final class ScorerCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--no-scoring, --no-drift-monitor and --no-pair-suggestions leave nothing to run");
     }
-    ScorerConfig config = ScorerConfig.defaults();
     ScorerService scorer = scoring
-        ? new ScorerService(cluster.bootstrapServers, stateDir, config, cluster.topics()) : null;
+        ? new ScorerService(cluster.bootstrapServers, stateDir, scorerOptions.toConfig(), cluster.topics()) : null;
     if (scorer != null && httpPort >= 0) {
       scorer.withHttp(httpHost, httpPort);
     }
     DriftService monitor = driftMonitor
-        ? new DriftService(cluster.bootstrapServers, driftStateDir, DriftConfig.defaults(), cluster.topics()) : null;
+        ? new DriftService(cluster.bootstrapServers, driftStateDir, driftOptions.toConfig(), cluster.topics()) : null;
     PairSuggestionService pairs = pairSuggestions ? new PairSuggestionService(cluster.bootstrapServers, pairsStateDir,
-        PairSuggestionConfig.defaults(), cluster.topics()) : null;
+        pairOptions.toConfig(), cluster.topics()) : null;
     StopSignals stop = StopSignals.install();
     try {
       if (scorer != null) {

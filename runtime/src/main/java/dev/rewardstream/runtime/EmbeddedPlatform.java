@@ -1,14 +1,10 @@
 package dev.rewardstream.runtime;
 
-import dev.rewardstream.jobs.FeatureJobConfig;
 import dev.rewardstream.jobs.LocalFeatureJob;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.platform.EmbeddedInfrastructure;
-import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScorerService;
-import dev.rewardstream.drift.DriftConfig;
 import dev.rewardstream.drift.DriftService;
-import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
 import dev.rewardstream.scorer.pairs.PairSuggestionService;
 import dev.rewardstream.trainer.TrainerService;
 import dev.rewardstream.trainer.TrainerStatus;
@@ -73,7 +69,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
           config.kafkaPort(), config.controllerPort(), config.host(), config.registryPort(), config.topicPrefix());
       started_.add(infra);
       LocalFeatureJob job = LocalFeatureJob.start(infra.bootstrapServers(),
-          FeatureJobConfig.defaults(infra.serdeConfig()).withEnvironments(config.environments()),
+          config.featureJobConfig(infra.serdeConfig()),
           config.dataDir().resolve("flink-checkpoints"),
           config.checkpointInterval(), config.flinkParallelism());
       started_.add(job);
@@ -84,17 +80,16 @@ public final class EmbeddedPlatform implements AutoCloseable {
       trainerThread.setUncaughtExceptionHandler((thread, error) -> { });
       trainerThread.start();
       started_.add(() -> stopTrainer(trainer, trainerThread));
-      ScorerConfig scorerConfig = ScorerConfig.defaults();
       ScorerService scorer = new ScorerService(infra.bootstrapServers(), config.dataDir().resolve("scorer-state"),
-          scorerConfig, infra.topics()).withHttp(config.host(), config.scorerHttpPort());
+          config.scorer(), infra.topics()).withHttp(config.host(), config.scorerHttpPort());
       started_.add(scorer);
       scorer.start();
       DriftService driftMonitor = new DriftService(infra.bootstrapServers(), config.dataDir().resolve("drift-state"),
-          DriftConfig.defaults(), infra.topics());
+          config.drift(), infra.topics());
       started_.add(driftMonitor);
       driftMonitor.start();
       PairSuggestionService pairSuggestions = new PairSuggestionService(infra.bootstrapServers(),
-          config.dataDir().resolve("pairs-state"), PairSuggestionConfig.defaults(), infra.topics());
+          config.dataDir().resolve("pairs-state"), config.pairs(), infra.topics());
       started_.add(pairSuggestions);
       pairSuggestions.start();
       Duration startup = Duration.ofNanos(System.nanoTime() - started);

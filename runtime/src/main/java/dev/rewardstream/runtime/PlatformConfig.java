@@ -1,7 +1,13 @@
 package dev.rewardstream.runtime;
 
+import dev.rewardstream.drift.DriftConfig;
 import dev.rewardstream.jobs.EnvironmentSpec;
 import dev.rewardstream.jobs.FeatureJob;
+import dev.rewardstream.jobs.FeatureJobConfig;
+import dev.rewardstream.jobs.RewardAttribution;
+import dev.rewardstream.scorer.ScorerConfig;
+import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
+import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.trainer.LearnerOptions;
 import dev.rewardstream.trainer.TrainerConfig;
 import java.nio.file.Path;
@@ -23,10 +29,16 @@ import java.util.Map;
  * @param scorerHttpPort port of the scorer's scoring API on {@code host}; 0 picks a free one
  * @param learner how the trainer's reward model learns
  * @param environments the state and action sizes of each RL environment whose vectors the feature job accepts
+ * @param unmatchedTimeout how long the feature job keeps a preference waiting for the interactions it names
+ * @param rewardAttribution how the feature job turns an episode's sparse reward into pointwise examples
+ * @param scorer the scorer's settings; its text bound is the feature job's too, as both validate the same interactions
+ * @param drift the drift monitor's settings
+ * @param pairs the pair-suggestion application's settings
  */
 public record PlatformConfig(Path dataDir, String host, int kafkaPort, int controllerPort, int registryPort,
     String topicPrefix, Duration checkpointInterval, int flinkParallelism, Duration publishInterval,
-    int scorerHttpPort, LearnerOptions learner, Map<String, EnvironmentSpec> environments) {
+    int scorerHttpPort, LearnerOptions learner, Map<String, EnvironmentSpec> environments, Duration unmatchedTimeout,
+    RewardAttribution rewardAttribution, ScorerConfig scorer, DriftConfig drift, PairSuggestionConfig pairs) {
 
   public PlatformConfig {
     environments = Map.copyOf(environments);
@@ -45,7 +57,15 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
   public static PlatformConfig defaults(Path dataDir) {
     return new PlatformConfig(dataDir, DEFAULT_HOST, DEFAULT_KAFKA_PORT, DEFAULT_CONTROLLER_PORT, DEFAULT_REGISTRY_PORT,
         "", Duration.ofMillis(DEFAULT_CHECKPOINT_INTERVAL_MS), DEFAULT_FLINK_PARALLELISM,
-        Duration.ofMillis(DEFAULT_PUBLISH_INTERVAL_MS), DEFAULT_SCORER_HTTP_PORT, LearnerOptions.defaults(), Map.of());
+        Duration.ofMillis(DEFAULT_PUBLISH_INTERVAL_MS), DEFAULT_SCORER_HTTP_PORT, LearnerOptions.defaults(), Map.of(),
+        FeatureJobConfig.DEFAULT_UNMATCHED_TIMEOUT, FeatureJobConfig.DEFAULT_REWARD_ATTRIBUTION, ScorerConfig.defaults(),
+        DriftConfig.defaults(), PairSuggestionConfig.defaults());
+  }
+
+  /** The embedded feature job's configuration, against the platform's registry. */
+  public FeatureJobConfig featureJobConfig(SerdeConfig serde) {
+    return FeatureJobConfig.defaults(serde).withMaxTextChars(scorer.maxTextChars()).withEnvironments(environments)
+        .withUnmatchedTimeout(unmatchedTimeout).withAttribution(rewardAttribution);
   }
 
   /** The embedded trainer's configuration: the trainer's defaults with this platform's publish interval and learner. */
@@ -56,11 +76,13 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
 
   public PlatformConfig withPorts(int kafka, int controller, int registry) {
     return new PlatformConfig(dataDir, host, kafka, controller, registry, topicPrefix, checkpointInterval,
-        flinkParallelism, publishInterval, scorerHttpPort, learner, environments);
+        flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
+        scorer, drift, pairs);
   }
 
   public PlatformConfig withScorerHttpPort(int port) {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
-        flinkParallelism, publishInterval, port, learner, environments);
+        flinkParallelism, publishInterval, port, learner, environments, unmatchedTimeout, rewardAttribution, scorer,
+        drift, pairs);
   }
 }

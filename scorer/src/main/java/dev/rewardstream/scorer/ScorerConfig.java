@@ -1,6 +1,8 @@
 package dev.rewardstream.scorer;
 
 import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.InteractionValidator;
+import dev.rewardstream.model.ModelArtifacts;
 import java.time.Duration;
 
 /**
@@ -17,6 +19,9 @@ import java.time.Duration;
 public record ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTextChars, int retainedOutputs,
     Duration rescoreCheckInterval, double uncertaintyPenalty, double discount) {
 
+  // Constant expressions, so that the command line's options name them instead of repeating them.
+  public static final int DEFAULT_RETAINED_OUTPUTS = 1_000;
+  public static final long DEFAULT_RESCORE_CHECK_INTERVAL_MS = 500;
   public static final double DEFAULT_UNCERTAINTY_PENALTY = 1.0;
   public static final double DEFAULT_DISCOUNT = 0.99;
 
@@ -27,6 +32,7 @@ public record ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTex
   }
 
   public static ScorerConfig defaults() {
-    return new ScorerConfig("reward", FeatureSpec.DEFAULT, 32_768, 1_000, Duration.ofMillis(500));
+    return new ScorerConfig(ModelArtifacts.DEFAULT_MODEL_NAME, FeatureSpec.DEFAULT, InteractionValidator.DEFAULT_MAX_TEXT_CHARS,
+        DEFAULT_RETAINED_OUTPUTS, Duration.ofMillis(DEFAULT_RESCORE_CHECK_INTERVAL_MS));
   }
 }

@@ -1,5 +1,6 @@
 package dev.rewardstream.jobs;
 
+import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.serde.SerdeConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,7 +20,8 @@ public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, D
     OptionalInt parallelism) {
 
   static final List<String> OPTIONS = List.of("bootstrap-servers", "schema-registry", "topic-prefix",
-      "checkpoint-interval-ms", "unmatched-timeout-s", "flink-parallelism", "environments", "reward-attribution");
+      "checkpoint-interval-ms", "unmatched-timeout-s", "flink-parallelism", "environments", "reward-attribution",
+      "max-text-chars");
 
   public static FeatureJobArgs parse(String[] args) {
     ParameterTool params = ParameterTool.fromArgs(args);
@@ -35,7 +37,9 @@ public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, D
         .withUnmatchedTimeout(Duration.ofSeconds(params.getLong("unmatched-timeout-s",
             FeatureJobConfig.DEFAULT_UNMATCHED_TIMEOUT.toSeconds())))
         .withEnvironments(environments(params.get("environments", "")))
-        .withAttribution(RewardAttribution.valueOf(params.get("reward-attribution", RewardAttribution.SPREAD.name())));
+        .withAttribution(RewardAttribution.valueOf(params.get("reward-attribution",
+            FeatureJobConfig.DEFAULT_REWARD_ATTRIBUTION.name())))
+        .withMaxTextChars(params.getInt("max-text-chars", InteractionValidator.DEFAULT_MAX_TEXT_CHARS));
     Duration checkpointInterval = Duration.ofMillis(params.getLong("checkpoint-interval-ms",
         FeatureJob.DEFAULT_CHECKPOINT_INTERVAL.toMillis()));
     OptionalInt parallelism = params.has("flink-parallelism")

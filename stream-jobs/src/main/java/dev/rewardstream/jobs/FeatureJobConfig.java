@@ -1,6 +1,7 @@
 package dev.rewardstream.jobs;
 
 import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.serde.SerdeConfig;
 import java.io.Serializable;
 import java.time.Duration;
@@ -23,17 +24,22 @@ public record FeatureJobConfig(
     Duration interactionRetention, Map<String, EnvironmentSpec> environments, Duration statsExportInterval,
     RewardAttribution attribution) implements Serializable {
 
-  public static final int DEFAULT_MAX_TEXT_CHARS = 32_768;
   public static final Duration DEFAULT_UNMATCHED_TIMEOUT = Duration.ofMinutes(5);
   public static final Duration DEFAULT_INTERACTION_RETENTION = Duration.ofDays(1);
+  public static final RewardAttribution DEFAULT_REWARD_ATTRIBUTION = RewardAttribution.SPREAD;
 
   public FeatureJobConfig {
     environments = Map.copyOf(environments);
   }
 
   public static FeatureJobConfig defaults(SerdeConfig serde) {
-    return new FeatureJobConfig(serde, FeatureSpec.DEFAULT, DEFAULT_MAX_TEXT_CHARS, DEFAULT_UNMATCHED_TIMEOUT,
-        DEFAULT_INTERACTION_RETENTION, Map.of(), Duration.ofSeconds(1), RewardAttribution.SPREAD);
+    return new FeatureJobConfig(serde, FeatureSpec.DEFAULT, InteractionValidator.DEFAULT_MAX_TEXT_CHARS, DEFAULT_UNMATCHED_TIMEOUT,
+        DEFAULT_INTERACTION_RETENTION, Map.of(), Duration.ofSeconds(1), DEFAULT_REWARD_ATTRIBUTION);
+  }
+
+  public FeatureJobConfig withMaxTextChars(int chars) {
+    return new FeatureJobConfig(serde, featureSpec, chars, unmatchedTimeout, interactionRetention, environments,
+        statsExportInterval, attribution);
   }
 
   public FeatureJobConfig withUnmatchedTimeout(Duration timeout) {

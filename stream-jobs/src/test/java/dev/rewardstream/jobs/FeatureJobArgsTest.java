@@ -13,7 +13,7 @@ class FeatureJobArgsTest {
     FeatureJobArgs args = FeatureJobArgs.parse(new String[] {"--bootstrap-servers", "kafka:9092", "--schema-registry",
         "http://registry:8081", "--topic-prefix", "team-a.", "--checkpoint-interval-ms", "2500",
         "--unmatched-timeout-s", "42", "--flink-parallelism", "3", "--environments", "cartpole=4:1,reacher=11:2",
-        "--reward-attribution", "TERMINAL_STEP"});
+        "--reward-attribution", "TERMINAL_STEP", "--max-text-chars", "4096"});
 
     assertThat(args.bootstrapServers()).isEqualTo("kafka:9092");
     assertThat(args.config().serde().registryUrl()).isEqualTo("http://registry:8081");
@@ -24,6 +24,7 @@ class FeatureJobArgsTest {
     assertThat(args.config().environments()).containsEntry("cartpole", new EnvironmentSpec(4, 1))
         .containsEntry("reacher", new EnvironmentSpec(11, 2));
     assertThat(args.config().attribution()).isEqualTo(RewardAttribution.TERMINAL_STEP);
+    assertThat(args.config().maxTextChars()).isEqualTo(4096);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.rewardstream.trainer;
 
 import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.ModelArtifacts;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -31,7 +32,7 @@ public record TrainerConfig(
   public static final long DEFAULT_PUBLISH_INTERVAL_MS = 2000;
 
   public static TrainerConfig defaults(String bootstrapServers, Path artifactDir) {
-    return new TrainerConfig(bootstrapServers, "reward", artifactDir, FeatureSpec.DEFAULT, LearnerOptions.defaults(), 32,
+    return new TrainerConfig(bootstrapServers, ModelArtifacts.DEFAULT_MODEL_NAME, artifactDir, FeatureSpec.DEFAULT, LearnerOptions.defaults(), 32,
         200,
         Duration.ofMillis(DEFAULT_PUBLISH_INTERVAL_MS), 0, 500, 0.02, 4096);
   }

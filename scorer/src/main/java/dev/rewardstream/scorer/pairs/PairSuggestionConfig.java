@@ -1,6 +1,7 @@
 package dev.rewardstream.scorer.pairs;
 
 import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.ModelArtifacts;
 
 /**
  * The pair-suggestion application's settings.
@@ -24,6 +25,6 @@ public record PairSuggestionConfig(String modelName, FeatureSpec featureSpec, in
 
   /** The default model, the last 8 outputs per prompt, and any pair whose label would teach anything measurable. */
   public static PairSuggestionConfig defaults() {
-    return new PairSuggestionConfig("reward", FeatureSpec.DEFAULT, 8, 1e-3);
+    return new PairSuggestionConfig(ModelArtifacts.DEFAULT_MODEL_NAME, FeatureSpec.DEFAULT, 8, 1e-3);
   }
 }

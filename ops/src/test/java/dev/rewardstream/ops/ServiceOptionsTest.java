@@ -1,0 +1,103 @@
+package dev.rewardstream.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rewardstream.drift.DriftConfig;
+import dev.rewardstream.jobs.FeatureJobConfig;
+import dev.rewardstream.jobs.RewardAttribution;
+import dev.rewardstream.runtime.PlatformConfig;
+import dev.rewardstream.scorer.ScorerConfig;
+import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
+import dev.rewardstream.serde.SerdeConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Every scorer, drift-monitor, pair-suggestion and feature-job setting reaches its config, each set to a non-default. */
+class ServiceOptionsTest {
+
+  private static final String[] SERVICE_OPTIONS = {"--max-text-chars", "777", "--retained-outputs", "12",
+      "--rescore-check-interval-ms", "250", "--uncertainty-penalty", "2.5", "--discount", "0.9",
+      "--drift-quiet-period", "300", "--drift-per-agent", "--drift-adwin-delta", "0.01", "--drift-ph-delta", "0.2",
+      "--drift-ph-lambda", "40", "--drift-ph-min-instances", "10", "--drift-reference-size", "200",
+      "--drift-current-size", "100", "--drift-evaluate-every", "20", "--drift-psi-bins", "5",
+      "--drift-psi-threshold", "0.3", "--drift-ks-alpha", "0.001", "--drift-uncertainty-z", "4",
+      "--drift-uncertainty-ratio", "2", "--drift-length-min-correlation", "0.5", "--drift-length-min-rise", "0.3",
+      "--drift-overopt-reward-rise", "0.7", "--drift-overopt-accuracy-drop", "0.1", "--drift-scope-idle-hours", "36",
+      "--pair-candidates-per-prompt", "3", "--pair-min-information", "0.05"};
+
+  @Test
+  void shouldApplyEveryServiceSettingOfTheScorerCommand() {
+    ScorerCommand scorer = new ScorerCommand();
+    new CommandLine(scorer).parseArgs(SERVICE_OPTIONS);
+
+    assertExpected(scorer.scorerOptions.toConfig(), scorer.driftOptions.toConfig(), scorer.pairOptions.toConfig());
+  }
+
+  @Test
+  void shouldApplyTheSameSettingsAndTheFeatureJobsOnUp() {
+    UpCommand up = new UpCommand();
+    String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(SERVICE_OPTIONS),
+        java.util.stream.Stream.of("--unmatched-timeout-s", "42", "--reward-attribution", "TERMINAL_STEP"))
+        .toArray(String[]::new);
+    new CommandLine(up).parseArgs(args);
+
+    PlatformConfig config = up.options.toConfig();
+    assertExpected(config.scorer(), config.drift(), config.pairs());
+    FeatureJobConfig job = config.featureJobConfig(SerdeConfig.of("http://127.0.0.1:1"));
+    assertThat(job.maxTextChars()).isEqualTo(777);
+    assertThat(job.unmatchedTimeout()).isEqualTo(Duration.ofSeconds(42));
+    assertThat(job.attribution()).isEqualTo(RewardAttribution.TERMINAL_STEP);
+  }
+
+  @Test
+  void shouldLeaveTheConfigsDefaultsWhenNothingIsSet() {
+    UpCommand up = new UpCommand();
+    new CommandLine(up).parseArgs();
+    PlatformConfig config = up.options.toConfig();
+    assertThat(config.scorer()).isEqualTo(ScorerConfig.defaults());
+    assertThat(config.drift()).isEqualTo(DriftConfig.defaults());
+    assertThat(config.pairs()).isEqualTo(PairSuggestionConfig.defaults());
+    assertThat(config.featureJobConfig(SerdeConfig.of("http://127.0.0.1:1")))
+        .isEqualTo(FeatureJobConfig.defaults(SerdeConfig.of("http://127.0.0.1:1")));
+  }
+
+  @Test
+  void shouldShowTheConfigsDefaultsInHelp() {
+    StringWriter help = new StringWriter();
+    CommandLine line = new CommandLine(new ScorerCommand());
+    line.setOut(new PrintWriter(help));
+    line.execute("--help");
+
+    ScorerConfig scorer = ScorerConfig.defaults();
+    DriftConfig drift = DriftConfig.defaults();
+    String text = help.toString().replaceAll("\\s+", " ");
+    assertThat(text).contains("(default: " + scorer.maxTextChars() + ")")
+        .contains("(default: " + scorer.retainedOutputs() + ")")
+        .contains("(default: " + drift.quietPeriod() + ")")
+        .contains("(default: " + drift.adwinDelta() + ")")
+        .contains("(default: " + drift.scopeIdleTtl().toHours() + ")");
+  }
+
+  @Test
+  void shouldRefuseAnOutOfRangeSettingWithItsName() {
+    ScorerCommand scorer = new ScorerCommand();
+    new CommandLine(scorer).parseArgs("--discount", "1.5", "--drift-ks-alpha", "2");
+
+    assertThatThrownBy(() -> scorer.scorerOptions.toConfig()).hasMessage("--discount must be in (0, 1], got 1.5");
+    assertThatThrownBy(() -> scorer.driftOptions.toConfig()).hasMessage("ksAlpha must be in (0, 1), got 2.0");
+  }
+
+  private static void assertExpected(ScorerConfig scorer, DriftConfig drift, PairSuggestionConfig pairs) {
+    assertThat(scorer).isEqualTo(new ScorerConfig(ScorerConfig.defaults().modelName(),
+        ScorerConfig.defaults().featureSpec(), 777, 12, Duration.ofMillis(250), 2.5, 0.9));
+    assertThat(drift).isEqualTo(new DriftConfig(300, DriftConfig.defaults().persistEvery(), true, 0.01,
+        DriftConfig.defaults().adwinClock(), 0.2, 40, 10, 200, 100, 20, 5, 0.3, 0.001, 4, 2, 0.5, 0.3, 0.7, 0.1,
+        Duration.ofHours(36)));
+    assertThat(pairs.candidatesPerPrompt()).isEqualTo(3);
+    assertThat(pairs.minInformation()).isEqualTo(0.05);
+  }
+}
