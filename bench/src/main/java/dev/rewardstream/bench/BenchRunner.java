@@ -21,7 +21,8 @@ public final class BenchRunner {
 
   /** Every scenario, in the order a full run takes them. */
   public static final List<String> SCENARIOS = List.of("label-efficiency", "pair-selection", "hh-rlhf", "bt-stream",
-      "freshness", "label-efficiency-live", "trainer-throughput", "scorer-throughput", "drift-detectors");
+      "freshness", "label-efficiency-live", "trainer-throughput", "scorer-throughput", "scoring-api",
+      "feature-job-latency", "drift-detectors");
 
   /** What was run; {@code failed} names the scenarios that threw, {@code skipped} those that could not run here. */
   public record Outcome(Path resultJson, Path report, List<String> failed, List<String> skipped) {}
@@ -38,6 +39,8 @@ public final class BenchRunner {
       case "label-efficiency-live" -> new LiveLearningBench();
       case "trainer-throughput" -> new TrainerThroughputBench();
       case "scorer-throughput" -> new ScorerThroughputBench();
+      case "scoring-api" -> new ScoringApiBench();
+      case "feature-job-latency" -> new FeatureJobLatencyBench();
       case "drift-detectors" -> new DriftDetectorBench();
       default -> throw new IllegalArgumentException("unknown scenario " + name + "; known: " + SCENARIOS);
     };

@@ -26,10 +26,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--quick", description = "Smoke sizes: about a minute in all.") boolean quick;
 
-  @Option(names = "--scenarios", split = ",", description = "Comma-separated subset of: label-efficiency, "
-      + "pair-selection, hh-rlhf, bt-stream, freshness, label-efficiency-live, trainer-throughput, scorer-throughput, "
-      + "drift-detectors "
-      + "(default: all).")
+  @Option(names = "--scenarios", split = ",", description = "Comma-separated subset of: ${COMPLETION-CANDIDATES} "
+      + "(default: all).", completionCandidates = ScenarioNames.class)
   List<String> scenarios;
 
   @Option(names = "--data", description = "HH-RLHF harmless-base test.jsonl.gz (default: where 'rewardctl data "
@@ -61,5 +59,13 @@ final class BenchCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** The scenario names for help, from the one list the runner keeps. */
+  static final class ScenarioNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return BenchRunner.SCENARIOS.iterator();
+    }
   }
 }

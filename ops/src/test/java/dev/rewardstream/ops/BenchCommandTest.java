@@ -90,6 +90,16 @@ class BenchCommandTest {
     assertThat(scorer.get("scorer_records_per_s").asDouble()).isPositive();
     assertThat(scorer.get("ratio").asDouble()).isPositive();
     assertThat(scorer.get("scorer_cpu_us_per_record").asDouble()).isPositive();
+    JsonNode api = scenarios.get("scoring-api");
+    assertThat(api.get("rank_over_http").get("count").asInt()).isEqualTo(api.get("requests_measured").asInt());
+    assertThat(api.get("rank_over_http").get("p50_s").asDouble())
+        .as("a request over HTTP costs at least its scoring in process")
+        .isGreaterThan(api.get("anchor_same_scoring_in_process").get("p50_s").asDouble());
+    JsonNode featureJob = scenarios.get("feature-job-latency").get("checkpoint_1000ms");
+    assertThat(featureJob.get("sent").asInt()).isPositive();
+    assertThat(featureJob.get("examples").asInt()).isEqualTo(featureJob.get("distinct_examples").asInt())
+        .isEqualTo(featureJob.get("sent").asInt());
+    assertThat(featureJob.get("latency").get("p50_s").asDouble()).isPositive();
     JsonNode adwin = scenarios.get("drift-detectors").get("ADWIN delta=0.002");
     assertThat(adwin.get("delays").get("2.0sigma").get("mean_delay_events").asDouble()).isBetween(1.0, 5_000.0);
     assertThat(adwin.get("false_alarms_per_million").asDouble()).isGreaterThanOrEqualTo(0.0);

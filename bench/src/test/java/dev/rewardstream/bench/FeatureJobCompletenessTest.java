@@ -1,4 +1,4 @@
-package dev.rewardstream.jobs;
+package dev.rewardstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Exactly-once, end to end, at a steady rate: every preference becomes one training example, none twice, none lost,
- * whatever the checkpoint interval that commits them.
+ * whatever the checkpoint interval that commits them. It lives beside the feature-job latency scenario because it
+ * checks that scenario's run: what the bench measures is first shown complete.
  */
 class FeatureJobCompletenessTest {
 

@@ -1,11 +1,16 @@
-package dev.rewardstream.jobs;
+package dev.rewardstream.bench;
 
+import dev.rewardstream.jobs.FeatureJobConfig;
+import dev.rewardstream.jobs.LocalFeatureJob;
 import dev.rewardstream.platform.EmbeddedInfrastructure;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.LabelSource;
+import dev.rewardstream.schema.Preference;
 import dev.rewardstream.schema.PreferenceOutcome;
+import dev.rewardstream.schema.PreferenceSide;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
-import dev.rewardstream.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +25,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The feature job on a MiniCluster fed answer pairs and their preferences at a steady rate, while a read_committed
- * consumer notes each training example as it becomes visible: what the completeness test checks and the latency
- * bench measures.
+ * consumer notes each training example as it becomes visible: what the feature-job latency scenario measures and
+ * {@code FeatureJobCompletenessTest} checks.
  *
  * @param sent preferences sent
  * @param exampleIds the ids of the examples seen before the run's closing pair, in order, duplicates included
@@ -52,11 +57,10 @@ record SteadyPreferenceRun(int sent, List<String> exampleIds, List<Long> latenci
           }
         }
         int expected = sent;
-        Await.until("every example visible", Duration.ofSeconds(30), ids::size, n -> n >= expected);
+        awaitIds("every example visible", () -> ids.size() >= expected, ids);
         // A duplicate the job emitted before this last pair is committed with it at the latest.
         send(producer, topics, "last");
-        Await.until("the last pair's example", Duration.ofSeconds(30), () -> List.copyOf(ids),
-            seen -> seen.contains("plast"));
+        awaitIds("the last pair's example", () -> ids.contains("plast"), ids);
       }
       reading.set(false);
       reader.join();
@@ -69,12 +73,32 @@ record SteadyPreferenceRun(int sent, List<String> exampleIds, List<Long> latenci
   private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, String n) {
     String a = "a" + n;
     String b = "b" + n;
-    TopicIO.send(producer, topics.interactions, a, JobTestBase.interaction(a, "q", "one answer " + n));
-    TopicIO.send(producer, topics.interactions, b, JobTestBase.interaction(b, "q", "another answer " + n));
-    var preference = JobTestBase.preference("p" + n, a, b, PreferenceOutcome.A);
-    preference.setEventTime(Instant.now());
+    Instant now = Instant.now();
+    TopicIO.send(producer, topics.interactions, a, interaction(a, "one answer " + n, now));
+    TopicIO.send(producer, topics.interactions, b, interaction(b, "another answer " + n, now));
+    Preference preference = Preference.newBuilder().setPreferenceId("p" + n).setEventTime(now)
+        .setA(PreferenceSide.newBuilder().setInteractionId(a).build())
+        .setB(PreferenceSide.newBuilder().setInteractionId(b).build())
+        .setOutcome(PreferenceOutcome.A).setSource(LabelSource.HUMAN).setConfidence(0.9f).build();
     TopicIO.send(producer, topics.preferences, preference.getPreferenceId(), preference);
     producer.flush();
+  }
+
+  private static Interaction interaction(String id, String response, Instant at) {
+    return Interaction.newBuilder().setInteractionId(id).setAgentId("agent-1").setPolicyVersion("policy-1")
+        .setEventTime(at).setPrompt("q").setResponse(response).build();
+  }
+
+  /** Fails the run with how many examples were seen when the feature job does not deliver within 30 s. */
+  private static void awaitIds(String what, java.util.function.BooleanSupplier done, List<String> ids)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(what + " did not happen within 30 s; " + ids.size() + " examples seen");
+      }
+      Thread.sleep(20);
+    }
   }
 
   private static void read(EmbeddedInfrastructure infra, Topics topics, List<String> ids, List<Long> latencies,

@@ -1,4 +1,7 @@
-package dev.rewardstream.model;
+package dev.rewardstream.bench.jmh;
+
+import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.Featurizer;
 
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.SparseFeatures;
@@ -21,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Featurizer throughput on one thread (interactions/s per core), for a chat-sized interaction (a ~20-word prompt and
  * a response of {@code responseWords} words, like the HH-RLHF data) and for a numeric control step.
- * Run: {@code mvn -B -DskipTests install}, then {@code mvn -B -pl model test-compile exec:exec@jmh}.
+ * Run: {@code mvn -B -DskipTests install}, then {@code mvn -B -pl bench test-compile exec:exec@jmh}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
