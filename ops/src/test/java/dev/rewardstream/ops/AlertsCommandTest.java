@@ -12,12 +12,12 @@ import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.schema.Severity;
 import dev.rewardstream.serde.TopicIO;
+import dev.rewardstream.testing.EmbeddedKafkaExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /** {@code rewardctl alerts} on a real broker, printing and delivering to a local webhook. */
@@ -44,7 +44,7 @@ class AlertsCommandTest {
   private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dataDir;
+  @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
   private static EmbeddedInfrastructure infra;
   private static KafkaProducer<byte[], byte[]> producer;
   private HttpServer webhook;
@@ -53,15 +53,14 @@ class AlertsCommandTest {
   private record Produced(DriftAlert alert, byte[] raw, RecordMetadata at) {}
 
   @BeforeAll
-  static void startBroker() throws Exception {
-    infra = EmbeddedInfrastructure.startOnFreePorts(dataDir);
+  static void startProducer() {
+    infra = KAFKA.infra();
     producer = TopicIO.producer(infra.bootstrapServers());
   }
 
   @AfterAll
-  static void stopBroker() {
+  static void stopProducer() {
     producer.close();
-    infra.close();
   }
 
   @AfterEach

@@ -10,10 +10,12 @@ import dev.rewardstream.sim.KafkaRecordSink;
 import dev.rewardstream.sim.Labeler;
 import dev.rewardstream.sim.TextWorld;
 import dev.rewardstream.platform.FreePorts;
+import dev.rewardstream.drift.DriftService;
 import dev.rewardstream.schema.AlertStatus;
 import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.serde.TopicIO;
+import dev.rewardstream.testing.ConsumerGroups;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +67,9 @@ class DriftAlertIntegrationTest {
               || s.getInteractionId().startsWith("stationary-"))).count() >= 2L * PER_POLICY);
       List<DriftAlert> alerts = TopicIO.readUntil(infra.bootstrapServers(), infra.topics().driftAlerts,
           Duration.ofSeconds(60), read -> read.stream().anyMatch(a -> a.getScope().contains("policy=drifting")));
-      Thread.sleep(3_000); // anything the stationary scope would raise has had its chance too
+      // Anything the stationary scope would raise is visible once the monitor has consumed every score.
+      ConsumerGroups.awaitCaughtUp(infra.bootstrapServers(), DriftService.APPLICATION_ID, infra.topics().scores.name(),
+          Duration.ofSeconds(60));
       alerts = TopicIO.readAll(infra.bootstrapServers(), infra.topics().driftAlerts, Duration.ofSeconds(5));
 
       assertThat(alerts).filteredOn(a -> a.getScope().contains("policy=drifting"))

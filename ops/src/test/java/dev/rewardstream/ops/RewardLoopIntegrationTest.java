@@ -20,11 +20,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import dev.rewardstream.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -58,13 +58,13 @@ class RewardLoopIntegrationTest {
         }
         sink.flush();
 
-        awaitTrue("a model version published after training on most examples", Duration.ofSeconds(180),
+        Await.until("a model version published after training on most examples", Duration.ofSeconds(180),
             () -> platform.trainerStatus().liveMetrics().getOrDefault("examples_trained", 0.0) >= 1500);
         long live = platform.trainerStatus().liveVersion();
         // The newest version scores what arrives after it and rescores the last 1,000 interactions of each task: of
         // about 500 held-out pairs, the ones both of whose answers it has scored are a share that depends on when it
         // landed in the backlog.
-        awaitTrue("held-out pairs scored by v" + live, Duration.ofSeconds(60), () -> {
+        Await.until("held-out pairs scored by v" + live, Duration.ofSeconds(60), () -> {
           LiveAccuracy.Measurement m = accuracy.measure(simulator.heldOutPairs(), labeler);
           return m.modelVersion() >= live && m.pairs() >= 200;
         });
@@ -128,13 +128,4 @@ class RewardLoopIntegrationTest {
     }
   }
 
-  private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(200);
-    }
-  }
 }

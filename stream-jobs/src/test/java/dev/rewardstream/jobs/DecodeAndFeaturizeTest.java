@@ -3,42 +3,28 @@ package dev.rewardstream.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewardstream.model.Featurizer;
-import dev.rewardstream.platform.EmbeddedInfrastructure;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.schema.internal.FeaturizedInteraction;
+import dev.rewardstream.testing.EmbeddedKafkaExtension;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Validation and featurization operators under Flink's harness, decoding against the real schema registry. */
 class DecodeAndFeaturizeTest extends JobTestBase {
 
-  @TempDir static Path dir;
-  private static EmbeddedInfrastructure infra;
-
-  @BeforeAll
-  static void startRegistry() throws Exception {
-    infra = EmbeddedInfrastructure.startOnFreePorts(dir);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    infra.close();
-  }
+  @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
   @Test
   void shouldPassValidInteractionsAndDeadLetterEveryKindOfBadOneWithItsOrigin() throws Exception {
-    FeatureJobConfig config = FeatureJobConfig.defaults(infra.serdeConfig());
-    var topic = infra.topics().interactions;
+    FeatureJobConfig config = FeatureJobConfig.defaults(KAFKA.infra().serdeConfig());
+    var topic = KAFKA.infra().topics().interactions;
     byte[] valid = topic.encode(interaction("i-1", "q", "a fine answer"));
     byte[] unknownSchema = valid.clone();
     ByteBuffer.wrap(unknownSchema, 1, 4).putInt(77_777);
@@ -72,7 +58,7 @@ class DecodeAndFeaturizeTest extends JobTestBase {
 
   @Test
   void shouldFeaturizeAndRouteRewardsToPointwiseExamplesOrEpisodeAttribution() throws Exception {
-    FeatureJobConfig config = FeatureJobConfig.defaults(infra.serdeConfig());
+    FeatureJobConfig config = FeatureJobConfig.defaults(KAFKA.infra().serdeConfig());
     Interaction text = interaction("t", "q", "an answer");
     Interaction rewarded = Interaction.newBuilder(interaction("r", "q", "rewarded")).setEnvReward(0.5).build();
     Interaction step = Interaction.newBuilder(interaction("s", "q", "step")).setEpisodeId("e").setEnvReward(1.0)

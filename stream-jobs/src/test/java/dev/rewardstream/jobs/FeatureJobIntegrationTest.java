@@ -44,10 +44,9 @@ class FeatureJobIntegrationTest extends JobTestBase {
       try (KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
         Interaction good = interaction("i-good", "How do I bake bread?", "Mix flour, water and yeast, then bake.");
         Interaction bad = interaction("i-bad", "How do I bake bread?", "No.");
-        // The preference arrives before the interactions it names: it must wait for them.
+        // The preference is produced before the interactions it names. The two sources deliver them in whatever
+        // order their readers do; FeatureOperatorsTest drives the join through each order.
         TopicIO.send(producer, topics.preferences, "p-1", preference("p-1", "i-good", "i-bad", PreferenceOutcome.A));
-        producer.flush();
-        Thread.sleep(500);
         TopicIO.send(producer, topics.interactions, "i-good", good);
         TopicIO.send(producer, topics.interactions, "i-bad", bad);
         TopicIO.send(producer, topics.preferences, "p-tie", preference("p-tie", "i-bad", "i-good",

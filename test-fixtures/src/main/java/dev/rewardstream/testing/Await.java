@@ -1,6 +1,7 @@
 package dev.rewardstream.testing;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -13,6 +14,11 @@ public final class Await {
   private static final Duration POLL = Duration.ofMillis(100);
 
   private Await() {}
+
+  /** Polls {@code condition} until it holds; fails naming {@code what} when {@code timeout} passes first. */
+  public static void until(String what, Duration timeout, BooleanSupplier condition) {
+    until(what, timeout, condition::getAsBoolean, Boolean::booleanValue);
+  }
 
   /**
    * Polls {@code observe} until {@code done} holds for what it returns, and returns that.

@@ -3,12 +3,12 @@ package dev.rewardstream.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewardstream.sim.KafkaRecordSink;
-import dev.rewardstream.platform.EmbeddedInfrastructure;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.LabelSource;
 import dev.rewardstream.schema.Preference;
 import dev.rewardstream.schema.PreferenceOutcome;
 import dev.rewardstream.serde.TopicIO;
+import dev.rewardstream.testing.EmbeddedKafkaExtension;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,30 +21,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Both replay formats into a real broker, malformed lines included, read back from the topics. */
 class ReplayerIntegrationTest {
 
-  @TempDir static Path brokerDir;
+  @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
   @TempDir Path files;
-  private static EmbeddedInfrastructure infra;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    infra = EmbeddedInfrastructure.startOnFreePorts(brokerDir);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (infra == null) {
-      return;
-    }
-    infra.close();
-  }
 
   @Test
   void shouldReplayProjectJsonlAndRejectMalformedLinesWithTheirNumbers() throws Exception {
@@ -141,7 +126,7 @@ class ReplayerIntegrationTest {
 
   private static Replayer.Progress replay(Replayer.Format format, Path log, StringWriter rejects) throws Exception {
     List<Replayer.Progress> progress = new ArrayList<>();
-    try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
+    try (KafkaRecordSink sink = new KafkaRecordSink(KAFKA.infra().bootstrapServers(), KAFKA.infra().topics())) {
       Replayer.Progress done = new Replayer(format, 0, new PrintWriter(rejects), progress::add, 2).replay(log, sink);
       assertThat(progress).as("progress reported along the way and at the end").hasSizeGreaterThan(1);
       return done;
@@ -149,12 +134,12 @@ class ReplayerIntegrationTest {
   }
 
   private static List<Interaction> readInteractions(int expected, Predicate<Interaction> ours) {
-    return TopicIO.readUntil(infra.bootstrapServers(), infra.topics().interactions, Duration.ofSeconds(30),
+    return TopicIO.readUntil(KAFKA.infra().bootstrapServers(), KAFKA.infra().topics().interactions, Duration.ofSeconds(30),
         read -> read.stream().filter(ours).count() >= expected).stream().filter(ours).toList();
   }
 
   private static List<Preference> readPreferences(int expected, Predicate<Preference> ours) {
-    return TopicIO.readUntil(infra.bootstrapServers(), infra.topics().preferences, Duration.ofSeconds(30),
+    return TopicIO.readUntil(KAFKA.infra().bootstrapServers(), KAFKA.infra().topics().preferences, Duration.ofSeconds(30),
         read -> read.stream().filter(ours).count() >= expected).stream().filter(ours).toList();
   }
 }
