@@ -1,5 +1,16 @@
 package dev.rewardstream.bench;
 
+import static dev.rewardstream.bench.StreamsAppMeter.awaitCommitted;
+import static dev.rewardstream.bench.StreamsAppMeter.endOffsets;
+import static dev.rewardstream.bench.StreamsAppMeter.latency;
+import static dev.rewardstream.bench.StreamsAppMeter.LATENCY_RATE;
+import static dev.rewardstream.bench.StreamsAppMeter.STEADY_END_FRACTION;
+import static dev.rewardstream.bench.StreamsAppMeter.WARM_UP_FRACTION;
+import static dev.rewardstream.bench.StreamsAppMeter.rate;
+import static dev.rewardstream.bench.StreamsAppMeter.sampleValues;
+
+import dev.rewardstream.bench.StreamsAppMeter.Rate;
+
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.sim.KafkaRecordSink;
 import dev.rewardstream.sim.Labeler;
@@ -18,22 +29,15 @@ import dev.rewardstream.trainer.RewardLearner;
 import dev.rewardstream.trainer.LearnerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -61,12 +65,6 @@ final class ScorerThroughputBench implements BenchScenario {
 
   /** Measured passes of each topology (one with --quick, without the warm-up passes). */
   static final int MEASURED_PASSES = 5;
-
-  /** The share of the interactions processed before the clock starts: start-up and the first rebalance. */
-  static final double WARM_UP_FRACTION = 0.25;
-
-  /** The share of the interactions committed when the measurement stops: the partitions finish unevenly after it. */
-  static final double STEADY_END_FRACTION = 0.9;
 
   @Override
   public String name() {
@@ -221,8 +219,8 @@ final class ScorerThroughputBench implements BenchScenario {
         figures.get("identity_cpu_us_per_record"),
         DriftService.STREAM_THREADS, figures.get("drift_monitor_scores_per_s"),
         figures.get("drift_monitor_cpu_us_per_score"), LATENCY_RATE,
-        1000 * latency(figures, "scorer_latency", "p50_s"), 1000 * latency(figures, "scorer_latency", "p99_s"),
-        1000 * latency(figures, "identity_latency", "p50_s"), 1000 * latency(figures, "identity_latency", "p99_s"),
+        1000 * latencyFigure(figures, "scorer_latency", "p50_s"), 1000 * latencyFigure(figures, "scorer_latency", "p99_s"),
+        1000 * latencyFigure(figures, "identity_latency", "p50_s"), 1000 * latencyFigure(figures, "identity_latency", "p99_s"),
         1000 * (double) figures.get("added_latency_p50_s"), 1000 * (double) figures.get("added_latency_p99_s"));
     return Result.of(figures, md);
   }
@@ -288,172 +286,9 @@ final class ScorerThroughputBench implements BenchScenario {
         stateDir, ScorerService.streamThreads(infra.topics())));
   }
 
-  /** Steady-state records per second, and the whole process's CPU time per record over the same interval. */
-  record Rate(double recordsPerSecond, double cpuMicrosPerRecord) {}
-
-  /**
-   * Records per second in steady state: the least-squares slope of the application's committed input offsets over
-   * time, sampled every 20 ms, while they are between {@link #WARM_UP_FRACTION} and {@link #STEADY_END_FRACTION} of the
-   * interactions. Start-up and rebalancing are not counted (the JIT's warm-up is the warm-up passes': the scorer has far
-   * more code to compile than the identity), nor is the tail where the partitions finish one after another. Committed
-   * offsets advance in steps, one per partition every 200 ms commit, which a rate between two samples would catch at
-   * either end; the fit over every sample in between averages the steps out (docs/design-notes.md). CPU per record is
-   * the process CPU time over the same samples.
-   */
-  private static Rate rate(String bootstrapServers, String group, String input, long total,
-      Supplier<KafkaStreams.State> state, Consumer<String> progress) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
-      long startedAt = System.nanoTime();
-      long startedCpu = os.getProcessCpuTime();
-      List<long[]> steady = new ArrayList<>(); // {nanoTime, committed, process CPU ns}
-      long lastReport = System.nanoTime();
-      while (System.nanoTime() < deadline) {
-        if (state.get() == KafkaStreams.State.ERROR) {
-          throw new IllegalStateException(group + " failed");
-        }
-        long committed = committedOn(admin, group, input);
-        long now = System.nanoTime();
-        if (committed >= WARM_UP_FRACTION * total && committed <= STEADY_END_FRACTION * total) {
-          steady.add(new long[] {now, committed, os.getProcessCpuTime()});
-        }
-        boolean steadyCovered = steady.size() >= 10
-            && steady.get(steady.size() - 1)[1] - steady.get(0)[1] >= total / 4;
-        if (committed > STEADY_END_FRACTION * total && steadyCovered) {
-          long[] first = steady.get(0);
-          long[] last = steady.get(steady.size() - 1);
-          return new Rate(slopePerSecond(steady), (last[2] - first[2]) / 1e3 / (last[1] - first[1]));
-        }
-        if (committed >= total) {
-          // A run too short for the commits to show a steady state (--quick): the whole run, start-up included.
-          return new Rate(total / ((now - startedAt) / 1e9), (os.getProcessCpuTime() - startedCpu) / 1e3 / total);
-        }
-        if (now - lastReport > 5e9) {
-          progress.accept(String.format(Locale.ROOT, "scorer-throughput: %s %d/%d committed", group, committed,
-              total));
-          lastReport = now;
-        }
-        Thread.sleep(20);
-      }
-      throw new IllegalStateException(group + " did not commit all " + total + " interactions within 10 minutes");
-    }
-  }
-
-  /** Least-squares slope of committed offsets ({@code [1]}) over nanoTime ({@code [0]}), per second. */
-  static double slopePerSecond(List<long[]> samples) {
-    double meanT = 0;
-    double meanC = 0;
-    long t0 = samples.get(0)[0];
-    for (long[] sample : samples) {
-      meanT += (sample[0] - t0) / 1e9 / samples.size();
-      meanC += (double) sample[1] / samples.size();
-    }
-    double covariance = 0;
-    double variance = 0;
-    for (long[] sample : samples) {
-      double t = (sample[0] - t0) / 1e9 - meanT;
-      covariance += t * (sample[1] - meanC);
-      variance += t * t;
-    }
-    return covariance / variance;
-  }
-
-  private static double latency(Map<String, Object> figures, String topology, String percentile) {
+  private static double latencyFigure(Map<String, Object> figures, String topology, String percentile) {
     return (double) ((Map<?, ?>) figures.get(topology)).get(percentile);
   }
 
-  /** Interactions per second of the latency phases: well under either topology's capacity. */
-  static final int LATENCY_RATE = 1_000;
 
-  /** Up to {@code n} interaction values from the topic, to be produced again with fresh timestamps. */
-  private static List<byte[]> sampleValues(String bootstrapServers, String topic, int n) {
-    List<byte[]> values = new java.util.ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
-      List<TopicPartition> partitions = TopicIO.partitions(consumer, topic);
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (values.size() < n && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
-      }
-    }
-    return values.subList(0, Math.min(n, values.size()));
-  }
-
-  /**
-   * Produces {@code samples} again at {@link #LATENCY_RATE} per second for {@code seconds}, each with its send time
-   * as timestamp (the topologies forward the input timestamp to their output), and returns, for every output record
-   * of those inputs, the seconds from send to visibility under read_committed.
-   */
-  private static List<Double> latency(String bootstrapServers, String input, String output, List<byte[]> samples,
-      int seconds, Consumer<String> progress) throws Exception {
-    List<Double> latencies = new java.util.ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null);
-        KafkaProducer<byte[], byte[]> producer = TopicIO.producer(bootstrapServers)) {
-      List<TopicPartition> partitions = TopicIO.partitions(consumer, output);
-      consumer.assign(partitions);
-      consumer.seekToEnd(partitions);
-      partitions.forEach(consumer::position);
-      long phaseStart = System.currentTimeMillis();
-      long startNanos = System.nanoTime();
-      int total = LATENCY_RATE * seconds;
-      int sent = 0;
-      long drainUntil = Long.MAX_VALUE;
-      while (System.nanoTime() < drainUntil) {
-        long due = Math.min(total, (System.nanoTime() - startNanos) * LATENCY_RATE / 1_000_000_000L);
-        for (; sent < due; sent++) {
-          producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(input, null,
-              System.currentTimeMillis(), null, samples.get(sent % samples.size())));
-        }
-        if (sent == total && drainUntil == Long.MAX_VALUE) {
-          producer.flush();
-          drainUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        }
-        for (var record : consumer.poll(Duration.ofMillis(5))) {
-          if (record.timestamp() >= phaseStart) {
-            latencies.add((System.currentTimeMillis() - record.timestamp()) / 1e3);
-          }
-        }
-        if (latencies.size() >= total) {
-          break;
-        }
-      }
-    }
-    progress.accept(String.format(Locale.ROOT, "scorer-throughput: %s latency p50 %.0f ms, p99 %.0f ms (%d records)",
-        output, 1000 * Stats.percentile(latencies, 50), 1000 * Stats.percentile(latencies, 99), latencies.size()));
-    return latencies;
-  }
-
-  private static void awaitCommitted(String bootstrapServers, String group, String input, long end)
-      throws Exception {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
-      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      while (System.nanoTime() < deadline) {
-        if (committedOn(admin, group, input) >= end) {
-          return;
-        }
-        Thread.sleep(20);
-      }
-      throw new IllegalStateException(group + " did not catch up to " + end + " within 5 minutes");
-    }
-  }
-
-  /** Only the input's partitions: the scorer's group also commits its drift sub-topology's inputs. */
-  private static long committedOn(Admin admin, String group, String input) throws Exception {
-    return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
-        .filter(e -> e.getKey().topic().equals(input)).mapToLong(e -> e.getValue().offset()).sum();
-  }
-
-  private static long endOffsets(String bootstrapServers, String topic) {
-    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
-      List<TopicPartition> partitions = TopicIO.partitions(consumer, topic);
-      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-    }
-  }
 }

@@ -12,29 +12,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaParseException;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,47 +23,37 @@ import org.slf4j.LoggerFactory;
  * A schema registry speaking the Confluent REST API (the subset Confluent's client and serializers use: register,
  * lookup, schema by id, subjects and versions, compatibility checks, config), for Avro schemas.
  *
- * <p>Like Confluent's, it keeps its state in a compacted Kafka topic and rebuilds it from there at start, so ids
- * survive a restart and stay the ids already written into records. It is a single writer: run one per broker
- * (the embedded platform does); production deployments use Confluent Schema Registry itself.
+ * <p>This class is the HTTP side; {@link SchemaLog} keeps the state in a compacted Kafka topic, as Confluent's does,
+ * and {@link AvroCompatibility} holds the rules. It is a single writer: run one per broker (the embedded platform
+ * does); production deployments use Confluent Schema Registry itself.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
 
   public static final String DEFAULT_TOPIC = "_rewardstream-schemas";
   private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryServer.class);
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-  private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer http;
-  private final KafkaProducer<String, String> producer;
-  private final String topic;
-  private final Object lock = new Object();
-  private final TreeMap<Integer, String> schemaById = new TreeMap<>();
-  private final Map<String, TreeMap<Integer, Integer>> idByVersionBySubject = new TreeMap<>();
-  private final Map<String, String> compatibilityBySubject = new TreeMap<>();
-  private String globalCompatibility = "BACKWARD";
+  private final SchemaLog log;
 
-  private SchemaRegistryServer(HttpServer http, KafkaProducer<String, String> producer, String topic) {
+  private SchemaRegistryServer(HttpServer http, SchemaLog log) {
     this.http = http;
-    this.producer = producer;
-    this.topic = topic;
+    this.log = log;
   }
 
   /** Starts on {@code host:port} (port 0 picks one) with its state in {@code topic} of the given cluster. */
   public static SchemaRegistryServer start(String bootstrapServers, String topic, String host, int port)
       throws IOException {
-    TopicAdmin.ensure(bootstrapServers, List.of(new NewTopic(topic, 1, (short) 1)
-        .configs(Map.of("cleanup.policy", "compact"))));
-    Properties producerProps = new Properties();
-    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-    producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    KafkaProducer<String, String> producer =
-        new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
-    HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
-    SchemaRegistryServer server = new SchemaRegistryServer(http, producer, topic);
-    server.restore(bootstrapServers);
+    SchemaLog log = SchemaLog.open(bootstrapServers, topic);
+    HttpServer http;
+    try {
+      http = HttpServer.create(new InetSocketAddress(host, port), 0);
+    } catch (IOException | RuntimeException e) {
+      log.close();
+      throw e;
+    }
+    SchemaRegistryServer server = new SchemaRegistryServer(http, log);
     http.createContext("/", server::handle);
     http.setExecutor(Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "schema-registry-http");
@@ -90,7 +61,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
       return t;
     }));
     http.start();
-    LOG.info("schema registry on {} ({} schemas restored from {})", server.url(), server.schemaById.size(), topic);
+    LOG.info("schema registry on {} ({} schemas restored from {})", server.url(), log.schemaCount(), topic);
     return server;
   }
 
@@ -106,65 +77,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
   public void close() {
     http.stop(0);
     ((java.util.concurrent.ExecutorService) http.getExecutor()).shutdownNow();
-    producer.close(Duration.ofSeconds(5));
+    log.close();
   }
-
-  // ---------------------------------------------------------------- state, durable in the topic
-
-  private void restore(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-      TopicPartition partition = new TopicPartition(topic, 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition)).get(partition);
-      while (consumer.position(partition) < end) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-          apply(record.key(), record.value());
-        }
-      }
-    }
-  }
-
-  /** Applies one log entry: "schema/<subject>/<version>" → registration, "config[/<subject>]" → compatibility. */
-  private void apply(String key, String value) {
-    if (value == null) {
-      return;
-    }
-    try {
-      JsonNode node = JSON.readTree(value);
-      if (key.startsWith("schema/")) {
-        int id = node.get("id").asInt();
-        schemaById.put(id, node.get("schema").asText());
-        idByVersionBySubject.computeIfAbsent(node.get("subject").asText(), s -> new TreeMap<>())
-            .put(node.get("version").asInt(), id);
-      } else if (key.equals("config")) {
-        globalCompatibility = node.get("compatibilityLevel").asText();
-      } else if (key.startsWith("config/")) {
-        compatibilityBySubject.put(key.substring("config/".length()), node.get("compatibilityLevel").asText());
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("corrupt schema log entry " + key, e);
-    }
-  }
-
-  private void append(String key, ObjectNode value) {
-    try {
-      producer.send(new ProducerRecord<>(topic, key, value.toString()))
-          .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing the schema log", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot write the schema log: " + e.getMessage(), e);
-    }
-    apply(key, value.toString());
-  }
-
-  // ---------------------------------------------------------------- HTTP
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
@@ -192,28 +106,31 @@ public final class SchemaRegistryServer implements AutoCloseable {
     switch (p.get(0)) {
       case "subjects":
         if (n == 1 && method.equals("GET")) {
-          return subjects();
+          return log.subjects();
         }
         if (n == 2 && method.equals("POST")) {
-          return lookup(p.get(1), readSchema(body));
+          return describe(log.lookup(p.get(1), readSchema(body)));
         }
         if (n == 3 && p.get(2).equals("versions") && method.equals("POST")) {
-          return JSON.createObjectNode().put("id", register(p.get(1), readSchema(body)));
+          return JSON.createObjectNode().put("id", log.register(p.get(1), readSchema(body)));
         }
         if (n == 3 && p.get(2).equals("versions") && method.equals("GET")) {
-          return versions(p.get(1));
+          return log.versions(p.get(1));
         }
         if (n >= 4 && p.get(2).equals("versions") && method.equals("GET")) {
-          ObjectNode version = version(p.get(1), p.get(3));
-          return n == 5 && p.get(4).equals("schema") ? JSON.readTree(version.get("schema").asText()) : version;
+          SchemaLog.Version version = log.version(p.get(1), p.get(3));
+          return n == 5 && p.get(4).equals("schema") ? JSON.readTree(version.schema()) : describe(version);
         }
         break;
       case "schemas":
         if (n == 3 && p.get(1).equals("ids") && method.equals("GET")) {
-          return schemaById(parseInt(p.get(2), 40403));
+          return JSON.createObjectNode().put("schema", log.schema(parseId(p.get(2))));
         }
         if (n == 4 && p.get(1).equals("ids") && p.get(3).equals("versions") && method.equals("GET")) {
-          return versionsOfId(parseInt(p.get(2), 40403));
+          ArrayNode result = JSON.createArrayNode();
+          log.versionsOfId(parseId(p.get(2)))
+              .forEach(v -> result.addObject().put("subject", v.subject()).put("version", v.version()));
+          return result;
         }
         if (n == 2 && p.get(1).equals("types")) {
           return List.of("AVRO");
@@ -221,7 +138,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         break;
       case "compatibility":
         if (n == 5 && p.get(1).equals("subjects") && p.get(3).equals("versions") && method.equals("POST")) {
-          List<String> problems = compatibilityProblems(p.get(2), p.get(4), readSchema(body));
+          List<String> problems = log.compatibilityProblems(p.get(2), p.get(4), readSchema(body));
           ObjectNode result = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
           ArrayNode messages = result.putArray("messages");
           problems.forEach(messages::add);
@@ -229,20 +146,13 @@ public final class SchemaRegistryServer implements AutoCloseable {
         }
         break;
       case "config":
+        String subject = n == 2 ? p.get(1) : null;
         if (method.equals("GET")) {
-          String level = n == 2 ? compatibilityBySubject.getOrDefault(p.get(1), globalCompatibility)
-              : globalCompatibility;
-          return JSON.createObjectNode().put("compatibilityLevel", level);
+          return JSON.createObjectNode().put("compatibilityLevel", log.compatibility(subject));
         }
         if (method.equals("PUT")) {
           String level = JSON.readTree(body).path("compatibility").asText();
-          if (!List.of("NONE", "BACKWARD", "BACKWARD_TRANSITIVE").contains(level)) {
-            throw new RegistryError(42203, "unsupported compatibility level '" + level
-                + "' (this registry supports NONE, BACKWARD, BACKWARD_TRANSITIVE)");
-          }
-          synchronized (lock) {
-            append(n == 2 ? "config/" + p.get(1) : "config", JSON.createObjectNode().put("compatibilityLevel", level));
-          }
+          log.setCompatibility(subject, level);
           return JSON.createObjectNode().put("compatibility", level);
         }
         break;
@@ -252,141 +162,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
     throw new RegistryError(404, "no such endpoint: " + method + " /" + String.join("/", p));
   }
 
-  private List<String> subjects() {
-    synchronized (lock) {
-      return new ArrayList<>(idByVersionBySubject.keySet());
-    }
-  }
-
-  private List<Integer> versions(String subject) {
-    synchronized (lock) {
-      return new ArrayList<>(subjectVersions(subject).keySet());
-    }
-  }
-
-  private ObjectNode version(String subject, String versionText) {
-    synchronized (lock) {
-      TreeMap<Integer, Integer> versions = subjectVersions(subject);
-      int version = versionText.equals("latest") ? versions.lastKey() : parseInt(versionText, 40402);
-      Integer id = versions.get(version);
-      if (id == null) {
-        throw new RegistryError(40402, "Version " + versionText + " not found.");
-      }
-      return describe(subject, version, id);
-    }
-  }
-
-  private ObjectNode schemaById(int id) {
-    synchronized (lock) {
-      String schema = schemaById.get(id);
-      if (schema == null) {
-        throw new RegistryError(40403, "Schema " + id + " not found");
-      }
-      return JSON.createObjectNode().put("schema", schema);
-    }
-  }
-
-  private ArrayNode versionsOfId(int id) {
-    synchronized (lock) {
-      ArrayNode result = JSON.createArrayNode();
-      idByVersionBySubject.forEach((subject, versions) -> versions.forEach((version, vid) -> {
-        if (vid == id) {
-          result.addObject().put("subject", subject).put("version", version);
-        }
-      }));
-      if (result.isEmpty()) {
-        throw new RegistryError(40403, "Schema " + id + " not found");
-      }
-      return result;
-    }
-  }
-
-  private ObjectNode lookup(String subject, Schema schema) {
-    synchronized (lock) {
-      for (Map.Entry<Integer, Integer> entry : subjectVersions(subject).entrySet()) {
-        if (parse(schemaById.get(entry.getValue())).equals(schema)) {
-          return describe(subject, entry.getKey(), entry.getValue());
-        }
-      }
-      throw new RegistryError(40403, "Schema not found");
-    }
-  }
-
-  private int register(String subject, Schema schema) {
-    synchronized (lock) {
-      TreeMap<Integer, Integer> versions = idByVersionBySubject.getOrDefault(subject, new TreeMap<>());
-      for (int id : versions.values()) {
-        if (parse(schemaById.get(id)).equals(schema)) {
-          return id;
-        }
-      }
-      if (!versions.isEmpty()) {
-        List<String> problems = compatibilityProblems(subject, "latest", schema);
-        if (!problems.isEmpty()) {
-          throw new RegistryError(409, "Schema being registered is incompatible with an earlier schema for subject \""
-              + subject + "\": " + String.join("; ", problems));
-        }
-      }
-      int id = existingId(schema);
-      if (id < 0) {
-        id = schemaById.isEmpty() ? 1 : schemaById.lastKey() + 1;
-      }
-      int version = versions.isEmpty() ? 1 : versions.lastKey() + 1;
-      append("schema/" + subject + "/" + version, describe(subject, version, id).put("schema", schema.toString()));
-      return id;
-    }
-  }
-
-  private int existingId(Schema schema) {
-    for (Map.Entry<Integer, String> entry : schemaById.entrySet()) {
-      if (parse(entry.getValue()).equals(schema)) {
-        return entry.getKey();
-      }
-    }
-    return -1;
-  }
-
-  /** BACKWARD: the new schema must read data written with the latest (or, transitively, every) version. */
-  private List<String> compatibilityProblems(String subject, String againstVersion, Schema candidate) {
-    synchronized (lock) {
-      String level = compatibilityBySubject.getOrDefault(subject, globalCompatibility);
-      TreeMap<Integer, Integer> versions = idByVersionBySubject.get(subject);
-      if (level.equals("NONE") || versions == null || versions.isEmpty()) {
-        return List.of();
-      }
-      List<Integer> against = new ArrayList<>();
-      if (level.equals("BACKWARD_TRANSITIVE")) {
-        against.addAll(versions.values());
-      } else {
-        against.add(versions.get(
-            againstVersion.equals("latest") ? versions.lastKey() : parseInt(againstVersion, 40402)));
-      }
-      List<String> problems = new ArrayList<>();
-      for (Integer id : against) {
-        if (id == null) {
-          throw new RegistryError(40402, "Version " + againstVersion + " not found.");
-        }
-        SchemaCompatibility.SchemaPairCompatibility result =
-            SchemaCompatibility.checkReaderWriterCompatibility(candidate, parse(schemaById.get(id)));
-        if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-          problems.add("cannot read schema id " + id + ": " + result.getResult().getIncompatibilities());
-        }
-      }
-      return problems;
-    }
-  }
-
-  private TreeMap<Integer, Integer> subjectVersions(String subject) {
-    TreeMap<Integer, Integer> versions = idByVersionBySubject.get(subject);
-    if (versions == null || versions.isEmpty()) {
-      throw new RegistryError(40401, "Subject '" + subject + "' not found.");
-    }
-    return versions;
-  }
-
-  private ObjectNode describe(String subject, int version, int id) {
-    return JSON.createObjectNode().put("subject", subject).put("version", version).put("id", id)
-        .put("schema", schemaById.containsKey(id) ? schemaById.get(id) : null);
+  private static ObjectNode describe(SchemaLog.Version version) {
+    return JSON.createObjectNode().put("subject", version.subject()).put("version", version.version())
+        .put("id", version.id()).put("schema", version.schema());
   }
 
   private static Schema readSchema(InputStream body) throws IOException {
@@ -398,22 +176,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
     if (request.hasNonNull("references") && !request.get("references").isEmpty()) {
       throw new RegistryError(42201, "Invalid schema: schema references are not supported");
     }
-    return parse(request.path("schema").asText());
+    return AvroCompatibility.parse(request.path("schema").asText());
   }
 
-  private static Schema parse(String text) {
-    try {
-      return new Schema.Parser().parse(text);
-    } catch (SchemaParseException | NullPointerException e) {
-      throw new RegistryError(42201, "Invalid schema: " + e.getMessage());
-    }
-  }
-
-  private static int parseInt(String text, int errorCode) {
+  private static int parseId(String text) {
     try {
       return Integer.parseInt(text);
     } catch (NumberFormatException e) {
-      throw new RegistryError(errorCode, "not a number: " + text);
+      throw new RegistryError(40403, "not a number: " + text);
     }
   }
 
@@ -432,20 +202,6 @@ public final class SchemaRegistryServer implements AutoCloseable {
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
-    }
-  }
-
-  /** Confluent error codes: the first three digits are the HTTP status. */
-  private static final class RegistryError extends RuntimeException {
-    final int code;
-
-    RegistryError(int code, String message) {
-      super(message);
-      this.code = code;
-    }
-
-    int httpStatus() {
-      return code >= 10000 ? code / 100 : code;
     }
   }
 }

@@ -1,8 +1,6 @@
 package dev.rewardstream.trainer;
 
-import dev.rewardstream.model.ArtifactRejectedException;
 import dev.rewardstream.model.LoadedModel;
-import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.TrainingExample;
@@ -14,12 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Optional;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -72,6 +67,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private Instant firstPublishAt;
   private volatile String failure;
   private final TrainerCheckpoint checkpoint;
+  private final VersionPublisher publisher;
   private Map<String, Long> resumeOffsets = Map.of();
   private java.util.function.Consumer<ModelUpdate> publishListener = update -> { };
   private final java.util.concurrent.atomic.AtomicReference<TrainerStatus> status =
@@ -88,6 +84,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     this.producer = TopicIO.producer(config.bootstrapServers());
     this.checkpoint = new TrainerCheckpoint(config.artifactDir().resolve(config.modelName())
         .resolve("trainer-checkpoint.bin"), config.learner());
+    this.publisher = new VersionPublisher(config, topics, producer, checkpoint);
   }
 
   /**
@@ -127,49 +124,13 @@ public final class TrainerService implements Runnable, AutoCloseable {
   }
 
   private void restoreLatestVersion() {
-    ModelUpdate latest = null;
-    // Every published version, read to the end of the compacted topic: the newest one decides the next number.
-    for (ModelUpdate update :
-        TopicIO.readAll(config.bootstrapServers(), topics.modelUpdates, Duration.ofSeconds(30))) {
-      if (update.getModelName().equals(config.modelName()) && (latest == null
-          || update.getVersion() > latest.getVersion())) {
-        latest = update;
-      }
-    }
-    if (latest != null) {
-      liveVersion = latest.getVersion();
-      liveMetrics = latest.getMetrics();
-      try {
-        live = LoadedModel.load(latest, config.featureSpec());
-      } catch (ArtifactRejectedException e) {
-        LOG.warn("published version {} cannot serve as the gate's reference: {}", liveVersion, e.getMessage());
-      }
-    }
-    Optional<TrainerCheckpoint.Restored> restored = checkpoint.read(config.featureSpec(), replay);
-    if (restored.isPresent()) {
-      TrainerCheckpoint.State state = restored.get().state();
-      learner = restored.get().learner();
-      schedule.resume(state.examplesTrained(), state.steps());
-      resumeOffsets = state.offsets();
-      LOG.info("resumed model '{}' from its checkpoint of v{}: {} examples trained, offsets {}", config.modelName(),
-          state.version(), state.examplesTrained(), resumeOffsets);
-      return;
-    }
-    if (latest != null) {
-      // No checkpoint (first run of this trainer, or it was lost): continue from the published parameters and the
-      // committed offsets, which were committed with that version.
-      try {
-        learner = RewardLearner.fromPublished(config.featureSpec(), config.learner(), latest);
-        schedule.resume(latest.getExamplesTrained(), 0);
-        LOG.info("resumed model '{}' from published version {}", config.modelName(), liveVersion);
-        return;
-      } catch (ArtifactRejectedException e) {
-        LOG.warn("cannot resume from version {} ({}); training from scratch", liveVersion, e.getMessage());
-      }
-    } else {
-      LOG.info("no published version of model '{}': training from scratch", config.modelName());
-    }
-    learner = RewardLearner.create(config.featureSpec(), config.learner());
+    TrainerResume.Resumed resumed = TrainerResume.resume(config, topics, checkpoint, replay);
+    learner = resumed.learner();
+    live = resumed.live();
+    liveVersion = resumed.liveVersion();
+    liveMetrics = resumed.liveMetrics();
+    resumeOffsets = resumed.offsets();
+    schedule.resume(resumed.examplesTrained(), resumed.steps());
   }
 
   /** On assignment, continue exactly where the checkpoint's state stops (committed offsets may lag it by one step). */
@@ -243,33 +204,11 @@ public final class TrainerService implements Runnable, AutoCloseable {
         : replay.recent(512));
     long version = liveVersion + 1;
     try {
-      ModelArtifacts.Written written = learner.write(config.artifactDir(), config.modelName(), version);
-      // The checkpoint goes first: a crash after it and before the event leaves a consistent state whose version
-      // number was never seen, so the next run may publish it.
       Map<String, Long> positions = new HashMap<>();
       for (TopicPartition partition : consumer.assignment()) {
         positions.put(partition.toString(), consumer.position(partition));
       }
-      checkpoint.write(new TrainerCheckpoint.State(version, schedule.examplesTrained(), schedule.steps(), positions),
-          learner, replay);
-      Map<String, Double> metrics = new HashMap<>(candidate.asMetrics());
-      metrics.put("examples_trained", (double) schedule.examplesTrained());
-      ModelUpdate update = ModelUpdate.newBuilder()
-          .setModelName(config.modelName())
-          .setVersion(version)
-          .setCreatedAt(Instant.now())
-          .setArtifactUri(written.uri().toString())
-          .setSha256(written.sha256())
-          .setFeatureSpec(config.featureSpec().fingerprint())
-          .setArchitecture(learner.architecture().describe())
-          .setRewardMean(reference.rewardMean())
-          .setRewardStd(reference.rewardStd())
-          .setExamplesTrained(schedule.examplesTrained())
-          .setMetrics(metrics)
-          .build();
-      producer.send(new ProducerRecord<>(topics.modelUpdates.name(),
-          config.modelName().getBytes(StandardCharsets.UTF_8), topics.modelUpdates.encode(update)))
-          .get(30, TimeUnit.SECONDS);
+      ModelUpdate update = publisher.publish(version, learner, replay, schedule, candidate, reference, positions);
       publishListener.accept(update);
       Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
       for (TopicPartition partition : consumer.assignment()) {
@@ -283,12 +222,12 @@ public final class TrainerService implements Runnable, AutoCloseable {
         previous.close();
       }
       liveVersion = version;
-      liveMetrics = metrics;
+      liveMetrics = update.getMetrics();
       schedule.published();
       if (firstPublishAt == null) {
         firstPublishAt = Instant.now();
       }
-      LOG.info("published {} v{}: {}", config.modelName(), version, metrics);
+      LOG.info("published {} v{}: {}", config.modelName(), version, liveMetrics);
     } catch (Exception e) {
       throw new IllegalStateException("publishing version " + version + " failed", e);
     }
