@@ -51,7 +51,7 @@ final class FreshnessBench implements BenchScenario {
     double seconds = context.quick() ? 12 : 120;
     double rate = 10;
     Path dataDir = Files.createTempDirectory("rewardstream-bench-");
-    PlatformConfig config = PlatformConfig.defaults(dataDir).withPorts(FreePorts.next(), FreePorts.next(), 0);
+    PlatformConfig config = PlatformConfig.onFreePorts(dataDir);
     Map<String, Instant> sent = new ConcurrentHashMap<>();
     ConcurrentSkipListMap<Long, Instant> served = new ConcurrentSkipListMap<>();
     Map<String, Object> figures = new LinkedHashMap<>();

@@ -166,8 +166,7 @@ final class LiveLearningBench implements BenchScenario {
       throws Exception {
     Path dataDir = Files.createTempDirectory("rewardstream-bench-");
     try {
-      PlatformConfig config = PlatformConfig.defaults(dataDir).withPorts(FreePorts.next(), FreePorts.next(), 0)
-          .withScorerHttpPort(0);
+      PlatformConfig config = PlatformConfig.onFreePorts(dataDir);
       double[] bench = simulate(streams, counts, config.trainerConfig("in-process"));
       context.progress().accept(String.format(Locale.ROOT, "label-efficiency-live %s: learner bench %s; starting the "
           + "platform", what, Arrays.toString(round(bench))));

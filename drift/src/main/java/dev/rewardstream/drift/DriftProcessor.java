@@ -67,10 +67,18 @@ public final class DriftProcessor implements Processor<String, Observation, Stri
   private ProcessorContext<String, DriftAlert> context;
   private KeyValueStore<String, byte[]> store;
 
+  private final DriftMetrics metrics;
+
   public DriftProcessor(DriftConfig config, String storeName, String lastSeenStoreName) {
+    this(config, storeName, lastSeenStoreName, new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
+  }
+
+  DriftProcessor(DriftConfig config, String storeName, String lastSeenStoreName,
+      io.micrometer.core.instrument.MeterRegistry meters) {
     this.config = config;
     this.storeName = storeName;
     this.lastSeenStoreName = lastSeenStoreName;
+    this.metrics = new DriftMetrics(meters);
   }
 
   @Override
@@ -96,8 +104,10 @@ public final class DriftProcessor implements Processor<String, Observation, Stri
       String key = ScopedDetector.key(kind, scope);
       ScopedDetector entry = cache.computeIfAbsent(key, k -> load(kind, k));
       Verdict verdict = entry.detector().observe(observation);
+      metrics.observed(kind, scope, verdict);
       Optional<AlertStatus> status = entry.gate().offer(verdict);
       if (status.isPresent()) {
+        metrics.alerted(kind, status.get());
         persist(key, entry);
         context.forward(new Record<>(key, alert(kind, scope, status.get(), verdict, entry.gate(), record.timestamp()),
             record.timestamp()));
@@ -117,6 +127,7 @@ public final class DriftProcessor implements Processor<String, Observation, Stri
     // No write-back here: stores are already flushed, and under exactly-once the transaction is committed, when
     // processors close, so a last write would be local only. A rebalance costs the same < persistEvery observations.
     cache.clear();
+    metrics.forgetAll();
   }
 
   private void expireIdleScopes(long streamTime) {
@@ -138,8 +149,10 @@ public final class DriftProcessor implements Processor<String, Observation, Stri
           entry = stored == null ? null : ScopedDetector.decode(kind, stored);
         }
         if (entry != null && entry.gate().active()) {
+          metrics.alerted(kind, AlertStatus.RESOLVED);
           context.forward(new Record<>(key, retired(kind, scope, idleForMs, streamTime), streamTime));
         }
+        metrics.forget(kind, scope);
         store.delete(key);
       }
       lastSeen.delete(scope);

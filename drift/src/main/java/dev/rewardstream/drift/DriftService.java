@@ -19,7 +19,7 @@ public final class DriftService extends StreamsService {
   public static final int STREAM_THREADS = 1;
 
   public DriftService(String bootstrapServers, Path stateDir, DriftConfig config, Topics topics) {
-    super(DriftTopology.build(config, topics), topics.config().topicPrefix() + APPLICATION_ID, bootstrapServers,
+    super(meters -> DriftTopology.build(config, topics, meters), topics.config().topicPrefix() + APPLICATION_ID, bootstrapServers,
         stateDir, STREAM_THREADS);
   }
 }

@@ -53,6 +53,11 @@ public final class DriftTopology {
   private DriftTopology() {}
 
   public static Topology build(DriftConfig config, Topics topics) {
+    return build(config, topics, new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
+  }
+
+  /** @param meters where the detectors' statistics and the alerts are counted ({@link DriftMetrics}) */
+  public static Topology build(DriftConfig config, Topics topics, io.micrometer.core.instrument.MeterRegistry meters) {
     HoldoutAccuracies accuracies = new HoldoutAccuracies();
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
@@ -73,7 +78,7 @@ public final class DriftTopology {
         .mapValues(value -> (Observation) value, Named.as("drift-observation"))
         .repartition(Repartitioned.with(Serdes.String(), new ObservationSerde())
             .withName("drift-observations-by-scope"))
-        .process(() -> new DriftProcessor(config, STORE, LAST_SEEN_STORE), Named.as("drift-detect"), STORE,
+        .process(() -> new DriftProcessor(config, STORE, LAST_SEEN_STORE, meters), Named.as("drift-detect"), STORE,
             LAST_SEEN_STORE)
         .to(topics.driftAlerts.name(), Produced.with(Serdes.String(), topics.driftAlerts.valueSerde())
             .withName("drift-alerts-out"));

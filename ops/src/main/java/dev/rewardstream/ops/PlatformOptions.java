@@ -56,6 +56,16 @@ final class PlatformOptions {
           + "(default: ${DEFAULT-VALUE}).")
   int scorerHttpPort;
 
+  @Option(names = "--metrics-port", defaultValue = "" + PlatformConfig.DEFAULT_METRICS_PORT,
+      description = "Prometheus endpoint (/metrics) of the trainer, scorer, drift monitor and pair suggestions; 0 picks "
+          + "a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--flink-metrics-port", defaultValue = "" + PlatformConfig.DEFAULT_FLINK_METRICS_PORT,
+      description = "Prometheus endpoint of the feature job (Flink's own reporter); 0 picks a free one, -1 turns it "
+          + "off (default: ${DEFAULT-VALUE}).")
+  int flinkMetricsPort;
+
   @Option(names = "--environments", split = ",", paramLabel = "NAME=STATE:ACTION",
       description = "State and action sizes of each RL environment whose vectors the feature job accepts, e.g. "
           + "cartpole=4:1,reacher=11:2 (default: none; an unlisted environment takes the sizes of its first "
@@ -80,7 +90,7 @@ final class PlatformOptions {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix,
         Duration.ofMillis(checkpointIntervalMs), flinkParallelism, Duration.ofMillis(publishIntervalMs),
         scorerHttpPort, learner.toOptions(), environmentSpecs(), Duration.ofSeconds(unmatchedTimeoutS),
-        rewardAttribution, scorer.toConfig(), drift.toConfig(), pairs.toConfig());
+        rewardAttribution, scorer.toConfig(), drift.toConfig(), pairs.toConfig(), metricsPort, flinkMetricsPort);
   }
 
   private Map<String, EnvironmentSpec> environmentSpecs() {

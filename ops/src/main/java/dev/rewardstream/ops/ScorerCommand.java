@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.runtime.MetricsEndpoint;
 import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.scorer.ScorerService;
 import dev.rewardstream.drift.DriftService;
@@ -25,6 +26,7 @@ final class ScorerCommand implements Callable<Integer> {
   @Mixin ScorerCliOptions scorerOptions;
   @Mixin DriftCliOptions driftOptions;
   @Mixin PairSuggestionCliOptions pairOptions;
+  @Mixin MetricsOptions metricsOptions;
   @Option(names = "--state-dir", defaultValue = "rewardstream-data/scorer-state") Path stateDir;
   @Option(names = "--drift-state-dir", defaultValue = "rewardstream-data/drift-state") Path driftStateDir;
   @Option(names = "--scoring", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -58,6 +60,18 @@ final class ScorerCommand implements Callable<Integer> {
         ? new DriftService(cluster.bootstrapServers, driftStateDir, driftOptions.toConfig(), cluster.topics()) : null;
     PairSuggestionService pairs = pairSuggestions ? new PairSuggestionService(cluster.bootstrapServers, pairsStateDir,
         pairOptions.toConfig(), cluster.topics()) : null;
+    MetricsEndpoint metrics = metricsOptions.start();
+    if (metrics != null) {
+      if (scorer != null) {
+        scorer.withMetrics(metrics.registry());
+      }
+      if (monitor != null) {
+        monitor.withMetrics(metrics.registry());
+      }
+      if (pairs != null) {
+        pairs.withMetrics(metrics.registry());
+      }
+    }
     StopSignals stop = StopSignals.install();
     try {
       if (scorer != null) {
@@ -79,8 +93,8 @@ final class ScorerCommand implements Callable<Integer> {
       if (pairs != null) {
         running.add("pair suggestions");
       }
-      spec.commandLine().getOut().printf("scorer: %s on %s, logs in %s; Ctrl-C stops%n", String.join(", ", running),
-          cluster.bootstrapServers, LogFile.current());
+      spec.commandLine().getOut().printf("scorer: %s on %s, logs in %s%s; Ctrl-C stops%n", String.join(", ", running),
+          cluster.bootstrapServers, LogFile.current(), metrics == null ? "" : ", metrics on " + metrics.url());
       spec.commandLine().getOut().flush();
       stop.await();
     } finally {
@@ -92,6 +106,9 @@ final class ScorerCommand implements Callable<Integer> {
       }
       if (scorer != null) {
         scorer.close();
+      }
+      if (metrics != null) {
+        metrics.close();
       }
     }
     return 0;

@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.runtime.MetricsEndpoint;
 import dev.rewardstream.trainer.TrainerConfig;
 import dev.rewardstream.trainer.TrainerService;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ final class TrainerCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
   @Mixin LearnerCliOptions learner;
+  @Mixin MetricsOptions metricsOptions;
   @Option(names = "--artifact-dir", defaultValue = "rewardstream-data/artifacts") Path artifactDir;
   @Option(names = "--publish-interval-ms", defaultValue = "" + TrainerConfig.DEFAULT_PUBLISH_INTERVAL_MS,
       description = "Publish a validated version at most this often (default: ${DEFAULT-VALUE}).")
@@ -28,6 +30,10 @@ final class TrainerCommand implements Callable<Integer> {
         TrainerConfig.defaults(cluster.bootstrapServers, artifactDir)
             .withPublishInterval(Duration.ofMillis(publishIntervalMs)).withLearner(learner.toOptions()),
         cluster.topics());
+    MetricsEndpoint metrics = metricsOptions.start();
+    if (metrics != null) {
+      trainer.withMetrics(metrics.registry());
+    }
     StopSignals stop = StopSignals.install();
     Thread stopper = new Thread(() -> {
       try {
@@ -39,13 +45,17 @@ final class TrainerCommand implements Callable<Integer> {
     }, "trainer-stop");
     stopper.setDaemon(true);
     stopper.start();
-    spec.commandLine().getOut().printf("trainer: learning from %s, artifacts in %s, logs in %s; Ctrl-C stops%n",
-        cluster.bootstrapServers, artifactDir.toAbsolutePath(), LogFile.current());
+    spec.commandLine().getOut().printf("trainer: learning from %s, artifacts in %s, logs in %s%s; Ctrl-C stops%n",
+        cluster.bootstrapServers, artifactDir.toAbsolutePath(), LogFile.current(),
+        metrics == null ? "" : ", metrics on " + metrics.url());
     spec.commandLine().getOut().flush();
     try {
       trainer.run();
     } finally {
       trainer.release();
+      if (metrics != null) {
+        metrics.close();
+      }
     }
     return 0;
   }

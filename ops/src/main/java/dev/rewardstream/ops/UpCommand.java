@@ -43,6 +43,10 @@ final class UpCommand implements Callable<Integer> {
         platform.restoredCheckpoint().map(p -> " (restored from " + p.getFileName() + ")").orElse(""));
     out.printf("  scorer           %s; drift monitor %s; pair suggestions %s%n", platform.scorerStatus(),
         platform.driftMonitorState(), platform.pairSuggestionsState());
+    platform.metricsUrl().ifPresent(url -> out.printf("  metrics          %s  (Prometheus: trainer, scorer, drift "
+        + "monitor, pair suggestions, JVM)%n", url));
+    platform.flinkMetricsUrl().ifPresent(url -> out.printf("  metrics (Flink)  %s  (the feature job, Flink's reporter)%n",
+        url));
     out.printf("  logs             %s%n", LogFile.current());
     out.printf("  topics           %s%n", String.join(", ", infra.topics().all().stream().map(t -> t.name()).toList()));
     out.println("Ctrl-C stops everything; the next 'up' on the same --data-dir resumes.");

@@ -27,7 +27,7 @@ class DemoCommandTest {
     // Given a demo of 40 seconds at 10 answer pairs a second
     RewardCtlProcess demo = RewardCtlProcess.start(dir.resolve("run"), "demo", "--data-dir",
         dir.resolve("data").toString(), "--kafka-port", String.valueOf(FreePorts.next()), "--controller-port",
-        String.valueOf(FreePorts.next()), "--registry-port", "0", "--scorer-http-port", "0", "--duration-s", "40");
+        String.valueOf(FreePorts.next()), "--registry-port", "0", "--scorer-http-port", "0", "--metrics-port", "0", "--flink-metrics-port", "0", "--duration-s", "40");
 
     // When it ends
     assertThat(demo.waitFor(Duration.ofSeconds(180))).as(demo.console()).isZero();

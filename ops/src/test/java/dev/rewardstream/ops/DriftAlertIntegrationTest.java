@@ -37,8 +37,7 @@ class DriftAlertIntegrationTest {
 
   @Test
   void shouldAlertOnADriftingPolicyAndStayQuietOnAStationaryOne() throws Exception {
-    PlatformConfig config = PlatformConfig.defaults(dataDir).withPorts(FreePorts.next(), FreePorts.next(), 0)
-        .withScorerHttpPort(0);
+    PlatformConfig config = PlatformConfig.onFreePorts(dataDir);
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {
       var infra = platform.infrastructure();
       TextWorld world;

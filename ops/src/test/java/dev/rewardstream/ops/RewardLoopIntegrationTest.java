@@ -40,8 +40,7 @@ class RewardLoopIntegrationTest {
 
   @Test
   void shouldLearnTheHiddenRewardAndResumeAfterARestart() throws Exception {
-    PlatformConfig config = PlatformConfig.defaults(dataDir).withPorts(FreePorts.next(), FreePorts.next(), 0)
-        .withScorerHttpPort(0);
+    PlatformConfig config = PlatformConfig.onFreePorts(dataDir);
     Labeler labeler = new Labeler(0.3, 5);
     long versionBeforeRestart;
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {

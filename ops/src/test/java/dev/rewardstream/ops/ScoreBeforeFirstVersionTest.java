@@ -36,8 +36,7 @@ class ScoreBeforeFirstVersionTest {
 
   @Test
   void shouldScoreEveryInteractionThatArrivedBeforeTheFirstModelVersion() throws Exception {
-    PlatformConfig config = PlatformConfig.defaults(dataDir).withPorts(FreePorts.next(), FreePorts.next(), 0)
-        .withScorerHttpPort(0);
+    PlatformConfig config = PlatformConfig.onFreePorts(dataDir);
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(config);
         KafkaProducer<byte[], byte[]> producer = TopicIO.producer(platform.infrastructure().bootstrapServers())) {
       var infra = platform.infrastructure();

@@ -32,7 +32,7 @@ class StartAndStopTest {
       // When the platform is started on it
       RewardCtlProcess up = RewardCtlProcess.start(dir.resolve("run"), "up", "--data-dir",
           dir.resolve("data").toString(), "--kafka-port", String.valueOf(FreePorts.next()), "--controller-port",
-          String.valueOf(port), "--registry-port", "0", "--scorer-http-port", "0");
+          String.valueOf(port), "--registry-port", "0", "--scorer-http-port", "0", "--metrics-port", "0", "--flink-metrics-port", "0");
 
       // Then it exits non-zero with one line naming the port and the option to change
       assertThat(up.waitFor(Duration.ofSeconds(60))).isEqualTo(1);
@@ -49,7 +49,7 @@ class StartAndStopTest {
     try (StartupChecks.DataDirLock held = StartupChecks.lockDataDir(data)) {
       // When another process starts on it
       RewardCtlProcess up = RewardCtlProcess.start(dir.resolve("run"), "up", "--data-dir", data.toString(),
-          "--kafka-port", "0", "--registry-port", "0", "--scorer-http-port", "0");
+          "--kafka-port", "0", "--registry-port", "0", "--scorer-http-port", "0", "--metrics-port", "0", "--flink-metrics-port", "0");
 
       // Then it says which process holds it
       assertThat(up.waitFor(Duration.ofSeconds(60))).isEqualTo(1);
@@ -76,7 +76,7 @@ class StartAndStopTest {
     RewardCtlProcess up = RewardCtlProcess.startWithDefaultLog(dir.resolve("run"), Map.of("HOME",
         dir.resolve("home").toString()), "up", "--data-dir", data.toString(), "--kafka-port",
         String.valueOf(FreePorts.next()), "--controller-port", String.valueOf(FreePorts.next()), "--registry-port",
-        "0", "--scorer-http-port", "0");
+        "0", "--scorer-http-port", "0", "--metrics-port", "0", "--flink-metrics-port", "0");
     assertThat(up.awaitConsole("Ctrl-C stops everything", Duration.ofSeconds(120))).as("started: %s", up.console())
         .isTrue();
     assertThat(up.console()).contains("scorer           waiting for the first model version")

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import dev.rewardstream.platform.FreePorts;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -35,10 +37,15 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private final DriftService driftMonitor;
   private final PairSuggestionService pairSuggestions;
   private final Duration startup;
+  private final MetricsEndpoint metrics;
+  private final int flinkMetricsPort;
 
-  private EmbeddedPlatform(PlatformConfig config, StartupChecks.DataDirLock lock, EmbeddedInfrastructure infra, LocalFeatureJob featureJob,
-      TrainerService trainer, Thread trainerThread, ScorerService scorer, DriftService driftMonitor,
-      PairSuggestionService pairSuggestions, Duration startup) {
+  private EmbeddedPlatform(PlatformConfig config, StartupChecks.DataDirLock lock, EmbeddedInfrastructure infra,
+      LocalFeatureJob featureJob, TrainerService trainer, Thread trainerThread, ScorerService scorer,
+      DriftService driftMonitor, PairSuggestionService pairSuggestions, Duration startup, MetricsEndpoint metrics,
+      int flinkMetricsPort) {
+    this.metrics = metrics;
+    this.flinkMetricsPort = flinkMetricsPort;
     this.config = config;
     this.lock = lock;
     this.infra = infra;
@@ -65,15 +72,28 @@ public final class EmbeddedPlatform implements AutoCloseable {
       StartupChecks.requireFreePort(config.host(), config.controllerPort(), "--controller-port");
       StartupChecks.requireFreePort(config.host(), config.registryPort(), "--registry-port");
       StartupChecks.requireFreePort(config.host(), config.scorerHttpPort(), "--scorer-http-port");
+      StartupChecks.requireFreePort(config.host(), config.metricsPort(), "--metrics-port");
+      StartupChecks.requireFreePort(config.host(), config.flinkMetricsPort(), "--flink-metrics-port");
+      MetricsEndpoint metrics = config.metricsPort() < 0 ? null
+          : MetricsEndpoint.start(config.host(), config.metricsPort());
+      if (metrics != null) {
+        started_.add(metrics);
+      }
+      // Flink's reporter binds its port itself and does not say which it took: a free one is chosen for it.
+      int flinkMetricsPort = config.flinkMetricsPort() == 0 ? FreePorts.next() : config.flinkMetricsPort();
       EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(config.dataDir().resolve("kafka"),
           config.kafkaPort(), config.controllerPort(), config.host(), config.registryPort(), config.topicPrefix());
       started_.add(infra);
       LocalFeatureJob job = LocalFeatureJob.start(infra.bootstrapServers(),
           config.featureJobConfig(infra.serdeConfig()),
           config.dataDir().resolve("flink-checkpoints"),
-          config.checkpointInterval(), config.flinkParallelism());
+          config.checkpointInterval(), config.flinkParallelism(),
+          flinkMetricsPort < 0 ? OptionalInt.empty() : OptionalInt.of(flinkMetricsPort));
       started_.add(job);
       TrainerService trainer = new TrainerService(config.trainerConfig(infra.bootstrapServers()), infra.topics());
+      if (metrics != null) {
+        trainer.withMetrics(metrics.registry());
+      }
       Thread trainerThread = new Thread(trainer, "trainer");
       trainerThread.setDaemon(true);
       // TrainerService logs its failure and reports it in its status; the console gets no stack trace.
@@ -83,19 +103,28 @@ public final class EmbeddedPlatform implements AutoCloseable {
       ScorerService scorer = new ScorerService(infra.bootstrapServers(), config.dataDir().resolve("scorer-state"),
           config.scorer(), infra.topics()).withHttp(config.host(), config.scorerHttpPort());
       started_.add(scorer);
+      if (metrics != null) {
+        scorer.withMetrics(metrics.registry());
+      }
       scorer.start();
       DriftService driftMonitor = new DriftService(infra.bootstrapServers(), config.dataDir().resolve("drift-state"),
           config.drift(), infra.topics());
       started_.add(driftMonitor);
+      if (metrics != null) {
+        driftMonitor.withMetrics(metrics.registry());
+      }
       driftMonitor.start();
       PairSuggestionService pairSuggestions = new PairSuggestionService(infra.bootstrapServers(),
           config.dataDir().resolve("pairs-state"), config.pairs(), infra.topics());
       started_.add(pairSuggestions);
+      if (metrics != null) {
+        pairSuggestions.withMetrics(metrics.registry());
+      }
       pairSuggestions.start();
       Duration startup = Duration.ofNanos(System.nanoTime() - started);
       LOG.info("platform up in {} ms", startup.toMillis());
       return new EmbeddedPlatform(config, lock, infra, job, trainer, trainerThread, scorer, driftMonitor,
-          pairSuggestions, startup);
+          pairSuggestions, startup, metrics, flinkMetricsPort);
     } catch (Exception | Error e) {
       for (int i = started_.size() - 1; i >= 0; i--) {
         started_.get(i).close();
@@ -151,6 +180,17 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return scorer.httpUrl();
   }
 
+  /** The services' Prometheus scrape URL; empty when metrics are off. */
+  public Optional<String> metricsUrl() {
+    return Optional.ofNullable(metrics).map(MetricsEndpoint::url);
+  }
+
+  /** The feature job's Prometheus scrape URL (Flink's reporter); empty when off. */
+  public Optional<String> flinkMetricsUrl() {
+    return flinkMetricsPort < 0 ? Optional.empty()
+        : Optional.of("http://" + config.host() + ":" + flinkMetricsPort + "/metrics");
+  }
+
   public java.util.Optional<java.nio.file.Path> restoredCheckpoint() {
     return featureJob.restoredFrom();
   }
@@ -164,6 +204,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
     stopTrainer(trainer, trainerThread);
     closeQuietly("feature job", featureJob);
     closeQuietly("infrastructure", infra);
+    if (metrics != null) {
+      closeQuietly("metrics endpoint", metrics);
+    }
     lock.close();
   }
 

@@ -5,6 +5,7 @@ import dev.rewardstream.jobs.EnvironmentSpec;
 import dev.rewardstream.jobs.FeatureJob;
 import dev.rewardstream.jobs.FeatureJobConfig;
 import dev.rewardstream.jobs.RewardAttribution;
+import dev.rewardstream.platform.FreePorts;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
 import dev.rewardstream.serde.SerdeConfig;
@@ -34,11 +35,15 @@ import java.util.Map;
  * @param scorer the scorer's settings; its text bound is the feature job's too, as both validate the same interactions
  * @param drift the drift monitor's settings
  * @param pairs the pair-suggestion application's settings
+ * @param metricsPort the Prometheus endpoint of the services in this JVM on {@code host}; 0 picks a free one, -1: none
+ * @param flinkMetricsPort where Flink's Prometheus reporter serves the feature job's metrics; 0 picks a free one,
+ *     -1: none
  */
 public record PlatformConfig(Path dataDir, String host, int kafkaPort, int controllerPort, int registryPort,
     String topicPrefix, Duration checkpointInterval, int flinkParallelism, Duration publishInterval,
     int scorerHttpPort, LearnerOptions learner, Map<String, EnvironmentSpec> environments, Duration unmatchedTimeout,
-    RewardAttribution rewardAttribution, ScorerConfig scorer, DriftConfig drift, PairSuggestionConfig pairs) {
+    RewardAttribution rewardAttribution, ScorerConfig scorer, DriftConfig drift, PairSuggestionConfig pairs,
+    int metricsPort, int flinkMetricsPort) {
 
   public PlatformConfig {
     environments = Map.copyOf(environments);
@@ -51,6 +56,8 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
   public static final int DEFAULT_REGISTRY_PORT = 8081;
   public static final int DEFAULT_FLINK_PARALLELISM = 2;
   public static final int DEFAULT_SCORER_HTTP_PORT = 8090;
+  public static final int DEFAULT_METRICS_PORT = 9464;
+  public static final int DEFAULT_FLINK_METRICS_PORT = 9249;
   public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = FeatureJob.DEFAULT_CHECKPOINT_INTERVAL_MS;
   public static final long DEFAULT_PUBLISH_INTERVAL_MS = TrainerConfig.DEFAULT_PUBLISH_INTERVAL_MS;
 
@@ -59,7 +66,13 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
         "", Duration.ofMillis(DEFAULT_CHECKPOINT_INTERVAL_MS), DEFAULT_FLINK_PARALLELISM,
         Duration.ofMillis(DEFAULT_PUBLISH_INTERVAL_MS), DEFAULT_SCORER_HTTP_PORT, LearnerOptions.defaults(), Map.of(),
         FeatureJobConfig.DEFAULT_UNMATCHED_TIMEOUT, FeatureJobConfig.DEFAULT_REWARD_ATTRIBUTION, ScorerConfig.defaults(),
-        DriftConfig.defaults(), PairSuggestionConfig.defaults());
+        DriftConfig.defaults(), PairSuggestionConfig.defaults(), DEFAULT_METRICS_PORT, DEFAULT_FLINK_METRICS_PORT);
+  }
+
+  /** The defaults with every port free: for tests and benchmarks that start platforms side by side. */
+  public static PlatformConfig onFreePorts(Path dataDir) {
+    return defaults(dataDir).withPorts(FreePorts.next(), FreePorts.next(), 0).withScorerHttpPort(0)
+        .withMetricsPorts(0, 0);
   }
 
   /** The embedded feature job's configuration, against the platform's registry. */
@@ -77,12 +90,18 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
   public PlatformConfig withPorts(int kafka, int controller, int registry) {
     return new PlatformConfig(dataDir, host, kafka, controller, registry, topicPrefix, checkpointInterval,
         flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
-        scorer, drift, pairs);
+        scorer, drift, pairs, metricsPort, flinkMetricsPort);
   }
 
   public PlatformConfig withScorerHttpPort(int port) {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
         flinkParallelism, publishInterval, port, learner, environments, unmatchedTimeout, rewardAttribution, scorer,
-        drift, pairs);
+        drift, pairs, metricsPort, flinkMetricsPort);
+  }
+
+  public PlatformConfig withMetricsPorts(int services, int flink) {
+    return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
+        flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
+        scorer, drift, pairs, services, flink);
   }
 }

@@ -25,7 +25,7 @@ public final class StartupChecks {
    * started, with the option that sets it. Port 0 (any free port) needs no check.
    */
   static void requireFreePort(String host, int port, String option) {
-    if (port == 0) {
+    if (port <= 0) {
       return;
     }
     try (ServerSocket socket = new ServerSocket()) {

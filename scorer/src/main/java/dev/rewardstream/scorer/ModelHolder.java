@@ -3,7 +3,14 @@ package dev.rewardstream.scorer;
 import dev.rewardstream.model.ArtifactRejectedException;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.model.VersionMetrics;
 import dev.rewardstream.schema.ModelUpdate;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,9 +40,35 @@ public final class ModelHolder implements AutoCloseable {
   private final Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
   private volatile LoadedModel previous;
 
+  private final Counter swaps;
+  private final Counter refused;
+  private final Timer swapDelay;
+  private final Timer freshness;
+
   public ModelHolder(String modelName, FeatureSpec featureSpec) {
+    this(modelName, featureSpec, new CompositeMeterRegistry());
+  }
+
+  /**
+   * @param meters where the live version, the swaps, the refusals and how fresh each version is when it goes live
+   *     are reported
+   */
+  public ModelHolder(String modelName, FeatureSpec featureSpec, MeterRegistry meters) {
     this.modelName = modelName;
     this.featureSpec = featureSpec;
+    Gauge.builder("rewardstream.scorer.model.version", live, l -> l.get() == null ? 0 : l.get().version())
+        .description("The model version the scorer serves (0: none yet)").tag("model", modelName).register(meters);
+    swaps = Counter.builder("rewardstream.scorer.model.swaps").description("Model versions that went live")
+        .tag("model", modelName).register(meters);
+    refused = Counter.builder("rewardstream.scorer.model.refused")
+        .description("Model updates refused (unverifiable artifact, other feature spec, unreadable)")
+        .tag("model", modelName).register(meters);
+    swapDelay = Timer.builder("rewardstream.scorer.model.swap.delay")
+        .description("From a version's creation by the trainer until the scorer serves it")
+        .tag("model", modelName).publishPercentileHistogram().register(meters);
+    freshness = Timer.builder("rewardstream.freshness")
+        .description("From the newest preference a version learned until the scorer serves that version")
+        .tag("model", modelName).publishPercentileHistogram().register(meters);
   }
 
   public String modelName() {
@@ -70,10 +103,12 @@ public final class ModelHolder implements AutoCloseable {
     } catch (ArtifactRejectedException e) {
       LOG.warn("refused {} v{}: {}", update.getModelName(), update.getVersion(), e.getMessage());
       refusals.add(new Refusal(update.getModelName() + " v" + update.getVersion(), e.getMessage()));
+      refused.increment();
       return false;
     }
     live.set(loaded);
     previous = current;
+    recordSwap(update);
     LOG.info("now serving {} v{}", modelName, update.getVersion());
     return true;
   }
@@ -81,6 +116,20 @@ public final class ModelHolder implements AutoCloseable {
   /** Records a model update that could not even be read. */
   public void refuseUnreadable(String reason) {
     refusals.add(new Refusal("unreadable model update", reason));
+    refused.increment();
+  }
+
+  private void recordSwap(ModelUpdate update) {
+    swaps.increment();
+    long now = System.currentTimeMillis();
+    if (update.getCreatedAt() != null) {
+      swapDelay.record(Duration.ofMillis(Math.max(0, now - update.getCreatedAt().toEpochMilli())));
+    }
+    Double newest = update.getMetrics() == null ? null
+        : update.getMetrics().get(VersionMetrics.NEWEST_EXAMPLE_EVENT_TIME_MS);
+    if (newest != null) {
+      freshness.record(Duration.ofMillis(Math.max(0, now - newest.longValue())));
+    }
   }
 
   /** The next refusal not yet reported, if any. */

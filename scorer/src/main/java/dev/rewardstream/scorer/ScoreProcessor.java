@@ -64,9 +64,12 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   private long firstRetainedOffset = -1;
   private boolean refilled;
 
+  private final ScorerMetrics metrics;
+
   ScoreProcessor(ScorerConfig config, Topics topics, ModelHolder models, NormalizationTable normalization,
-      String retainedStoreName, String episodeStoreName, SourcePartitionReader source) {
+      String retainedStoreName, String episodeStoreName, SourcePartitionReader source, ScorerMetrics metrics) {
     this.source = source;
+    this.metrics = metrics;
     this.config = config;
     this.topics = topics;
     this.models = models;
@@ -96,6 +99,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
       DeadLetter letter = DeadLetters.of(STAGE, origin.topic(), origin.partition(), origin.offset(), record.key(),
           record.value(), e);
       context.forward(new Record<>(DeadLetters.keyOf(letter), letter, record.timestamp()), ScorerTopology.DEAD_LETTERS);
+      metrics.deadLetters.increment();
       return;
     }
     retain(record.value());
@@ -210,6 +214,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
       features.add(features(interaction));
     }
     Ensemble rewards = model.scoreVectors(features);
+    (rescore ? metrics.rescored : metrics.scored).increment(interactions.size());
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     double k = config.uncertaintyPenalty();
     for (int i = 0; i < interactions.size(); i++) {

@@ -4,6 +4,9 @@ import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.streams.StreamsApplications;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -44,6 +47,9 @@ public final class ScorerService implements AutoCloseable {
   private String httpHost;
   private int httpPort = -1;
   private ScoringHttpServer http;
+  private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+  private KafkaStreamsMetrics streamsMetrics;
+  private final String applicationId;
 
   /** Application id (and consumer group) of the scorer, after the topic prefix. */
   public static final String APPLICATION_ID = "rewardstream-scorer";
@@ -55,13 +61,24 @@ public final class ScorerService implements AutoCloseable {
   /** Under another application id: a second, independent scorer of the same topics (the benchmark's warm-up pass). */
   public ScorerService(String applicationId, String bootstrapServers, Path stateDir, ScorerConfig config,
       Topics topics) {
-    this.models = new ModelHolder(config.modelName(), config.featureSpec());
+    this.models = new ModelHolder(config.modelName(), config.featureSpec(), meters);
+    this.applicationId = applicationId;
     this.config = config;
     this.bootstrapServers = bootstrapServers;
     this.topics = topics;
     Properties props = StreamsApplications.properties(applicationId, bootstrapServers, stateDir, streamThreads(topics));
     this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models, new NormalizationTable(),
-        SourcePartitionReader.kafka(bootstrapServers)), props);
+        SourcePartitionReader.kafka(bootstrapServers), meters), props);
+  }
+
+  /**
+   * Reports to {@code registry}: records scored and rescored, the live version, swaps and freshness, the scoring
+   * API's requests, and the application's Kafka Streams and client metrics (lag included).
+   */
+  public ScorerService withMetrics(MeterRegistry registry) {
+    meters.add(registry);
+    streamsMetrics = StreamsApplications.bindMetrics(streams, applicationId, registry);
+    return this;
   }
 
   /**
@@ -86,7 +103,7 @@ public final class ScorerService implements AutoCloseable {
     if (httpHost != null) {
       try {
         http = ScoringHttpServer.start(httpHost, httpPort, models, config, streams::state,
-            Math.max(2, Runtime.getRuntime().availableProcessors()));
+            Math.max(2, Runtime.getRuntime().availableProcessors()), meters);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the scoring API on " + httpHost + ":" + httpPort, e);
       }
@@ -190,6 +207,9 @@ public final class ScorerService implements AutoCloseable {
       http.close();
     }
     StreamsApplications.stop(streams);
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
     models.close();
   }
 }

@@ -6,6 +6,8 @@ import dev.rewardstream.serde.Topics;
 import dev.rewardstream.streams.CompactedTopicProcessor;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -61,6 +63,13 @@ public final class ScorerTopology {
    */
   public static Topology build(ScorerConfig config, Topics topics, ModelHolder models,
       NormalizationTable normalization, SourcePartitionReader source) {
+    return build(config, topics, models, normalization, source, new CompositeMeterRegistry());
+  }
+
+  /** @param meters where the records scored, rescored and dead-lettered are counted */
+  public static Topology build(ScorerConfig config, Topics topics, ModelHolder models,
+      NormalizationTable normalization, SourcePartitionReader source, MeterRegistry meters) {
+    ScorerMetrics metrics = new ScorerMetrics(meters);
     Topology topology = new Topology();
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NORMALIZATION_STORE), Serdes.String(),
@@ -90,7 +99,7 @@ public final class ScorerTopology {
     topology.addSource("interactions-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         topics.interactions.name());
     topology.addProcessor(SCORE, () -> new ScoreProcessor(config, topics, models, normalization, RETAINED_STORE,
-        EPISODE_STORE, source),
+        EPISODE_STORE, source, metrics),
         "interactions-source");
     // No changelog: the interactions partition is the ring's durable copy (see ScoreProcessor).
     topology.addStateStore(RetainedWindowStore.builder(RETAINED_STORE, config.retainedOutputs()), SCORE);

@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.concurrent.TimeUnit;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
@@ -73,14 +78,16 @@ public final class ScoringHttpServer implements AutoCloseable {
   private final ModelHolder models;
   private final CandidateScorer scorer;
   private final Supplier<KafkaStreams.State> streamsState;
+  private final MeterRegistry meters;
 
   private ScoringHttpServer(HttpServer http, ExecutorService executor, ModelHolder models, CandidateScorer scorer,
-      Supplier<KafkaStreams.State> streamsState) {
+      Supplier<KafkaStreams.State> streamsState, MeterRegistry meters) {
     this.http = http;
     this.executor = executor;
     this.models = models;
     this.scorer = scorer;
     this.streamsState = streamsState;
+    this.meters = meters;
   }
 
   /**
@@ -91,6 +98,15 @@ public final class ScoringHttpServer implements AutoCloseable {
    */
   public static ScoringHttpServer start(String host, int port, ModelHolder models, ScorerConfig config,
       Supplier<KafkaStreams.State> streamsState, int threads) throws IOException {
+    return start(host, port, models, config, streamsState, threads, new CompositeMeterRegistry());
+  }
+
+  /**
+   * As {@link #start(String, int, ModelHolder, ScorerConfig, Supplier, int)}, reporting each request's duration by
+   * endpoint and status, and the candidates per ranking or pairs request, to {@code meters}.
+   */
+  public static ScoringHttpServer start(String host, int port, ModelHolder models, ScorerConfig config,
+      Supplier<KafkaStreams.State> streamsState, int threads, MeterRegistry meters) throws IOException {
     CandidateScorer scorer = new CandidateScorer(new Featurizer(config.featureSpec()),
         new InteractionValidator(config.maxTextChars()), DEFAULT_MAX_CANDIDATES);
     HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -99,7 +115,7 @@ public final class ScoringHttpServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    ScoringHttpServer server = new ScoringHttpServer(http, executor, models, scorer, streamsState);
+    ScoringHttpServer server = new ScoringHttpServer(http, executor, models, scorer, streamsState, meters);
     http.createContext("/", server::handle);
     http.setExecutor(executor);
     http.start();
@@ -132,6 +148,7 @@ public final class ScoringHttpServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    long started = System.nanoTime();
     try (exchange) {
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getPath();
@@ -150,7 +167,21 @@ public final class ScoringHttpServer implements AutoCloseable {
       exchange.getResponseHeaders().set("Content-Type", JSON_TYPE);
       exchange.sendResponseHeaders(reply.status(), bytes.length);
       exchange.getResponseBody().write(bytes);
+      Timer.builder("rewardstream.api.request.duration")
+          .description("Scoring API requests, from receipt until the answer is written")
+          .tag("endpoint", ENDPOINTS.contains(path) ? path : "other").tag("status", Integer.toString(reply.status()))
+          .publishPercentileHistogram().register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
+  }
+
+  private static final java.util.Set<String> ENDPOINTS =
+      java.util.Set.of("/v1/rank", "/v1/score", "/v1/pairs", "/v1/model", "/health");
+
+  /** Candidates per request: how much work callers batch into one call. */
+  private void recordBatch(String endpoint, int candidates) {
+    DistributionSummary.builder("rewardstream.api.batch.size").description("Candidates per scoring API request")
+        .baseUnit("candidates").tag("endpoint", endpoint).publishPercentileHistogram().register(meters)
+        .record(candidates);
   }
 
   private record Reply(int status, JsonNode body) {}
@@ -189,6 +220,7 @@ public final class ScoringHttpServer implements AutoCloseable {
     }
     List<String> responses = new ArrayList<>(candidates.size());
     candidates.forEach(c -> responses.add(c.isTextual() ? c.asText() : null));
+    recordBatch("/v1/rank", responses.size());
     CandidateScorer.Result result = scorer.score(liveModel(), optionalText(request, "prompt"), responses);
     ObjectNode out = modelFields(JSON.createObjectNode(), result);
     ArrayNode ranked = out.putArray("ranked");
@@ -213,6 +245,7 @@ public final class ScoringHttpServer implements AutoCloseable {
     int top = topNode == null ? DEFAULT_PAIRS : topNode.asInt();
     List<String> responses = new ArrayList<>(candidates.size());
     candidates.forEach(c -> responses.add(c.isTextual() ? c.asText() : null));
+    recordBatch("/v1/pairs", responses.size());
     LoadedModel model = liveModel();
     List<CandidateScorer.SuggestedPair> suggested =
         scorer.suggestPairs(model, optionalText(request, "prompt"), responses, top);

@@ -1,6 +1,8 @@
 package dev.rewardstream.serde;
 
 import dev.rewardstream.schema.DeadLetter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
@@ -31,6 +33,12 @@ public final class DeadLetters {
   }
 
   /** The dead-letter key: the origin, so a re-delivered failure overwrites rather than duplicates in a compacted view. */
+  /** The counter of dead letters a service writes at {@code stage}: one metric, tagged by stage, in every process. */
+  public static Counter counter(MeterRegistry meters, String stage) {
+    return Counter.builder("rewardstream.dead.letters").description("Records dead-lettered, by stage")
+        .tag("stage", stage).register(meters);
+  }
+
   public static String keyOf(DeadLetter letter) {
     return letter.getSourceTopic() + "/" + letter.getSourcePartition() + "/" + letter.getSourceOffset();
   }

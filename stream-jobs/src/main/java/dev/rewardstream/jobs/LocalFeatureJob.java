@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Optional;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
+import java.util.OptionalInt;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.MemorySize;
@@ -34,8 +36,23 @@ public final class LocalFeatureJob implements AutoCloseable {
 
   public static LocalFeatureJob start(String bootstrapServers, FeatureJobConfig jobConfig, Path checkpointDir,
       Duration checkpointInterval, int parallelism) throws Exception {
+    return start(bootstrapServers, jobConfig, checkpointDir, checkpointInterval, parallelism, OptionalInt.empty());
+  }
+
+  /**
+   * @param prometheusPort where Flink's own Prometheus reporter serves the job's metrics (records in and out per
+   *     operator, checkpoints, Kafka source lag), as it does on a cluster; empty: no reporter
+   */
+  public static LocalFeatureJob start(String bootstrapServers, FeatureJobConfig jobConfig, Path checkpointDir,
+      Duration checkpointInterval, int parallelism, OptionalInt prometheusPort) throws Exception {
     Files.createDirectories(checkpointDir);
     Configuration flink = new Configuration();
+    prometheusPort.ifPresent(port -> {
+      flink.set(ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
+          "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+      flink.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(),
+          Integer.toString(port));
+    });
     flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
     flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);

@@ -1,5 +1,8 @@
 package dev.rewardstream.streams;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -30,6 +33,16 @@ public final class StreamsApplications {
     props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
     props.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "3000");
     return props;
+  }
+
+  /**
+   * Kafka Streams' own metrics and its clients' (consumer lag included) under Micrometer's names, tagged with the
+   * application; close the binder when the application stops.
+   */
+  public static KafkaStreamsMetrics bindMetrics(KafkaStreams streams, String applicationId, MeterRegistry registry) {
+    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams, Tags.of("application", applicationId));
+    metrics.bindTo(registry);
+    return metrics;
   }
 
   /** Closes an application, leaving its group so the partitions are handed over at once (Streams keeps members). */

@@ -1,6 +1,15 @@
 package dev.rewardstream.trainer;
 
 import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.model.VersionMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.ArrayList;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.TrainingExample;
@@ -68,6 +77,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private volatile String failure;
   private final TrainerCheckpoint checkpoint;
   private final VersionPublisher publisher;
+  private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+  private final Counter deadLetterCounter;
+  private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
   private Map<String, Long> resumeOffsets = Map.of();
   private java.util.function.Consumer<ModelUpdate> publishListener = update -> { };
   private final java.util.concurrent.atomic.AtomicReference<TrainerStatus> status =
@@ -85,6 +97,44 @@ public final class TrainerService implements Runnable, AutoCloseable {
     this.checkpoint = new TrainerCheckpoint(config.artifactDir().resolve(config.modelName())
         .resolve("trainer-checkpoint.bin"), config.learner());
     this.publisher = new VersionPublisher(config, topics, producer, checkpoint);
+    this.deadLetterCounter = DeadLetters.counter(meters, STAGE);
+    registerMetrics();
+  }
+
+  /** What the trainer reports, all read from its published status so a scrape never races the training thread. */
+  private void registerMetrics() {
+    Tags model = Tags.of("model", config.modelName());
+    FunctionCounter.builder("rewardstream.trainer.examples.trained", status, s -> s.get().examplesTrained())
+        .description("Training examples learned").tags(model).register(meters);
+    FunctionCounter.builder("rewardstream.trainer.steps", status, s -> s.get().steps())
+        .description("Optimizer steps taken").tags(model).register(meters);
+    FunctionCounter.builder("rewardstream.trainer.candidates.refused", status, s -> s.get().rejectedCandidates())
+        .description("Candidates the publish gate refused against the live version").tags(model).register(meters);
+    Gauge.builder("rewardstream.trainer.model.version", status, s -> s.get().liveVersion())
+        .description("The newest version the trainer published").tags(model).register(meters);
+    versionMetric("rewardstream.trainer.holdout.accuracy", VersionMetrics.PAIRWISE_ACCURACY,
+        "Pairwise accuracy against labels of the newest version on its validation window", model);
+    versionMetric("rewardstream.trainer.holdout.log.loss", VersionMetrics.LOG_LOSS,
+        "Bradley-Terry log-loss of the newest version on its validation window", model);
+    versionMetric("rewardstream.trainer.holdout.ece", VersionMetrics.CALIBRATION_ECE,
+        "Expected calibration error of the newest version on its validation window", model);
+    versionMetric("rewardstream.trainer.loss", VersionMetrics.TRAINING_LOSS,
+        "Recent training loss when the newest version was published", model);
+  }
+
+  private void versionMetric(String name, String key, String description, Tags tags) {
+    Gauge.builder(name, status, s -> s.get().liveMetrics().getOrDefault(key, Double.NaN))
+        .description(description).tags(tags).register(meters);
+  }
+
+  /** Reports the trainer's metrics and its Kafka clients' (consumer lag included) to {@code registry}. */
+  public TrainerService withMetrics(MeterRegistry registry) {
+    meters.add(registry);
+    for (KafkaClientMetrics client : List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(producer))) {
+      client.bindTo(registry);
+      clientMetrics.add(client);
+    }
+    return this;
   }
 
   /**
@@ -239,6 +289,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     producer.send(new ProducerRecord<>(topics.deadLetters.name(),
         DeadLetters.keyOf(letter).getBytes(StandardCharsets.UTF_8), topics.deadLetters.encode(letter)));
     deadLetters++;
+    deadLetterCounter.increment();
   }
 
   /** The latest snapshot; safe to call from any thread. */
@@ -264,6 +315,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
   /** Releases the model and producer after {@link #run()} has returned. */
   public void release() {
+    clientMetrics.forEach(KafkaClientMetrics::close);
     producer.close(Duration.ofSeconds(5));
     if (learner != null) {
       learner.close();

@@ -28,6 +28,9 @@ public final class TrainingSchedule {
   private final List<TrainingExample> pending = new ArrayList<>();
   private long examplesTrained;
   private long steps;
+  /** Exponentially weighted over recent steps (weight 0.1 each): one batch's loss is too noisy to plot. */
+  private double trainingLoss = Double.NaN;
+  private long newestTrainedEventTimeMs;
   /** Examples scored before learning so far, and how many of them the live version had learned when published. */
   private long learnedSequence;
   private long gateFromSequence;
@@ -101,7 +104,13 @@ public final class TrainingSchedule {
           scoredBeforeLearning.removeFirst();
         }
       }
-      learner.trainStep(batch);
+      double loss = learner.trainStep(batch);
+      if (Double.isFinite(loss)) {
+        trainingLoss = Double.isNaN(trainingLoss) ? loss : 0.9 * trainingLoss + 0.1 * loss;
+      }
+      for (TrainingExample example : fresh) {
+        newestTrainedEventTimeMs = Math.max(newestTrainedEventTimeMs, example.getEventTime().toEpochMilli());
+      }
       // Kept either way: the recent ones set the reward normalization while the holdout is small.
       fresh.forEach(replay::add);
       examplesTrained += take;
@@ -148,6 +157,16 @@ public final class TrainingSchedule {
   /** How many examples validate the next candidate. */
   public int validationSize() {
     return progressive() ? scoredBeforeLearning.size() : holdout.size();
+  }
+
+  /** The recent training loss (per example, as the learner reports it); NaN before the first step. */
+  public double trainingLoss() {
+    return trainingLoss;
+  }
+
+  /** The event time of the newest example trained on (its preference's time), epoch ms; 0 before the first. */
+  public long newestTrainedEventTimeMs() {
+    return newestTrainedEventTimeMs;
   }
 
   public long examplesTrained() {

@@ -1,6 +1,7 @@
 package dev.rewardstream.trainer;
 
 import dev.rewardstream.model.ModelArtifacts;
+import dev.rewardstream.model.VersionMetrics;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.serde.Topics;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,14 @@ final class VersionPublisher {
     checkpoint.write(new TrainerCheckpoint.State(version, schedule.examplesTrained(), schedule.steps(), positions),
         learner, replay);
     Map<String, Double> metrics = new HashMap<>(candidate.asMetrics());
-    metrics.put("examples_trained", (double) schedule.examplesTrained());
+    metrics.put(VersionMetrics.EXAMPLES_TRAINED, (double) schedule.examplesTrained());
+    if (Double.isFinite(schedule.trainingLoss())) {
+      metrics.put(VersionMetrics.TRAINING_LOSS, schedule.trainingLoss());
+    }
+    if (schedule.newestTrainedEventTimeMs() > 0) {
+      // The scorer measures preference → served model from it.
+      metrics.put(VersionMetrics.NEWEST_EXAMPLE_EVENT_TIME_MS, (double) schedule.newestTrainedEventTimeMs());
+    }
     ModelUpdate update = ModelUpdate.newBuilder()
         .setModelName(config.modelName())
         .setVersion(version)

@@ -24,7 +24,7 @@ public final class PairSuggestionService extends StreamsService {
 
   private PairSuggestionService(ModelHolder models, String bootstrapServers, Path stateDir,
       PairSuggestionConfig config, Topics topics) {
-    super(PairSuggestionTopology.build(config, topics, models), topics.config().topicPrefix() + APPLICATION_ID,
+    super(meters -> PairSuggestionTopology.build(config, topics, models), topics.config().topicPrefix() + APPLICATION_ID,
         bootstrapServers, stateDir, STREAM_THREADS);
     this.models = models;
   }
