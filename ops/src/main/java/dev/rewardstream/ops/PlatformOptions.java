@@ -66,6 +66,10 @@ final class PlatformOptions {
           + "off (default: ${DEFAULT-VALUE}).")
   int flinkMetricsPort;
 
+  @Option(names = "--dashboard-port", defaultValue = "" + PlatformConfig.DEFAULT_DASHBOARD_PORT,
+      description = "The live validation dashboard; 0 picks a free port, -1 turns it off (default: ${DEFAULT-VALUE}).")
+  int dashboardPort;
+
   @Option(names = "--environments", split = ",", paramLabel = "NAME=STATE:ACTION",
       description = "State and action sizes of each RL environment whose vectors the feature job accepts, e.g. "
           + "cartpole=4:1,reacher=11:2 (default: none; an unlisted environment takes the sizes of its first "
@@ -90,7 +94,8 @@ final class PlatformOptions {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix,
         Duration.ofMillis(checkpointIntervalMs), flinkParallelism, Duration.ofMillis(publishIntervalMs),
         scorerHttpPort, learner.toOptions(), environmentSpecs(), Duration.ofSeconds(unmatchedTimeoutS),
-        rewardAttribution, scorer.toConfig(), drift.toConfig(), pairs.toConfig(), metricsPort, flinkMetricsPort);
+        rewardAttribution, scorer.toConfig(), drift.toConfig(), pairs.toConfig(), metricsPort, flinkMetricsPort,
+        dashboardPort);
   }
 
   private Map<String, EnvironmentSpec> environmentSpecs() {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     description = "Streaming, online reward learning on Kafka, Flink, DJL and Kafka Streams.",
     defaultValueProvider = CommandLine.PropertiesDefaultProvider.class,
     subcommands = {UpCommand.class, DemoCommand.class, TopicsCommand.class, TrainerCommand.class,
-        ScorerCommand.class, AlertsCommand.class, ReplayCommand.class, SimulateCommand.class,
+        ScorerCommand.class, DashboardCommand.class, AlertsCommand.class, ReplayCommand.class, SimulateCommand.class,
         BenchCommand.class, DataCommand.class})
 public final class RewardCtl {
 

@@ -64,6 +64,11 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--seed", defaultValue = "1") long seed;
 
+  @Option(names = "--policy-version", defaultValue = ScenarioSimulator.Options.DEFAULT_POLICY_VERSION,
+      description = "Policy version the simulated agents publish as; runs with different ones are told apart by the "
+          + "drift monitor (default: ${DEFAULT-VALUE}).")
+  String policyVersion;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -73,7 +78,7 @@ final class SimulateCommand implements Callable<Integer> {
     ScenarioSimulator.Options defaults = ScenarioSimulator.Options.defaults(chosen, seed);
     ScenarioSimulator.Options options = new ScenarioSimulator.Options(chosen, !agents.equals("control"),
         !agents.equals("text"), reward.equals("sparse"), defaults.episodeLength(), defaults.segmentLength(),
-        labelDelayRounds, source, defaults.malformedShare(), defaults.vocabulary(), 0, seed);
+        labelDelayRounds, source, defaults.malformedShare(), defaults.vocabulary(), 0, seed, policyVersion);
     Topics topics = cluster.topics();
     try (KafkaRecordSink sink = new KafkaRecordSink(cluster.bootstrapServers, topics)) {
       ScenarioSimulator simulator = new ScenarioSimulator(options, new Labeler(temperature, noise, tieMargin, seed),

@@ -43,6 +43,7 @@ final class UpCommand implements Callable<Integer> {
         platform.restoredCheckpoint().map(p -> " (restored from " + p.getFileName() + ")").orElse(""));
     out.printf("  scorer           %s; drift monitor %s; pair suggestions %s%n", platform.scorerStatus(),
         platform.driftMonitorState(), platform.pairSuggestionsState());
+    platform.dashboardUrl().ifPresent(url -> out.printf("  dashboard        %s%n", url));
     platform.metricsUrl().ifPresent(url -> out.printf("  metrics          %s  (Prometheus: trainer, scorer, drift "
         + "monitor, pair suggestions, JVM)%n", url));
     platform.flinkMetricsUrl().ifPresent(url -> out.printf("  metrics (Flink)  %s  (the feature job, Flink's reporter)%n",

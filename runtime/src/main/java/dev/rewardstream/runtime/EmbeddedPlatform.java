@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import dev.rewardstream.platform.FreePorts;
+import dev.rewardstream.dashboard.DashboardService;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -39,11 +40,13 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private final Duration startup;
   private final MetricsEndpoint metrics;
   private final int flinkMetricsPort;
+  private final DashboardService dashboard;
 
   private EmbeddedPlatform(PlatformConfig config, StartupChecks.DataDirLock lock, EmbeddedInfrastructure infra,
       LocalFeatureJob featureJob, TrainerService trainer, Thread trainerThread, ScorerService scorer,
       DriftService driftMonitor, PairSuggestionService pairSuggestions, Duration startup, MetricsEndpoint metrics,
-      int flinkMetricsPort) {
+      int flinkMetricsPort, DashboardService dashboard) {
+    this.dashboard = dashboard;
     this.metrics = metrics;
     this.flinkMetricsPort = flinkMetricsPort;
     this.config = config;
@@ -74,6 +77,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
       StartupChecks.requireFreePort(config.host(), config.scorerHttpPort(), "--scorer-http-port");
       StartupChecks.requireFreePort(config.host(), config.metricsPort(), "--metrics-port");
       StartupChecks.requireFreePort(config.host(), config.flinkMetricsPort(), "--flink-metrics-port");
+      StartupChecks.requireFreePort(config.host(), config.dashboardPort(), "--dashboard-port");
       MetricsEndpoint metrics = config.metricsPort() < 0 ? null
           : MetricsEndpoint.start(config.host(), config.metricsPort());
       if (metrics != null) {
@@ -121,10 +125,15 @@ public final class EmbeddedPlatform implements AutoCloseable {
         pairSuggestions.withMetrics(metrics.registry());
       }
       pairSuggestions.start();
+      DashboardService dashboard = config.dashboardPort() < 0 ? null
+          : DashboardService.start(infra.bootstrapServers(), infra.topics(), config.host(), config.dashboardPort());
+      if (dashboard != null) {
+        started_.add(dashboard);
+      }
       Duration startup = Duration.ofNanos(System.nanoTime() - started);
       LOG.info("platform up in {} ms", startup.toMillis());
       return new EmbeddedPlatform(config, lock, infra, job, trainer, trainerThread, scorer, driftMonitor,
-          pairSuggestions, startup, metrics, flinkMetricsPort);
+          pairSuggestions, startup, metrics, flinkMetricsPort, dashboard);
     } catch (Exception | Error e) {
       for (int i = started_.size() - 1; i >= 0; i--) {
         started_.get(i).close();
@@ -185,6 +194,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return Optional.ofNullable(metrics).map(MetricsEndpoint::url);
   }
 
+  /** The live validation dashboard's URL; empty when off. */
+  public Optional<String> dashboardUrl() {
+    return Optional.ofNullable(dashboard).map(DashboardService::url);
+  }
+
   /** The feature job's Prometheus scrape URL (Flink's reporter); empty when off. */
   public Optional<String> flinkMetricsUrl() {
     return flinkMetricsPort < 0 ? Optional.empty()
@@ -198,6 +212,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
   /** Stops everything, newest first; state stays in the data directory. */
   @Override
   public void close() {
+    if (dashboard != null) {
+      closeQuietly("dashboard", dashboard);
+    }
     closeQuietly("pair suggestions", pairSuggestions);
     closeQuietly("drift monitor", driftMonitor);
     closeQuietly("scorer", scorer);

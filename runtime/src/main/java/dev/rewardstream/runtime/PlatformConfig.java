@@ -1,5 +1,6 @@
 package dev.rewardstream.runtime;
 
+import dev.rewardstream.dashboard.DashboardService;
 import dev.rewardstream.drift.DriftConfig;
 import dev.rewardstream.jobs.EnvironmentSpec;
 import dev.rewardstream.jobs.FeatureJob;
@@ -38,12 +39,13 @@ import java.util.Map;
  * @param metricsPort the Prometheus endpoint of the services in this JVM on {@code host}; 0 picks a free one, -1: none
  * @param flinkMetricsPort where Flink's Prometheus reporter serves the feature job's metrics; 0 picks a free one,
  *     -1: none
+ * @param dashboardPort the live validation dashboard on {@code host}; 0 picks a free one, -1: none
  */
 public record PlatformConfig(Path dataDir, String host, int kafkaPort, int controllerPort, int registryPort,
     String topicPrefix, Duration checkpointInterval, int flinkParallelism, Duration publishInterval,
     int scorerHttpPort, LearnerOptions learner, Map<String, EnvironmentSpec> environments, Duration unmatchedTimeout,
     RewardAttribution rewardAttribution, ScorerConfig scorer, DriftConfig drift, PairSuggestionConfig pairs,
-    int metricsPort, int flinkMetricsPort) {
+    int metricsPort, int flinkMetricsPort, int dashboardPort) {
 
   public PlatformConfig {
     environments = Map.copyOf(environments);
@@ -58,6 +60,7 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
   public static final int DEFAULT_SCORER_HTTP_PORT = 8090;
   public static final int DEFAULT_METRICS_PORT = 9464;
   public static final int DEFAULT_FLINK_METRICS_PORT = 9249;
+  public static final int DEFAULT_DASHBOARD_PORT = DashboardService.DEFAULT_PORT;
   public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = FeatureJob.DEFAULT_CHECKPOINT_INTERVAL_MS;
   public static final long DEFAULT_PUBLISH_INTERVAL_MS = TrainerConfig.DEFAULT_PUBLISH_INTERVAL_MS;
 
@@ -66,13 +69,14 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
         "", Duration.ofMillis(DEFAULT_CHECKPOINT_INTERVAL_MS), DEFAULT_FLINK_PARALLELISM,
         Duration.ofMillis(DEFAULT_PUBLISH_INTERVAL_MS), DEFAULT_SCORER_HTTP_PORT, LearnerOptions.defaults(), Map.of(),
         FeatureJobConfig.DEFAULT_UNMATCHED_TIMEOUT, FeatureJobConfig.DEFAULT_REWARD_ATTRIBUTION, ScorerConfig.defaults(),
-        DriftConfig.defaults(), PairSuggestionConfig.defaults(), DEFAULT_METRICS_PORT, DEFAULT_FLINK_METRICS_PORT);
+        DriftConfig.defaults(), PairSuggestionConfig.defaults(), DEFAULT_METRICS_PORT, DEFAULT_FLINK_METRICS_PORT,
+        DEFAULT_DASHBOARD_PORT);
   }
 
   /** The defaults with every port free: for tests and benchmarks that start platforms side by side. */
   public static PlatformConfig onFreePorts(Path dataDir) {
     return defaults(dataDir).withPorts(FreePorts.next(), FreePorts.next(), 0).withScorerHttpPort(0)
-        .withMetricsPorts(0, 0);
+        .withMetricsPorts(0, 0).withDashboardPort(0);
   }
 
   /** The embedded feature job's configuration, against the platform's registry. */
@@ -90,18 +94,24 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
   public PlatformConfig withPorts(int kafka, int controller, int registry) {
     return new PlatformConfig(dataDir, host, kafka, controller, registry, topicPrefix, checkpointInterval,
         flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
-        scorer, drift, pairs, metricsPort, flinkMetricsPort);
+        scorer, drift, pairs, metricsPort, flinkMetricsPort, dashboardPort);
   }
 
   public PlatformConfig withScorerHttpPort(int port) {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
         flinkParallelism, publishInterval, port, learner, environments, unmatchedTimeout, rewardAttribution, scorer,
-        drift, pairs, metricsPort, flinkMetricsPort);
+        drift, pairs, metricsPort, flinkMetricsPort, dashboardPort);
   }
 
   public PlatformConfig withMetricsPorts(int services, int flink) {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
         flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
-        scorer, drift, pairs, services, flink);
+        scorer, drift, pairs, services, flink, dashboardPort);
+  }
+
+  public PlatformConfig withDashboardPort(int port) {
+    return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
+        flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
+        scorer, drift, pairs, metricsPort, flinkMetricsPort, port);
   }
 }

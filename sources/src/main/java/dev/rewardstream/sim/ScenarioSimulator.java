@@ -46,30 +46,39 @@ public final class ScenarioSimulator {
    */
   public record Options(Scenario scenario, boolean text, boolean control, boolean sparseReward, int episodeLength,
       int segmentLength, int labelDelayRounds, LabelSource source, double malformedShare, int vocabulary,
-      double heldOutShare, long seed) {
+      double heldOutShare, long seed, String policyVersion) {
+
+    public static final String DEFAULT_POLICY_VERSION = "policy-1";
 
     public static Options defaults(Scenario scenario, long seed) {
-      return new Options(scenario, true, true, false, 20, 5, 0, LabelSource.SYNTHETIC, 0.05, 300, 0, seed);
+      return new Options(scenario, true, true, false, 20, 5, 0, LabelSource.SYNTHETIC, 0.05, 300, 0, seed,
+          DEFAULT_POLICY_VERSION);
+    }
+
+    /** The policy version every simulated agent publishes as (the drift monitor's scope). */
+    public Options withPolicyVersion(String version) {
+      return new Options(scenario, text, control, sparseReward, episodeLength, segmentLength, labelDelayRounds, source,
+          malformedShare, vocabulary, heldOutShare, seed, version);
     }
 
     public Options withDelay(int rounds) {
       return new Options(scenario, text, control, sparseReward, episodeLength, segmentLength, rounds, source,
-          malformedShare, vocabulary, heldOutShare, seed);
+          malformedShare, vocabulary, heldOutShare, seed, policyVersion);
     }
 
     public Options withAgents(boolean text, boolean control, boolean sparseReward) {
       return new Options(scenario, text, control, sparseReward, episodeLength, segmentLength, labelDelayRounds, source,
-          malformedShare, vocabulary, heldOutShare, seed);
+          malformedShare, vocabulary, heldOutShare, seed, policyVersion);
     }
 
     public Options withVocabulary(int words) {
       return new Options(scenario, text, control, sparseReward, episodeLength, segmentLength, labelDelayRounds, source,
-          malformedShare, words, heldOutShare, seed);
+          malformedShare, words, heldOutShare, seed, policyVersion);
     }
 
     public Options withHeldOut(double share) {
       return new Options(scenario, text, control, sparseReward, episodeLength, segmentLength, labelDelayRounds, source,
-          malformedShare, vocabulary, share, seed);
+          malformedShare, vocabulary, share, seed, policyVersion);
     }
   }
 
@@ -190,7 +199,7 @@ public final class ScenarioSimulator {
             : Double.valueOf(step.trueReward());
         Interaction interaction = Interaction.newBuilder()
             .setInteractionId(episode + "-" + t).setEpisodeId(episode).setStep(t)
-            .setAgentId("control-agent-" + (side == 0 ? "steady" : "shaky")).setPolicyVersion("policy-1")
+            .setAgentId("control-agent-" + (side == 0 ? "steady" : "shaky")).setPolicyVersion(options.policyVersion())
             .setEnvironment("sim-control").setEventTime(Instant.now())
             .setState(boxed(step.state())).setAction(boxed(step.action()))
             .setEnvReward(envReward).setDone(done)
@@ -222,7 +231,7 @@ public final class ScenarioSimulator {
       Map<String, String> phase) {
     Map<String, String> metadata = new java.util.HashMap<>(phase);
     metadata.put(TRUE_REWARD, Double.toString(trueReward));
-    return Interaction.newBuilder().setInteractionId(id).setAgentId(agent).setPolicyVersion("policy-1")
+    return Interaction.newBuilder().setInteractionId(id).setAgentId(agent).setPolicyVersion(options.policyVersion())
         .setEnvironment("sim-text").setEventTime(Instant.now()).setPrompt(prompt).setResponse(response)
         .setMetadata(metadata).build();
   }

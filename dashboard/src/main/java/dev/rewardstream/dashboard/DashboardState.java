@@ -1,0 +1,325 @@
+package dev.rewardstream.dashboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rewardstream.model.VersionMetrics;
+import dev.rewardstream.schema.DeadLetter;
+import dev.rewardstream.schema.DriftAlert;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.schema.Preference;
+import dev.rewardstream.schema.PreferenceOutcome;
+import dev.rewardstream.schema.Score;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the dashboard knows, built from the records it follows; one thread writes ({@link TopicFollower}), any reads a
+ * {@link #snapshot} as JSON.
+ *
+ * <p>Live accuracy against labels: each preference naming two interactions is judged by the scores the two got when
+ * they were scored, from the version live then, which had not trained on that preference yet; so the figure is what
+ * the served model would have told a user before the label existed. Against ground truth: the reward an environment
+ * reported for an interaction, beside the score it got.
+ */
+final class DashboardState {
+
+  /** Judged labels per source in the rolling accuracy. */
+  static final int ACCURACY_WINDOW = 200;
+  /** (score, environment reward) pairs in the rolling correlation. */
+  static final int GROUND_TRUTH_WINDOW = 500;
+  /** Interactions whose scores (and environment rewards) are remembered for the labels that name them. */
+  static final int REMEMBERED_INTERACTIONS = 200_000;
+  /** How long a preference waits for the scores of its two interactions. */
+  static final long PENDING_MS = 60_000;
+  /** Width of the time buckets of the charts. */
+  static final long BUCKET_MS = 2_000;
+  /** Points kept per series: 20 minutes of buckets. */
+  static final int POINTS = 600;
+  private static final int ALERTS = 200;
+  private static final int VERSIONS = 500;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private record Scored(double reward, long version) {}
+
+  private record Pending(Preference preference, long since) {}
+
+  private final Map<String, Scored> scores = bounded();
+  private final Map<String, Double> environmentRewards = bounded();
+  private final Deque<Pending> pending = new ArrayDeque<>();
+  private final Map<String, Deque<Boolean>> judged = new TreeMap<>();
+  private final Map<String, Deque<double[]>> accuracySeries = new TreeMap<>();
+  private final Deque<double[]> groundTruth = new ArrayDeque<>();
+  private final Deque<double[]> groundTruthSeries = new ArrayDeque<>();
+  private final Deque<ObjectNode> versions = new ArrayDeque<>();
+  private final Deque<ObjectNode> alerts = new ArrayDeque<>();
+  private final Map<String, ObjectNode> deadLetters = new TreeMap<>();
+  private final Map<String, TreeMap<Long, double[]>> rewardBuckets = new TreeMap<>();
+  private final TreeMap<Long, long[]> throughput = new TreeMap<>();
+  private Map<String, Long> lag = Map.of();
+  private long unjudgedLabels;
+  private long liveVersion;
+
+  synchronized void onModelUpdate(ModelUpdate update) {
+    if (update.getVersion() <= liveVersion && !versions.isEmpty()) {
+      return;
+    }
+    liveVersion = update.getVersion();
+    Map<String, Double> metrics = update.getMetrics() == null ? Map.of() : update.getMetrics();
+    ObjectNode version = JSON.createObjectNode().put("version", update.getVersion())
+        .put("t", update.getCreatedAt().toEpochMilli()).put("examples", update.getExamplesTrained());
+    putMetric(version, "accuracy", metrics.get(VersionMetrics.PAIRWISE_ACCURACY));
+    putMetric(version, "logLoss", metrics.get(VersionMetrics.LOG_LOSS));
+    putMetric(version, "ece", metrics.get(VersionMetrics.CALIBRATION_ECE));
+    putMetric(version, "trainingLoss", metrics.get(VersionMetrics.TRAINING_LOSS));
+    Double newest = metrics.get(VersionMetrics.NEWEST_EXAMPLE_EVENT_TIME_MS);
+    putMetric(version, "freshnessS", newest == null ? null
+        : (update.getCreatedAt().toEpochMilli() - newest) / 1000.0);
+    append(versions, version, VERSIONS);
+  }
+
+  synchronized void onScore(Score score, long now) {
+    bucket(throughput, now, 2)[0]++;
+    if (score.getRescore()) {
+      return;
+    }
+    scores.put(score.getInteractionId(), new Scored(score.getRawReward(), score.getModelVersion()));
+    double[] rewards = bucket(rewardBuckets.computeIfAbsent(score.getPolicyVersion(), p -> new TreeMap<>()),
+        score.getScoredAt() == null ? now : score.getScoredAt().toEpochMilli());
+    double reward = score.getNormalizedReward();
+    rewards[0]++;
+    rewards[1] += reward;
+    rewards[2] += reward * reward;
+    Double observed = environmentRewards.get(score.getInteractionId());
+    if (observed != null) {
+      groundTruth(score.getRawReward(), observed, now);
+    }
+    judgePending(now);
+  }
+
+  synchronized void onInteraction(Interaction interaction, long now) {
+    if (interaction.getEnvReward() == null) {
+      return;
+    }
+    environmentRewards.put(interaction.getInteractionId(), interaction.getEnvReward());
+    Scored scored = scores.get(interaction.getInteractionId());
+    if (scored != null) {
+      groundTruth(scored.reward(), interaction.getEnvReward(), now);
+    }
+  }
+
+  synchronized void onPreference(Preference preference, long now) {
+    bucket(throughput, now, 2)[1]++;
+    if (preference.getA().getInteractionId() == null || preference.getB().getInteractionId() == null
+        || preference.getOutcome() == PreferenceOutcome.TIE) {
+      return;
+    }
+    if (!judge(preference, now)) {
+      pending.addLast(new Pending(preference, now));
+    }
+    judgePending(now);
+  }
+
+  synchronized void onAlert(DriftAlert alert) {
+    append(alerts, JSON.createObjectNode().put("t", alert.getTime().toEpochMilli()).put("detector", alert.getDetector())
+        .put("scope", alert.getScope()).put("status", alert.getStatus().name())
+        .put("severity", alert.getSeverity().name()).put("statistic", alert.getStatistic())
+        .put("threshold", alert.getThreshold()).put("message", alert.getMessage()), ALERTS);
+  }
+
+  synchronized void onDeadLetter(DeadLetter letter) {
+    ObjectNode stage = deadLetters.computeIfAbsent(letter.getStage(), s -> JSON.createObjectNode().put("stage", s)
+        .put("count", 0));
+    stage.put("count", stage.get("count").asLong() + 1).put("lastReason", letter.getErrorClass() + ": "
+        + letter.getErrorMessage()).put("lastTime", letter.getFailedAt().toEpochMilli())
+        .put("lastOrigin", letter.getSourceTopic() + "/" + letter.getSourcePartition() + "@"
+            + letter.getSourceOffset());
+  }
+
+  synchronized void onLag(Map<String, Long> lagByGroup) {
+    lag = Map.copyOf(lagByGroup);
+  }
+
+  /** Everything the page shows, as one JSON document. */
+  synchronized ObjectNode snapshot(long now) {
+    judgePending(now);
+    ObjectNode root = JSON.createObjectNode().put("now", now).put("liveVersion", liveVersion);
+    ObjectNode accuracy = root.putObject("accuracy");
+    ObjectNode latest = accuracy.putObject("latest");
+    ObjectNode series = accuracy.putObject("series");
+    judged.forEach((source, window) -> latest.putObject(source).put("accuracy", share(window))
+        .put("labels", window.size()));
+    accuracySeries.forEach((source, points) -> series.set(source, points(points)));
+    accuracy.put("waitingForScores", pending.size()).put("unjudged", unjudgedLabels);
+    ObjectNode truth = root.putObject("groundTruth").put("pairs", groundTruth.size());
+    truth.set("series", points(groundTruthSeries));
+    ArrayNode versionList = root.putArray("versions");
+    versions.forEach(versionList::add);
+    ObjectNode rewards = root.putObject("rewards");
+    rewardBuckets.forEach((policy, buckets) -> {
+      ArrayNode points = rewards.putArray(policy);
+      buckets.forEach((t, b) -> {
+        double mean = b[1] / b[0];
+        points.addArray().add(t).add(mean).add(Math.sqrt(Math.max(0, b[2] / b[0] - mean * mean))).add((long) b[0]);
+      });
+    });
+    ArrayNode alertList = root.putArray("alerts");
+    Iterator<ObjectNode> newestFirst = alerts.descendingIterator();
+    newestFirst.forEachRemaining(alertList::add);
+    ArrayNode letters = root.putArray("deadLetters");
+    deadLetters.values().forEach(letters::add);
+    ArrayNode rates = root.putArray("throughput");
+    throughput.forEach((t, counts) -> rates.addArray().add(t).add(counts[0] * 1000.0 / BUCKET_MS)
+        .add(counts[1] * 1000.0 / BUCKET_MS));
+    ObjectNode lagNode = root.putObject("lag");
+    new TreeMap<>(lag).forEach(lagNode::put);
+    double[] freshness = versions.stream().filter(v -> v.has("freshnessS"))
+        .mapToDouble(v -> v.get("freshnessS").asDouble()).toArray();
+    if (freshness.length > 0) {
+      Arrays.sort(freshness);
+      root.putObject("freshness").put("p50S", quantile(freshness, 0.5)).put("p95S", quantile(freshness, 0.95))
+          .put("versions", freshness.length);
+    }
+    return root;
+  }
+
+  /** Judges a preference once both its interactions have been scored; false while one has not. */
+  private boolean judge(Preference preference, long now) {
+    Scored a = scores.get(preference.getA().getInteractionId());
+    Scored b = scores.get(preference.getB().getInteractionId());
+    if (a == null || b == null) {
+      return false;
+    }
+    if (a.reward() == b.reward()) {
+      unjudgedLabels++;
+      return true;
+    }
+    boolean modelPrefersA = a.reward() > b.reward();
+    boolean right = modelPrefersA == (preference.getOutcome() == PreferenceOutcome.A);
+    String source = preference.getSource().name();
+    Deque<Boolean> window = judged.computeIfAbsent(source, s -> new ArrayDeque<>());
+    append(window, right, ACCURACY_WINDOW);
+    Deque<double[]> points = accuracySeries.computeIfAbsent(source, s -> new ArrayDeque<>());
+    long t = now - now % BUCKET_MS;
+    if (!points.isEmpty() && points.peekLast()[0] == t) {
+      points.pollLast();
+    }
+    append(points, new double[] {t, share(window), window.size()}, POINTS);
+    return true;
+  }
+
+  private void judgePending(long now) {
+    for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+      Pending waiting = it.next();
+      if (judge(waiting.preference(), now)) {
+        it.remove();
+      } else if (now - waiting.since() > PENDING_MS) {
+        unjudgedLabels++;
+        it.remove();
+      }
+    }
+  }
+
+  private void groundTruth(double predicted, double observed, long now) {
+    append(groundTruth, new double[] {predicted, observed}, GROUND_TRUTH_WINDOW);
+    if (groundTruth.size() < 3) {
+      return;
+    }
+    double[] stats = correlationAndRmse(groundTruth);
+    long t = now - now % BUCKET_MS;
+    if (!groundTruthSeries.isEmpty() && groundTruthSeries.peekLast()[0] == t) {
+      groundTruthSeries.pollLast();
+    }
+    append(groundTruthSeries, new double[] {t, stats[0], stats[1]}, POINTS);
+  }
+
+  /**
+   * Pearson correlation of predicted against observed rewards, and the RMSE of the predictions after a least-squares
+   * affine fit: a reward model's scale is arbitrary, its ordering and shape are not.
+   */
+  static double[] correlationAndRmse(Iterable<double[]> pairs) {
+    double n = 0;
+    double sx = 0;
+    double sy = 0;
+    double sxx = 0;
+    double syy = 0;
+    double sxy = 0;
+    for (double[] p : pairs) {
+      n++;
+      sx += p[0];
+      sy += p[1];
+      sxx += p[0] * p[0];
+      syy += p[1] * p[1];
+      sxy += p[0] * p[1];
+    }
+    double cov = sxy / n - sx / n * sy / n;
+    double vx = sxx / n - sx / n * sx / n;
+    double vy = syy / n - sy / n * sy / n;
+    double r = vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : Double.NaN;
+    double rmse = vy <= 0 ? 0 : Math.sqrt(vy * (1 - (Double.isNaN(r) ? 0 : r * r)));
+    return new double[] {r, rmse};
+  }
+
+  private static double share(Deque<Boolean> window) {
+    return window.isEmpty() ? Double.NaN : window.stream().filter(b -> b).count() / (double) window.size();
+  }
+
+  private static double quantile(double[] sorted, double q) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+  }
+
+  private static ArrayNode points(Deque<double[]> points) {
+    ArrayNode array = JSON.createArrayNode();
+    points.forEach(p -> {
+      ArrayNode point = array.addArray().add((long) p[0]);
+      for (int i = 1; i < p.length; i++) {
+        point.add(Double.isNaN(p[i]) ? null : p[i]);
+      }
+    });
+    return array;
+  }
+
+  private static void putMetric(ObjectNode node, String name, Double value) {
+    if (value != null && Double.isFinite(value)) {
+      node.put(name, value);
+    }
+  }
+
+  private static double[] bucket(TreeMap<Long, double[]> buckets, long t) {
+    double[] bucket = buckets.computeIfAbsent(t - t % BUCKET_MS, k -> new double[3]);
+    while (buckets.size() > POINTS) {
+      buckets.pollFirstEntry();
+    }
+    return bucket;
+  }
+
+  private static long[] bucket(TreeMap<Long, long[]> buckets, long t, int width) {
+    long[] bucket = buckets.computeIfAbsent(t - t % BUCKET_MS, k -> new long[width]);
+    while (buckets.size() > POINTS) {
+      buckets.pollFirstEntry();
+    }
+    return bucket;
+  }
+
+  private static <T> void append(Deque<T> deque, T value, int capacity) {
+    deque.addLast(value);
+    while (deque.size() > capacity) {
+      deque.pollFirst();
+    }
+  }
+
+  private static <V> Map<String, V> bounded() {
+    return new LinkedHashMap<>(1024, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > REMEMBERED_INTERACTIONS;
+      }
+    };
+  }
+}
