@@ -46,7 +46,7 @@ function render(state) {
   const metric = key => versions.filter(v => v[key] !== undefined).map(v => [v.version, v[key]]);
   draw('versions', {
     animation: false, tooltip: { trigger: 'axis' },
-    legend: { data: ['holdout accuracy', 'holdout log-loss', 'training loss', 'ECE'] },
+    legend: { data: ['holdout accuracy', 'holdout log-loss', 'training loss', 'ECE', 'refused before it'] },
     grid: { left: 48, right: 48, top: 32, bottom: 28 },
     xAxis: { type: 'value', name: 'version', minInterval: 1 },
     yAxis: [{ type: 'value', min: 0, max: 1, name: 'accuracy / ECE' }, { type: 'value', name: 'loss' }],
@@ -54,7 +54,10 @@ function render(state) {
       { name: 'holdout accuracy', type: 'line', data: metric('accuracy') },
       { name: 'ECE', type: 'line', data: metric('ece') },
       { name: 'holdout log-loss', type: 'line', yAxisIndex: 1, data: metric('logLoss') },
-      { name: 'training loss', type: 'line', yAxisIndex: 1, data: metric('trainingLoss') }
+      { name: 'training loss', type: 'line', yAxisIndex: 1, data: metric('trainingLoss') },
+      { name: 'refused before it', type: 'scatter', symbol: 'triangle', symbolSize: 12, itemStyle: { color: '#b3261e' },
+        data: versions.filter(v => v.refusedBefore > 0).map(v => [v.version, v.accuracy === undefined ? 0 : v.accuracy,
+          v.refusedBefore]) }
     ]
   });
   const policies = Object.keys(state.rewards);
@@ -84,7 +87,7 @@ function render(state) {
     a.scope, a.message]));
   document.getElementById('info-alerts').textContent = String(state.alerts.length - paging.length);
   rows('dead-letter-rows', state.deadLetters.map(d => [d.stage, d.count, d.lastReason, d.lastOrigin]));
-  rows('lag-rows', Object.entries(state.lag).map(([group, lag]) => [group, lag]));
+  rows('lag-rows', Object.entries(state.lag).map(([group, g]) => [group, g.state, g.lag]));
   document.getElementById('live-version').textContent = state.liveVersion ? 'v' + state.liveVersion : 'none yet';
   const latest = Object.entries(state.accuracy.latest)
     .map(([source, a]) => source + ' ' + fixed(a.accuracy, 3) + ' (' + a.labels + ')');

@@ -22,6 +22,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class ConsumerLag implements AutoCloseable {
 
+  /** A group's lag and its state (Stable, Empty, PreparingRebalance...): an empty group's stage is not running. */
+  record Group(long lag, String state) {}
+
   private final Admin admin;
 
   ConsumerLag(String bootstrapServers) {
@@ -30,8 +33,8 @@ final class ConsumerLag implements AutoCloseable {
     this.admin = Admin.create(props);
   }
 
-  Map<String, Long> byGroup() throws InterruptedException, ExecutionException, TimeoutException {
-    Map<String, Long> lag = new HashMap<>();
+  Map<String, Group> byGroup() throws InterruptedException, ExecutionException, TimeoutException {
+    Map<String, Group> lag = new HashMap<>();
     for (ConsumerGroupListing group : admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {
       Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())
           .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
@@ -48,7 +51,7 @@ final class ConsumerLag implements AutoCloseable {
           total += Math.max(0, ends.get(entry.getKey()).offset() - entry.getValue().offset());
         }
       }
-      lag.put(group.groupId(), total);
+      lag.put(group.groupId(), new Group(total, group.state().map(Object::toString).orElse("unknown")));
     }
     return lag;
   }

@@ -62,7 +62,7 @@ final class DashboardState {
   private final Map<String, ObjectNode> deadLetters = new TreeMap<>();
   private final Map<String, TreeMap<Long, double[]>> rewardBuckets = new TreeMap<>();
   private final TreeMap<Long, long[]> throughput = new TreeMap<>();
-  private Map<String, Long> lag = Map.of();
+  private Map<String, ConsumerLag.Group> lag = Map.of();
   private long unjudgedLabels;
   private long liveVersion;
 
@@ -78,6 +78,12 @@ final class DashboardState {
     putMetric(version, "logLoss", metrics.get(VersionMetrics.LOG_LOSS));
     putMetric(version, "ece", metrics.get(VersionMetrics.CALIBRATION_ECE));
     putMetric(version, "trainingLoss", metrics.get(VersionMetrics.TRAINING_LOSS));
+    Double refused = metrics.get(VersionMetrics.CANDIDATES_REFUSED);
+    if (refused != null) {
+      double before = versions.isEmpty() || !versions.peekLast().has("refusedTotal") ? 0
+          : versions.peekLast().get("refusedTotal").asDouble();
+      version.put("refusedTotal", refused).put("refusedBefore", Math.max(0, refused - before));
+    }
     Double newest = metrics.get(VersionMetrics.NEWEST_EXAMPLE_EVENT_TIME_MS);
     putMetric(version, "freshnessS", newest == null ? null
         : (update.getCreatedAt().toEpochMilli() - newest) / 1000.0);
@@ -142,7 +148,7 @@ final class DashboardState {
             + letter.getSourceOffset());
   }
 
-  synchronized void onLag(Map<String, Long> lagByGroup) {
+  synchronized void onLag(Map<String, ConsumerLag.Group> lagByGroup) {
     lag = Map.copyOf(lagByGroup);
   }
 
@@ -178,7 +184,7 @@ final class DashboardState {
     throughput.forEach((t, counts) -> rates.addArray().add(t).add(counts[0] * 1000.0 / BUCKET_MS)
         .add(counts[1] * 1000.0 / BUCKET_MS));
     ObjectNode lagNode = root.putObject("lag");
-    new TreeMap<>(lag).forEach(lagNode::put);
+    new TreeMap<>(lag).forEach((group, g) -> lagNode.putObject(group).put("lag", g.lag()).put("state", g.state()));
     double[] freshness = versions.stream().filter(v -> v.has("freshnessS"))
         .mapToDouble(v -> v.get("freshnessS").asDouble()).toArray();
     if (freshness.length > 0) {

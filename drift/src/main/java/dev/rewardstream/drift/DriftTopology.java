@@ -2,6 +2,7 @@ package dev.rewardstream.drift;
 
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.RecordRejectedException;
+import dev.rewardstream.serde.DeadLetters;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.streams.CompactedTopicProcessor;
 import java.util.Map;
@@ -70,8 +71,10 @@ public final class DriftTopology {
     Map<String, KStream<String, Object>> branches = intake.split(Named.as(BRANCH))
         .branch((key, value) -> value instanceof DeadLetter, Branched.as("dead-letters"))
         .defaultBranch(Branched.as("scores"));
+    io.micrometer.core.instrument.Counter deadLetters = DeadLetters.counter(meters, ScoreIntake.STAGE);
     branches.get(BRANCH + "dead-letters")
         .mapValues(value -> (DeadLetter) value, Named.as("drift-dead-letter"))
+        .peek((key, letter) -> deadLetters.increment(), Named.as("drift-dead-letter-count"))
         .to(topics.deadLetters.name(), Produced.with(Serdes.String(), topics.deadLetters.valueSerde())
             .withName("drift-dead-letters-sink"));
     branches.get(BRANCH + "scores")

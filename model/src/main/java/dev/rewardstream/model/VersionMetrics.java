@@ -18,6 +18,8 @@ public final class VersionMetrics {
   public static final String EXAMPLES_TRAINED = "examples_trained";
   /** The recent training loss when the version was published, to set beside its holdout log-loss. */
   public static final String TRAINING_LOSS = "training_loss";
+  /** Candidates the trainer's publish gate had refused, in all, when the version was published. */
+  public static final String CANDIDATES_REFUSED = "candidates_refused";
   /** The event time of the newest preference the version learned, epoch ms (exact as a double below 2^53). */
   public static final String NEWEST_EXAMPLE_EVENT_TIME_MS = "newest_example_event_time_ms";
 

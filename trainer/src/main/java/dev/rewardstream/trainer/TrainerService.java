@@ -258,7 +258,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
       for (TopicPartition partition : consumer.assignment()) {
         positions.put(partition.toString(), consumer.position(partition));
       }
-      ModelUpdate update = publisher.publish(version, learner, replay, schedule, candidate, reference, positions);
+      ModelUpdate update = publisher.publish(version, learner, replay, schedule, candidate, reference, positions,
+          rejectedCandidates);
       publishListener.accept(update);
       Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
       for (TopicPartition partition : consumer.assignment()) {

@@ -37,15 +37,18 @@ final class VersionPublisher {
    * @param candidate the candidate's validation, published as its metrics
    * @param reference the candidate's rewards whose mean and spread the scorer normalizes by
    * @param positions the consumer's positions after the last example trained on, by "topic-partition"
+   * @param candidatesRefused candidates the gate refused so far, so readers of the topic see refusals between versions
    * @return the event, acknowledged by the broker
    */
   ModelUpdate publish(long version, RewardLearner learner, ReplayBuffer replay, TrainingSchedule schedule,
-      Evaluation candidate, Evaluation reference, Map<String, Long> positions) throws Exception {
+      Evaluation candidate, Evaluation reference, Map<String, Long> positions, long candidatesRefused)
+      throws Exception {
     ModelArtifacts.Written written = learner.write(config.artifactDir(), config.modelName(), version);
     checkpoint.write(new TrainerCheckpoint.State(version, schedule.examplesTrained(), schedule.steps(), positions),
         learner, replay);
     Map<String, Double> metrics = new HashMap<>(candidate.asMetrics());
     metrics.put(VersionMetrics.EXAMPLES_TRAINED, (double) schedule.examplesTrained());
+    metrics.put(VersionMetrics.CANDIDATES_REFUSED, (double) candidatesRefused);
     if (Double.isFinite(schedule.trainingLoss())) {
       metrics.put(VersionMetrics.TRAINING_LOSS, schedule.trainingLoss());
     }
