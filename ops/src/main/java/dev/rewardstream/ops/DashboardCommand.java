@@ -1,6 +1,7 @@
 package dev.rewardstream.ops;
 
 import dev.rewardstream.dashboard.DashboardService;
+import dev.rewardstream.runtime.MetricsEndpoint;
 import dev.rewardstream.runtime.PlatformConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,6 +15,7 @@ final class DashboardCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ClusterOptions cluster;
+  @Mixin MetricsOptions metricsOptions;
 
   @Option(names = "--host", defaultValue = PlatformConfig.DEFAULT_HOST,
       description = "Bind address (default: ${DEFAULT-VALUE}).")
@@ -26,11 +28,16 @@ final class DashboardCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     StopSignals stop = StopSignals.install();
+    MetricsEndpoint metrics = metricsOptions.start();
     try (DashboardService dashboard = DashboardService.start(cluster.bootstrapServers, cluster.topics(), host, port)) {
-      spec.commandLine().getOut().printf("dashboard: %s, following %s; logs in %s; Ctrl-C stops%n", dashboard.url(),
-          cluster.bootstrapServers, LogFile.current());
+      spec.commandLine().getOut().printf("dashboard: %s, following %s; logs in %s%s; Ctrl-C stops%n", dashboard.url(),
+          cluster.bootstrapServers, LogFile.current(), metrics == null ? "" : ", metrics on " + metrics.url());
       spec.commandLine().getOut().flush();
       stop.await();
+    } finally {
+      if (metrics != null) {
+        metrics.close();
+      }
     }
     return 0;
   }
