@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rewardstream.platform.FreePorts;
 import dev.rewardstream.runtime.EmbeddedPlatform;
 import dev.rewardstream.runtime.PlatformConfig;
+import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.sim.KafkaRecordSink;
 import dev.rewardstream.sim.Labeler;
 import dev.rewardstream.sim.Scenario;
@@ -25,6 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +74,14 @@ class PrometheusScrapeTest {
       Await.until("every metric exposed (the list shows the missing ones)", Duration.ofSeconds(60),
           () -> expected.stream().filter(name -> !getQuietly(services).contains(name)).toList(), List::isEmpty);
       assertThat(get(flink)).contains("flink_taskmanager_job_task_operator_numRecordsIn");
+      // A record that is not Avro: the feature job dead-letters it and counts it by stage.
+      try (KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
+        producer.send(new ProducerRecord<>(infra.topics().interactions.name(), "junk".getBytes(StandardCharsets.UTF_8),
+            "{not avro}".getBytes(StandardCharsets.UTF_8)));
+      }
+      Await.until("the feature job's dead letter counted by stage", Duration.ofSeconds(60),
+          () -> getQuietly(flink).lines().filter(line -> line.contains("rewardstream_dead_letters")
+              && line.contains("stage=") && !line.startsWith("#")).toList(), lines -> !lines.isEmpty());
 
       int port = FreePorts.next();
       Path config = dir.resolve("prometheus.yml");

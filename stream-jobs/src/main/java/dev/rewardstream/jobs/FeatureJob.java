@@ -140,6 +140,7 @@ public final class FeatureJob {
     validInteractions.getSideOutput(DeadLetterOutput.TAG)
         .union(normalized.getSideOutput(DeadLetterOutput.TAG), validPreferences.getSideOutput(DeadLetterOutput.TAG),
             pairwise.getSideOutput(DeadLetterOutput.TAG))
+        .map(new CountDeadLetters()).uid("count-dead-letters").name("count-dead-letters")
         .sinkTo(deadLetters).uid("sink-dead-letters").name("dead-letters");
 
     normalized.getSideOutput(NormalizePerEnvironment.STATS)
