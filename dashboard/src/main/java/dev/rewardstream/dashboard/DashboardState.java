@@ -12,10 +12,13 @@ import dev.rewardstream.schema.Preference;
 import dev.rewardstream.schema.PreferenceOutcome;
 import dev.rewardstream.schema.Score;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -38,6 +41,8 @@ final class DashboardState {
   static final int REMEMBERED_INTERACTIONS = 200_000;
   /** How long a preference waits for the scores of its two interactions. */
   static final long PENDING_MS = 60_000;
+  /** Preferences waiting at most; beyond it the oldest are given up as unjudged. */
+  static final int MAX_PENDING = 50_000;
   /** Width of the time buckets of the charts. */
   static final long BUCKET_MS = 2_000;
   /** Points kept per series: 20 minutes of buckets. */
@@ -48,11 +53,22 @@ final class DashboardState {
 
   private record Scored(double reward, long version) {}
 
-  private record Pending(Preference preference, long since) {}
+  /** A preference waiting for scores; indexed under both interaction ids, so each score looks at its own only. */
+  private static final class Pending {
+    final Preference preference;
+    final long since;
+    boolean settled;
+
+    Pending(Preference preference, long since) {
+      this.preference = preference;
+      this.since = since;
+    }
+  }
 
   private final Map<String, Scored> scores = bounded();
   private final Map<String, Double> environmentRewards = bounded();
   private final Deque<Pending> pending = new ArrayDeque<>();
+  private final Map<String, List<Pending>> pendingByInteraction = new HashMap<>();
   private final Map<String, Deque<Boolean>> judged = new TreeMap<>();
   private final Map<String, Deque<double[]>> accuracySeries = new TreeMap<>();
   private final Deque<double[]> groundTruth = new ArrayDeque<>();
@@ -106,7 +122,14 @@ final class DashboardState {
     if (observed != null) {
       groundTruth(score.getRawReward(), observed, now);
     }
-    judgePending(now);
+    List<Pending> waiting = pendingByInteraction.remove(score.getInteractionId());
+    if (waiting != null) {
+      for (Pending p : waiting) {
+        if (!p.settled && judge(p.preference, now)) {
+          p.settled = true;
+        }
+      }
+    }
   }
 
   synchronized void onInteraction(Interaction interaction, long now) {
@@ -127,9 +150,15 @@ final class DashboardState {
       return;
     }
     if (!judge(preference, now)) {
-      pending.addLast(new Pending(preference, now));
+      Pending waiting = new Pending(preference, now);
+      pending.addLast(waiting);
+      for (String id : List.of(preference.getA().getInteractionId(), preference.getB().getInteractionId())) {
+        if (!scores.containsKey(id)) {
+          pendingByInteraction.computeIfAbsent(id, k -> new ArrayList<>()).add(waiting);
+        }
+      }
     }
-    judgePending(now);
+    expirePending(now);
   }
 
   synchronized void onAlert(DriftAlert alert) {
@@ -154,7 +183,7 @@ final class DashboardState {
 
   /** Everything the page shows, as one JSON document. */
   synchronized ObjectNode snapshot(long now) {
-    judgePending(now);
+    expirePending(now);
     ObjectNode root = JSON.createObjectNode().put("now", now).put("liveVersion", liveVersion);
     ObjectNode accuracy = root.putObject("accuracy");
     ObjectNode latest = accuracy.putObject("latest");
@@ -162,7 +191,8 @@ final class DashboardState {
     judged.forEach((source, window) -> latest.putObject(source).put("accuracy", share(window))
         .put("labels", window.size()));
     accuracySeries.forEach((source, points) -> series.set(source, points(points)));
-    accuracy.put("waitingForScores", pending.size()).put("unjudged", unjudgedLabels);
+    accuracy.put("waitingForScores", pending.stream().filter(p -> !p.settled).count())
+        .put("unjudged", unjudgedLabels);
     ObjectNode truth = root.putObject("groundTruth").put("pairs", groundTruth.size());
     truth.set("series", points(groundTruthSeries));
     ArrayNode versionList = root.putArray("versions");
@@ -220,14 +250,28 @@ final class DashboardState {
     return true;
   }
 
-  private void judgePending(long now) {
-    for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
-      Pending waiting = it.next();
-      if (judge(waiting.preference(), now)) {
-        it.remove();
-      } else if (now - waiting.since() > PENDING_MS) {
+  /** Drops settled preferences and gives up on those that waited too long or overflow the queue, oldest first. */
+  private void expirePending(long now) {
+    while (!pending.isEmpty()) {
+      Pending oldest = pending.peekFirst();
+      boolean expired = now - oldest.since > PENDING_MS || pending.size() > MAX_PENDING;
+      if (!oldest.settled && !expired) {
+        break;
+      }
+      pending.pollFirst();
+      if (!oldest.settled) {
+        oldest.settled = true;
         unjudgedLabels++;
-        it.remove();
+        for (String id : List.of(oldest.preference.getA().getInteractionId(),
+            oldest.preference.getB().getInteractionId())) {
+          List<Pending> waiting = pendingByInteraction.get(id);
+          if (waiting != null) {
+            waiting.remove(oldest);
+            if (waiting.isEmpty()) {
+              pendingByInteraction.remove(id);
+            }
+          }
+        }
       }
     }
   }

@@ -53,6 +53,24 @@ class DashboardStateTest {
   }
 
   @Test
+  void shouldGiveUpOnTheOldestWaitingLabelsBeyondTheCap() {
+    DashboardState state = new DashboardState();
+    for (int i = 0; i <= DashboardState.MAX_PENDING; i++) {
+      state.onPreference(preference("p" + i, "a" + i, "b" + i, PreferenceOutcome.A, LabelSource.HUMAN), T0);
+    }
+    state.onScore(score("a0", 1.0, "p"), T0);
+    state.onScore(score("b0", 0.0, "p"), T0);
+    state.onScore(score("a1", 1.0, "p"), T0);
+    state.onScore(score("b1", 0.0, "p"), T0);
+
+    JsonNode snapshot = state.snapshot(T0);
+
+    assertThat(snapshot.at("/accuracy/unjudged").asLong()).as("the oldest, p0, was given up").isEqualTo(1);
+    assertThat(snapshot.at("/accuracy/latest/HUMAN/labels").asInt()).as("p1 judged when its scores came").isEqualTo(1);
+    assertThat(snapshot.at("/accuracy/waitingForScores").asLong()).isEqualTo(DashboardState.MAX_PENDING - 1);
+  }
+
+  @Test
   void shouldCorrelateScoresWithEnvironmentRewards() {
     DashboardState state = new DashboardState();
     for (int i = 0; i < 50; i++) {
