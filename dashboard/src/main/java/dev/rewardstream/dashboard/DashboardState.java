@@ -77,7 +77,8 @@ final class DashboardState {
   private final Deque<ObjectNode> alerts = new ArrayDeque<>();
   private final Map<String, ObjectNode> deadLetters = new TreeMap<>();
   private final Map<String, TreeMap<Long, double[]>> rewardBuckets = new TreeMap<>();
-  private final TreeMap<Long, long[]> throughput = new TreeMap<>();
+  /** Per bucket: scores, labels. */
+  private final TreeMap<Long, double[]> throughput = new TreeMap<>();
   private Map<String, ConsumerLag.Group> lag = Map.of();
   private long unjudgedLabels;
   private long liveVersion;
@@ -107,7 +108,7 @@ final class DashboardState {
   }
 
   synchronized void onScore(Score score, long now) {
-    bucket(throughput, now, 2)[0]++;
+    bucket(throughput, now)[0]++;
     if (score.getRescore()) {
       return;
     }
@@ -144,7 +145,7 @@ final class DashboardState {
   }
 
   synchronized void onPreference(Preference preference, long now) {
-    bucket(throughput, now, 2)[1]++;
+    bucket(throughput, now)[1]++;
     if (preference.getA().getInteractionId() == null || preference.getB().getInteractionId() == null
         || preference.getOutcome() == PreferenceOutcome.TIE) {
       return;
@@ -343,14 +344,6 @@ final class DashboardState {
 
   private static double[] bucket(TreeMap<Long, double[]> buckets, long t) {
     double[] bucket = buckets.computeIfAbsent(t - t % BUCKET_MS, k -> new double[3]);
-    while (buckets.size() > POINTS) {
-      buckets.pollFirstEntry();
-    }
-    return bucket;
-  }
-
-  private static long[] bucket(TreeMap<Long, long[]> buckets, long t, int width) {
-    long[] bucket = buckets.computeIfAbsent(t - t % BUCKET_MS, k -> new long[width]);
     while (buckets.size() > POINTS) {
       buckets.pollFirstEntry();
     }

@@ -97,6 +97,9 @@ final class TopicFollower implements Runnable {
   private void apply(ConsumerRecord<byte[], byte[]> record) {
     long now = System.currentTimeMillis();
     String topic = record.topic();
+    if (record.value() == null) {
+      return; // a tombstone on a compacted topic: nothing to show
+    }
     try {
       if (topic.equals(topics.scores.name())) {
         state.onScore(topics.scores.decode(record.value()), now);
@@ -105,15 +108,13 @@ final class TopicFollower implements Runnable {
       } else if (topic.equals(topics.interactions.name())) {
         state.onInteraction(topics.interactions.decode(record.value()), now);
       } else if (topic.equals(topics.modelUpdates.name())) {
-        if (record.value() != null) {
-          state.onModelUpdate(topics.modelUpdates.decode(record.value()));
-        }
+        state.onModelUpdate(topics.modelUpdates.decode(record.value()));
       } else if (topic.equals(topics.driftAlerts.name())) {
         state.onAlert(topics.driftAlerts.decode(record.value()));
       } else if (topic.equals(topics.deadLetters.name())) {
         state.onDeadLetter(topics.deadLetters.decode(record.value()));
       }
-    } catch (RecordRejectedException | NullPointerException e) {
+    } catch (RecordRejectedException e) {
       LOG.debug("skipped an unreadable record at {}-{}@{}: {}", topic, record.partition(), record.offset(),
           e.getMessage());
     }

@@ -42,17 +42,18 @@ final class DriftMetrics {
   void forget(DetectorKind kind, String scope) {
     Reading reading = readings.remove(ScopedDetector.key(kind, scope));
     if (reading != null) {
-      registry.remove(reading.statistic);
-      registry.remove(reading.threshold);
+      unregister(reading);
     }
   }
 
   void forgetAll() {
-    readings.values().forEach(reading -> {
-      registry.remove(reading.statistic);
-      registry.remove(reading.threshold);
-    });
+    readings.values().forEach(this::unregister);
     readings.clear();
+  }
+
+  private void unregister(Reading reading) {
+    registry.remove(reading.statistic);
+    registry.remove(reading.threshold);
   }
 
   private Reading register(DetectorKind kind, String scope) {

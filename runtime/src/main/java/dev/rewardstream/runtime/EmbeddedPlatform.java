@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import dev.rewardstream.platform.FreePorts;
 import dev.rewardstream.dashboard.DashboardService;
 import org.apache.flink.api.common.JobStatus;
@@ -83,6 +85,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
       if (metrics != null) {
         started_.add(metrics);
       }
+      // With metrics off the services still record, into a registry nothing reads.
+      MeterRegistry meters = metrics == null ? new CompositeMeterRegistry() : metrics.registry();
       // Flink's reporter binds its port itself and does not say which it took: a free one is chosen for it.
       int flinkMetricsPort = config.flinkMetricsPort() == 0 ? FreePorts.next() : config.flinkMetricsPort();
       EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(config.dataDir().resolve("kafka"),
@@ -95,9 +99,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
           flinkMetricsPort < 0 ? OptionalInt.empty() : OptionalInt.of(flinkMetricsPort));
       started_.add(job);
       TrainerService trainer = new TrainerService(config.trainerConfig(infra.bootstrapServers()), infra.topics());
-      if (metrics != null) {
-        trainer.withMetrics(metrics.registry());
-      }
+      trainer.withMetrics(meters);
       Thread trainerThread = new Thread(trainer, "trainer");
       trainerThread.setDaemon(true);
       // TrainerService logs its failure and reports it in its status; the console gets no stack trace.
@@ -107,23 +109,17 @@ public final class EmbeddedPlatform implements AutoCloseable {
       ScorerService scorer = new ScorerService(infra.bootstrapServers(), config.dataDir().resolve("scorer-state"),
           config.scorer(), infra.topics()).withHttp(config.host(), config.scorerHttpPort());
       started_.add(scorer);
-      if (metrics != null) {
-        scorer.withMetrics(metrics.registry());
-      }
+      scorer.withMetrics(meters);
       scorer.start();
       DriftService driftMonitor = new DriftService(infra.bootstrapServers(), config.dataDir().resolve("drift-state"),
           config.drift(), infra.topics());
       started_.add(driftMonitor);
-      if (metrics != null) {
-        driftMonitor.withMetrics(metrics.registry());
-      }
+      driftMonitor.withMetrics(meters);
       driftMonitor.start();
       PairSuggestionService pairSuggestions = new PairSuggestionService(infra.bootstrapServers(),
           config.dataDir().resolve("pairs-state"), config.pairs(), infra.topics());
       started_.add(pairSuggestions);
-      if (metrics != null) {
-        pairSuggestions.withMetrics(metrics.registry());
-      }
+      pairSuggestions.withMetrics(meters);
       pairSuggestions.start();
       DashboardService dashboard = config.dashboardPort() < 0 ? null
           : DashboardService.start(infra.bootstrapServers(), infra.topics(), config.host(), config.dashboardPort());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -78,7 +79,9 @@ public final class ScoringHttpServer implements AutoCloseable {
   private final ModelHolder models;
   private final CandidateScorer scorer;
   private final Supplier<KafkaStreams.State> streamsState;
-  private final MeterRegistry meters;
+  /** Built once: each request then only looks its meter up by tags, off the builder. */
+  private final Meter.MeterProvider<Timer> requestDuration;
+  private final Meter.MeterProvider<DistributionSummary> batchSize;
 
   private ScoringHttpServer(HttpServer http, ExecutorService executor, ModelHolder models, CandidateScorer scorer,
       Supplier<KafkaStreams.State> streamsState, MeterRegistry meters) {
@@ -87,7 +90,12 @@ public final class ScoringHttpServer implements AutoCloseable {
     this.models = models;
     this.scorer = scorer;
     this.streamsState = streamsState;
-    this.meters = meters;
+    this.requestDuration = Timer.builder("rewardstream.api.request.duration")
+        .description("Scoring API requests, from receipt until the answer is written")
+        .publishPercentileHistogram().withRegistry(meters);
+    this.batchSize = DistributionSummary.builder("rewardstream.api.batch.size")
+        .description("Candidates per scoring API request").baseUnit("candidates").publishPercentileHistogram()
+        .withRegistry(meters);
   }
 
   /**
@@ -167,10 +175,8 @@ public final class ScoringHttpServer implements AutoCloseable {
       exchange.getResponseHeaders().set("Content-Type", JSON_TYPE);
       exchange.sendResponseHeaders(reply.status(), bytes.length);
       exchange.getResponseBody().write(bytes);
-      Timer.builder("rewardstream.api.request.duration")
-          .description("Scoring API requests, from receipt until the answer is written")
-          .tag("endpoint", ENDPOINTS.contains(path) ? path : "other").tag("status", Integer.toString(reply.status()))
-          .publishPercentileHistogram().register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      requestDuration.withTags("endpoint", ENDPOINTS.contains(path) ? path : "other", "status",
+          Integer.toString(reply.status())).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -179,9 +185,7 @@ public final class ScoringHttpServer implements AutoCloseable {
 
   /** Candidates per request: how much work callers batch into one call. */
   private void recordBatch(String endpoint, int candidates) {
-    DistributionSummary.builder("rewardstream.api.batch.size").description("Candidates per scoring API request")
-        .baseUnit("candidates").tag("endpoint", endpoint).publishPercentileHistogram().register(meters)
-        .record(candidates);
+    batchSize.withTags("endpoint", endpoint).record(candidates);
   }
 
   private record Reply(int status, JsonNode body) {}
