@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code rewardctl alerts}: follows the drift-alerts topic and prints one line per alert (time, severity, status,
  * detector, scope, statistic vs threshold, message); with {@code --webhook}, also POSTs each as JSON, retrying with
- * backoff, and dead-letters what cannot be delivered. Progress is kept in the consumer group {@code --group}, committed
+ * backoff, and dead-letters what cannot be delivered. What reaches a webhook by default is what asks for action
+ * (WARNING and above), with bursts on one scope grouped into one notification. Progress is kept in the consumer group {@code --group}, committed
  * only after an alert is delivered or dead-lettered.
  */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
@@ -35,8 +36,9 @@ final class AlertsCommand implements Callable<Integer> {
       + "instead of the beginning.")
   boolean fromNow;
 
-  @Option(names = "--severity", defaultValue = "INFO",
-      description = "Minimum severity: INFO, WARNING or CRITICAL (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--severity", description = "Minimum severity: INFO, WARNING or CRITICAL (default: INFO when "
+      + "printing only; WARNING with --webhook, so a chat channel or pager receives only what asks for action: give "
+      + "INFO for rescore reports too).")
   String severity;
 
   @Option(names = "--detector", description = "Only this detector.") String detector;
@@ -64,18 +66,28 @@ final class AlertsCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   long webhookBackoffMs;
 
+  @Option(names = "--burst-window-s", defaultValue = "10",
+      description = "With --webhook: alerts of one scope and status within this many seconds of the first are "
+          + "delivered as one notification with every detector's evidence; 0 delivers each alone "
+          + "(default: ${DEFAULT-VALUE}).")
+  long burstWindowSeconds;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
     Severity minSeverity;
     try {
-      minSeverity = Severity.valueOf(severity.toUpperCase(Locale.ROOT));
+      minSeverity = severity != null ? Severity.valueOf(severity.toUpperCase(Locale.ROOT))
+          : webhook != null ? Severity.WARNING : Severity.INFO;
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--severity must be INFO, WARNING or CRITICAL, not " + severity);
     }
     if (webhookAttempts < 1) {
       throw new ParameterException(spec.commandLine(), "--webhook-attempts must be at least 1");
+    }
+    if (burstWindowSeconds < 0) {
+      throw new ParameterException(spec.commandLine(), "--burst-window-s must be 0 or more");
     }
     Topics topics = cluster.topics();
     AlertFilter filter = new AlertFilter(minSeverity, detector, scope);
@@ -86,7 +98,7 @@ final class AlertsCommand implements Callable<Integer> {
     String groupId = group != null ? group : sink != null ? DEFAULT_WEBHOOK_GROUP : null;
     try {
       AlertFollower.Summary summary = new AlertFollower(cluster.bootstrapServers, topics, groupId, fromNow, filter,
-          sink).run(out, max, Duration.ofSeconds(timeoutSeconds));
+          sink, Duration.ofSeconds(burstWindowSeconds)).run(out, max, Duration.ofSeconds(timeoutSeconds));
       if (sink != null) {
         out.printf("%d alerts matched, %d delivered to %s, %d dead-lettered%n", summary.matched(),
             summary.delivered(), webhook, summary.deadLettered());

@@ -154,6 +154,70 @@ class AlertsCommandTest {
     assertThat(deadLetterFrom(produced).getErrorMessage()).contains("HTTP 400");
   }
 
+  @Test
+  void shouldDeliverOnlyWarningsAndAboveToAWebhookUnlessAskedForMore() throws Exception {
+    // Given: a rescore report (INFO) and a warning on one scope
+    List<String> accepted = new CopyOnWriteArrayList<>();
+    String url = startWebhook(body -> accept(accepted, body));
+    produce("rescore-summary", "severity-default", Severity.INFO, AlertStatus.REPORT, "v3 rescored 100 outputs");
+    Produced warning = produce("adwin", "severity-default", Severity.WARNING, AlertStatus.RAISED, "mean moved");
+
+    // When: a webhook with the default severity
+    String out = run("--scope", "severity-default", "--max", "1", "--webhook", url, "--group", "hook-default");
+
+    // Then: the report is neither printed nor delivered
+    assertThat(accepted).hasSize(1);
+    assertThat(JSON.readTree(accepted.get(0)).get("alert_id").asText()).isEqualTo(warning.alert().getAlertId());
+    assertThat(out).doesNotContain("rescored 100 outputs");
+
+    // When: asked for INFO too, with a group of its own that starts at the beginning
+    accepted.clear();
+    run("--scope", "severity-default", "--max", "2", "--webhook", url, "--group", "hook-info", "--severity", "INFO",
+        "--burst-window-s", "0");
+
+    // Then
+    assertThat(accepted).hasSize(2);
+    assertThat(JSON.readTree(accepted.get(0)).get("status").asText()).isEqualTo("REPORT");
+  }
+
+  @Test
+  void shouldGroupABurstOfDetectorsOnOneScopeIntoOneNotification() throws Exception {
+    // Given: three detectors raise on one scope, one on another scope, and one resolves on the first
+    List<String> accepted = new CopyOnWriteArrayList<>();
+    String url = startWebhook(body -> accept(accepted, body));
+    produce("adwin", "burst-a", Severity.WARNING, AlertStatus.RAISED, "mean moved");
+    produce("ks", "burst-a", Severity.WARNING, AlertStatus.RAISED, "distribution moved");
+    produce("overoptimization", "burst-a", Severity.CRITICAL, AlertStatus.RAISED, "reward hacked");
+    produce("adwin", "burst-b", Severity.WARNING, AlertStatus.RAISED, "elsewhere");
+    Produced last = produce("psi", "burst-a", Severity.WARNING, AlertStatus.RESOLVED, "calm again");
+
+    // When
+    String out = run("--scope", "burst-", "--max", "5", "--webhook", url, "--group", "hook-burst");
+
+    // Then: one notification per scope and status, each alert in it, offsets committed past them all
+    assertThat(accepted).hasSize(3);
+    JsonNode burst = accepted.stream().map(AlertsCommandTest::json)
+        .filter(n -> n.get("scope").asText().equals("burst-a") && n.get("status").asText().equals("RAISED"))
+        .findFirst().orElseThrow();
+    assertThat(burst.get("alert_id").asText()).startsWith("group:");
+    assertThat(burst.get("severity").asText()).isEqualTo("CRITICAL");
+    assertThat(burst.get("detector").asText().split(",")).containsExactlyInAnyOrder("adwin", "ks",
+        "overoptimization");
+    assertThat(burst.get("alerts")).hasSize(3);
+    assertThat(burst.get("message").asText()).contains("3 detectors RAISED on burst-a", "mean moved",
+        "distribution moved", "reward hacked");
+    assertThat(out).contains("5 alerts matched, 5 delivered", "delivered as one notification: 3 alerts on burst-a");
+    assertThat(committed("hook-burst")).isEqualTo(last.at().offset() + 1);
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private String run(String... args) {
     StringWriter buffer = new StringWriter();
     List<String> all = new java.util.ArrayList<>(List.of("--bootstrap-servers", infra.bootstrapServers(),

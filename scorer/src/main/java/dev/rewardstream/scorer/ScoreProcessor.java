@@ -40,7 +40,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * a version first needs the window. A changelog would write every interaction a second time, for a copy Kafka
  * already keeps (its cost: docs/design-notes.md).
  */
-final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> {
+final class ScoreProcessor implements Processor<byte[], byte[], String, Object> {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoreProcessor.class);
   static final String STAGE = "scorer/score-interaction";
@@ -54,7 +54,9 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   private KeyValueStore<String, byte[]> episodes;
   private final Featurizer featurizer;
   private final InteractionValidator validator;
-  private ProcessorContext<Object, Object> context;
+  private ProcessorContext<String, Object> context;
+  /** Partitions of the input topic, read once when the first summary part needs it; -1 while unknown. */
+  private int sourcePartitions = -1;
   private RetainedWindowStore retained;
   private long rescoredVersion;
   private final SourcePartitionReader source;
@@ -81,7 +83,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   }
 
   @Override
-  public void init(ProcessorContext<Object, Object> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.retained = context.getStateStore(retainedStoreName);
     this.episodes = context.getStateStore(episodeStoreName);
@@ -98,7 +100,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
       RecordMetadata origin = context.recordMetadata().orElseThrow();
       DeadLetter letter = DeadLetters.of(STAGE, origin.topic(), origin.partition(), origin.offset(), record.key(),
           record.value(), e);
-      context.forward(new Record<>(DeadLetters.keyOf(letter), letter, record.timestamp()), ScorerTopology.DEAD_LETTERS);
+      context.forward(new Record<>(DeadLetters.keyOf(letter), letter, record.timestamp()));
       metrics.deadLetters.increment();
       return;
     }
@@ -170,37 +172,35 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
   }
 
   /**
-   * How far the new version moved the retained window's scores: mean shift and Spearman rank correlation with the
-   * version it replaced, published as an INFO record on the alert topic (WARNING below a rank correlation of 0.5,
-   * which means the new version reorders outputs a policy was being optimized against).
+   * How far the new version moved this task's retained outputs: the sums behind the mean shift and a sample of both
+   * versions' rewards for the rank correlation, sent as this task's part of the version's one report
+   * ({@link RescoreSummaries}). Every task that rescored sends a part, an empty window too, so the report knows when
+   * it has them all.
    */
   private void summarizeShift(LoadedModel previous, LoadedModel live, List<FeatureVector> features) {
-    if (features.size() < 2) {
-      return;
+    int n = features.size();
+    float[] before = n == 0 ? new float[0] : previous.scoreVectors(features).mean();
+    float[] after = n == 0 ? new float[0] : live.scoreVectors(features).mean();
+    double shiftSum = 0;
+    for (int i = 0; i < n; i++) {
+      shiftSum += after[i] - before[i];
     }
-    float[] before = previous.scoreVectors(features).mean();
-    float[] after = live.scoreVectors(features).mean();
-    double shift = 0;
-    for (int i = 0; i < before.length; i++) {
-      shift += (after[i] - before[i]) / before.length;
+    int sampled = Math.min(n, RescorePartial.SAMPLE);
+    float[] sampleBefore = new float[sampled];
+    float[] sampleAfter = new float[sampled];
+    for (int j = 0; j < sampled; j++) {
+      // Evenly spaced over the window, so the sample spans its whole time range.
+      int i = (int) ((long) j * n / sampled);
+      sampleBefore[j] = before[i];
+      sampleAfter[j] = after[i];
     }
-    double rho = RankCorrelation.spearman(before, after);
-    String scope = "model=" + models.modelName();
-    context.forward(new Record<>(ScorerTopology.RESCORE_SUMMARY_ALERT + "/" + scope, DriftAlert.newBuilder()
-        .setAlertId(UUID.randomUUID().toString())
-        .setDetector(ScorerTopology.RESCORE_SUMMARY_ALERT)
-        .setScope(scope)
-        .setStatus(AlertStatus.RESOLVED)
-        .setSeverity(rho < 0.5 ? Severity.WARNING : Severity.INFO)
-        .setStatistic(rho)
-        .setThreshold(0.5)
-        .setReferenceWindow("v" + previous.version())
-        .setCurrentWindow("v" + live.version())
-        .setMessage(String.format(java.util.Locale.ROOT,
-            "v%d rescored %d retained outputs: mean raw reward moved %+.4f, Spearman rank correlation with v%d %.3f",
-            live.version(), features.size(), shift, previous.version(), rho))
-        .setTime(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-        .build(), context.currentSystemTimeMs()), ScorerTopology.ALERTS);
+    if (sourcePartitions < 0 && source != null) {
+      sourcePartitions = source.partitionCount(sourceTopic != null ? sourceTopic : topics.interactions.name());
+    }
+    int partition = sourcePartition >= 0 ? sourcePartition : context.taskId().partition();
+    context.forward(new Record<>(models.modelName(), new RescorePartial(models.modelName(), live.version(),
+        previous.version(), partition, sourcePartitions, n, shiftSum, sampleBefore, sampleAfter),
+        context.currentSystemTimeMs()));
   }
 
   /** Scores and forwards {@code interactions}; returns their features. */
@@ -241,7 +241,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
       score.setInputSketch(asList(InputSketch.of(features.get(i))));
       score.setEventTime(interaction.getEventTime());
       score.setScoredAt(now);
-      context.forward(new Record<>(interaction.getInteractionId(), score, timestamp), ScorerTopology.SCORES);
+      context.forward(new Record<>(interaction.getInteractionId(), score, timestamp));
     }
     return features;
   }
@@ -294,6 +294,6 @@ final class ScoreProcessor implements Processor<byte[], byte[], Object, Object> 
         .setTime(Instant.ofEpochMilli(context.currentSystemTimeMs()))
         .build();
     context.forward(new Record<>(ScorerTopology.REFUSED_ARTIFACT_ALERT + "/" + scope, alert,
-        context.currentSystemTimeMs()), ScorerTopology.ALERTS);
+        context.currentSystemTimeMs()));
   }
 }

@@ -1,14 +1,23 @@
 package dev.rewardstream.scorer;
 
 import dev.rewardstream.schema.RecordRejectedException;
-import dev.rewardstream.serde.TopicSpec;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.streams.CompactedTopicProcessor;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import dev.rewardstream.schema.DeadLetter;
+import dev.rewardstream.schema.DriftAlert;
+import dev.rewardstream.schema.Score;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -17,7 +26,9 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * interactions ─► score (live model; retained ring for rescoring) ─┬─► scores
  *                                                                  ├─► dead-letters
- *                                                                  └─► drift-alerts (refused artifacts, rescore summaries)
+ *                                                                  ├─► drift-alerts (refused artifacts)
+ *                                                                  └─► each task's rescore part ─► repartition by model
+ *                                                                        ─► one rescore-summary per version ─► drift-alerts
  * model-updates ─► global store ─► ModelHolder (verify sha256 + feature spec, load, atomic swap)
  * normalization-stats ─► global store ─► NormalizationTable (numeric values scaled as the feature job scales them)
  * </pre>
@@ -29,6 +40,8 @@ public final class ScorerTopology {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScorerTopology.class);
 
+  private static final String BRANCH = "scorer-output-";
+  private static final String SUMMARY_STORE = "rescore-summary-parts";
   static final String SCORES = "scores-sink";
   static final String DEAD_LETTERS = "dead-letters-sink";
   static final String ALERTS = "drift-alerts-sink";
@@ -70,12 +83,12 @@ public final class ScorerTopology {
   public static Topology build(ScorerConfig config, Topics topics, ModelHolder models,
       NormalizationTable normalization, SourcePartitionReader source, MeterRegistry meters) {
     ScorerMetrics metrics = new ScorerMetrics(meters);
-    Topology topology = new Topology();
-    topology.addGlobalStore(
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NORMALIZATION_STORE), Serdes.String(),
             Serdes.ByteArray()).withLoggingDisabled(),
-        "normalization-stats-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-        topics.normalizationStats.name(), "normalization-stats",
+        topics.normalizationStats.name(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("normalization-stats-source"),
         () -> new CompactedTopicProcessor(NORMALIZATION_STORE, value -> {
           try {
             normalization.update(topics.normalizationStats.decode(value));
@@ -84,11 +97,11 @@ public final class ScorerTopology {
             LOG.warn("unreadable normalization statistics ignored: {}", e.getMessage());
           }
         }, reason -> LOG.warn("normalization statistics ignored: {}", reason)));
-    topology.addGlobalStore(
+    builder.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE), Serdes.String(), Serdes.ByteArray())
             .withLoggingDisabled(),
-        "model-updates-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-        topics.modelUpdates.name(), "model-updates", () -> new CompactedTopicProcessor(MODEL_STORE, value -> {
+        topics.modelUpdates.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("model-updates-source"),
+        () -> new CompactedTopicProcessor(MODEL_STORE, value -> {
           try {
             models.offer(topics.modelUpdates.decode(value));
           } catch (RecordRejectedException e) {
@@ -96,23 +109,37 @@ public final class ScorerTopology {
           }
         }, models::refuseUnreadable));
 
-    topology.addSource("interactions-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
-        topics.interactions.name());
-    topology.addProcessor(SCORE, () -> new ScoreProcessor(config, topics, models, normalization, RETAINED_STORE,
-        EPISODE_STORE, source, metrics),
-        "interactions-source");
     // No changelog: the interactions partition is the ring's durable copy (see ScoreProcessor).
-    topology.addStateStore(RetainedWindowStore.builder(RETAINED_STORE, config.retainedOutputs()), SCORE);
-    topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EPISODE_STORE), Serdes.String(),
-            Serdes.ByteArray()), SCORE);
-    addSink(topology, SCORES, topics.scores);
-    addSink(topology, DEAD_LETTERS, topics.deadLetters);
-    addSink(topology, ALERTS, topics.driftAlerts);
-    return topology;
-  }
-
-  private static <V extends SpecificRecord> void addSink(Topology topology, String name, TopicSpec<V> topic) {
-    topology.addSink(name, topic.name(), Serdes.String().serializer(), topic.valueSerde().serializer(), SCORE);
+    builder.addStateStore(RetainedWindowStore.builder(RETAINED_STORE, config.retainedOutputs()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EPISODE_STORE), Serdes.String(),
+        Serdes.ByteArray()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUMMARY_STORE), Serdes.String(),
+        Serdes.ByteArray()));
+    KStream<String, Object> scored = builder
+        .stream(topics.interactions.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+            .withName("interactions-source"))
+        .process(() -> new ScoreProcessor(config, topics, models, normalization, RETAINED_STORE, EPISODE_STORE,
+            source, metrics), Named.as(SCORE), RETAINED_STORE, EPISODE_STORE);
+    // Scores first: the branch every record but a few takes is tested once.
+    Map<String, KStream<String, Object>> branches = scored.split(Named.as(BRANCH))
+        .branch((key, value) -> value instanceof Score, Branched.as("scores"))
+        .branch((key, value) -> value instanceof DeadLetter, Branched.as("dead-letters"))
+        .branch((key, value) -> value instanceof DriftAlert, Branched.as("alerts"))
+        .defaultBranch(Branched.as("rescore-parts"));
+    branches.get(BRANCH + "scores").mapValues(value -> (Score) value, Named.as("as-score"))
+        .to(topics.scores.name(), Produced.with(Serdes.String(), topics.scores.valueSerde()).withName(SCORES));
+    branches.get(BRANCH + "dead-letters").mapValues(value -> (DeadLetter) value, Named.as("as-dead-letter"))
+        .to(topics.deadLetters.name(), Produced.with(Serdes.String(), topics.deadLetters.valueSerde())
+            .withName(DEAD_LETTERS));
+    Produced<String, DriftAlert> toAlerts = Produced.with(Serdes.String(), topics.driftAlerts.valueSerde());
+    branches.get(BRANCH + "alerts").mapValues(value -> (DriftAlert) value, Named.as("as-alert"))
+        .to(topics.driftAlerts.name(), toAlerts.withName(ALERTS));
+    // Each task rescores its own partition; the parts of a version meet in one task, by model name, to be one report.
+    branches.get(BRANCH + "rescore-parts").mapValues(value -> (RescorePartial) value, Named.as("as-rescore-part"))
+        .repartition(Repartitioned.with(Serdes.String(), new RescorePartial.WireSerde()).withName("rescore-parts"))
+        .process(() -> new RescoreSummaries(SUMMARY_STORE, meters), Named.as("rescore-summary"), SUMMARY_STORE)
+        .to(topics.driftAlerts.name(), Produced.with(Serdes.String(), topics.driftAlerts.valueSerde())
+            .withName("rescore-summary-sink"));
+    return builder.build();
   }
 }

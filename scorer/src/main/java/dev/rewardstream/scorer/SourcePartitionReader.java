@@ -33,13 +33,18 @@ public interface SourcePartitionReader {
    */
   Duration READ_DEADLINE = Duration.ofSeconds(5);
 
+  /** How many partitions {@code topic} has; -1 when this reader cannot tell. */
+  default int partitionCount(String topic) {
+    return -1;
+  }
+
   private static Duration remaining(long deadlineNanos) {
     return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
   }
 
   /** Reads with a short-lived read_committed consumer of its own (no group, nothing committed). */
   static SourcePartitionReader kafka(String bootstrapServers) {
-    return (topic, partition, from, to) -> {
+    SourcePartitionReader byOffset = (topic, partition, from, to) -> {
       List<OffsetValue> read = new ArrayList<>();
       if (from >= to) {
         return read;
@@ -64,6 +69,21 @@ public interface SourcePartitionReader {
         // A broker too slow to answer in time: what was read is kept, part of the window rather than none.
       }
       return read;
+    };
+    return new SourcePartitionReader() {
+      @Override
+      public List<OffsetValue> read(String topic, int partition, long from, long to) {
+        return byOffset.read(topic, partition, from, to);
+      }
+
+      @Override
+      public int partitionCount(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
+          return consumer.partitionsFor(topic, READ_DEADLINE).size();
+        } catch (org.apache.kafka.common.KafkaException e) {
+          return -1;
+        }
+      }
     };
   }
 }

@@ -154,7 +154,7 @@ class ScorerTopologyTest {
   }
 
   @Test
-  void shouldSummarizeHowFarANewVersionMovedTheRetainedScores() throws Exception {
+  void shouldReportHowFarANewVersionMovedTheRetainedScoresOncePerVersion() throws Exception {
     updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 1));
     for (int i = 0; i < 5; i++) {
       interactions.pipeInput("i-" + i, interaction("i-" + i, "answer number " + i + " with words " + i * 7));
@@ -164,13 +164,43 @@ class ScorerTopologyTest {
 
     updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 2));
     driver.advanceWallClockTime(Duration.ofMillis(150));
+    assertThat(summaries()).as("the report waits for every partition's part, or for its time").isEmpty();
 
-    DriftAlert summary = alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("rescore-summary"))
-        .reduce((a, b) -> b).orElseThrow();
+    driver.advanceWallClockTime(RescoreSummaries.WAIT);
+    List<DriftAlert> reported = summaries();
+    assertThat(reported).hasSize(1);
+    DriftAlert summary = reported.get(0);
+    assertThat(summary.getStatus()).as("a report, not the end of a raised alert").isEqualTo(AlertStatus.REPORT);
+    assertThat(summary.getScope()).isEqualTo("model=reward");
     assertThat(summary.getReferenceWindow()).isEqualTo("v1");
     assertThat(summary.getCurrentWindow()).isEqualTo("v2");
     assertThat(summary.getStatistic()).isBetween(-1.0, 1.0);
-    assertThat(summary.getMessage()).contains("rescored 5 retained outputs").contains("mean raw reward moved");
+    assertThat(summary.getMessage()).contains("rescored 5 retained outputs (1 partition)")
+        .contains("mean raw reward moved");
+
+    driver.advanceWallClockTime(RescoreSummaries.WAIT);
+    assertThat(summaries()).as("one report per version").isEmpty();
+  }
+
+  @Test
+  void shouldReportAVersionAsSoonAsALaterOneArrives() throws Exception {
+    updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 1));
+    for (int i = 0; i < 4; i++) {
+      interactions.pipeInput("i-" + i, interaction("i-" + i, "answer " + i));
+    }
+    driver.advanceWallClockTime(Duration.ofMillis(150));
+    updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 2));
+    driver.advanceWallClockTime(Duration.ofMillis(150));
+    updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 3));
+    driver.advanceWallClockTime(Duration.ofMillis(150));
+
+    assertThat(summaries()).extracting(DriftAlert::getCurrentWindow).containsExactly("v2");
+    driver.advanceWallClockTime(RescoreSummaries.WAIT);
+    assertThat(summaries()).extracting(DriftAlert::getCurrentWindow).containsExactly("v3");
+  }
+
+  private List<DriftAlert> summaries() {
+    return alerts.readValuesToList().stream().filter(a -> a.getDetector().equals("rescore-summary")).toList();
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.rewardstream.serde.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,8 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Where it starts: with a consumer group, at the group's committed offsets, else at the beginning (or the end with
  * {@code fromNow}); without a group, at the beginning or the end. With a group, an alert's offset is committed only
  * once it is printed and delivered or dead-lettered, so a follower stopped at any point resumes without losing one.
+ * With a burst window, alerts of one scope and status that come within the window of the first are delivered as one
+ * notification ({@link AlertBursts}); each stays a record of its own on the topic.
  * An unreadable record is reported on the output and, when delivering, dead-lettered like an undelivered alert.
  */
 public final class AlertFollower {
@@ -36,31 +39,38 @@ public final class AlertFollower {
   private final boolean fromNow;
   private final AlertFilter filter;
   private final WebhookSink webhook;
+  private final Duration burstWindow;
+  private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private int delivered;
+  private int deadLettered;
 
   /**
    * @param group consumer group whose offsets record progress, or null to read without committing
    * @param webhook where matching alerts are delivered, or null to print only
+   * @param burstWindow how long the first alert of a scope waits for others of the same scope and status, to be
+   *     delivered with them as one notification; zero delivers every alert as it comes
    */
   public AlertFollower(String bootstrapServers, Topics topics, String group, boolean fromNow, AlertFilter filter,
-      WebhookSink webhook) {
+      WebhookSink webhook, Duration burstWindow) {
     this.bootstrapServers = bootstrapServers;
     this.topics = topics;
     this.group = group;
     this.fromNow = fromNow;
     this.filter = filter;
     this.webhook = webhook;
+    this.burstWindow = burstWindow;
   }
 
   /**
    * Follows until {@code max} alerts matched (0: no limit), {@code timeout} passed (zero: no limit) or the thread is
-   * interrupted.
+   * interrupted; alerts still waiting for their burst are delivered before it returns.
    */
   public Summary run(PrintWriter out, int max, Duration timeout) throws InterruptedException {
     long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     int matched = 0;
-    int delivered = 0;
-    int deadLettered = 0;
     int unreadable = 0;
+    AlertBursts bursts = new AlertBursts(burstWindow);
     try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, group)) {
       position(consumer);
       while ((max == 0 || matched < max) && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
@@ -79,29 +89,79 @@ public final class AlertFollower {
               webhook.deadLetterUnreadable(record, e);
               deadLettered++;
             }
-            commit(consumer, record);
+            done(consumer, record, bursts);
             continue;
           }
           if (filter.matches(alert)) {
             matched++;
             out.println(AlertFilter.line(alert));
             if (webhook != null) {
-              WebhookSink.Outcome outcome = webhook.deliver(record, alert);
-              if (outcome.delivered()) {
-                delivered++;
+              if (bursts.groups(alert)) {
+                bursts.add(record, alert, System.nanoTime());
               } else {
-                deadLettered++;
-                out.printf("  not delivered, dead-lettered: %s%n", outcome.failure());
+                deliver(out, List.of(new AlertBursts.Held(record, alert)));
               }
             }
           }
           out.flush();
-          commit(consumer, record);
+          done(consumer, record, bursts);
+        }
+        for (List<AlertBursts.Held> burst : bursts.due(System.nanoTime())) {
+          deliver(out, burst);
+          commitDelivered(consumer, bursts);
         }
       }
+      for (List<AlertBursts.Held> burst : bursts.drain()) {
+        deliver(out, burst);
+      }
+      commitDelivered(consumer, bursts);
     }
     out.flush();
     return new Summary(matched, delivered, deadLettered, unreadable);
+  }
+
+  private void deliver(PrintWriter out, List<AlertBursts.Held> alerts) throws InterruptedException {
+    WebhookSink.Outcome outcome = webhook.deliver(alerts.stream().map(AlertBursts.Held::record).toList(),
+        alerts.stream().map(AlertBursts.Held::alert).toList());
+    if (outcome.delivered()) {
+      delivered += alerts.size();
+      if (alerts.size() > 1) {
+        out.printf("  delivered as one notification: %d alerts on %s%n", alerts.size(),
+            alerts.get(0).alert().getScope());
+      }
+    } else {
+      deadLettered += alerts.size();
+      out.printf("  not delivered, dead-lettered: %s%n", outcome.failure());
+    }
+    out.flush();
+  }
+
+  /** The record was printed and, unless held for its burst, delivered: its offset may be committed. */
+  private void done(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record,
+      AlertBursts bursts) {
+    nextOffset.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+    commitDelivered(consumer, bursts);
+  }
+
+  /**
+   * Commits, per partition, up to the first alert still held for its burst: a commit never gets ahead of a delivery.
+   * Synchronous: alerts are few.
+   */
+  private void commitDelivered(KafkaConsumer<byte[], byte[]> consumer, AlertBursts bursts) {
+    if (group == null) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    nextOffset.forEach((partition, next) -> {
+      long safe = Math.min(next, bursts.firstHeldOffset(partition));
+      if (safe > committed.getOrDefault(partition, -1L)) {
+        offsets.put(partition, new OffsetAndMetadata(safe));
+        committed.put(partition, safe);
+      }
+    });
+    if (!offsets.isEmpty()) {
+      consumer.commitSync(offsets);
+    }
   }
 
   private void position(KafkaConsumer<byte[], byte[]> consumer) {
@@ -130,13 +190,5 @@ public final class AlertFollower {
       @Override
       public void onPartitionsRevoked(Collection<TopicPartition> revoked) {}
     });
-  }
-
-  private void commit(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecord<byte[], byte[]> record) {
-    if (group != null) {
-      // Synchronous and per alert: alerts are few, and a commit must never get ahead of a delivery.
-      consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-          new OffsetAndMetadata(record.offset() + 1)));
-    }
   }
 }

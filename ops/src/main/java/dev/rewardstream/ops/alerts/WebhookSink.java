@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -89,10 +90,22 @@ public final class WebhookSink implements AutoCloseable {
 
   /** Delivers {@code alert}, read from {@code record}, or dead-letters it; returns how it ended. */
   public Outcome deliver(ConsumerRecord<byte[], byte[]> record, DriftAlert alert) throws InterruptedException {
+    return deliver(List.of(record), List.of(alert));
+  }
+
+  /**
+   * Delivers {@code alerts}, read from {@code records}, as one notification ({@link AlertJson#group} when there are
+   * several), or dead-letters every one of them; returns how it ended.
+   */
+  public Outcome deliver(List<ConsumerRecord<byte[], byte[]>> records, List<DriftAlert> alerts)
+      throws InterruptedException {
+    String body = (alerts.size() == 1 ? AlertJson.of(alerts.get(0)) : AlertJson.group(alerts)).toString();
+    String what = alerts.size() == 1 ? "alert " + alerts.get(0).getAlertId()
+        : "group of " + alerts.size() + " alerts " + alerts.stream().map(DriftAlert::getAlertId).toList();
     HttpRequest request = HttpRequest.newBuilder(url)
         .timeout(retry.requestTimeout())
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(AlertJson.of(alert).toString()))
+        .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
     String lastFailure = "no attempt made";
     Throwable lastError = null;
@@ -117,12 +130,12 @@ public final class WebhookSink implements AutoCloseable {
         lastFailure = e.getClass().getSimpleName() + ": " + e.getMessage();
         lastError = e;
       }
-      LOG.info("webhook {} attempt {}/{} for alert {} failed: {}", url, attempt, retry.maxAttempts(),
-          alert.getAlertId(), lastFailure);
+      LOG.info("webhook {} attempt {}/{} for {} failed: {}", url, attempt, retry.maxAttempts(), what, lastFailure);
     }
-    String reason = "webhook " + url + " did not take alert " + alert.getAlertId() + " after " + attempts
-        + " attempt(s): " + lastFailure;
-    deadLetter(record, new WebhookDeliveryException(reason, lastError));
+    String reason = "webhook " + url + " did not take " + what + " after " + attempts + " attempt(s): " + lastFailure;
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      deadLetter(record, new WebhookDeliveryException(reason, lastError));
+    }
     return new Outcome(false, attempts, reason);
   }
 
