@@ -13,7 +13,9 @@ public enum DetectorKind {
   UNCERTAINTY_SPIKE("uncertainty-spike", Severity.WARNING),
   FEATURE_SHIFT("feature-shift", Severity.WARNING),
   LENGTH_CORRELATION("length-correlation", Severity.CRITICAL),
-  OVEROPTIMIZATION("overoptimization", Severity.CRITICAL);
+  OVEROPTIMIZATION("overoptimization", Severity.CRITICAL),
+  REWARD_HACKING("reward-hacking", Severity.CRITICAL),
+  LABEL_AGREEMENT("label-agreement", Severity.WARNING);
 
   private final String alertName;
   private final Severity severity;
@@ -46,6 +48,8 @@ public enum DetectorKind {
       case FEATURE_SHIFT -> new FeatureShiftDetector(config);
       case LENGTH_CORRELATION -> new LengthCorrelationDetector(config);
       case OVEROPTIMIZATION -> new OveroptimizationDetector(config);
+      case REWARD_HACKING -> new RewardHackingDetector(config);
+      case LABEL_AGREEMENT -> new LabelAgreementDetector(config);
     };
   }
 
@@ -59,6 +63,8 @@ public enum DetectorKind {
       case FEATURE_SHIFT -> FeatureShiftDetector.readFrom(in);
       case LENGTH_CORRELATION -> LengthCorrelationDetector.readFrom(in);
       case OVEROPTIMIZATION -> OveroptimizationDetector.readFrom(in);
+      case REWARD_HACKING -> RewardHackingDetector.readFrom(in);
+      case LABEL_AGREEMENT -> LabelAgreementDetector.readFrom(in);
     };
   }
 }

@@ -1,5 +1,6 @@
 package dev.rewardstream.drift;
 
+import dev.rewardstream.model.VersionMetrics;
 import dev.rewardstream.schema.ModelUpdate;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -7,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The holdout pairwise accuracy of each published model version, from the model-updates topic's metrics. The drift
+ * The holdout pairwise accuracy of each published model version, and its agreement with the labels per scope
+ * ({@link LabelAgreement}), from the model-updates topic's metrics. The drift
  * monitor reads only this from the model updates: it never loads an artifact, so it runs apart from the scorer and
  * needs no model in memory.
  *
@@ -23,18 +25,51 @@ public final class HoldoutAccuracies {
   static final int VERSIONS_KEPT = 256;
 
   private final Map<String, NavigableMap<Long, Double>> byModel = new ConcurrentHashMap<>();
+  private final Map<String, NavigableMap<Long, Map<String, Double>>> labelsByModel = new ConcurrentHashMap<>();
 
   public void update(ModelUpdate update) {
-    Double accuracy = update.getMetrics().get(PAIRWISE_ACCURACY);
-    if (accuracy == null) {
-      return;
+    Map<String, Double> perScope = new java.util.HashMap<>();
+    update.getMetrics().forEach((key, value) -> {
+      if (VersionMetrics.isPerScope(key)) {
+        perScope.put(key, value);
+      }
+    });
+    if (!perScope.isEmpty()) {
+      keep(labelsByModel.computeIfAbsent(update.getModelName(), name -> new ConcurrentSkipListMap<>()),
+          update.getVersion(), perScope);
     }
-    NavigableMap<Long, Double> versions = byModel.computeIfAbsent(update.getModelName(),
-        name -> new ConcurrentSkipListMap<>());
-    versions.put(update.getVersion(), accuracy);
+    Double accuracy = update.getMetrics().get(PAIRWISE_ACCURACY);
+    if (accuracy != null) {
+      keep(byModel.computeIfAbsent(update.getModelName(), name -> new ConcurrentSkipListMap<>()),
+          update.getVersion(), accuracy);
+    }
+  }
+
+  private static <V> void keep(NavigableMap<Long, V> versions, long version, V value) {
+    versions.put(version, value);
     while (versions.size() > VERSIONS_KEPT) {
       versions.pollFirstEntry();
     }
+  }
+
+  /**
+   * How the model at {@code version} (or its closest earlier version that published label agreement) agreed with the
+   * labels on {@code scope}'s outputs; {@link LabelAgreement#UNKNOWN} when nothing is known.
+   */
+  public LabelAgreement labels(String model, long version, String scope) {
+    NavigableMap<Long, Map<String, Double>> versions = labelsByModel.get(model);
+    Map.Entry<Long, Map<String, Double>> known = versions == null ? null : versions.floorEntry(version);
+    if (known == null) {
+      return LabelAgreement.UNKNOWN;
+    }
+    Map<String, Double> metrics = known.getValue();
+    Double pairs = metrics.get(VersionMetrics.LABEL_PAIRS + scope);
+    if (pairs == null) {
+      return LabelAgreement.UNKNOWN;
+    }
+    return new LabelAgreement(pairs.intValue(), metrics.getOrDefault(VersionMetrics.LABEL_ACCURACY + scope, Double.NaN),
+        metrics.getOrDefault(VersionMetrics.LABEL_CROSS_PAIRS + scope, 0.0).intValue(),
+        metrics.getOrDefault(VersionMetrics.LABEL_OVERRATING + scope, Double.NaN));
   }
 
   /** The accuracy of {@code model} at {@code version}, or of its closest earlier version; NaN when none is known. */

@@ -1,5 +1,6 @@
 package dev.rewardstream.drift;
 
+import dev.rewardstream.model.Scopes;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.Score;
 import dev.rewardstream.serde.DeadLetters;
@@ -46,7 +47,7 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
   }
 
   static String policyScope(Score score) {
-    return "policy=" + score.getPolicyVersion();
+    return Scopes.policy(score.getPolicyVersion());
   }
 
   @Override
@@ -72,9 +73,15 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
     String scope = policyScope(score);
     Observation observation = observationOf(score,
         accuracies.of(score.getModelName(), score.getModelVersion()));
-    context.forward(new Record<>(scope, observation, record.timestamp()));
+    forward(scope, observation, score, record.timestamp());
     if (perAgent) {
-      context.forward(new Record<>(scope + "/agent=" + score.getAgentId(), observation, record.timestamp()));
+      forward(Scopes.agent(score.getPolicyVersion(), score.getAgentId()), observation, score, record.timestamp());
     }
+  }
+
+  private void forward(String scope, Observation observation, Score score, long timestamp) {
+    LabelAgreement labels = accuracies.labels(score.getModelName(), score.getModelVersion(), scope);
+    context.forward(new Record<>(scope, labels == LabelAgreement.UNKNOWN ? observation
+        : observation.withLabels(labels), timestamp));
   }
 }

@@ -135,7 +135,7 @@ class DriftAlgorithmsTest {
 
   private static Observation observation(SplittableRandom random, double shift) {
     return new Observation(StandardNormal.next(random) + shift, 0.1 + shift * 0.1, 50 + random.nextInt(100),
-        0.8 - shift * 0.1);
+        0.8 - shift * 0.1).withLabels(new LabelAgreement(200, 0.8 - shift * 0.1, 150, shift * 0.1));
   }
 
   private static byte[] encoded(DriftDetector detector) throws Exception {

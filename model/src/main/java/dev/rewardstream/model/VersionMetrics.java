@@ -23,5 +23,26 @@ public final class VersionMetrics {
   /** The event time of the newest preference the version learned, epoch ms (exact as a double below 2^53). */
   public static final String NEWEST_EXAMPLE_EVENT_TIME_MS = "newest_example_event_time_ms";
 
+  /**
+   * Per-scope label agreement ({@link Scopes}): the key is the prefix followed by the scope. Measured on each scope's
+   * most recent labelled pairs, each scored by the model as it stood just before learning it.
+   */
+  public static final String LABEL_PAIRS = "label_pairs|";
+  /** Share of those pairs (ties left out) the model orders as the labelers did. */
+  public static final String LABEL_ACCURACY = "label_accuracy|";
+  /**
+   * Over the pairs that compare the scope's output with another scope's: how much more often the model expects the
+   * scope's output to win than the labelers chose it, mean of P_model(win) − label(win), in [-1, 1]. Positive: the
+   * model pays this scope more than the labelers judge it worth.
+   */
+  public static final String LABEL_OVERRATING = "label_overrating|";
+  /** How many pairs the overrating is over. */
+  public static final String LABEL_CROSS_PAIRS = "label_cross_pairs|";
+
+  /** Whether {@code key} is one of the per-scope label metrics. */
+  public static boolean isPerScope(String key) {
+    return key.indexOf('|') >= 0;
+  }
+
   private VersionMetrics() {}
 }

@@ -84,6 +84,20 @@ final class DriftCliOptions {
       + "holdout pairwise accuracy fell by this much (default: ${DEFAULT-VALUE}).")
   double overoptAccuracyDrop = DEFAULTS.overoptAccuracyDrop();
 
+  @Option(names = "--drift-hacking-min-overrating", paramLabel = "SHARE", description = "Reward hacking: with that "
+      + "rise, how much more often the model must expect a policy's outputs to win than its labelers chose them "
+      + "(default: ${DEFAULT-VALUE}).")
+  double hackingMinOverrating = DEFAULTS.hackingMinOverrating();
+
+  @Option(names = "--drift-label-min-pairs", paramLabel = "N", description = "Labelled pairs of a policy the label "
+      + "detectors (reward-hacking, label-agreement) need before they judge it (default: ${DEFAULT-VALUE}).")
+  int labelMinPairs = DEFAULTS.labelMinPairs();
+
+  @Option(names = "--drift-label-accuracy-drop", paramLabel = "SHARE", description = "Label agreement: fall of the "
+      + "model's accuracy on a policy's labels below its reference that means preferences changed "
+      + "(default: ${DEFAULT-VALUE}).")
+  double labelAccuracyDrop = DEFAULTS.labelAccuracyDrop();
+
   @Option(names = "--drift-scope-idle-hours", paramLabel = "HOURS", description = "A scope without observations for "
       + "this long (event time) is forgotten and its open alerts resolved (default: ${DEFAULT-VALUE}).")
   long scopeIdleHours = DEFAULTS.scopeIdleTtl().toHours();
@@ -92,6 +106,6 @@ final class DriftCliOptions {
     return new DriftConfig(quietPeriod, DEFAULTS.persistEvery(), perAgent, adwinDelta, DEFAULTS.adwinClock(), phDelta,
         phLambda, phMinInstances, referenceSize, currentSize, evaluateEvery, psiBins, psiThreshold, ksAlpha,
         uncertaintyZ, uncertaintyRatio, lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop,
-        Duration.ofHours(scopeIdleHours));
+        hackingMinOverrating, labelMinPairs, labelAccuracyDrop, Duration.ofHours(scopeIdleHours));
   }
 }

@@ -1,6 +1,7 @@
 package dev.rewardstream.jobs;
 
 import dev.rewardstream.schema.ExampleKind;
+import dev.rewardstream.schema.ExampleOrigin;
 import dev.rewardstream.schema.Preference;
 import dev.rewardstream.schema.PreferenceSide;
 import dev.rewardstream.schema.SparseFeatures;
@@ -30,9 +31,12 @@ public final class AssemblePairwiseExample
     extends KeyedCoProcessFunction<String, PreferenceEnvelope, FeaturePart, TrainingExample> {
 
   public static final String STAGE = "stream-jobs/join-preference";
+  private static final String ORIGIN_SEPARATOR = "\u0000";
   private final FeatureJobConfig config;
   private transient ValueState<PreferenceEnvelope> preference;
   private transient MapState<String, SparseFeatures> parts;
+  /** Per side, the policy version and agent of its first step (joined by {@link #ORIGIN_SEPARATOR}). */
+  private transient MapState<Integer, String> origins;
   private transient ValueState<Long> deadline;
   private transient ValueState<Long> emittedUntil;
   private transient String fingerprint;
@@ -47,6 +51,7 @@ public final class AssemblePairwiseExample
         new ValueStateDescriptor<>("preference", TypeInformation.of(PreferenceEnvelope.class)));
     parts = getRuntimeContext().getMapState(
         new MapStateDescriptor<>("parts", Types.STRING, TypeInformation.of(SparseFeatures.class)));
+    origins = getRuntimeContext().getMapState(new MapStateDescriptor<>("origins", Types.INT, Types.STRING));
     deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
     emittedUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("emitted-until", Types.LONG));
     fingerprint = config.featureSpec().fingerprint();
@@ -70,6 +75,9 @@ public final class AssemblePairwiseExample
       return; // a late re-delivery of a part of an example already emitted
     }
     parts.put(FeaturePart.slot(part.side, part.step), part.features);
+    if (part.step == 0 && part.policyVersion != null && part.agentId != null) {
+      origins.put(part.side, part.policyVersion + ORIGIN_SEPARATOR + part.agentId);
+    }
     armDeadline(ctx);
     emitIfComplete(ctx, out);
   }
@@ -129,12 +137,23 @@ public final class AssemblePairwiseExample
         .setSource(p.getSource())
         .setEventTime(p.getEventTime())
         .setProducedAt(Instant.now())
+        .setAOrigin(origin(FeaturePart.SIDE_A))
+        .setBOrigin(origin(FeaturePart.SIDE_B))
         .build());
     ctx.timerService().deleteProcessingTimeTimer(deadline.value());
     clear();
     long forgetAt = ctx.timerService().currentProcessingTime() + config.interactionRetention().toMillis();
     emittedUntil.update(forgetAt);
     ctx.timerService().registerProcessingTimeTimer(forgetAt);
+  }
+
+  private ExampleOrigin origin(int side) throws Exception {
+    String origin = origins.get(side);
+    if (origin == null) {
+      return null;
+    }
+    int separator = origin.indexOf(ORIGIN_SEPARATOR);
+    return new ExampleOrigin(origin.substring(0, separator), origin.substring(separator + 1));
   }
 
   private List<SparseFeatures> side(int side, int steps) throws Exception {
@@ -161,6 +180,7 @@ public final class AssemblePairwiseExample
   private void clear() {
     preference.clear();
     parts.clear();
+    origins.clear();
     deadline.clear();
   }
 }

@@ -40,7 +40,8 @@ public final class FeaturizeInteraction extends ProcessFunction<Interaction, Fea
   @Override
   public void processElement(Interaction interaction, Context ctx, Collector<FeaturizedInteraction> out) {
     SparseFeatures features = featurizer.featurize(interaction);
-    out.collect(new FeaturizedInteraction(interaction.getInteractionId(), interaction.getEventTime(), features));
+    out.collect(new FeaturizedInteraction(interaction.getInteractionId(), interaction.getEventTime(), features,
+        interaction.getPolicyVersion(), interaction.getAgentId()));
     if (interaction.getEpisodeId() != null) {
       ctx.output(EPISODE_STEPS, new EpisodeStep(interaction.getEpisodeId(), interaction.getInteractionId(), features,
           interaction.getEnvReward(), interaction.getDone(), interaction.getEventTime().toEpochMilli()));

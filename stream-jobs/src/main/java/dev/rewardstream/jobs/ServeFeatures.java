@@ -49,7 +49,7 @@ public final class ServeFeatures
     Iterable<FeatureRequest> pending = waiting.get();
     if (pending != null) {
       for (FeatureRequest request : pending) {
-        out.collect(new FeaturePart(request.preferenceId, request.side, request.step, value.getFeatures()));
+        out.collect(FeaturePart.of(request, value));
       }
     }
     waiting.clear();
@@ -59,7 +59,7 @@ public final class ServeFeatures
   public void processElement2(FeatureRequest request, Context ctx, Collector<FeaturePart> out) throws Exception {
     FeaturizedInteraction known = interaction.value();
     if (known != null) {
-      out.collect(new FeaturePart(request.preferenceId, request.side, request.step, known.getFeatures()));
+      out.collect(FeaturePart.of(request, known));
       return;
     }
     waiting.add(request);

@@ -135,11 +135,13 @@ class FeatureOperatorsTest extends JobTestBase {
       assertThat(harness.extractOutputValues()).isEmpty();
 
       SparseFeatures f = featurizer.featurizeText("q", "late answer");
-      harness.processElement1(new StreamRecord<>(new FeaturizedInteraction("i-1", T0, f)));
+      harness.processElement1(new StreamRecord<>(new FeaturizedInteraction("i-1", T0, f, "policy-1", "agent-1")));
 
       assertThat(harness.extractOutputValues()).singleElement().satisfies(part -> {
         assertThat(part.preferenceId).isEqualTo("p");
         assertThat(part.features).isEqualTo(f);
+        assertThat(part.policyVersion).isEqualTo("policy-1");
+        assertThat(part.agentId).isEqualTo("agent-1");
       });
       assertThat(harness.numKeyedStateEntries()).as("only the interaction, kept for later preferences").isEqualTo(1);
     }
@@ -151,12 +153,15 @@ class FeatureOperatorsTest extends JobTestBase {
         assemble()) {
       SparseFeatures a = featurizer.featurizeText("q", "a");
       SparseFeatures b = featurizer.featurizeText("q", "b");
-      harness.processElement2(new StreamRecord<>(new FeaturePart("p", FeaturePart.SIDE_B, 0, b)));
+      harness.processElement2(new StreamRecord<>(new FeaturePart("p", FeaturePart.SIDE_B, 0, b, "policy-2", "bot")));
       harness.processElement1(new StreamRecord<>(envelopeOf(preference("p", "i-a", "i-b", PreferenceOutcome.B))));
       harness.processElement2(new StreamRecord<>(new FeaturePart("p", FeaturePart.SIDE_A, 0, a)));
 
       TrainingExample example = harness.extractOutputValues().get(0);
       assertThat(example.getKind()).isEqualTo(ExampleKind.PAIRWISE);
+      assertThat(example.getAOrigin()).as("side a came without an origin").isNull();
+      assertThat(example.getBOrigin().getPolicyVersion()).isEqualTo("policy-2");
+      assertThat(example.getBOrigin().getAgentId()).isEqualTo("bot");
       assertThat(example.getA()).containsExactly(a);
       assertThat(example.getB()).containsExactly(b);
       assertThat(example.getTarget()).isZero();

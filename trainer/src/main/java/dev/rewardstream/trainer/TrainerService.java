@@ -278,7 +278,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
       if (firstPublishAt == null) {
         firstPublishAt = Instant.now();
       }
-      LOG.info("published {} v{}: {}", config.modelName(), version, liveMetrics);
+      Map<String, Double> overall = new java.util.TreeMap<>(liveMetrics);
+      overall.keySet().removeIf(VersionMetrics::isPerScope);
+      LOG.info("published {} v{}: {} (and label agreement of {} policies and agents)", config.modelName(), version,
+          overall, liveMetrics.keySet().stream().filter(k -> k.startsWith(VersionMetrics.LABEL_PAIRS)).count());
     } catch (Exception e) {
       throw new IllegalStateException("publishing version " + version + " failed", e);
     }

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the trainer does with each example, apart from Kafka: examples wait in {@code pending} and are learned in
@@ -26,6 +27,7 @@ public final class TrainingSchedule {
   private final Deque<TrainingExample> holdout = new ArrayDeque<>();
   private final Deque<Scored> scoredBeforeLearning = new ArrayDeque<>();
   private final List<TrainingExample> pending = new ArrayList<>();
+  private final ScopeAgreement scopeAgreement = new ScopeAgreement();
   private long examplesTrained;
   private long steps;
   /** Exponentially weighted over recent steps (weight 0.1 each): one batch's loss is too noisy to plot. */
@@ -99,6 +101,7 @@ public final class TrainingSchedule {
         double[][] before = SideRewards.of(fresh, learner::score);
         for (int i = 0; i < fresh.size(); i++) {
           scoredBeforeLearning.addLast(new Scored(fresh.get(i), before[i], learnedSequence++));
+          scopeAgreement.record(fresh.get(i), before[i]);
         }
         while (scoredBeforeLearning.size() > config.holdoutWindow()) {
           scoredBeforeLearning.removeFirst();
@@ -152,6 +155,14 @@ public final class TrainingSchedule {
    */
   public void refused() {
     gateFromSequence = learnedSequence;
+  }
+
+  /**
+   * The model against the labels per policy and agent, as {@link dev.rewardstream.model.VersionMetrics} label keys;
+   * measured under progressive validation only (with a holdout share, nothing is scored before it is learned).
+   */
+  public Map<String, Double> scopeAgreement() {
+    return scopeAgreement.metrics();
   }
 
   /** How many examples validate the next candidate. */

@@ -48,6 +48,7 @@ final class VersionPublisher {
         learner, replay);
     Map<String, Double> metrics = new HashMap<>(candidate.asMetrics());
     metrics.put(VersionMetrics.EXAMPLES_TRAINED, (double) schedule.examplesTrained());
+    metrics.putAll(schedule.scopeAgreement());
     metrics.put(VersionMetrics.CANDIDATES_REFUSED, (double) candidatesRefused);
     if (Double.isFinite(schedule.trainingLoss())) {
       metrics.put(VersionMetrics.TRAINING_LOSS, schedule.trainingLoss());
