@@ -77,7 +77,8 @@ final class FreshnessBench implements BenchScenario {
       follower.setDaemon(true);
       follower.start();
       try (KafkaRecordSink kafka = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
-        RecordSink timed = new TimedSink(kafka, sent);
+        RecordSink timed = RecordSink.observed(kafka, interaction -> { },
+            preference -> sent.put(preference.getPreferenceId(), Instant.now()));
         ScenarioSimulator simulator = new ScenarioSimulator(
             ScenarioSimulator.Options.defaults(Scenario.STATIONARY, context.seed()).withAgents(true, false, false),
             new Labeler(0.5, context.seed()), timed, infra.topics().interactions.name(),
@@ -184,35 +185,6 @@ final class FreshnessBench implements BenchScenario {
     out.put("preference_to_served_model", Stats.latencySummary(toServed));
     out.put("not_served", notServed);
     return out;
-  }
-
-  /** Notes when each preference was handed to the producer. */
-  private record TimedSink(RecordSink delegate, Map<String, Instant> sent) implements RecordSink {
-    @Override
-    public void interaction(Interaction interaction) {
-      delegate.interaction(interaction);
-    }
-
-    @Override
-    public void preference(Preference preference) {
-      sent.put(preference.getPreferenceId(), Instant.now());
-      delegate.preference(preference);
-    }
-
-    @Override
-    public void raw(String topic, byte[] key, byte[] value) {
-      delegate.raw(topic, key, value);
-    }
-
-    @Override
-    public void flush() {
-      delegate.flush();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
   }
 
   static void deleteQuietly(Path dir) {

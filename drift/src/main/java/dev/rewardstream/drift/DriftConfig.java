@@ -24,8 +24,11 @@ package dev.rewardstream.drift;
  * @param lengthMinRise ... and the rise over the reference window's correlation it must show as well
  * @param overoptRewardRise rise of the mean reward over the reference, in reference standard deviations
  * @param overoptAccuracyDrop fall of the live model's holdout pairwise accuracy since the reference was taken
- * @param hackingMinOverrating reward hacking: how much more often, at least, the model must expect a scope's outputs to
- *     win against other scopes' than the labelers chose them (with the rise {@code overoptRewardRise})
+ * @param hackingWindow reward hacking: observations in its reference window (the scope's first) and in its current one
+ * @param hackingRewardRise reward hacking: rise of a scope's mean reward over its reference, in reference standard
+ *     deviations...
+ * @param hackingMinOverrating ...while the model expects the scope's outputs to win against other scopes' at least
+ *     this much more often than the labelers chose them
  * @param labelMinPairs labelled pairs a scope's label agreement must be measured on before the label detectors judge it
  * @param labelAccuracyDrop fall of a scope's label accuracy below its reference that means its preferences changed
  * @param scopeIdleTtl how long (in the scores' event time) a scope may go without observations before its detectors
@@ -35,7 +38,8 @@ public record DriftConfig(long quietPeriod, int persistEvery, boolean perAgent, 
     double phDelta, double phLambda, int phMinInstances, int referenceSize, int currentSize, int evaluateEvery,
     int psiBins, double psiThreshold, double ksAlpha, double uncertaintyZ, double uncertaintyRatio,
     double lengthMinCorrelation, double lengthMinRise, double overoptRewardRise, double overoptAccuracyDrop,
-    double hackingMinOverrating, int labelMinPairs, double labelAccuracyDrop, java.time.Duration scopeIdleTtl) {
+    int hackingWindow, double hackingRewardRise, double hackingMinOverrating, int labelMinPairs,
+    double labelAccuracyDrop, java.time.Duration scopeIdleTtl) {
 
   public DriftConfig {
     atLeast("quietPeriod", quietPeriod, 0);
@@ -47,14 +51,16 @@ public record DriftConfig(long quietPeriod, int persistEvery, boolean perAgent, 
     atLeast("evaluateEvery", evaluateEvery, 1);
     atLeast("psiBins", psiBins, 2);
     atLeast("labelMinPairs", labelMinPairs, 1);
-    if (!(hackingMinOverrating >= 0 && hackingMinOverrating <= 1) || !(labelAccuracyDrop >= 0 && labelAccuracyDrop <= 1)) {
+    atLeast("hackingWindow", hackingWindow, 2);
+    if (!(hackingMinOverrating >= 0 && hackingMinOverrating <= 1)
+        || !(labelAccuracyDrop >= 0 && labelAccuracyDrop <= 1)) {
       throw new IllegalArgumentException("hackingMinOverrating and labelAccuracyDrop must be in [0, 1], got "
           + hackingMinOverrating + ", " + labelAccuracyDrop);
     }
     probability("adwinDelta", adwinDelta);
     probability("ksAlpha", ksAlpha);
     for (double positive : new double[] {phDelta, phLambda, psiThreshold, uncertaintyZ, uncertaintyRatio,
-        overoptRewardRise}) {
+        overoptRewardRise, hackingRewardRise}) {
       if (!(positive >= 0) || !Double.isFinite(positive)) {
         throw new IllegalArgumentException("drift thresholds must be finite and ≥ 0, got " + positive);
       }
@@ -86,45 +92,48 @@ public record DriftConfig(long quietPeriod, int persistEvery, boolean perAgent, 
    * {@code DetectorBench}); windows of 500 + 500 values compared every 50, where a stationary PSI is ≈ 0.04 (threshold
    * 0.25) and KS at α = 10^-4 needs D > 0.14 (a ≈ 0.4σ shift); a reward/length correlation of 0.4 that rose by 0.25
    * (≈ 5 standard errors of r at 500 values); overoptimization when the mean reward rose by 0.5σ while holdout accuracy
-   * fell by 5 points; reward hacking when the mean reward rose by 0.5σ while the model overrates the scope's outputs by
-   * 10 points of win probability (and 3 standard errors) over at least 50 cross-scope labelled pairs; preferences
-   * changed when the label accuracy fell 10 points (and 3 standard errors) below its reference; an alert resolves
+   * fell by 5 points; reward hacking when the mean of a scope's latest 100 rewards rose by 0.25σ above its first
+   * 100 (short windows: a policy that learns to exploit the model usually starts doing so soon after it starts, and the
+   * labels correct the model within minutes) while the model overrates the scope's outputs by 10 points of win
+   * probability and two standard errors over at least 50 cross-scope labelled pairs (two, not three: the two
+   * conditions must hold together); preferences
+   * changed when the label accuracy fell 10 points (and 3 standard errors) below the best it reached; an alert resolves
    * after 2,000 quiet observations; detectors are written back every 50; a scope idle for 7 days is forgotten.
    */
   public static DriftConfig defaults() {
     return new DriftConfig(2_000, 50, false, 0.002, 1, 0.1, 60, 30, 500, 500, 50, 10, 0.25, 1e-4, 5, 1.5, 0.4, 0.25,
-        0.5, 0.05, 0.1, 50, 0.1, java.time.Duration.ofDays(7));
+        0.5, 0.05, 100, 0.25, 0.1, 50, 0.1, java.time.Duration.ofDays(7));
   }
 
   public DriftConfig withQuietPeriod(long observations) {
     return new DriftConfig(observations, persistEvery, perAgent, adwinDelta, adwinClock, phDelta, phLambda,
         phMinInstances,
         referenceSize, currentSize, evaluateEvery, psiBins, psiThreshold, ksAlpha, uncertaintyZ, uncertaintyRatio,
-        lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop, hackingMinOverrating, labelMinPairs,
-        labelAccuracyDrop, scopeIdleTtl);
+        lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop,
+        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop, scopeIdleTtl);
   }
 
   public DriftConfig withWindows(int reference, int current, int every) {
     return new DriftConfig(quietPeriod, persistEvery, perAgent, adwinDelta, adwinClock, phDelta, phLambda,
         phMinInstances,
         reference, current, every, psiBins, psiThreshold, ksAlpha, uncertaintyZ, uncertaintyRatio,
-        lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop, hackingMinOverrating, labelMinPairs,
-        labelAccuracyDrop, scopeIdleTtl);
+        lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop,
+        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop, scopeIdleTtl);
   }
 
   public DriftConfig withPerAgent(boolean enabled) {
     return new DriftConfig(quietPeriod, persistEvery, enabled, adwinDelta, adwinClock, phDelta, phLambda,
         phMinInstances,
         referenceSize, currentSize, evaluateEvery, psiBins, psiThreshold, ksAlpha, uncertaintyZ, uncertaintyRatio,
-        lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop, hackingMinOverrating, labelMinPairs,
-        labelAccuracyDrop, scopeIdleTtl);
+        lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop,
+        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop, scopeIdleTtl);
   }
 
   public DriftConfig withScopeIdleTtl(java.time.Duration ttl) {
     return new DriftConfig(quietPeriod, persistEvery, perAgent, adwinDelta, adwinClock, phDelta, phLambda,
         phMinInstances,
         referenceSize, currentSize, evaluateEvery, psiBins, psiThreshold, ksAlpha, uncertaintyZ, uncertaintyRatio,
-        lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop, hackingMinOverrating, labelMinPairs,
-        labelAccuracyDrop, ttl);
+        lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop,
+        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop, ttl);
   }
 }

@@ -31,7 +31,11 @@ final class DriftMetrics {
   }
 
   void observed(DetectorKind kind, String scope, Verdict verdict) {
-    readings.computeIfAbsent(ScopedDetector.key(kind, scope), key -> register(kind, scope)).last.set(verdict);
+    Reading reading = readings.computeIfAbsent(ScopedDetector.key(kind, scope), key -> register(kind, scope));
+    // Between evaluations a detector answers PENDING: the gauges keep its last evaluation instead of a NaN.
+    if (verdict.state() != Verdict.State.PENDING) {
+      reading.last.set(verdict);
+    }
   }
 
   void alerted(DetectorKind kind, AlertStatus status) {

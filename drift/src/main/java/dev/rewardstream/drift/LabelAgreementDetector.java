@@ -12,8 +12,9 @@ import java.util.Locale;
  * else, and the model has not relearned it yet); the reward detectors cannot see it, since the rewards are normalized
  * per model version and move only once the model has relearned.
  *
- * <p>The reference is the first accuracy measured on at least twice {@code minPairs} pairs; the current one needs
- * {@code minPairs}. It resolves once the model agrees with the labels again.
+ * <p>The reference is the best accuracy the model reached on the scope, measured on at least twice {@code minPairs}
+ * pairs (the model is still learning when the scope starts: its first accuracy would hide a later fall); the current
+ * one needs {@code minPairs}. It resolves once the model agrees with the labels again.
  */
 public final class LabelAgreementDetector implements DriftDetector {
 
@@ -43,11 +44,11 @@ public final class LabelAgreementDetector implements DriftDetector {
     if (Double.isNaN(labels.accuracy())) {
       return Verdict.PENDING;
     }
+    if (labels.pairs() >= 2 * minPairs && !(labels.accuracy() <= referenceAccuracy)) {
+      referenceAccuracy = labels.accuracy();
+      referencePairs = labels.pairs();
+    }
     if (Double.isNaN(referenceAccuracy)) {
-      if (labels.pairs() >= 2 * minPairs) {
-        referenceAccuracy = labels.accuracy();
-        referencePairs = labels.pairs();
-      }
       return Verdict.PENDING;
     }
     if (observations % evaluateEvery != 0 || labels.pairs() < minPairs) {
@@ -59,7 +60,7 @@ public final class LabelAgreementDetector implements DriftDetector {
     return Verdict.of(drop >= threshold, drop, threshold, "label accuracy " + fmt(referenceAccuracy) + " over "
         + referencePairs + " pairs", "label accuracy " + fmt(labels.accuracy()) + " over " + labels.pairs() + " pairs",
         String.format(Locale.ROOT, "the reward model orders %.1f%% of the latest %d labelled pairs as the labelers "
-            + "did, down from %.1f%% (threshold: a drop of %.1f points): preferences may have changed, the model is "
+            + "did, down from its best %.1f%% (threshold: a drop of %.1f points): preferences may have changed, the model is "
             + "relearning", 100 * labels.accuracy(), labels.pairs(), 100 * referenceAccuracy, 100 * threshold));
   }
 

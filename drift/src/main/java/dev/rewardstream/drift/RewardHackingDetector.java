@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Reward hacking, seen from the labels: a policy gains reward-model score that the labelers do not grant it. The
- * scope's mean reward must have risen by {@code rewardRise} reference standard deviations, and the trainer's latest
- * label agreement must show the model overrating the scope's outputs against other scopes' (it expects them to win more
- * often than the labelers chose them, {@link LabelAgreement#overrating()}) by at least {@code minOverrating}, and by
- * three standard errors of that mean over at least {@code minPairs} pairs. A policy that climbs the reward honestly
+ * Reward hacking, seen from the labels: a policy gains reward-model score that the labelers do not grant it. The mean
+ * of the scope's latest rewards must have risen by {@code rewardRise} standard deviations above its first ones (short
+ * windows, {@code hackingWindow}: the exploit is to be caught while it pays, before the labels on the policy's
+ * outputs have corrected the model), and the trainer's latest label agreement must show the model overrating the
+ * scope's outputs against other scopes' (it expects them to win more often than the labelers chose them,
+ * {@link LabelAgreement#overrating()}) by at least {@code minOverrating}, and by two standard errors of that mean over
+ * at least {@code minPairs} pairs. A policy that climbs the reward honestly
  * wins its labels as the model expects; one that exploits the model does not.
  *
  * <p>The statistic is the smaller of the two conditions as a fraction of its threshold, so it crosses 1 exactly when
@@ -18,7 +20,8 @@ import java.util.Locale;
  */
 public final class RewardHackingDetector implements DriftDetector {
 
-  private static final double STANDARD_ERRORS = 3;
+  private static final double STANDARD_ERRORS = 2;
+  private static final double RISE_STANDARD_ERRORS = 3;
 
   private final double rewardRise;
   private final double minOverrating;
@@ -27,8 +30,8 @@ public final class RewardHackingDetector implements DriftDetector {
   private final SampleWindows rewards;
 
   public RewardHackingDetector(DriftConfig config) {
-    this(config.overoptRewardRise(), config.hackingMinOverrating(), config.labelMinPairs(), config.evaluateEvery(),
-        new SampleWindows(config.referenceSize(), config.currentSize()));
+    this(config.hackingRewardRise(), config.hackingMinOverrating(), config.labelMinPairs(), config.evaluateEvery(),
+        new SampleWindows(config.hackingWindow(), config.hackingWindow()));
   }
 
   private RewardHackingDetector(double rewardRise, double minOverrating, int minPairs, int evaluateEvery,
@@ -52,9 +55,11 @@ public final class RewardHackingDetector implements DriftDetector {
     double referenceSd = Math.sqrt(Stats.variance(reference));
     double currentMean = Stats.mean(rewards.current());
     double rise = referenceSd > 0 ? (currentMean - referenceMean) / referenceSd : 0;
+    // Short windows are noisy: the rise must also clear three standard errors of the difference of their means.
+    double riseThreshold = Math.max(rewardRise, RISE_STANDARD_ERRORS * Math.sqrt(2.0 / rewards.currentSize()));
     double overratingThreshold = Math.max(minOverrating,
         STANDARD_ERRORS * LabelAgreement.standardError(labels.crossPairs()));
-    double statistic = Math.min(rise / rewardRise, labels.overrating() / overratingThreshold);
+    double statistic = Math.min(rise / riseThreshold, labels.overrating() / overratingThreshold);
     return Verdict.of(statistic >= 1, statistic, 1, rewards.describeReference("rewards"),
         rewards.describeCurrent("rewards"),
         String.format(Locale.ROOT, "reward-model score up %.2fσ (%.3f -> %.3f) while the labelers do not follow: the "

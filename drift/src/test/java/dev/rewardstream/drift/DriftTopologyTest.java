@@ -171,6 +171,56 @@ class DriftTopologyTest {
   }
 
   @Test
+  void shouldRaiseRewardHackingOnTheScopeTheLabelsSayIsOverratedAndOnlyThere() {
+    // The hacker's rewards climb under every version; v2's label agreement says the model overrates the hacker
+    updates.pipeInput("reward", published(1, 0.80));
+    pipe(0, SHIFT_AT, 0, stationary());
+    List<DriftAlert> climbingAlone = pipe(SHIFT_AT, 1_500, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100));
+    assertThat(climbingAlone).as("a climb the labels have not judged").extracting(DriftAlert::getDetector)
+        .doesNotContain("reward-hacking");
+
+    updates.pipeInput("reward", withLabels(published(2, 0.80), Map.of("policy=" + policy, 0.25)));
+    modelVersion = 2;
+    List<DriftAlert> raised = raised(pipe(1_500, LENGTH, 0, (i, random) -> score(gaussian(random) + 1, 0.1, 100)));
+
+    assertThat(raised).filteredOn(a -> a.getDetector().equals("reward-hacking")).singleElement().satisfies(a -> {
+      assertThat(a.getScope()).isEqualTo("policy=" + policy);
+      assertThat(a.getSeverity()).isEqualTo(dev.rewardstream.schema.Severity.CRITICAL);
+      assertThat(a.getMessage()).contains("expects these outputs to win 25 points more often");
+    });
+  }
+
+  @Test
+  void shouldRaiseLabelAgreementWhenTheModelStopsPredictingAScopesLabels() {
+    updates.pipeInput("reward", withLabels(published(1, 0.80), Map.of("policy=" + policy, 0.0)));
+    List<DriftAlert> before = pipe(0, 1_000, 0, stationary());
+    assertThat(before).extracting(DriftAlert::getDetector).doesNotContain("label-agreement");
+
+    ModelUpdate changed = published(2, 0.55);
+    changed.setMetrics(new java.util.HashMap<>(changed.getMetrics()));
+    changed.getMetrics().put(dev.rewardstream.model.VersionMetrics.LABEL_PAIRS + "policy=" + policy, 200.0);
+    changed.getMetrics().put(dev.rewardstream.model.VersionMetrics.LABEL_ACCURACY + "policy=" + policy, 0.55);
+    updates.pipeInput("reward", changed);
+    modelVersion = 2;
+
+    assertThat(raised(pipe(1_000, 1_200, 0, stationary()))).extracting(DriftAlert::getDetector)
+        .containsExactly("label-agreement");
+  }
+
+  /** {@code update} with the trainer's label agreement: 200 pairs at 0.8 accuracy, and the given overratings. */
+  private static ModelUpdate withLabels(ModelUpdate update, Map<String, Double> overrating) {
+    Map<String, Double> metrics = new java.util.HashMap<>(update.getMetrics());
+    overrating.forEach((scope, value) -> {
+      metrics.put(dev.rewardstream.model.VersionMetrics.LABEL_PAIRS + scope, 200.0);
+      metrics.put(dev.rewardstream.model.VersionMetrics.LABEL_ACCURACY + scope, 0.8);
+      metrics.put(dev.rewardstream.model.VersionMetrics.LABEL_CROSS_PAIRS + scope, 200.0);
+      metrics.put(dev.rewardstream.model.VersionMetrics.LABEL_OVERRATING + scope, value);
+    });
+    update.setMetrics(metrics);
+    return update;
+  }
+
+  @Test
   void shouldPairEachScoreWithTheAccuracyOfTheVersionThatScoredIt() {
     updates.pipeInput("reward", published(1, 0.80));
     pipe(0, SHIFT_AT, 0, stationary());

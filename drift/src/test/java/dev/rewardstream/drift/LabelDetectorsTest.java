@@ -24,8 +24,8 @@ class LabelDetectorsTest {
 
   @Test
   void shouldAskForMoreThanTheNoiseOfAFewPairs() {
-    // 60 pairs: three standard errors are 0.19, above the configured 0.1
-    assertThat(firstDrift(new RewardHackingDetector(CONFIG), 1.0, new LabelAgreement(60, 0.6, 60, 0.15)))
+    // 60 pairs: two standard errors are 0.13, above the configured 0.1
+    assertThat(firstDrift(new RewardHackingDetector(CONFIG), 1.0, new LabelAgreement(60, 0.6, 60, 0.12)))
         .isEqualTo(-1);
     assertThat(firstDrift(new RewardHackingDetector(CONFIG), 1.0, new LabelAgreement(60, 0.6, 60, 0.25)))
         .isPositive();

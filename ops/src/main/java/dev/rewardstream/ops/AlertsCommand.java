@@ -1,8 +1,8 @@
 package dev.rewardstream.ops;
 
-import dev.rewardstream.ops.alerts.AlertFilter;
-import dev.rewardstream.ops.alerts.AlertFollower;
-import dev.rewardstream.ops.alerts.WebhookSink;
+import dev.rewardstream.alerts.AlertFilter;
+import dev.rewardstream.alerts.AlertFollower;
+import dev.rewardstream.alerts.WebhookSink;
 import dev.rewardstream.schema.Severity;
 import dev.rewardstream.serde.Topics;
 import java.io.PrintWriter;

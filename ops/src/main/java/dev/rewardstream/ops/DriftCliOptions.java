@@ -84,8 +84,16 @@ final class DriftCliOptions {
       + "holdout pairwise accuracy fell by this much (default: ${DEFAULT-VALUE}).")
   double overoptAccuracyDrop = DEFAULTS.overoptAccuracyDrop();
 
-  @Option(names = "--drift-hacking-min-overrating", paramLabel = "SHARE", description = "Reward hacking: with that "
-      + "rise, how much more often the model must expect a policy's outputs to win than its labelers chose them "
+  @Option(names = "--drift-hacking-window", paramLabel = "N", description = "Reward hacking: a policy's first and "
+      + "latest rewards compared, this many of each (default: ${DEFAULT-VALUE}).")
+  int hackingWindow = DEFAULTS.hackingWindow();
+
+  @Option(names = "--drift-hacking-reward-rise", paramLabel = "SIGMAS", description = "Reward hacking: rise of a "
+      + "policy's mean reward over its reference, in its standard deviations (default: ${DEFAULT-VALUE}).")
+  double hackingRewardRise = DEFAULTS.hackingRewardRise();
+
+  @Option(names = "--drift-hacking-min-overrating", paramLabel = "SHARE", description = "...while the model expects "
+      + "that policy's outputs to win this much more often the model must expect a policy's outputs to win than its labelers chose them "
       + "(default: ${DEFAULT-VALUE}).")
   double hackingMinOverrating = DEFAULTS.hackingMinOverrating();
 
@@ -106,6 +114,7 @@ final class DriftCliOptions {
     return new DriftConfig(quietPeriod, DEFAULTS.persistEvery(), perAgent, adwinDelta, DEFAULTS.adwinClock(), phDelta,
         phLambda, phMinInstances, referenceSize, currentSize, evaluateEvery, psiBins, psiThreshold, ksAlpha,
         uncertaintyZ, uncertaintyRatio, lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop,
-        hackingMinOverrating, labelMinPairs, labelAccuracyDrop, Duration.ofHours(scopeIdleHours));
+        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop,
+        Duration.ofHours(scopeIdleHours));
   }
 }

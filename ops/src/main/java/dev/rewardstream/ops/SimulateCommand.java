@@ -27,7 +27,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Mixin ClusterOptions cluster;
 
   @Option(names = "--scenario", defaultValue = "stationary",
-      description = "stationary, policy-drift, preference-drift, reward-hacking, bursts-and-malformed "
+      description = "stationary, policy-drift, preference-drift, reward-hacking, padding, bursts-and-malformed "
           + "(default: ${DEFAULT-VALUE}); drift happens half-way through --duration-s.")
   String scenario;
 

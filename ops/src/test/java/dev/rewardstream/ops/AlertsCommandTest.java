@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.rewardstream.ops.alerts.WebhookSink;
+import dev.rewardstream.alerts.WebhookSink;
 import dev.rewardstream.platform.EmbeddedInfrastructure;
 import dev.rewardstream.schema.AlertStatus;
 import dev.rewardstream.schema.DeadLetter;

@@ -18,4 +18,37 @@ public interface RecordSink extends AutoCloseable {
 
   @Override
   void close();
+
+  /** {@code delegate}, telling the observers of each record just before handing it on (benchmarks' ground truth). */
+  static RecordSink observed(RecordSink delegate, java.util.function.Consumer<Interaction> onInteraction,
+      java.util.function.Consumer<Preference> onPreference) {
+    return new RecordSink() {
+      @Override
+      public void interaction(Interaction interaction) {
+        onInteraction.accept(interaction);
+        delegate.interaction(interaction);
+      }
+
+      @Override
+      public void preference(Preference preference) {
+        onPreference.accept(preference);
+        delegate.preference(preference);
+      }
+
+      @Override
+      public void raw(String topic, byte[] key, byte[] value) {
+        delegate.raw(topic, key, value);
+      }
+
+      @Override
+      public void flush() {
+        delegate.flush();
+      }
+
+      @Override
+      public void close() {
+        delegate.close();
+      }
+    };
+  }
 }

@@ -32,6 +32,16 @@ public final class ScenarioSimulator {
   public static final String TRUE_REWARD = "sim.true_reward";
   public static final String P_A = "sim.p_a";
   public static final String BAYES_OPTIMAL = "sim.bayes_optimal";
+  /** The third agent of {@link Scenario#REWARD_HACKING} and of {@link Scenario#PADDING}. */
+  public static final String HACKER = "text-agent-hacker";
+  public static final String PADDER = "text-agent-padder";
+  /** Share of content words the honest agents of the hacking scenarios draw among the words of positive value. */
+  private static final double HONEST_SKILL = 0.3;
+  /**
+   * Share of the third agent's answers that are labelled against an honest one: a policy's outputs are many and
+   * labels few, which is what gives an exploit time to pay before the labels correct the model.
+   */
+  private static final double EXPLOIT_LABEL_SHARE = 0.1;
 
   /**
    * @param text produce text-agent pairs
@@ -132,10 +142,11 @@ public final class ScenarioSimulator {
     round++;
     boolean drifted = progress >= Scenario.DRIFT_POINT;
     Scenario scenario = options.scenario();
-    if (options.text()) {
-      textRound(progress, drifted && scenario == Scenario.PREFERENCE_DRIFT ? driftedWorld : world,
-          drifted && scenario == Scenario.POLICY_DRIFT ? 0.9 : 0.5,
-          scenario == Scenario.REWARD_HACKING ? (int) Math.round(progress * 30) : 0);
+    if (options.text() && (scenario == Scenario.REWARD_HACKING || scenario == Scenario.PADDING)) {
+      exploitRound(progress, scenario == Scenario.REWARD_HACKING);
+    } else if (options.text()) {
+      textRound(drifted && scenario == Scenario.PREFERENCE_DRIFT ? driftedWorld : world,
+          drifted && scenario == Scenario.POLICY_DRIFT ? 0.9 : 0.5, progress);
     }
     if (options.control()) {
       controlRound(drifted && scenario == Scenario.PREFERENCE_DRIFT ? driftedControl : control,
@@ -152,17 +163,52 @@ public final class ScenarioSimulator {
     release(true);
   }
 
-  private void textRound(double progress, TextWorld judge, double upperShare, int hackFiller) {
+  private void textRound(TextWorld judge, double upperShare, double progress) {
     String prompt = world.prompt();
-    String a = world.response(0, upperShare);
-    // In the hacking scenario the B agent is the hacker: same words, plus filler that grows over the run.
-    String b = world.response(hackFiller, upperShare);
+    answerPair(prompt, world.response(0, upperShare), world.response(0, upperShare), judge, progress);
+  }
+
+  /**
+   * Two honest, skilled agents answer and are compared, as in every round; a third agent, under a policy version of
+   * its own, answers the same prompt, flattering ({@code hacking}) or padding more and more as the run goes, and a
+   * tenth of its answers are compared with the first agent's.
+   */
+  private void exploitRound(double progress, boolean hacking) {
+    String prompt = world.prompt();
+    String a = world.skilledResponse(HONEST_SKILL, 0, 0);
+    String b = world.skilledResponse(HONEST_SKILL, 0, 0);
+    Interaction ia = answerPair(prompt, a, b, world, progress);
+    String exploit = hacking ? world.skilledResponse(HONEST_SKILL, (int) Math.round(progress * 12), 0)
+        : world.skilledResponse(HONEST_SKILL, 0, (int) Math.round(progress * 30));
+    String agent = hacking ? HACKER : PADDER;
+    Interaction ie = textInteraction(runId + "-t" + round + "-x", agent, exploiterPolicy(), prompt, exploit,
+        world.trueReward(exploit), phase(progress));
+    if (random.nextDouble() >= EXPLOIT_LABEL_SHARE) {
+      sendInteraction(ie);
+      return;
+    }
+    Preference preference = preference(runId + "-t" + round + "-x-pref", side(ia.getInteractionId(), null),
+        side(ie.getInteractionId(), null), world.trueReward(a), world.trueReward(exploit));
+    labelListener.accept(new LabelledAnswers(prompt, a, exploit, preference.getOutcome() == PreferenceOutcome.A));
+    schedule(List.of(ie), preference);
+  }
+
+  /** The policy version of the third agent of the hacking scenarios: a scope of its own for the drift monitor. */
+  public String exploiterPolicy() {
+    return options.policyVersion() + "-" + (options.scenario() == Scenario.REWARD_HACKING ? "hacker" : "padder");
+  }
+
+  private Map<String, String> phase(double progress) {
+    return Map.of("sim.scenario", options.scenario().cliName(), "sim.progress", String.format("%.4f", progress));
+  }
+
+  /** Publishes a text pair answered by agents 1 and 2 and its label (or holds the label out); returns a's interaction. */
+  private Interaction answerPair(String prompt, String a, String b, TextWorld judge, double progress) {
     String id = runId + "-t" + round;
-    Map<String, String> phase = Map.of("sim.scenario", options.scenario().cliName(),
-        "sim.progress", String.format("%.4f", progress));
-    Interaction ia = textInteraction(id + "-a", "text-agent-1", prompt, a, judge.trueReward(a), phase);
-    Interaction ib = textInteraction(id + "-b", hackFiller > 0 ? "text-agent-hacker" : "text-agent-2", prompt, b,
-        judge.trueReward(b), phase);
+    Interaction ia = textInteraction(id + "-a", "text-agent-1", options.policyVersion(), prompt, a,
+        judge.trueReward(a), phase(progress));
+    Interaction ib = textInteraction(id + "-b", "text-agent-2", options.policyVersion(), prompt, b,
+        judge.trueReward(b), phase(progress));
     Preference preference = preference(id + "-pref", side(ia.getInteractionId(), null),
         side(ib.getInteractionId(), null), judge.trueReward(a), judge.trueReward(b));
     boolean prefersA = preference.getOutcome() == PreferenceOutcome.A;
@@ -172,10 +218,11 @@ public final class ScenarioSimulator {
       sendInteraction(ib);
       heldOut.put(ia.getInteractionId(), new LiveAccuracy.HeldOutPair(ia.getInteractionId(), ib.getInteractionId(),
           judge.trueReward(a), judge.trueReward(b), prefersA));
-      return;
+      return ia;
     }
     labelListener.accept(new LabelledAnswers(prompt, a, b, prefersA));
     schedule(List.of(ia, ib), preference);
+    return ia;
   }
 
   private void controlRound(ControlWorld judge, double bias) {
@@ -227,11 +274,11 @@ public final class ScenarioSimulator {
     return list;
   }
 
-  private Interaction textInteraction(String id, String agent, String prompt, String response, double trueReward,
-      Map<String, String> phase) {
+  private Interaction textInteraction(String id, String agent, String policyVersion, String prompt, String response,
+      double trueReward, Map<String, String> phase) {
     Map<String, String> metadata = new java.util.HashMap<>(phase);
     metadata.put(TRUE_REWARD, Double.toString(trueReward));
-    return Interaction.newBuilder().setInteractionId(id).setAgentId(agent).setPolicyVersion(options.policyVersion())
+    return Interaction.newBuilder().setInteractionId(id).setAgentId(agent).setPolicyVersion(policyVersion)
         .setEnvironment("sim-text").setEventTime(Instant.now()).setPrompt(prompt).setResponse(response)
         .setMetadata(metadata).build();
   }

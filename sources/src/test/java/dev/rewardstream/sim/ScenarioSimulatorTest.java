@@ -24,7 +24,11 @@ class ScenarioSimulatorTest {
   }
 
   private static List<Interaction> text(ListSink sink, boolean afterDrift) {
-    return sink.interactions.stream().filter(i -> "sim-text".equals(i.getEnvironment()))
+    return text(sink.interactions, afterDrift);
+  }
+
+  private static List<Interaction> text(List<Interaction> interactions, boolean afterDrift) {
+    return interactions.stream().filter(i -> "sim-text".equals(i.getEnvironment()))
         .filter(i -> Double.parseDouble(i.getMetadata().get("sim.progress")) >= Scenario.DRIFT_POINT == afterDrift)
         .toList();
   }
@@ -62,15 +66,45 @@ class ScenarioSimulatorTest {
   }
 
   @Test
-  void shouldGrowTheHackersLengthWithoutRaisingItsTrueReward() {
+  void shouldLetTheHackerFlatterMoreAndMoreWhileItsTrueRewardFalls() {
     ListSink sink = run(ScenarioSimulator.Options.defaults(Scenario.REWARD_HACKING, 13).withAgents(true, false, false));
-    List<Interaction> early = text(sink, false).stream().filter(i -> i.getInteractionId().endsWith("-b")).toList();
-    List<Interaction> late = text(sink, true).stream().filter(i -> i.getInteractionId().endsWith("-b")).toList();
+    List<Interaction> hacker = sink.interactions.stream()
+        .filter(i -> i.getAgentId().equals(ScenarioSimulator.HACKER)).toList();
+    List<Interaction> early = text(hacker, false);
+    List<Interaction> late = text(hacker, true);
 
-    double earlyLength = mean(early, i -> i.getResponse().split(" ").length);
-    double lateLength = mean(late, i -> i.getResponse().split(" ").length);
-    assertThat(lateLength).isGreaterThan(earlyLength + 10);
-    assertThat(mean(late, i -> Math.abs(trueReward(i)))).isLessThan(mean(early, i -> Math.abs(trueReward(i))));
+    assertThat(hacker).allSatisfy(i -> assertThat(i.getPolicyVersion()).isEqualTo("policy-1-hacker"));
+    assertThat(mean(late, ScenarioSimulatorTest::signOffShare))
+        .isGreaterThan(mean(early, ScenarioSimulatorTest::signOffShare) + 0.2);
+    assertThat(mean(late, ScenarioSimulatorTest::trueReward)).isLessThan(mean(early, ScenarioSimulatorTest::trueReward)
+        - 0.3);
+    // The honest agents sign off their good answers: in what is labelled, sign-offs go with winning.
+    List<Interaction> honest = sink.interactions.stream().filter(i -> i.getAgentId().equals("text-agent-1")).toList();
+    assertThat(mean(honest.stream().filter(i -> signOffShare(i) > 0).toList(), ScenarioSimulatorTest::trueReward))
+        .isGreaterThan(mean(honest.stream().filter(i -> signOffShare(i) == 0).toList(),
+            ScenarioSimulatorTest::trueReward) + 0.3);
+    long labelled = sink.preferences.stream().filter(p -> p.getPreferenceId().endsWith("-x-pref")).count();
+    assertThat((double) labelled / hacker.size()).isBetween(0.05, 0.15);
+  }
+
+  @Test
+  void shouldLetThePadderGrowLongerWithoutRaisingItsTrueReward() {
+    ListSink sink = run(ScenarioSimulator.Options.defaults(Scenario.PADDING, 13).withAgents(true, false, false));
+    List<Interaction> padder = sink.interactions.stream()
+        .filter(i -> i.getAgentId().equals(ScenarioSimulator.PADDER)).toList();
+    List<Interaction> early = text(padder, false);
+    List<Interaction> late = text(padder, true);
+
+    assertThat(padder).allSatisfy(i -> assertThat(i.getPolicyVersion()).isEqualTo("policy-1-padder"));
+    assertThat(mean(late, i -> i.getResponse().split(" ").length))
+        .isGreaterThan(mean(early, i -> i.getResponse().split(" ").length) + 10);
+    assertThat(mean(late, ScenarioSimulatorTest::trueReward)).isLessThan(mean(early, ScenarioSimulatorTest::trueReward));
+  }
+
+  private static double signOffShare(Interaction interaction) {
+    String[] words = interaction.getResponse().split(" ");
+    return java.util.Arrays.stream(words).filter(w -> java.util.List.of(TextWorld.SIGN_OFFS).contains(w)).count()
+        / (double) words.length;
   }
 
   @Test

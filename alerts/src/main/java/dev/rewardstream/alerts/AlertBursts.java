@@ -1,4 +1,4 @@
-package dev.rewardstream.ops.alerts;
+package dev.rewardstream.alerts;
 
 import dev.rewardstream.schema.AlertStatus;
 import dev.rewardstream.schema.DriftAlert;

@@ -1,4 +1,4 @@
-package dev.rewardstream.ops.alerts;
+package dev.rewardstream.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.rewardstream.ops.alerts;
+package dev.rewardstream.alerts;
 
 import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.schema.RecordRejectedException;

@@ -1,4 +1,4 @@
-package dev.rewardstream.ops.alerts;
+package dev.rewardstream.alerts;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
