@@ -38,6 +38,14 @@ public enum DetectorKind {
     return severity;
   }
 
+  /**
+   * Whether the detector compares the scores of a model over time, and so must wait until the model has learned
+   * enough not to move them itself; the label detectors judge the model against the labels and start at once.
+   */
+  public boolean needsSettledModel() {
+    return this != REWARD_HACKING && this != LABEL_AGREEMENT;
+  }
+
   public DriftDetector create(DriftConfig config) {
     return switch (this) {
       case ADWIN -> new Adwin(config.adwinDelta(), config.adwinClock());

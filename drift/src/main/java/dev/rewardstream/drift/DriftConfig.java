@@ -31,6 +31,8 @@ package dev.rewardstream.drift;
  *     this much more often than the labelers chose them
  * @param labelMinPairs labelled pairs a scope's label agreement must be measured on before the label detectors judge it
  * @param labelAccuracyDrop fall of a scope's label accuracy below its reference that means its preferences changed
+ * @param warmupExamples labels a model version must have learned from before its scores feed the detectors that compare
+ *     scores over time (a young model moves its own scores more than any policy does)
  * @param scopeIdleTtl how long (in the scores' event time) a scope may go without observations before its detectors
  *     are deleted and its open alerts resolved: a retired policy version's state would otherwise stay forever
  */
@@ -39,7 +41,7 @@ public record DriftConfig(long quietPeriod, int persistEvery, boolean perAgent, 
     int psiBins, double psiThreshold, double ksAlpha, double uncertaintyZ, double uncertaintyRatio,
     double lengthMinCorrelation, double lengthMinRise, double overoptRewardRise, double overoptAccuracyDrop,
     int hackingWindow, double hackingRewardRise, double hackingMinOverrating, int labelMinPairs,
-    double labelAccuracyDrop, java.time.Duration scopeIdleTtl) {
+    double labelAccuracyDrop, long warmupExamples, java.time.Duration scopeIdleTtl) {
 
   public DriftConfig {
     atLeast("quietPeriod", quietPeriod, 0);
@@ -52,6 +54,7 @@ public record DriftConfig(long quietPeriod, int persistEvery, boolean perAgent, 
     atLeast("psiBins", psiBins, 2);
     atLeast("labelMinPairs", labelMinPairs, 1);
     atLeast("hackingWindow", hackingWindow, 2);
+    atLeast("warmupExamples", warmupExamples, 0);
     if (!(hackingMinOverrating >= 0 && hackingMinOverrating <= 1)
         || !(labelAccuracyDrop >= 0 && labelAccuracyDrop <= 1)) {
       throw new IllegalArgumentException("hackingMinOverrating and labelAccuracyDrop must be in [0, 1], got "
@@ -97,12 +100,13 @@ public record DriftConfig(long quietPeriod, int persistEvery, boolean perAgent, 
    * labels correct the model within minutes) while the model overrates the scope's outputs by 10 points of win
    * probability and two standard errors over at least 50 cross-scope labelled pairs (two, not three: the two
    * conditions must hold together); preferences
-   * changed when the label accuracy fell 10 points (and 3 standard errors) below the best it reached; an alert resolves
+   * changed when the label accuracy fell 10 points (and 3 standard errors) below the best it reached;
+   * the score detectors start once the scoring version has learned from 500 labels; an alert resolves
    * after 2,000 quiet observations; detectors are written back every 50; a scope idle for 7 days is forgotten.
    */
   public static DriftConfig defaults() {
     return new DriftConfig(2_000, 50, false, 0.002, 1, 0.1, 60, 30, 500, 500, 50, 10, 0.25, 1e-4, 5, 1.5, 0.4, 0.25,
-        0.5, 0.05, 100, 0.25, 0.1, 50, 0.1, java.time.Duration.ofDays(7));
+        0.5, 0.05, 100, 0.25, 0.1, 50, 0.1, 500, java.time.Duration.ofDays(7));
   }
 
   public DriftConfig withQuietPeriod(long observations) {
@@ -110,7 +114,7 @@ public record DriftConfig(long quietPeriod, int persistEvery, boolean perAgent, 
         phMinInstances,
         referenceSize, currentSize, evaluateEvery, psiBins, psiThreshold, ksAlpha, uncertaintyZ, uncertaintyRatio,
         lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop,
-        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop, scopeIdleTtl);
+        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop, warmupExamples, scopeIdleTtl);
   }
 
   public DriftConfig withWindows(int reference, int current, int every) {
@@ -118,7 +122,7 @@ public record DriftConfig(long quietPeriod, int persistEvery, boolean perAgent, 
         phMinInstances,
         reference, current, every, psiBins, psiThreshold, ksAlpha, uncertaintyZ, uncertaintyRatio,
         lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop,
-        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop, scopeIdleTtl);
+        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop, warmupExamples, scopeIdleTtl);
   }
 
   public DriftConfig withPerAgent(boolean enabled) {
@@ -126,7 +130,7 @@ public record DriftConfig(long quietPeriod, int persistEvery, boolean perAgent, 
         phMinInstances,
         referenceSize, currentSize, evaluateEvery, psiBins, psiThreshold, ksAlpha, uncertaintyZ, uncertaintyRatio,
         lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop,
-        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop, scopeIdleTtl);
+        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop, warmupExamples, scopeIdleTtl);
   }
 
   public DriftConfig withScopeIdleTtl(java.time.Duration ttl) {
@@ -134,6 +138,6 @@ public record DriftConfig(long quietPeriod, int persistEvery, boolean perAgent, 
         phMinInstances,
         referenceSize, currentSize, evaluateEvery, psiBins, psiThreshold, ksAlpha, uncertaintyZ, uncertaintyRatio,
         lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop,
-        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop, ttl);
+        hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop, warmupExamples, ttl);
   }
 }

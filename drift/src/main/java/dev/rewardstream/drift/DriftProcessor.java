@@ -101,6 +101,9 @@ public final class DriftProcessor implements Processor<String, Observation, Stri
       lastSeenWritten.put(scope, record.timestamp());
     }
     for (DetectorKind kind : DetectorKind.values()) {
+      if (!observation.modelSettled() && kind.needsSettledModel()) {
+        continue;
+      }
       String key = ScopedDetector.key(kind, scope);
       ScopedDetector entry = cache.computeIfAbsent(key, k -> load(kind, k));
       Verdict verdict = entry.detector().observe(observation);

@@ -26,8 +26,11 @@ public final class HoldoutAccuracies {
 
   private final Map<String, NavigableMap<Long, Double>> byModel = new ConcurrentHashMap<>();
   private final Map<String, NavigableMap<Long, Map<String, Double>>> labelsByModel = new ConcurrentHashMap<>();
+  private final Map<String, NavigableMap<Long, Long>> examplesByModel = new ConcurrentHashMap<>();
 
   public void update(ModelUpdate update) {
+    keep(examplesByModel.computeIfAbsent(update.getModelName(), name -> new ConcurrentSkipListMap<>()),
+        update.getVersion(), update.getExamplesTrained());
     Map<String, Double> perScope = new java.util.HashMap<>();
     update.getMetrics().forEach((key, value) -> {
       if (VersionMetrics.isPerScope(key)) {
@@ -50,6 +53,16 @@ public final class HoldoutAccuracies {
     while (versions.size() > VERSIONS_KEPT) {
       versions.pollFirstEntry();
     }
+  }
+
+  /**
+   * The labels the model at {@code version} had learned from; -1 when that version is not known (a restarted monitor
+   * sees only the latest versions of a compacted topic: an older one is long settled).
+   */
+  public long examplesTrained(String model, long version) {
+    NavigableMap<Long, Long> versions = examplesByModel.get(model);
+    Long known = versions == null ? null : versions.get(version);
+    return known == null ? -1 : known;
   }
 
   /**

@@ -15,20 +15,36 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * Decodes the scores topic for the detectors into {@link Observation}s, keyed by scope: {@code policy=<v>}, and also
  * {@code policy=<v>/agent=<a>} when per-agent detection is on. Undecodable records become dead letters with their
  * origin. Rescores are skipped on purpose: they repeat outputs the detectors have already seen, in a burst whenever a
- * model version lands, and would read as a sudden shift.
+ * model version lands, and would read as a sudden shift. Of a trajectory only the first step reaches the detectors:
+ * the steps of one episode share its states and are far from independent, and the window tests (KS, PSI, the input
+ * sketch) counted 500 steps of a dozen episodes as 500 independent values and raised on a stationary policy every
+ * few seconds (bench {@code alerts}); one step per episode is one independent draw of the policy's behaviour.
+ * Outputs scored by a version that has learned from fewer than {@code warmupExamples} labels are marked unsettled.
  */
 final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
 
   static final String STAGE = "scorer/drift-intake";
 
+  /** Episodes whose first step this task has observed: steps of one episode are seen once, by their first. */
+  private static final int EPISODES_REMEMBERED = 65_536;
+
   private final TopicSpec<Score> scores;
   private final boolean perAgent;
+  private final long warmupExamples;
   private final HoldoutAccuracies accuracies;
+  private final java.util.Set<String> episodesSeen = java.util.Collections.newSetFromMap(
+      new java.util.LinkedHashMap<>(1_024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+          return size() > EPISODES_REMEMBERED;
+        }
+      });
   private ProcessorContext<String, Object> context;
 
-  ScoreIntake(TopicSpec<Score> scores, boolean perAgent, HoldoutAccuracies accuracies) {
+  ScoreIntake(TopicSpec<Score> scores, boolean perAgent, long warmupExamples, HoldoutAccuracies accuracies) {
     this.scores = scores;
     this.perAgent = perAgent;
+    this.warmupExamples = warmupExamples;
     this.accuracies = accuracies;
   }
 
@@ -67,12 +83,16 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
       context.forward(new Record<>(DeadLetters.keyOf(letter), letter, record.timestamp()));
       return;
     }
-    if (score.getRescore()) {
+    if (score.getRescore() || (score.getEpisodeId() != null && !episodesSeen.add(score.getEpisodeId()))) {
       return;
     }
     String scope = policyScope(score);
     Observation observation = observationOf(score,
         accuracies.of(score.getModelName(), score.getModelVersion()));
+    long examples = accuracies.examplesTrained(score.getModelName(), score.getModelVersion());
+    if (examples >= 0 && examples < warmupExamples) {
+      observation = observation.unsettled();
+    }
     forward(scope, observation, score, record.timestamp());
     if (perAgent) {
       forward(Scopes.agent(score.getPolicyVersion(), score.getAgentId()), observation, score, record.timestamp());

@@ -221,6 +221,33 @@ class DriftTopologyTest {
   }
 
   @Test
+  void shouldWaitForAVersionThatLearnedEnoughBeforeComparingScores() {
+    ModelUpdate young = published(1, 0.6);
+    young.setExamplesTrained(DRIFT.warmupExamples() - 1);
+    updates.pipeInput("reward", young);
+    pipe(0, SHIFT_AT, 0, stationary());
+    List<DriftAlert> whileYoung = pipe(SHIFT_AT, LENGTH, 0, (i, random) -> score(gaussian(random) + 3, 0.1, 100));
+    assertThat(whileYoung).as("a young model moving its own scores").isEmpty();
+
+    updates.pipeInput("reward", published(2, 0.8));
+    modelVersion = 2;
+    pipe(LENGTH, LENGTH + SHIFT_AT, 0, stationary());
+    assertThat(raised(pipe(LENGTH + SHIFT_AT, 2 * LENGTH, 0, (i, random) -> score(gaussian(random) + 3, 0.1, 100))))
+        .extracting(DriftAlert::getDetector).contains("adwin", "ks");
+  }
+
+  @Test
+  void shouldSeeATrajectoryByItsFirstStepOnly() {
+    // Every step but the first of each 20-step episode moves by 3σ: no independent evidence of a changed policy
+    Stream episodes = (i, random) -> {
+      Score step = score(gaussian(random) + (i >= SHIFT_AT && i % 20 != 0 ? 3 : 0), 0.1, -1);
+      step.setEpisodeId("episode-" + i / 20);
+      return step;
+    };
+    assertThat(raised(pipe(0, 20 * LENGTH, 0, episodes))).isEmpty();
+  }
+
+  @Test
   void shouldPairEachScoreWithTheAccuracyOfTheVersionThatScoredIt() {
     updates.pipeInput("reward", published(1, 0.80));
     pipe(0, SHIFT_AT, 0, stationary());
@@ -373,7 +400,7 @@ class DriftTopologyTest {
   private static ModelUpdate published(long version, double accuracy) {
     return ModelUpdate.newBuilder().setModelName("reward").setVersion(version).setCreatedAt(T0)
         .setArtifactUri("file:/nowhere/reward-v" + version).setSha256("0".repeat(64)).setFeatureSpec("unused")
-        .setArchitecture("unused").setRewardMean(0).setRewardStd(1).setExamplesTrained(100)
+        .setArchitecture("unused").setRewardMean(0).setRewardStd(1).setExamplesTrained(10_000)
         .setMetrics(Map.of(HoldoutAccuracies.PAIRWISE_ACCURACY, accuracy)).build();
   }
 }

@@ -106,6 +106,10 @@ final class DriftCliOptions {
       + "(default: ${DEFAULT-VALUE}).")
   double labelAccuracyDrop = DEFAULTS.labelAccuracyDrop();
 
+  @Option(names = "--drift-warmup-examples", paramLabel = "N", description = "Labels a model version must have "
+      + "learned from before its scores feed the detectors that compare scores over time (default: ${DEFAULT-VALUE}).")
+  long warmupExamples = DEFAULTS.warmupExamples();
+
   @Option(names = "--drift-scope-idle-hours", paramLabel = "HOURS", description = "A scope without observations for "
       + "this long (event time) is forgotten and its open alerts resolved (default: ${DEFAULT-VALUE}).")
   long scopeIdleHours = DEFAULTS.scopeIdleTtl().toHours();
@@ -115,6 +119,6 @@ final class DriftCliOptions {
         phLambda, phMinInstances, referenceSize, currentSize, evaluateEvery, psiBins, psiThreshold, ksAlpha,
         uncertaintyZ, uncertaintyRatio, lengthMinCorrelation, lengthMinRise, overoptRewardRise, overoptAccuracyDrop,
         hackingWindow, hackingRewardRise, hackingMinOverrating, labelMinPairs, labelAccuracyDrop,
-        Duration.ofHours(scopeIdleHours));
+        warmupExamples, Duration.ofHours(scopeIdleHours));
   }
 }

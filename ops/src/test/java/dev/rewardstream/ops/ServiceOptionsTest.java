@@ -27,7 +27,7 @@ class ServiceOptionsTest {
       "--drift-psi-threshold", "0.3", "--drift-ks-alpha", "0.001", "--drift-uncertainty-z", "4",
       "--drift-uncertainty-ratio", "2", "--drift-length-min-correlation", "0.5", "--drift-length-min-rise", "0.3",
       "--drift-overopt-reward-rise", "0.7", "--drift-overopt-accuracy-drop", "0.1", "--drift-scope-idle-hours", "36",
-      "--drift-hacking-window", "60", "--drift-hacking-reward-rise", "0.4", "--drift-hacking-min-overrating", "0.15", "--drift-label-min-pairs", "80", "--drift-label-accuracy-drop", "0.2",
+      "--drift-hacking-window", "60", "--drift-warmup-examples", "250", "--drift-hacking-reward-rise", "0.4", "--drift-hacking-min-overrating", "0.15", "--drift-label-min-pairs", "80", "--drift-label-accuracy-drop", "0.2",
       "--pair-candidates-per-prompt", "3", "--pair-min-information", "0.05"};
 
   @Test
@@ -97,7 +97,7 @@ class ServiceOptionsTest {
         ScorerConfig.defaults().featureSpec(), 777, 12, Duration.ofMillis(250), 2.5, 0.9));
     assertThat(drift).isEqualTo(new DriftConfig(300, DriftConfig.defaults().persistEvery(), true, 0.01,
         DriftConfig.defaults().adwinClock(), 0.2, 40, 10, 200, 100, 20, 5, 0.3, 0.001, 4, 2, 0.5, 0.3, 0.7, 0.1,
-        60, 0.4, 0.15, 80, 0.2, Duration.ofHours(36)));
+        60, 0.4, 0.15, 80, 0.2, 250, Duration.ofHours(36)));
     assertThat(pairs.candidatesPerPrompt()).isEqualTo(3);
     assertThat(pairs.minInformation()).isEqualTo(0.05);
   }
