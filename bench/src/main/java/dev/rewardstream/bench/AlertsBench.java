@@ -53,7 +53,6 @@ final class AlertsBench implements BenchScenario {
 
   private static final String POLICY = ScenarioSimulator.Options.DEFAULT_POLICY_VERSION;
   static final Set<String> HACKING = Set.of("reward-hacking", "length-correlation", "overoptimization");
-  private static final Set<String> DISTRIBUTION = Set.of("adwin", "page-hinkley", "ks", "psi", "feature-shift");
   /** Every kind the drift monitor raises, in the report's column order. */
   static final List<String> DETECTORS = List.of("adwin", "page-hinkley", "ks", "psi", "feature-shift",
       "uncertainty-spike", "label-agreement", "reward-hacking", "length-correlation", "overoptimization");
@@ -61,16 +60,27 @@ final class AlertsBench implements BenchScenario {
   private static final Duration SETTLE = Duration.ofSeconds(20);
 
   /**
-   * @param changedScope the scope whose outputs change; null when nothing should be raised
+   * @param changedScope the scope whose outputs change (the text agents'); null when nothing should be raised
    * @param expected the detectors that should see the change
    * @param exploit whether the change is an agent exploiting the model (measured) rather than a point in time
    */
   private record Case(Scenario scenario, boolean text, boolean control, double rate, String changedScope,
-      Set<String> expected, boolean exploit) {}
+      Set<String> expected, boolean exploit) {
+
+    /** The scopes the change reaches: the control agents' too, when they run and the change is not one agent's. */
+    Set<String> changedScopes() {
+      if (changedScope == null) {
+        return Set.of();
+      }
+      return control && !exploit ? Set.of(changedScope, changedScope + "-control") : Set.of(changedScope);
+    }
+  }
 
   private static final List<Case> CASES = List.of(
+      // Text agents publish as policy-1, control agents as policy-1-control.
       new Case(Scenario.STATIONARY, true, true, 10, null, Set.of(), false),
-      new Case(Scenario.POLICY_DRIFT, true, true, 10, "policy=" + POLICY, DISTRIBUTION, false),
+      // The agents' words move, their true reward does not: the inputs changed, not the reward.
+      new Case(Scenario.POLICY_DRIFT, true, true, 10, "policy=" + POLICY, Set.of("feature-shift"), false),
       new Case(Scenario.PREFERENCE_DRIFT, true, true, 10, "policy=" + POLICY, Set.of("label-agreement"), false),
       new Case(Scenario.REWARD_HACKING, true, false, 20, "policy=" + POLICY + "-hacker", Set.of("reward-hacking"),
           true),
@@ -119,7 +129,8 @@ final class AlertsBench implements BenchScenario {
         d.put("fired_on_changed_scope", first != null);
         if (first != null) {
           d.put("delay_s", (first.getTime().toEpochMilli() - changeMs) / 1000.0);
-          d.put("delay_events", eventsBetween(c.changedScope(), changeMs, first.getTime().toEpochMilli()));
+          d.put("scope", first.getScope());
+          d.put("delay_events", eventsBetween(first.getScope(), changeMs, first.getTime().toEpochMilli()));
         }
         detectors.put(detector, d);
       }
@@ -141,14 +152,17 @@ final class AlertsBench implements BenchScenario {
       if (changeMs < 0 || c.changedScope() == null) {
         return null;
       }
-      return raised.stream().filter(a -> a.getDetector().equals(detector) && a.getScope().equals(c.changedScope())
+      return raised.stream().filter(a -> a.getDetector().equals(detector) && c.changedScopes().contains(a.getScope())
           && a.getTime().toEpochMilli() >= changeMs).findFirst().orElse(null);
     }
 
-    /** RAISED alerts that are not a detector seeing the change: before it, on another scope, or with no change. */
+    /**
+     * RAISED alerts that are not a detector seeing the change: before it, on a scope it did not reach, or with no
+     * change at all.
+     */
     List<DriftAlert> others() {
-      return raised.stream().filter(a -> changeMs < 0 || c.changedScope() == null
-          || !a.getScope().equals(c.changedScope()) || a.getTime().toEpochMilli() < changeMs).toList();
+      return raised.stream().filter(a -> changeMs < 0 || !c.changedScopes().contains(a.getScope())
+          || a.getTime().toEpochMilli() < changeMs).toList();
     }
 
     long eventsBetween(String scope, long fromMs, long toMs) {
@@ -330,13 +344,15 @@ final class AlertsBench implements BenchScenario {
   private static String markdown(List<Run> runs, Duration duration) {
     StringBuilder md = new StringBuilder();
     md.append("## Alerts end to end (`alerts`)\n\n");
-    md.append(String.format(Locale.ROOT, "Each scenario runs %d s on a fresh embedded platform (text and control "
-        + "agents at 10 rounds/s; the two hacking scenarios text agents only, at 20), with `rewardctl alerts`' "
+    md.append(String.format(Locale.ROOT, "Each scenario runs %d s on a fresh embedded platform (text agents as "
+        + "`policy-1` and control agents as `policy-1-control` at 10 rounds/s; the two hacking scenarios text agents "
+        + "only, at 20), with `rewardctl alerts`' "
         + "follower delivering to a local webhook under its defaults (WARNING and above, bursts on one scope "
         + "within 10 s grouped). Changes happen half-way through; for `reward-hacking` and `padding` the change is "
         + "the model being exploited, measured from the simulator's truth (the third agent's reward-model score "
         + "above its first tenth of the run by a quarter of a standard deviation while its true reward is below "
-        + "it). A cell gives the first alert of the detector on the scope that changed, after the change: its delay "
+        + "it). A cell gives the first alert of the detector on a scope that changed (the text agents', or the "
+        + "control agents' where they changed too), after the change: its delay "
         + "in seconds / in that scope's scored outputs; **bold** where the detector is the one expected; — where "
         + "it did not fire.\n\n", duration.toSeconds()));
     md.append("| scenario | changed scope |");
@@ -352,7 +368,7 @@ final class AlertsBench implements BenchScenario {
         DriftAlert first = run.firstRight(detector);
         String cell = first == null ? "—" : String.format(Locale.ROOT, "%.0f s / %,d",
             (first.getTime().toEpochMilli() - run.changeMs()) / 1000.0,
-            run.eventsBetween(run.c().changedScope(), run.changeMs(), first.getTime().toEpochMilli()));
+            run.eventsBetween(first.getScope(), run.changeMs(), first.getTime().toEpochMilli()));
         boolean expected = run.c().expected().contains(detector) && run.changeMs() >= 0;
         md.append(' ').append(expected && first != null ? "**" + cell + "**" : expected ? "**—** (expected)" : cell)
             .append(" |");

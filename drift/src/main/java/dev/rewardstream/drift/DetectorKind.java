@@ -40,9 +40,10 @@ public enum DetectorKind {
 
   /**
    * Whether the detector compares the scores of a model over time, and so must wait until the model has learned
-   * enough not to move them itself; the label detectors judge the model against the labels and start at once.
+   * enough not to move them itself, and start again when it has learned much more; the label detectors judge the
+   * model against the labels and run throughout.
    */
-  public boolean needsSettledModel() {
+  public boolean comparesScoresOverTime() {
     return this != REWARD_HACKING && this != LABEL_AGREEMENT;
   }
 

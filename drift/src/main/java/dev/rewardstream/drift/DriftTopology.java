@@ -67,7 +67,7 @@ public final class DriftTopology {
         Serdes.String(), Serdes.Long()).withCachingEnabled());
     KStream<String, Object> intake = builder
         .stream(topics.scores.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("drift-scores"))
-        .process(() -> new ScoreIntake(topics.scores, config.perAgent(), config.warmupExamples(), accuracies),
+        .process(() -> new ScoreIntake(topics.scores, config.perAgent(), accuracies),
             Named.as("drift-intake"));
     Map<String, KStream<String, Object>> branches = intake.split(Named.as(BRANCH))
         .branch((key, value) -> value instanceof DeadLetter, Branched.as("dead-letters"))

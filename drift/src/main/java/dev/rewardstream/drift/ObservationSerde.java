@@ -8,7 +8,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The drift repartition topic's values: an {@link Observation} in a fixed binary layout (format byte, reward,
- * uncertainty, length, holdout accuracy, sketch, label agreement, settled model). Format 2, written before label agreement existed,
+ * uncertainty, length, holdout accuracy, sketch, label agreement, the scoring version's labels learned). Format 2, written before label agreement existed,
  * is still read (as unknown agreement), so records in flight across an upgrade are not refused. The topic is internal to the drift monitor and holds a few dozen
  * bytes per score where the full Avro score took a few hundred.
  */
@@ -23,7 +23,7 @@ public final class ObservationSerde implements Serde<Observation> {
       float[] sketch = observation.sketch();
       int dimensions = sketch == null ? 0 : sketch.length;
       LabelAgreement labels = observation.labels();
-      ByteBuffer buffer = ByteBuffer.allocate(1 + 8 + 8 + 4 + 8 + 4 + 4 * dimensions + 4 + 8 + 4 + 8 + 1)
+      ByteBuffer buffer = ByteBuffer.allocate(1 + 8 + 8 + 4 + 8 + 4 + 4 * dimensions + 4 + 8 + 4 + 8 + 8)
           .put(FORMAT).putDouble(observation.reward()).putDouble(observation.uncertainty())
           .putInt(observation.responseLength()).putDouble(observation.holdoutAccuracy())
           .putInt(sketch == null ? -1 : dimensions);
@@ -31,7 +31,7 @@ public final class ObservationSerde implements Serde<Observation> {
         buffer.putFloat(sketch[d]);
       }
       buffer.putInt(labels.pairs()).putDouble(labels.accuracy()).putInt(labels.crossPairs())
-          .putDouble(labels.overrating()).put((byte) (observation.modelSettled() ? 1 : 0));
+          .putDouble(labels.overrating()).putLong(observation.modelExamples());
       return buffer.array();
     };
   }
@@ -55,8 +55,8 @@ public final class ObservationSerde implements Serde<Observation> {
       }
       LabelAgreement labels = format == FORMAT_WITHOUT_LABELS ? LabelAgreement.UNKNOWN
           : new LabelAgreement(buffer.getInt(), buffer.getDouble(), buffer.getInt(), buffer.getDouble());
-      boolean settled = format == FORMAT_WITHOUT_LABELS || buffer.get() == 1;
-      return new Observation(reward, uncertainty, length, holdoutAccuracy, sketch, labels, settled);
+      long modelExamples = format == FORMAT_WITHOUT_LABELS ? -1 : buffer.getLong();
+      return new Observation(reward, uncertainty, length, holdoutAccuracy, sketch, labels, modelExamples);
     };
   }
 }

@@ -14,21 +14,36 @@ import java.io.UncheckedIOException;
  */
 public final class ScopedDetector {
 
-  private static final byte FORMAT = 1;
+  private static final byte FORMAT = 2;
+  /** Written before entries kept the model they started under: read as started under an unknown one. */
+  private static final byte FORMAT_WITHOUT_MODEL = 1;
 
   private final DetectorKind kind;
   private final DriftDetector detector;
   private final AlertGate gate;
+  /** Labels learned by the model that scored the detector's first observation; -1 when unknown. */
+  private final long startedUnderExamples;
   private int unpersisted;
 
-  public ScopedDetector(DetectorKind kind, DriftDetector detector, AlertGate gate) {
+  public ScopedDetector(DetectorKind kind, DriftDetector detector, AlertGate gate, long startedUnderExamples) {
     this.kind = kind;
     this.detector = detector;
     this.gate = gate;
+    this.startedUnderExamples = startedUnderExamples;
   }
 
-  public static ScopedDetector fresh(DetectorKind kind, DriftConfig config) {
-    return new ScopedDetector(kind, kind.create(config), new AlertGate(config.quietPeriod()));
+  public static ScopedDetector fresh(DetectorKind kind, DriftConfig config, long modelExamples) {
+    return new ScopedDetector(kind, kind.create(config), new AlertGate(config.quietPeriod()), modelExamples);
+  }
+
+  /** Whether the scoring model has since learned from at least twice the labels it had when this detector started. */
+  boolean modelOutgrown(long modelExamples) {
+    return startedUnderExamples > 0 && modelExamples >= 2 * startedUnderExamples;
+  }
+
+  /** A new detector under the current model, with this one's alert state. */
+  ScopedDetector restarted(DriftConfig config, long modelExamples) {
+    return new ScopedDetector(kind, kind.create(config), gate, modelExamples);
   }
 
   public static String key(DetectorKind kind, String scope) {
@@ -68,6 +83,7 @@ public final class ScopedDetector {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(ENCODED_SIZE_HINT);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FORMAT);
+      out.writeLong(startedUnderExamples);
       gate.writeTo(out);
       detector.writeTo(out);
     } catch (IOException e) {
@@ -80,11 +96,12 @@ public final class ScopedDetector {
   public static ScopedDetector decode(DetectorKind kind, byte[] encoded) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
       byte format = in.readByte();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != FORMAT_WITHOUT_MODEL) {
         throw new IllegalStateException("drift state of " + kind.alertName() + " has unknown format " + format);
       }
+      long startedUnderExamples = format == FORMAT ? in.readLong() : -1;
       AlertGate gate = AlertGate.readFrom(in);
-      return new ScopedDetector(kind, kind.read(in), gate);
+      return new ScopedDetector(kind, kind.read(in), gate, startedUnderExamples);
     } catch (IOException e) {
       throw new IllegalStateException("corrupt drift state of " + kind.alertName(), e);
     }

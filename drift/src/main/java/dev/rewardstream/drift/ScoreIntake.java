@@ -19,7 +19,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * the steps of one episode share its states and are far from independent, and the window tests (KS, PSI, the input
  * sketch) counted 500 steps of a dozen episodes as 500 independent values and raised on a stationary policy every
  * few seconds (bench {@code alerts}); one step per episode is one independent draw of the policy's behaviour.
- * Outputs scored by a version that has learned from fewer than {@code warmupExamples} labels are marked unsettled.
+ * Each observation carries how many labels the version that scored it had learned from ({@link DriftProcessor} keeps
+ * the score detectors to comparable models with it).
  */
 final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
 
@@ -30,7 +31,6 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
 
   private final TopicSpec<Score> scores;
   private final boolean perAgent;
-  private final long warmupExamples;
   private final HoldoutAccuracies accuracies;
   private final java.util.Set<String> episodesSeen = java.util.Collections.newSetFromMap(
       new java.util.LinkedHashMap<>(1_024, 0.75f, false) {
@@ -41,10 +41,9 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
       });
   private ProcessorContext<String, Object> context;
 
-  ScoreIntake(TopicSpec<Score> scores, boolean perAgent, long warmupExamples, HoldoutAccuracies accuracies) {
+  ScoreIntake(TopicSpec<Score> scores, boolean perAgent, HoldoutAccuracies accuracies) {
     this.scores = scores;
     this.perAgent = perAgent;
-    this.warmupExamples = warmupExamples;
     this.accuracies = accuracies;
   }
 
@@ -89,10 +88,8 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
     String scope = policyScope(score);
     Observation observation = observationOf(score,
         accuracies.of(score.getModelName(), score.getModelVersion()));
-    long examples = accuracies.examplesTrained(score.getModelName(), score.getModelVersion());
-    if (examples >= 0 && examples < warmupExamples) {
-      observation = observation.unsettled();
-    }
+    observation = observation.withModelExamples(accuracies.examplesTrained(score.getModelName(),
+        score.getModelVersion()));
     forward(scope, observation, score, record.timestamp());
     if (perAgent) {
       forward(Scopes.agent(score.getPolicyVersion(), score.getAgentId()), observation, score, record.timestamp());

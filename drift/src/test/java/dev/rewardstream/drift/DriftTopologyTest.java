@@ -237,6 +237,23 @@ class DriftTopologyTest {
   }
 
   @Test
+  void shouldStartTheScoreWindowsAgainOnceTheModelHasLearnedFromTwiceAsManyLabels() {
+    ModelUpdate first = published(1, 0.8);
+    first.setExamplesTrained(1_000);
+    updates.pipeInput("reward", first);
+    pipe(0, SHIFT_AT, 0, stationary());
+    // v2 learned from twice the labels and scores the unchanged policy 3σ higher: the model moved, not the policy
+    ModelUpdate grown = published(2, 0.8);
+    grown.setExamplesTrained(2_000);
+    updates.pipeInput("reward", grown);
+    modelVersion = 2;
+    assertThat(raised(pipe(SHIFT_AT, LENGTH, 0, (i, random) -> score(gaussian(random) + 3, 0.1, 100)))).isEmpty();
+
+    assertThat(raised(pipe(LENGTH, 2 * LENGTH, 0, (i, random) -> score(gaussian(random) + 6, 0.1, 100))))
+        .as("a change under the same model still raises").extracting(DriftAlert::getDetector).contains("adwin");
+  }
+
+  @Test
   void shouldSeeATrajectoryByItsFirstStepOnly() {
     // Every step but the first of each 20-step episode moves by 3σ: no independent evidence of a changed policy
     Stream episodes = (i, random) -> {

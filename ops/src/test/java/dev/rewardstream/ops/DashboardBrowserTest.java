@@ -37,9 +37,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The live validation dashboard in a real browser (Debian's chromium and chromedriver, headless) while the simulator
  * runs the preference-drift scenario against the embedded platform, and a second simulated policy drifts: the charts
  * fill, a drift alert the monitor raises shows on the page within 5 s of reaching the topic, and the page keeps
- * updating. The second policy is there for the alert: the detectors watch each policy's normalized rewards, which a
- * change of the labelers' preferences alone does not move (each version is normalized on its own rewards); that
- * change shows on the page as the accuracy against labels falling. Leaves a screenshot in
+ * updating. The changed preferences raise {@code label-agreement} on policy-1 and show on the page as the accuracy
+ * against labels falling; the second policy drifts its outputs, for the score detectors. Leaves a screenshot in
  * {@code target/}; with {@code -Drewardstream.screenshot=PATH} also at PATH (how {@code docs/dashboard.png} is made).
  */
 class DashboardBrowserTest {

@@ -193,6 +193,14 @@ public final class ScenarioSimulator {
     schedule(List.of(ie), preference);
   }
 
+  /**
+   * The policy version the control agents publish as: a controller is another policy than the text agents, and one
+   * scope mixing answers' and steps' rewards would watch the mixture, not either policy.
+   */
+  public String controlPolicy() {
+    return options.policyVersion() + "-control";
+  }
+
   /** The policy version of the third agent of the hacking scenarios: a scope of its own for the drift monitor. */
   public String exploiterPolicy() {
     return options.policyVersion() + "-" + (options.scenario() == Scenario.REWARD_HACKING ? "hacker" : "padder");
@@ -246,7 +254,7 @@ public final class ScenarioSimulator {
             : Double.valueOf(step.trueReward());
         Interaction interaction = Interaction.newBuilder()
             .setInteractionId(episode + "-" + t).setEpisodeId(episode).setStep(t)
-            .setAgentId("control-agent-" + (side == 0 ? "steady" : "shaky")).setPolicyVersion(options.policyVersion())
+            .setAgentId("control-agent-" + (side == 0 ? "steady" : "shaky")).setPolicyVersion(controlPolicy())
             .setEnvironment("sim-control").setEventTime(Instant.now())
             .setState(boxed(step.state())).setAction(boxed(step.action()))
             .setEnvReward(envReward).setDone(done)
