@@ -70,6 +70,10 @@ public final class AlertFollower {
     long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     int matched = 0;
     int unreadable = 0;
+    delivered = 0;
+    deadLettered = 0;
+    nextOffset.clear();
+    committed.clear();
     AlertBursts bursts = new AlertBursts(burstWindow);
     try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, group)) {
       position(consumer);

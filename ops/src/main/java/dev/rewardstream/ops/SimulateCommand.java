@@ -65,8 +65,9 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1") long seed;
 
   @Option(names = "--policy-version", defaultValue = ScenarioSimulator.Options.DEFAULT_POLICY_VERSION,
-      description = "Policy version the simulated agents publish as; runs with different ones are told apart by the "
-          + "drift monitor (default: ${DEFAULT-VALUE}).")
+      description = "Policy version the simulated text agents publish as; the control agents publish as "
+          + "VERSION-control, the third agent of reward-hacking and padding as VERSION-hacker or VERSION-padder: "
+          + "the drift monitor's scopes (default: ${DEFAULT-VALUE}).")
   String policyVersion;
 
   @Spec CommandSpec spec;
