@@ -377,9 +377,9 @@ final class AlertsBench implements BenchScenario {
       md.append(' ').append(others.isEmpty() ? "none" : others.stream().map(a -> String.format(Locale.ROOT,
           "%s on `%s` at %.0f s", a.getDetector(), a.getScope(), (a.getTime().toEpochMilli() - run.startMs()) / 1e3))
           .reduce((a, b) -> a + "; " + b).orElse("")).append(" |");
-      md.append(String.format(Locale.ROOT, " %d notifications carrying %d alerts (%d rescore reports stayed on the "
-          + "topic) |\n", run.webhookBodies().size(), run.webhookBodies().stream().mapToInt(AlertsBench::alertsIn)
-          .sum(), run.reports()));
+      md.append(String.format(Locale.ROOT, " %d notification(s) carrying %d alert(s) (%d rescore reports stayed on "
+          + "the topic) |\n", run.webhookBodies().size(),
+          run.webhookBodies().stream().mapToInt(AlertsBench::alertsIn).sum(), run.reports()));
     }
     runs.stream().filter(r -> r.c().scenario() == Scenario.STATIONARY).findFirst().ifPresent(s -> md.append(
         String.format(Locale.ROOT, "\nFalse alarms in the stationary run: %d raised in %d s, %.0f per hour.\n",

@@ -6,6 +6,10 @@ import dev.rewardstream.schema.Score;
 import dev.rewardstream.serde.DeadLetters;
 import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.TopicSpec;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,10 +36,10 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
   private final TopicSpec<Score> scores;
   private final boolean perAgent;
   private final HoldoutAccuracies accuracies;
-  private final java.util.Set<String> episodesSeen = java.util.Collections.newSetFromMap(
-      new java.util.LinkedHashMap<>(1_024, 0.75f, false) {
+  private final Set<String> episodesSeen = Collections.newSetFromMap(
+      new LinkedHashMap<>(1_024, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
           return size() > EPISODES_REMEMBERED;
         }
       });

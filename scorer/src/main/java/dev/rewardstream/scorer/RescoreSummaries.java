@@ -3,6 +3,8 @@ package dev.rewardstream.scorer;
 import dev.rewardstream.schema.AlertStatus;
 import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.schema.Severity;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -37,8 +39,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class RescoreSummaries implements Processor<String, RescorePartial, String, DriftAlert> {
 
-  /** Every task checks for a new version each rescore-check interval (100 ms by default) and rescores in well under a
-   * second; a part later than this comes from a task that was restarting or moving. */
+  /**
+   * Every task checks for a new version each rescore-check interval (100 ms by default) and rescores in well under a
+   * second; a part later than this comes from a task that was restarting or moving.
+   */
   static final Duration WAIT = Duration.ofSeconds(10);
   /** Below this rank correlation a version reorders the outputs a policy was optimized against: a WARNING. */
   static final double REORDERING_CORRELATION = 0.5;
@@ -46,13 +50,13 @@ final class RescoreSummaries implements Processor<String, RescorePartial, String
   private static final RescorePartial.WireSerde PARTS = new RescorePartial.WireSerde();
 
   private final String storeName;
-  private final io.micrometer.core.instrument.Counter lateParts;
+  private final Counter lateParts;
   private ProcessorContext<String, DriftAlert> context;
   private KeyValueStore<String, byte[]> store;
 
-  RescoreSummaries(String storeName, io.micrometer.core.instrument.MeterRegistry meters) {
+  RescoreSummaries(String storeName, MeterRegistry meters) {
     this.storeName = storeName;
-    this.lateParts = io.micrometer.core.instrument.Counter.builder("rewardstream.scorer.rescore.parts.late")
+    this.lateParts = Counter.builder("rewardstream.scorer.rescore.parts.late")
         .description("Rescore summary parts that arrived after their version was reported, left out of it")
         .register(meters);
   }
