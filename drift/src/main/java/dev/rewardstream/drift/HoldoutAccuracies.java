@@ -25,16 +25,22 @@ public final class HoldoutAccuracies {
   static final int VERSIONS_KEPT = 256;
 
   private final Map<String, NavigableMap<Long, Double>> byModel = new ConcurrentHashMap<>();
-  private final Map<String, NavigableMap<Long, Map<String, Double>>> labelsByModel = new ConcurrentHashMap<>();
+  /** Per model and version, each scope's label agreement, parsed once from the update rather than on every score. */
+  private final Map<String, NavigableMap<Long, Map<String, LabelAgreement>>> labelsByModel = new ConcurrentHashMap<>();
   private final Map<String, NavigableMap<Long, Long>> examplesByModel = new ConcurrentHashMap<>();
 
   public void update(ModelUpdate update) {
     keep(examplesByModel.computeIfAbsent(update.getModelName(), name -> new ConcurrentSkipListMap<>()),
         update.getVersion(), update.getExamplesTrained());
-    Map<String, Double> perScope = new java.util.HashMap<>();
-    update.getMetrics().forEach((key, value) -> {
-      if (VersionMetrics.isPerScope(key)) {
-        perScope.put(key, value);
+    Map<String, Double> metrics = update.getMetrics();
+    Map<String, LabelAgreement> perScope = new java.util.HashMap<>();
+    metrics.forEach((key, pairs) -> {
+      if (key.startsWith(VersionMetrics.LABEL_PAIRS)) {
+        String scope = key.substring(VersionMetrics.LABEL_PAIRS.length());
+        perScope.put(scope, new LabelAgreement(pairs.intValue(),
+            metrics.getOrDefault(VersionMetrics.LABEL_ACCURACY + scope, Double.NaN),
+            metrics.getOrDefault(VersionMetrics.LABEL_CROSS_PAIRS + scope, 0.0).intValue(),
+            metrics.getOrDefault(VersionMetrics.LABEL_OVERRATING + scope, Double.NaN)));
       }
     });
     if (!perScope.isEmpty()) {
@@ -70,19 +76,9 @@ public final class HoldoutAccuracies {
    * labels on {@code scope}'s outputs; {@link LabelAgreement#UNKNOWN} when nothing is known.
    */
   public LabelAgreement labels(String model, long version, String scope) {
-    NavigableMap<Long, Map<String, Double>> versions = labelsByModel.get(model);
-    Map.Entry<Long, Map<String, Double>> known = versions == null ? null : versions.floorEntry(version);
-    if (known == null) {
-      return LabelAgreement.UNKNOWN;
-    }
-    Map<String, Double> metrics = known.getValue();
-    Double pairs = metrics.get(VersionMetrics.LABEL_PAIRS + scope);
-    if (pairs == null) {
-      return LabelAgreement.UNKNOWN;
-    }
-    return new LabelAgreement(pairs.intValue(), metrics.getOrDefault(VersionMetrics.LABEL_ACCURACY + scope, Double.NaN),
-        metrics.getOrDefault(VersionMetrics.LABEL_CROSS_PAIRS + scope, 0.0).intValue(),
-        metrics.getOrDefault(VersionMetrics.LABEL_OVERRATING + scope, Double.NaN));
+    NavigableMap<Long, Map<String, LabelAgreement>> versions = labelsByModel.get(model);
+    Map.Entry<Long, Map<String, LabelAgreement>> known = versions == null ? null : versions.floorEntry(version);
+    return known == null ? LabelAgreement.UNKNOWN : known.getValue().getOrDefault(scope, LabelAgreement.UNKNOWN);
   }
 
   /** The accuracy of {@code model} at {@code version}, or of its closest earlier version; NaN when none is known. */

@@ -44,18 +44,15 @@ public final class OveroptimizationDetector implements DriftDetector {
     if (!rewards.due(evaluateEvery) || Double.isNaN(accuracy) || Double.isNaN(referenceAccuracy)) {
       return Verdict.PENDING;
     }
-    double[] reference = rewards.reference();
-    double referenceMean = Stats.mean(reference);
-    double referenceSd = Math.sqrt(Stats.variance(reference));
-    double currentMean = Stats.mean(rewards.current());
-    double rise = referenceSd > 0 ? (currentMean - referenceMean) / referenceSd : 0;
+    SampleWindows.MeanShift shift = rewards.meanShift();
+    double rise = shift.inReferenceSds();
     double drop = referenceAccuracy - accuracy;
     double statistic = Math.min(rise / rewardRise, drop / accuracyDrop);
     return Verdict.of(statistic >= 1, statistic, 1, rewards.describeReference("rewards"),
         rewards.describeCurrent("rewards"),
         String.format(Locale.ROOT,
             "mean reward up %.2fσ (%.3f -> %.3f) while holdout pairwise accuracy fell %.3f -> %.3f",
-            rise, referenceMean, currentMean, referenceAccuracy, accuracy));
+            rise, shift.referenceMean(), shift.currentMean(), referenceAccuracy, accuracy));
   }
 
   @Override

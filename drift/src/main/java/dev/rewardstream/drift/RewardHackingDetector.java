@@ -50,11 +50,8 @@ public final class RewardHackingDetector implements DriftDetector {
     if (!rewards.due(evaluateEvery) || labels.crossPairs() < minPairs || Double.isNaN(labels.overrating())) {
       return Verdict.PENDING;
     }
-    double[] reference = rewards.reference();
-    double referenceMean = Stats.mean(reference);
-    double referenceSd = Math.sqrt(Stats.variance(reference));
-    double currentMean = Stats.mean(rewards.current());
-    double rise = referenceSd > 0 ? (currentMean - referenceMean) / referenceSd : 0;
+    SampleWindows.MeanShift shift = rewards.meanShift();
+    double rise = shift.inReferenceSds();
     // Short windows are noisy: the rise must also clear three standard errors of the difference of their means.
     double riseThreshold = Math.max(rewardRise, RISE_STANDARD_ERRORS * Math.sqrt(2.0 / rewards.currentSize()));
     double overratingThreshold = Math.max(minOverrating,
@@ -64,7 +61,7 @@ public final class RewardHackingDetector implements DriftDetector {
         rewards.describeCurrent("rewards"),
         String.format(Locale.ROOT, "reward-model score up %.2fσ (%.3f -> %.3f) while the labelers do not follow: the "
             + "model expects these outputs to win %.0f points more often than labelers chose them, over the last %d "
-            + "labelled pairs against other policies (threshold %.0f)", rise, referenceMean, currentMean,
+            + "labelled pairs against other policies (threshold %.0f)", rise, shift.referenceMean(), shift.currentMean(),
             100 * labels.overrating(), labels.crossPairs(), 100 * overratingThreshold));
   }
 

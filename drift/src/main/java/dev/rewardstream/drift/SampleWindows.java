@@ -94,6 +94,19 @@ public final class SampleWindows {
     return ordered;
   }
 
+  /**
+   * How far the current window's mean moved from the reference's: the two means, and the move in reference standard
+   * deviations (0 when the reference has no spread).
+   */
+  public record MeanShift(double referenceMean, double currentMean, double inReferenceSds) {}
+
+  public MeanShift meanShift() {
+    double referenceMean = Stats.mean(reference);
+    double referenceSd = Math.sqrt(Stats.variance(reference));
+    double currentMean = Stats.mean(current);
+    return new MeanShift(referenceMean, currentMean, referenceSd > 0 ? (currentMean - referenceMean) / referenceSd : 0);
+  }
+
   /** Describes the reference window for an alert. */
   public String describeReference(String scope) {
     return scope + " values 1.." + reference.length;

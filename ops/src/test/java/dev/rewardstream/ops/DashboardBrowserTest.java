@@ -35,18 +35,20 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The live validation dashboard in a real browser (Debian's chromium and chromedriver, headless) while the simulator
- * runs the preference-drift scenario against the embedded platform, and a second simulated policy drifts: the charts
+ * runs the preference-drift scenario against the embedded platform, and a second simulated population hacks the
+ * reward model: the charts
  * fill, a drift alert the monitor raises shows on the page within 5 s of reaching the topic, and the page keeps
  * updating. The changed preferences raise {@code label-agreement} on policy-1 and show on the page as the accuracy
- * against labels falling; the second policy drifts its outputs, for the score detectors. Leaves a screenshot in
+ * against labels falling; the second population's hacker ({@code policy-2-hacker}) is what the monitor catches most
+ * surely in the time a test can give it ({@code reward-hacking}, and its moving scores). Leaves a screenshot in
  * {@code target/}; with {@code -Drewardstream.screenshot=PATH} also at PATH (how {@code docs/dashboard.png} is made).
  */
 class DashboardBrowserTest {
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  /** The simulated run: the labelers' preferences change half-way, at 30 s. */
-  private static final double RUN_SECONDS = 60;
+  /** The simulated run: the labelers' preferences change half-way, at 50 s; the hacker flatters more until then. */
+  private static final double RUN_SECONDS = 100;
 
   @TempDir Path dir;
 
@@ -108,7 +110,7 @@ class DashboardBrowserTest {
   }
 
   /**
-   * The preference-drift scenario as policy-1 and the policy-drift scenario as policy-2, 15 rounds a second each,
+   * The preference-drift scenario as policy-1 and the reward-hacking scenario as policy-2, 20 rounds a second each,
    * until told to stop.
    */
   private static void simulate(EmbeddedPlatform platform, AtomicBoolean running) {
@@ -118,10 +120,10 @@ class DashboardBrowserTest {
           ScenarioSimulator.Options.defaults(Scenario.PREFERENCE_DRIFT, 5).withAgents(true, false, false),
           new Labeler(0.3, 5), sink, infra.topics().interactions.name(), infra.topics().preferences.name());
       ScenarioSimulator policy = new ScenarioSimulator(
-          ScenarioSimulator.Options.defaults(Scenario.POLICY_DRIFT, 6).withAgents(true, false, false)
+          ScenarioSimulator.Options.defaults(Scenario.REWARD_HACKING, 6).withAgents(true, false, false)
               .withPolicyVersion("policy-2"),
           new Labeler(0.3, 6), sink, infra.topics().interactions.name(), infra.topics().preferences.name());
-      Pacer pacer = new Pacer(15);
+      Pacer pacer = new Pacer(20);
       while (running.get()) {
         pacer.await();
         double progress = Math.min(1, pacer.elapsedSeconds() / RUN_SECONDS);
