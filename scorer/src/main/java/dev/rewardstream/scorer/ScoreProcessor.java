@@ -127,21 +127,35 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Object> 
 
   /**
    * Completes the window with the offsets before this task's first record, read back from the partition: up to
-   * {@code retainedOutputs} offsets back from the latest. Records that were dead-lettered when they first came are
+   * {@code retainedOutputs} offsets back from the latest. A task that has processed nothing yet (restarted, or moved
+   * from another thread or instance, on a partition that has had no new interaction since) takes the window ending
+   * where its group's committed offset says it resumes. Records that were dead-lettered when they first came are
    * skipped again. Once per task: afterwards the ring holds the window by itself.
    */
   private void refillFromSource() {
-    if (refilled || source == null || firstRetainedOffset < 0) {
+    if (refilled || source == null) {
       return;
     }
+    String topic = sourceTopic;
+    int partition = sourcePartition;
+    long until = firstRetainedOffset;
+    if (until < 0) {
+      topic = topics.interactions.name();
+      partition = context.taskId().partition();
+      until = source.resumeOffset(topic, partition);
+      if (until < 0) {
+        // Nothing committed: the task reads its partition from the start and retains the window as it goes.
+        return;
+      }
+    }
     refilled = true;
-    long from = Math.max(0, retained.latestOffset() + 1 - config.retainedOutputs());
-    if (from >= firstRetainedOffset) {
+    long latest = firstRetainedOffset < 0 ? until - 1 : retained.latestOffset();
+    long from = Math.max(0, latest + 1 - config.retainedOutputs());
+    if (from >= until) {
       return;
     }
     int restored = 0;
-    for (SourcePartitionReader.OffsetValue record : source.read(sourceTopic, sourcePartition, from,
-        firstRetainedOffset)) {
+    for (SourcePartitionReader.OffsetValue record : source.read(topic, partition, from, until)) {
       try {
         validator.validate(topics.interactions.decode(record.value()));
       } catch (RecordRejectedException e) {
@@ -150,8 +164,8 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Object> 
       retained.put(record.offset(), record.value());
       restored++;
     }
-    LOG.info("retained window of {}-{} refilled with {} interactions from offsets {}..{}", sourceTopic,
-        sourcePartition, restored, from, firstRetainedOffset - 1);
+    LOG.info("retained window of {}-{} refilled with {} interactions from offsets {}..{}", topic, partition, restored,
+        from, until - 1);
   }
 
   private void onTick() {

@@ -68,7 +68,7 @@ public final class ScorerService implements AutoCloseable {
     this.topics = topics;
     Properties props = StreamsApplications.properties(applicationId, bootstrapServers, stateDir, streamThreads(topics));
     this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models, new NormalizationTable(),
-        SourcePartitionReader.kafka(bootstrapServers), meters), props);
+        SourcePartitionReader.kafka(bootstrapServers, applicationId), meters), props);
   }
 
   /**

@@ -4,8 +4,10 @@ import dev.rewardstream.serde.TopicIO;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -38,12 +40,23 @@ public interface SourcePartitionReader {
     return -1;
   }
 
+  /**
+   * The offset the application's task of this partition resumes from (its group's committed offset); -1 when none is
+   * committed or this reader cannot tell.
+   */
+  default long resumeOffset(String topic, int partition) {
+    return -1;
+  }
+
   private static Duration remaining(long deadlineNanos) {
     return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
   }
 
-  /** Reads with a short-lived read_committed consumer of its own (no group, nothing committed). */
-  static SourcePartitionReader kafka(String bootstrapServers) {
+  /**
+   * Reads with a short-lived read_committed consumer of its own, which never joins a group and commits nothing; it
+   * looks up the committed offsets of {@code applicationId}'s group.
+   */
+  static SourcePartitionReader kafka(String bootstrapServers, String applicationId) {
     SourcePartitionReader byOffset = (topic, partition, from, to) -> {
       List<OffsetValue> read = new ArrayList<>();
       if (from >= to) {
@@ -80,6 +93,17 @@ public interface SourcePartitionReader {
       public int partitionCount(String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
           return consumer.partitionsFor(topic, READ_DEADLINE).size();
+        } catch (org.apache.kafka.common.KafkaException e) {
+          return -1;
+        }
+      }
+
+      @Override
+      public long resumeOffset(String topic, int partition) {
+        TopicPartition source = new TopicPartition(topic, partition);
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, applicationId)) {
+          OffsetAndMetadata committed = consumer.committed(Set.of(source), READ_DEADLINE).get(source);
+          return committed == null ? -1 : committed.offset();
         } catch (org.apache.kafka.common.KafkaException e) {
           return -1;
         }
