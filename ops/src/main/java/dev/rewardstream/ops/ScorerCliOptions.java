@@ -32,6 +32,11 @@ final class ScorerCliOptions {
       description = "γ of the discounted return of trajectory steps (default: ${DEFAULT-VALUE}).")
   double discount = DEFAULTS.discount();
 
+  @Option(names = "--max-trajectories", paramLabel = "N",
+      description = "Most candidate trajectories one POST /v1/trajectories request may carry "
+          + "(default: ${DEFAULT-VALUE}).")
+  int maxTrajectories = DEFAULTS.maxTrajectories();
+
   ScorerConfig toConfig() {
     if (maxTextChars < 1) {
       throw new IllegalArgumentException("--max-text-chars must be at least 1, got " + maxTextChars);
@@ -49,7 +54,10 @@ final class ScorerCliOptions {
     if (!(discount > 0 && discount <= 1)) {
       throw new IllegalArgumentException("--discount must be in (0, 1], got " + discount);
     }
+    if (maxTrajectories < 1) {
+      throw new IllegalArgumentException("--max-trajectories must be at least 1, got " + maxTrajectories);
+    }
     return new ScorerConfig(DEFAULTS.modelName(), DEFAULTS.featureSpec(), maxTextChars, retainedOutputs,
-        Duration.ofMillis(rescoreCheckIntervalMs), uncertaintyPenalty, discount);
+        Duration.ofMillis(rescoreCheckIntervalMs), uncertaintyPenalty, discount, maxTrajectories);
   }
 }

@@ -21,6 +21,7 @@ class ServiceOptionsTest {
 
   private static final String[] SERVICE_OPTIONS = {"--max-text-chars", "777", "--retained-outputs", "12",
       "--rescore-check-interval-ms", "250", "--uncertainty-penalty", "2.5", "--discount", "0.9",
+      "--max-trajectories", "64",
       "--drift-quiet-period", "300", "--drift-per-agent", "--drift-adwin-delta", "0.01", "--drift-ph-delta", "0.2",
       "--drift-ph-lambda", "40", "--drift-ph-min-instances", "10", "--drift-reference-size", "200",
       "--drift-current-size", "100", "--drift-evaluate-every", "20", "--drift-psi-bins", "5",
@@ -94,7 +95,7 @@ class ServiceOptionsTest {
 
   private static void assertExpected(ScorerConfig scorer, DriftConfig drift, PairSuggestionConfig pairs) {
     assertThat(scorer).isEqualTo(new ScorerConfig(ScorerConfig.defaults().modelName(),
-        ScorerConfig.defaults().featureSpec(), 777, 12, Duration.ofMillis(250), 2.5, 0.9));
+        ScorerConfig.defaults().featureSpec(), 777, 12, Duration.ofMillis(250), 2.5, 0.9, 64));
     assertThat(drift).isEqualTo(new DriftConfig(300, DriftConfig.defaults().persistEvery(), true, 0.01,
         DriftConfig.defaults().adwinClock(), 0.2, 40, 10, 200, 100, 20, 5, 0.3, 0.001, 4, 2, 0.5, 0.3, 0.7, 0.1,
         60, 0.4, 0.15, 80, 0.2, 250, Duration.ofHours(36)));

@@ -1,5 +1,6 @@
 package dev.rewardstream.scorer;
 
+import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureVector;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InteractionValidator;
@@ -19,16 +20,34 @@ import java.util.List;
  */
 public final class CandidateScorer {
 
-  /** One response's score; {@code index} is its position in the request. */
-  public record Scored(int index, String response, float rawReward, double normalizedReward) {}
+  /**
+   * One response's score, as the {@code scores} topic carries it: the ensemble's mean (raw and normalized), its std,
+   * and the pessimistic (mean − k·std) and optimistic (mean + k·std) rewards; {@code index} is its position in the
+   * request.
+   */
+  public record Scored(int index, String response, float rawReward, double normalizedReward, float std,
+      double pessimisticReward, double optimisticReward) {
+
+    public double value(RankBy by) {
+      return by.of(rawReward, pessimisticReward, optimisticReward);
+    }
+  }
 
   /** Scores of one request, all by {@code model}'s version. */
   public record Result(String modelName, long modelVersion, List<Scored> scores) {
 
-    /** Best first; equal rewards keep the request's order, so the ranking is deterministic. */
+    /** Best first by the ensemble mean. */
     public List<Scored> ranked() {
+      return ranked(RankBy.MEAN);
+    }
+
+    /**
+     * Best first by {@code by}: pessimistic ranking lets a best-of-N pass over candidates the model is unsure of.
+     * Equal values keep the request's order, so the ranking is deterministic.
+     */
+    public List<Scored> ranked(RankBy by) {
       return scores.stream()
-          .sorted(Comparator.comparingDouble((Scored s) -> -s.rawReward()).thenComparingInt(Scored::index))
+          .sorted(Comparator.comparingDouble((Scored s) -> -s.value(by)).thenComparingInt(Scored::index))
           .toList();
     }
   }
@@ -52,11 +71,21 @@ public final class CandidateScorer {
    *     interaction rules (over-long text)
    */
   public Result score(LoadedModel model, String prompt, List<String> responses) {
+    return score(model, prompt, responses, ScorerConfig.DEFAULT_UNCERTAINTY_PENALTY);
+  }
+
+  /** As {@link #score(LoadedModel, String, List)}, with {@code k} the pessimism of the pessimistic reward. */
+  public Result score(LoadedModel model, String prompt, List<String> responses, double k) {
+    if (!(k >= 0) || !Double.isFinite(k)) {
+      throw new RecordRejectedException("k must be a finite number ≥ 0, got " + k);
+    }
     List<FeatureVector> features = features(prompt, responses);
-    float[] rewards = model.scoreVectors(features).mean();
+    Ensemble rewards = model.scoreVectors(features);
     List<Scored> scored = new ArrayList<>(responses.size());
     for (int i = 0; i < responses.size(); i++) {
-      scored.add(new Scored(i, responses.get(i), rewards[i], model.normalize(rewards[i])));
+      float mean = rewards.mean()[i];
+      float std = rewards.std()[i];
+      scored.add(new Scored(i, responses.get(i), mean, model.normalize(mean), std, mean - k * std, mean + k * std));
     }
     return new Result(model.update().getModelName(), model.version(), scored);
   }

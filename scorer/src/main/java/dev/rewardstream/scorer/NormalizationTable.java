@@ -3,7 +3,9 @@ package dev.rewardstream.scorer;
 import dev.rewardstream.model.NumericNormalizer;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.NormalizationStats;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,6 +20,19 @@ public final class NormalizationTable {
   public void update(NormalizationStats stats) {
     byEnvironment.merge(stats.getEnvironment(), new NumericNormalizer(stats),
         (old, now) -> now.stats().getCount() >= old.stats().getCount() ? now : old);
+  }
+
+  /**
+   * The normalizer of {@code environment}'s latest snapshot, if the feature job has exported one: a caller that holds
+   * it applies one snapshot to everything it normalizes, whatever arrives meanwhile.
+   */
+  public Optional<NumericNormalizer> normalizerOf(String environment) {
+    return Optional.ofNullable(byEnvironment.get(environment));
+  }
+
+  /** The environments with statistics, sorted. */
+  public List<String> environments() {
+    return byEnvironment.keySet().stream().sorted().toList();
   }
 
   public Interaction normalize(Interaction interaction) {

@@ -15,20 +15,22 @@ import java.time.Duration;
  * @param rescoreCheckInterval how often a task checks for a new live version to rescore with
  * @param uncertaintyPenalty k of the pessimistic (mean − k·std) and optimistic (mean + k·std) rewards
  * @param discount γ of the discounted return of trajectory steps
+ * @param maxTrajectories most candidate trajectories one {@code POST /v1/trajectories} request may carry
  */
 public record ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTextChars, int retainedOutputs,
-    Duration rescoreCheckInterval, double uncertaintyPenalty, double discount) {
+    Duration rescoreCheckInterval, double uncertaintyPenalty, double discount, int maxTrajectories) {
 
   // Constant expressions, so that the command line's options name them instead of repeating them.
   public static final int DEFAULT_RETAINED_OUTPUTS = 1_000;
   public static final long DEFAULT_RESCORE_CHECK_INTERVAL_MS = 500;
   public static final double DEFAULT_UNCERTAINTY_PENALTY = 1.0;
   public static final double DEFAULT_DISCOUNT = 0.99;
+  public static final int DEFAULT_MAX_TRAJECTORIES = 4_096;
 
   public ScorerConfig(String modelName, FeatureSpec featureSpec, int maxTextChars, int retainedOutputs,
       Duration rescoreCheckInterval) {
     this(modelName, featureSpec, maxTextChars, retainedOutputs, rescoreCheckInterval, DEFAULT_UNCERTAINTY_PENALTY,
-        DEFAULT_DISCOUNT);
+        DEFAULT_DISCOUNT, DEFAULT_MAX_TRAJECTORIES);
   }
 
   public static ScorerConfig defaults() {

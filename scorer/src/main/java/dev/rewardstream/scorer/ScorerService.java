@@ -38,6 +38,8 @@ public final class ScorerService implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final ModelHolder models;
+  /** The environments' latest normalization statistics: the topology keeps it current, the API reads it. */
+  private final NormalizationTable normalization = new NormalizationTable();
   private final ScorerConfig config;
   private final String bootstrapServers;
   private final Topics topics;
@@ -67,7 +69,7 @@ public final class ScorerService implements AutoCloseable {
     this.bootstrapServers = bootstrapServers;
     this.topics = topics;
     Properties props = StreamsApplications.properties(applicationId, bootstrapServers, stateDir, streamThreads(topics));
-    this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models, new NormalizationTable(),
+    this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models, normalization,
         SourcePartitionReader.kafka(bootstrapServers, applicationId), meters), props);
   }
 
@@ -102,7 +104,7 @@ public final class ScorerService implements AutoCloseable {
     // The API first: a port already taken fails the start before any stream thread runs.
     if (httpHost != null) {
       try {
-        http = ScoringHttpServer.start(httpHost, httpPort, models, config, streams::state,
+        http = ScoringHttpServer.start(httpHost, httpPort, models, normalization, config, streams::state,
             Math.max(2, Runtime.getRuntime().availableProcessors()), meters);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the scoring API on " + httpHost + ":" + httpPort, e);

@@ -37,12 +37,18 @@ import org.slf4j.LoggerFactory;
  * version that is live in the stream at that moment.
  *
  * <ul>
- *   <li>{@code POST /v1/rank} {@code {"prompt": "...", "candidates": ["...", ...]}}: the candidates best first, each
- *       with its index in the request, raw and normalized reward; one forward pass for all of them.
- *   <li>{@code POST /v1/score} {@code {"prompt": "...", "response": "..."}}: one reward.
+ *   <li>{@code POST /v1/rank} {@code {"prompt": "...", "candidates": ["...", ...], "by": "mean", "k": 1.0}}: the
+ *       candidates best first by the ensemble mean or the pessimistic (or optimistic) reward, each with its index in
+ *       the request, raw and normalized reward, std, pessimistic and optimistic reward; one pass for all of them.
+ *   <li>{@code POST /v1/score} {@code {"prompt": "...", "response": "..."}}: one reward, with the same fields.
+ *   <li>{@code POST /v1/trajectories} {@code {"environment": "...", "gamma": 0.99, "k": 1.0, "by": "pessimistic",
+ *       "trajectories": [[{"state": [...], "action": [...]}, ...], ...]}}: imagined trajectories scored for a planner
+ *       ({@link TrajectoryScorer}), best first, each with its per-step rewards and stds and its discounted return's
+ *       mean, std, pessimistic and optimistic value; {@code "steps": false} leaves the per-step arrays out.
  *   <li>{@code POST /v1/pairs} {@code {"prompt": "...", "candidates": [...], "top": 5}}: the pairs of candidates whose
  *       preference label would teach the live version most, with its P(A ≻ B) and the expected information gain.
- *   <li>{@code GET /v1/model}: the live version, its feature spec and holdout metrics.
+ *   <li>{@code GET /v1/model}: the live version, its feature spec and holdout metrics, and the environments whose
+ *       trajectories it can score, with their vector dimensions.
  *   <li>{@code GET /health}: 200 when a version is live and the Streams application is RUNNING, else 503 and why
  *       (status {@code WAITING} before the first version).
  * </ul>
@@ -78,23 +84,33 @@ public final class ScoringHttpServer implements AutoCloseable {
   private final ExecutorService executor;
   private final ModelHolder models;
   private final CandidateScorer scorer;
+  private final TrajectoryScorer trajectories;
+  private final NormalizationTable normalization;
+  private final ScorerConfig config;
   private final Supplier<KafkaStreams.State> streamsState;
   /** Built once: each request then only looks its meter up by tags, off the builder. */
   private final Meter.MeterProvider<Timer> requestDuration;
   private final Meter.MeterProvider<DistributionSummary> batchSize;
 
-  private ScoringHttpServer(HttpServer http, ExecutorService executor, ModelHolder models, CandidateScorer scorer,
-      Supplier<KafkaStreams.State> streamsState, MeterRegistry meters) {
+  private ScoringHttpServer(HttpServer http, ExecutorService executor, ModelHolder models,
+      NormalizationTable normalization, ScorerConfig config, Supplier<KafkaStreams.State> streamsState,
+      MeterRegistry meters) {
     this.http = http;
     this.executor = executor;
     this.models = models;
-    this.scorer = scorer;
+    this.normalization = normalization;
+    this.config = config;
+    Featurizer featurizer = new Featurizer(config.featureSpec());
+    InteractionValidator validator = new InteractionValidator(config.maxTextChars());
+    this.scorer = new CandidateScorer(featurizer, validator, DEFAULT_MAX_CANDIDATES);
+    this.trajectories = new TrajectoryScorer(featurizer, validator, normalization, config.maxTrajectories());
     this.streamsState = streamsState;
     this.requestDuration = Timer.builder("rewardstream.api.request.duration")
         .description("Scoring API requests, from receipt until the answer is written")
         .publishPercentileHistogram().withRegistry(meters);
     this.batchSize = DistributionSummary.builder("rewardstream.api.batch.size")
-        .description("Candidates per scoring API request").baseUnit("candidates").publishPercentileHistogram()
+        .description("Candidates (texts or trajectories) per scoring API request").baseUnit("candidates")
+        .publishPercentileHistogram()
         .withRegistry(meters);
   }
 
@@ -106,24 +122,26 @@ public final class ScoringHttpServer implements AutoCloseable {
    */
   public static ScoringHttpServer start(String host, int port, ModelHolder models, ScorerConfig config,
       Supplier<KafkaStreams.State> streamsState, int threads) throws IOException {
-    return start(host, port, models, config, streamsState, threads, new CompositeMeterRegistry());
+    return start(host, port, models, new NormalizationTable(), config, streamsState, threads,
+        new CompositeMeterRegistry());
   }
 
   /**
    * As {@link #start(String, int, ModelHolder, ScorerConfig, Supplier, int)}, reporting each request's duration by
-   * endpoint and status, and the candidates per ranking or pairs request, to {@code meters}.
+   * endpoint and status, and the candidates per ranking, pairs or trajectories request, to {@code meters}; imagined
+   * trajectories are normalized with {@code normalization}, the snapshot the stream's scoring uses.
    */
-  public static ScoringHttpServer start(String host, int port, ModelHolder models, ScorerConfig config,
-      Supplier<KafkaStreams.State> streamsState, int threads, MeterRegistry meters) throws IOException {
-    CandidateScorer scorer = new CandidateScorer(new Featurizer(config.featureSpec()),
-        new InteractionValidator(config.maxTextChars()), DEFAULT_MAX_CANDIDATES);
+  public static ScoringHttpServer start(String host, int port, ModelHolder models, NormalizationTable normalization,
+      ScorerConfig config, Supplier<KafkaStreams.State> streamsState, int threads, MeterRegistry meters)
+      throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
     ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "scorer-http");
       t.setDaemon(true);
       return t;
     });
-    ScoringHttpServer server = new ScoringHttpServer(http, executor, models, scorer, streamsState, meters);
+    ScoringHttpServer server =
+        new ScoringHttpServer(http, executor, models, normalization, config, streamsState, meters);
     http.createContext("/", server::handle);
     http.setExecutor(executor);
     http.start();
@@ -181,7 +199,7 @@ public final class ScoringHttpServer implements AutoCloseable {
   }
 
   private static final java.util.Set<String> ENDPOINTS =
-      java.util.Set.of("/v1/rank", "/v1/score", "/v1/pairs", "/v1/model", "/health");
+      java.util.Set.of("/v1/rank", "/v1/score", "/v1/pairs", "/v1/trajectories", "/v1/model", "/health");
 
   /** Candidates per request: how much work callers batch into one call. */
   private void recordBatch(String endpoint, int candidates) {
@@ -204,6 +222,10 @@ public final class ScoringHttpServer implements AutoCloseable {
         requireMethod(method, "POST");
         return new Reply(200, pairs(readJson(exchange)));
       }
+      case "/v1/trajectories" -> {
+        requireMethod(method, "POST");
+        return new Reply(200, trajectories(readJson(exchange)));
+      }
       case "/v1/model" -> {
         requireMethod(method, "GET");
         return new Reply(200, model());
@@ -213,7 +235,7 @@ public final class ScoringHttpServer implements AutoCloseable {
         return health();
       }
       default -> throw new HttpError(404, "no such endpoint: " + path
-          + " (POST /v1/rank, POST /v1/score, POST /v1/pairs, GET /v1/model, GET /health)");
+          + " (POST /v1/rank, POST /v1/score, POST /v1/pairs, POST /v1/trajectories, GET /v1/model, GET /health)");
     }
   }
 
@@ -225,13 +247,14 @@ public final class ScoringHttpServer implements AutoCloseable {
     List<String> responses = new ArrayList<>(candidates.size());
     candidates.forEach(c -> responses.add(c.isTextual() ? c.asText() : null));
     recordBatch("/v1/rank", responses.size());
-    CandidateScorer.Result result = scorer.score(liveModel(), optionalText(request, "prompt"), responses);
-    ObjectNode out = modelFields(JSON.createObjectNode(), result);
+    RankBy by = rankBy(request);
+    double k = number(request, "k", config.uncertaintyPenalty());
+    CandidateScorer.Result result = scorer.score(liveModel(), optionalText(request, "prompt"), responses, k);
+    ObjectNode out = modelFields(JSON.createObjectNode(), result).put("by", by.label()).put("k", k);
     ArrayNode ranked = out.putArray("ranked");
     int rank = 1;
-    for (CandidateScorer.Scored s : result.ranked()) {
-      ranked.addObject().put("rank", rank++).put("index", s.index()).put("candidate", s.response())
-          .put("raw_reward", s.rawReward()).put("normalized_reward", s.normalizedReward());
+    for (CandidateScorer.Scored s : result.ranked(by)) {
+      rewardFields(ranked.addObject().put("rank", rank++).put("index", s.index()).put("candidate", s.response()), s);
     }
     return out;
   }
@@ -271,11 +294,72 @@ public final class ScoringHttpServer implements AutoCloseable {
     if (response == null || !response.isTextual()) {
       throw new HttpError(400, "response must be a string");
     }
+    double k = number(request, "k", config.uncertaintyPenalty());
     CandidateScorer.Result result =
-        scorer.score(liveModel(), optionalText(request, "prompt"), List.of(response.asText()));
-    CandidateScorer.Scored s = result.scores().get(0);
-    return modelFields(JSON.createObjectNode(), result)
-        .put("raw_reward", s.rawReward()).put("normalized_reward", s.normalizedReward());
+        scorer.score(liveModel(), optionalText(request, "prompt"), List.of(response.asText()), k);
+    return rewardFields(modelFields(JSON.createObjectNode(), result).put("k", k), result.scores().get(0));
+  }
+
+  /** The fields a {@code scores} record carries for one output. */
+  private static ObjectNode rewardFields(ObjectNode node, CandidateScorer.Scored s) {
+    return node.put("raw_reward", s.rawReward()).put("normalized_reward", s.normalizedReward())
+        .put("std", s.std()).put("pessimistic_reward", s.pessimisticReward())
+        .put("optimistic_reward", s.optimisticReward());
+  }
+
+  private JsonNode trajectories(JsonNode request) {
+    String modelName = optionalText(request, "model");
+    if (modelName != null && !modelName.equals(models.modelName())) {
+      throw new HttpError(404, "model '" + modelName + "' is not served here; this scorer serves '"
+          + models.modelName() + "'");
+    }
+    double gamma = number(request, "gamma", config.discount());
+    double k = number(request, "k", config.uncertaintyPenalty());
+    RankBy by = rankBy(request);
+    JsonNode stepsNode = request.get("steps");
+    if (stepsNode != null && !stepsNode.isBoolean()) {
+      throw new HttpError(400, "steps must be true or false");
+    }
+    boolean withSteps = stepsNode == null || stepsNode.asBoolean();
+    List<List<TrajectoryScorer.Step>> candidates = TrajectoryJson.parse(request.get("trajectories"));
+    recordBatch("/v1/trajectories", candidates.size());
+    TrajectoryScorer.Result result =
+        trajectories.score(liveModel(), optionalText(request, "environment"), gamma, k, candidates);
+    ObjectNode out = JSON.createObjectNode().put("model_name", result.modelName())
+        .put("model_version", result.modelVersion()).put("environment", result.environment())
+        .put("statistics_count", result.statisticsCount()).put("gamma", gamma).put("k", k).put("by", by.label());
+    ArrayNode ranked = out.putArray("trajectories");
+    int rank = 1;
+    for (TrajectoryScorer.Scored t : result.ranked(by)) {
+      ObjectNode node = ranked.addObject().put("rank", rank++).put("index", t.index())
+          .put("return_mean", t.returnMean()).put("return_std", t.returnStd())
+          .put("pessimistic_return", t.pessimistic()).put("optimistic_return", t.optimistic());
+      if (withSteps) {
+        ArrayNode rewards = node.putArray("step_rewards");
+        ArrayNode stds = node.putArray("step_stds");
+        for (int i = 0; i < t.stepMean().length; i++) {
+          rewards.add(t.stepMean()[i]);
+          stds.add(t.stepStd()[i]);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static RankBy rankBy(JsonNode request) {
+    String by = optionalText(request, "by");
+    return by == null ? RankBy.MEAN : RankBy.parse(by);
+  }
+
+  private static double number(JsonNode request, String field, double fallback) {
+    JsonNode node = request.get(field);
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    if (!node.isNumber()) {
+      throw new HttpError(400, field + " must be a number");
+    }
+    return node.asDouble();
   }
 
   private static ObjectNode modelFields(ObjectNode node, CandidateScorer.Result result) {
@@ -301,6 +385,14 @@ public final class ScoringHttpServer implements AutoCloseable {
     ObjectNode metrics = out.putObject("metrics");
     u.getMetrics().forEach((k, v) -> metrics.put(k.toString(), v));
     out.put("max_candidates", scorer.maxCandidates());
+    out.put("max_trajectories", trajectories.maxTrajectories());
+    ObjectNode environments = out.putObject("environments");
+    for (String environment : normalization.environments()) {
+      normalization.normalizerOf(environment).ifPresent(n -> environments.putObject(environment)
+          .put("state_dim", n.stats().getStateMean().size())
+          .put("action_dim", n.stats().getActionMean().size())
+          .put("statistics_count", n.stats().getCount()));
+    }
     return out;
   }
 

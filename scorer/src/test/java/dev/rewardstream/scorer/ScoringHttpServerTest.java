@@ -87,6 +87,53 @@ class ScoringHttpServerTest {
   }
 
   @Test
+  void shouldRankPessimisticallyWithTheEnsemblesUncertaintyOnEveryCandidate() throws Exception {
+    // Given an ensemble, whose members disagree on each candidate by a different amount
+    try (LiveModelFixture ensemble = new LiveModelFixture(dir.resolve("ensemble"), SPEC, 8, 4)) {
+      ensemble.publish(models, 4);
+      String prompt = "which plan is safest?";
+      List<String> candidates = IntStream.range(0, 10)
+          .mapToObj(i -> "plan " + i + (i % 2 == 0 ? " check twice then act" : " act now and fast")).toList();
+      ObjectNode request = (ObjectNode) JSON.readTree(rankRequest(prompt, candidates));
+
+      // When
+      JsonNode byMean = JSON.readTree(post("/v1/rank", request.toString()).body());
+      HttpResponse<String> response = post("/v1/rank", request.put("by", "pessimistic").put("k", 2.0).toString());
+
+      // Then each candidate carries the topic's fields, and the order is that of mean − k·std
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      JsonNode body = JSON.readTree(response.body());
+      assertThat(body.get("by").asText()).isEqualTo("pessimistic");
+      var live = models.live().orElseThrow().scoreVectors(candidates.stream()
+          .map(c -> new Featurizer(SPEC).featurizeVector(interaction(prompt, c))).toList());
+      double previous = Double.POSITIVE_INFINITY;
+      for (JsonNode ranked : body.get("ranked")) {
+        int index = ranked.get("index").asInt();
+        double mean = live.mean()[index];
+        double std = live.std()[index];
+        assertThat((float) ranked.get("std").asDouble()).isEqualTo((float) std);
+        assertThat(ranked.get("pessimistic_reward").asDouble()).isEqualTo(mean - 2 * std);
+        assertThat(ranked.get("optimistic_reward").asDouble()).isEqualTo(mean + 2 * std);
+        assertThat(ranked.get("pessimistic_reward").asDouble()).isLessThanOrEqualTo(previous);
+        previous = ranked.get("pessimistic_reward").asDouble();
+      }
+      assertThat(byMean.get("by").asText()).isEqualTo("mean");
+      assertThat(byMean.get("k").asDouble()).as("the configured default").isEqualTo(config.uncertaintyPenalty());
+      float largest = 0;
+      for (float std : live.std()) {
+        largest = Math.max(largest, std);
+      }
+      assertThat(largest).as("the members disagree").isPositive();
+    }
+  }
+
+  private static dev.rewardstream.schema.Interaction interaction(String prompt, String response) {
+    return dev.rewardstream.schema.Interaction.newBuilder().setInteractionId("i").setAgentId("a")
+        .setPolicyVersion("p").setEventTime(java.time.Instant.parse("2026-11-01T10:00:00Z")).setPrompt(prompt)
+        .setResponse(response).build();
+  }
+
+  @Test
   void shouldScoreOneResponseLikeTheTopology() throws Exception {
     // Given
     fixture.publish(models, 1);

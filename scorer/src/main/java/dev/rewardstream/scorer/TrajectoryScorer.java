@@ -1,0 +1,180 @@
+package dev.rewardstream.scorer;
+
+import dev.rewardstream.model.FeatureVector;
+import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.model.InteractionValidator;
+import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.model.NumericNormalizer;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.NormalizationStats;
+import dev.rewardstream.schema.RecordRejectedException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores imagined trajectories, the question a model-predictive controller or a Dreamer-style planner asks: each step
+ * goes through the same validation, normalization snapshot and featurizer as a step on the {@code interactions} topic,
+ * so it gets the reward the stream would give it; the discounted return is computed per ensemble member, so its std
+ * is the members' disagreement about the whole trajectory, not a sum of per-step stds.
+ */
+public final class TrajectoryScorer {
+
+  /** One imagined step; a null element of either vector is a missing value, as on the topic. */
+  public record Step(List<Float> state, List<Float> action) {}
+
+  /**
+   * One trajectory's rewards: per step the ensemble mean and std, and the discounted return's mean and std across the
+   * members' own returns; {@code index} is its position in the request.
+   */
+  public record Scored(int index, float[] stepMean, float[] stepStd, double returnMean, double returnStd,
+      double pessimistic, double optimistic) {
+
+    public double value(RankBy by) {
+      return by.of(returnMean, pessimistic, optimistic);
+    }
+  }
+
+  /** All trajectories of one request, scored by one version under one normalization snapshot. */
+  public record Result(String modelName, long modelVersion, String environment, long statisticsCount,
+      List<Scored> trajectories) {
+
+    /** Best first by {@code by}; equal values keep the request's order. */
+    public List<Scored> ranked(RankBy by) {
+      return trajectories.stream()
+          .sorted(Comparator.comparingDouble((Scored s) -> -s.value(by)).thenComparingInt(Scored::index))
+          .toList();
+    }
+  }
+
+  private final Featurizer featurizer;
+  private final InteractionValidator validator;
+  private final NormalizationTable normalization;
+  private final int maxTrajectories;
+
+  public TrajectoryScorer(Featurizer featurizer, InteractionValidator validator, NormalizationTable normalization,
+      int maxTrajectories) {
+    this.featurizer = featurizer;
+    this.validator = validator;
+    this.normalization = normalization;
+    this.maxTrajectories = maxTrajectories;
+  }
+
+  public int maxTrajectories() {
+    return maxTrajectories;
+  }
+
+  /**
+   * @param environment whose vector spec and statistics apply; null means "default", as on the topic
+   * @param gamma discount of the return, in (0, 1]
+   * @param k pessimism: the pessimistic return is mean − k·std, the optimistic one mean + k·std
+   * @throws RecordRejectedException naming the offending trajectory and step, when the request breaks a rule
+   */
+  public Result score(LoadedModel model, String environment, double gamma, double k, List<List<Step>> trajectories) {
+    if (!(gamma > 0 && gamma <= 1)) {
+      throw new RecordRejectedException("gamma must be in (0, 1], got " + gamma);
+    }
+    if (!(k >= 0) || !Double.isFinite(k)) {
+      throw new RecordRejectedException("k must be a finite number ≥ 0, got " + k);
+    }
+    if (trajectories.isEmpty()) {
+      throw new RecordRejectedException("trajectories is empty");
+    }
+    if (trajectories.size() > maxTrajectories) {
+      throw new RecordRejectedException(
+          "trajectories has " + trajectories.size() + " entries, the limit is " + maxTrajectories);
+    }
+    String env = environment == null ? "default" : environment;
+    NumericNormalizer normalizer = normalization.normalizerOf(env).orElseThrow(() -> new RecordRejectedException(
+        "unknown environment '" + env + "': the feature job has exported no statistics for it (known: "
+            + normalization.environments() + ")"));
+    NormalizationStats stats = normalizer.stats();
+    List<Scored> scored = new ArrayList<>(trajectories.size());
+    for (int t = 0; t < trajectories.size(); t++) {
+      List<Step> steps = trajectories.get(t);
+      if (steps == null || steps.isEmpty()) {
+        throw new RecordRejectedException("trajectories[" + t + "] has no steps");
+      }
+      scored.add(scoreOne(model, env, stats, normalizer, t, steps, gamma, k));
+    }
+    return new Result(model.update().getModelName(), model.version(), env, stats.getCount(), scored);
+  }
+
+  private Scored scoreOne(LoadedModel model, String env, NormalizationStats stats, NumericNormalizer normalizer,
+      int t, List<Step> steps, double gamma, double k) {
+    int n = steps.size();
+    float[] stepMean = new float[n];
+    float[] stepStd = new float[n];
+    double[] memberReturns = null;
+    double discount = 1;
+    for (int i = 0; i < n; i++) {
+      Step step = steps.get(i);
+      float[] members = model.memberRewards(features(env, stats, normalizer, t, i, step));
+      if (memberReturns == null) {
+        memberReturns = new double[members.length];
+      }
+      double sum = 0;
+      for (int m = 0; m < members.length; m++) {
+        sum += members[m];
+        memberReturns[m] += discount * members[m];
+      }
+      double mean = sum / members.length;
+      double squares = 0;
+      for (float member : members) {
+        squares += (member - mean) * (member - mean);
+      }
+      stepMean[i] = (float) mean;
+      stepStd[i] = (float) Math.sqrt(squares / members.length);
+      discount *= gamma;
+    }
+    double returnMean = 0;
+    for (double r : memberReturns) {
+      returnMean += r;
+    }
+    returnMean /= memberReturns.length;
+    double squares = 0;
+    for (double r : memberReturns) {
+      squares += (r - returnMean) * (r - returnMean);
+    }
+    double returnStd = Math.sqrt(squares / memberReturns.length);
+    return new Scored(t, stepMean, stepStd, returnMean, returnStd, returnMean - k * returnStd,
+        returnMean + k * returnStd);
+  }
+
+  /** The step as the interaction it would be on the topic, checked, normalized and featurized as the stream does. */
+  private FeatureVector features(String env, NormalizationStats stats, NumericNormalizer normalizer, int t, int i,
+      Step step) {
+    String where = "trajectories[" + t + "][" + i + "]";
+    if (step == null || (step.state() == null && step.action() == null)) {
+      throw new RecordRejectedException(where + " needs a state or an action");
+    }
+    checkDimension(where + ".state", step.state(), stats.getStateMean().size(), env);
+    checkDimension(where + ".action", step.action(), stats.getActionMean().size(), env);
+    Interaction interaction = new Interaction();
+    interaction.setInteractionId("trajectory");
+    interaction.setAgentId("planner");
+    interaction.setPolicyVersion("planner");
+    interaction.setEventTime(Instant.EPOCH.plusMillis(1));
+    interaction.setEnvironment(env);
+    interaction.setStep(i);
+    interaction.setState(step.state());
+    interaction.setAction(step.action());
+    interaction.setMetadata(Map.of());
+    try {
+      validator.validate(interaction);
+    } catch (RecordRejectedException e) {
+      throw new RecordRejectedException(where + ": " + e.getMessage());
+    }
+    return featurizer.featurizeVector(normalizer.normalize(interaction));
+  }
+
+  /** The environment's vector spec is the dimension of its statistics: what its model was trained on. */
+  private static void checkDimension(String field, List<Float> values, int expected, String env) {
+    if (values != null && values.size() != expected) {
+      throw new RecordRejectedException(field + " has " + values.size() + " values; environment '" + env
+          + "' has " + expected);
+    }
+  }
+}

@@ -1,0 +1,278 @@
+package dev.rewardstream.scorer;
+
+import static dev.rewardstream.scorer.LiveModelFixture.send;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.NormalizationStats;
+import dev.rewardstream.schema.Score;
+import dev.rewardstream.serde.InMemorySchemaRegistry;
+import dev.rewardstream.serde.SerdeConfig;
+import dev.rewardstream.serde.Topics;
+import dev.rewardstream.testing.TopologyDrivers;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code POST /v1/trajectories} against the stream: the scorer topology (under TopologyTestDriver) and the API share
+ * one model holder and one normalization table, as in {@link ScorerService}, and the same steps must get the same
+ * rewards on both paths.
+ */
+class TrajectoryApiTest {
+
+  private static final FeatureSpec SPEC = new FeatureSpec(10, true);
+  private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int STATE_DIM = 3;
+  private static final int ACTION_DIM = 2;
+
+  @TempDir Path dir;
+
+  private final ScorerConfig config = new ScorerConfig("reward", SPEC, 1_000, 5, Duration.ofMillis(100), 1.5, 0.9, 4);
+  private final Topics topics = Topics.using(SerdeConfig.of("in-memory"), new InMemorySchemaRegistry());
+  private final NormalizationTable normalization = new NormalizationTable();
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final Random random = new Random(7);
+  private ModelHolder models;
+  private LiveModelFixture fixture;
+  private ScoringHttpServer server;
+  private TopologyTestDriver driver;
+
+  @BeforeEach
+  void start() throws Exception {
+    models = new ModelHolder("reward", SPEC);
+    fixture = new LiveModelFixture(dir.resolve("artifacts"), SPEC, 8, 4);
+    driver = TopologyDrivers.of(ScorerTopology.build(config, topics, models, normalization), "trajectories",
+        dir.resolve("state"), T0);
+    TopologyDrivers.input(driver, topics.normalizationStats).pipeInput("arm", stats("arm"));
+    fixture.publish(models, 3);
+    server = ScoringHttpServer.start("127.0.0.1", 0, models, normalization, config,
+        () -> KafkaStreams.State.RUNNING, 2, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    driver.close();
+    models.close();
+    fixture.close();
+  }
+
+  @Test
+  void shouldGiveEachStepTheRewardTheStreamGivesIt() throws Exception {
+    // Given two episodes of steps, one with a missing state value
+    List<List<float[][]>> trajectories = List.of(trajectory(5), trajectory(4));
+    trajectories.get(1).get(2)[0] = new float[] {0.5f, Float.NaN, -1f};
+
+    // When they go through the topic and through the API
+    var in = TopologyDrivers.input(driver, topics.interactions);
+    for (int t = 0; t < trajectories.size(); t++) {
+      for (int i = 0; i < trajectories.get(t).size(); i++) {
+        Interaction step = step("e" + t, i, trajectories.get(t).get(i), i == trajectories.get(t).size() - 1);
+        in.pipeInput("e" + t, step);
+      }
+    }
+    List<Score> streamed = TopologyDrivers.output(driver, topics.scores).readRecordsToList().stream()
+        .map(TestRecord::value).toList();
+    JsonNode body = post(request(trajectories).put("gamma", config.discount()).put("k", 1.5));
+
+    // Then every step has the stream's reward and std, and the return is the stream's discounted return
+    assertThat(body.get("model_version").asLong()).isEqualTo(3);
+    assertThat(body.get("environment").asText()).isEqualTo("arm");
+    int scoreAt = 0;
+    List<Float> allRewards = new ArrayList<>();
+    for (int t = 0; t < trajectories.size(); t++) {
+      JsonNode scored = byIndex(body, t);
+      for (int i = 0; i < trajectories.get(t).size(); i++) {
+        Score score = streamed.get(scoreAt++);
+        assertThat(score.getInteractionId()).isEqualTo("e" + t + "-" + i);
+        assertThat((float) scored.get("step_rewards").get(i).asDouble()).as("step %d of %d", i, t)
+            .isEqualTo((float) score.getRawReward());
+        assertThat((float) scored.get("step_stds").get(i).asDouble()).isEqualTo((float) score.getUncertainty());
+        allRewards.add((float) score.getRawReward());
+      }
+      double streamReturn = streamed.get(scoreAt - 1).getDiscountedReturn();
+      assertThat(scored.get("return_mean").asDouble()).isCloseTo(streamReturn, within(1e-6));
+    }
+    assertThat(allRewards.stream().distinct().count()).as("steps that differ get different rewards")
+        .isEqualTo(allRewards.size());
+  }
+
+  @Test
+  void shouldTakeTheReturnsStdAcrossMembersNotASumOfStepStds() throws Exception {
+    // Given
+    List<List<float[][]>> trajectories = List.of(trajectory(6), trajectory(6), trajectory(6));
+
+    // When
+    JsonNode body = post(request(trajectories).put("gamma", 0.8).put("k", 2.0).put("by", "pessimistic"));
+
+    // Then each member's own discounted return gives the std, and the pessimistic value orders the answer
+    LoadedModel live = models.live().orElseThrow();
+    Featurizer featurizer = new Featurizer(SPEC);
+    double previous = Double.POSITIVE_INFINITY;
+    int rank = 1;
+    for (JsonNode scored : body.get("trajectories")) {
+      List<float[][]> steps = trajectories.get(scored.get("index").asInt());
+      double[] memberReturns = new double[4];
+      double discount = 1;
+      double summedStds = 0;
+      for (int i = 0; i < steps.size(); i++) {
+        Interaction step = normalization.normalize(step("x", i, steps.get(i), false));
+        float[] members = live.memberRewards(featurizer.featurizeVector(step));
+        for (int m = 0; m < members.length; m++) {
+          memberReturns[m] += discount * members[m];
+        }
+        summedStds += discount * scored.get("step_stds").get(i).asDouble();
+        discount *= 0.8;
+      }
+      double mean = Arrays.stream(memberReturns).average().orElseThrow();
+      double std = Math.sqrt(Arrays.stream(memberReturns).map(r -> (r - mean) * (r - mean)).average().orElseThrow());
+      assertThat(scored.get("return_mean").asDouble()).isCloseTo(mean, within(1e-9));
+      assertThat(scored.get("return_std").asDouble()).isCloseTo(std, within(1e-9)).isLessThanOrEqualTo(summedStds + 1e-9);
+      assertThat(scored.get("pessimistic_return").asDouble()).isCloseTo(mean - 2 * std, within(1e-9));
+      assertThat(scored.get("optimistic_return").asDouble()).isCloseTo(mean + 2 * std, within(1e-9));
+      assertThat(scored.get("rank").asInt()).isEqualTo(rank++);
+      assertThat(scored.get("pessimistic_return").asDouble()).isLessThanOrEqualTo(previous);
+      previous = scored.get("pessimistic_return").asDouble();
+    }
+    assertThat(body.get("by").asText()).isEqualTo("pessimistic");
+  }
+
+  @Test
+  void shouldLeaveTheStepsOutWhenAPlannerOnlyNeedsTheReturns() throws Exception {
+    JsonNode body = post(request(List.of(trajectory(3))).put("steps", false));
+
+    JsonNode scored = body.get("trajectories").get(0);
+    assertThat(scored.has("return_mean")).isTrue();
+    assertThat(scored.has("step_rewards")).isFalse();
+    assertThat(body.get("gamma").asDouble()).as("the configured default").isEqualTo(0.9);
+  }
+
+  @Test
+  void shouldRefuseARequestTheStreamWouldNotScoreTheSameWay() throws Exception {
+    ObjectNode unknown = request(List.of(trajectory(2))).put("environment", "moon");
+    assertError(unknown, 400, "unknown environment 'moon'");
+
+    List<float[][]> wide = trajectory(2);
+    wide.get(1)[1] = new float[] {1f, 2f, 3f};
+    assertError(request(List.of(wide)), 400, "trajectories[0][1].action has 3 values; environment 'arm' has 2");
+
+    ObjectNode notANumber = request(List.of(trajectory(2)));
+    ((ArrayNode) notANumber.get("trajectories").get(0).get(0).get("state")).set(1, JSON.getNodeFactory().textNode("x"));
+    assertError(notANumber, 400, "trajectories[0][0].state[1] is not a number");
+
+    List<List<float[][]>> tooMany = new ArrayList<>();
+    for (int t = 0; t < 5; t++) {
+      tooMany.add(trajectory(1));
+    }
+    assertError(request(tooMany), 400, "trajectories has 5 entries, the limit is 4");
+    assertError(request(List.of(trajectory(2))).put("gamma", 1.5), 400, "gamma must be in (0, 1]");
+    assertError(request(List.of(trajectory(2))).put("by", "median"), 400, "by must be mean, pessimistic or optimistic");
+    assertError(request(List.of(List.of())), 400, "trajectories[0] has no steps");
+    assertError(request(List.of(trajectory(2))).put("model", "other"), 404, "model 'other' is not served here");
+  }
+
+  private void assertError(ObjectNode request, int status, String message) throws Exception {
+    HttpResponse<String> response = send(client, "POST", server.url() + "/v1/trajectories", request.toString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(JSON.readTree(response.body()).get("error").asText()).contains(message);
+  }
+
+  private JsonNode post(ObjectNode request) throws Exception {
+    HttpResponse<String> response = send(client, "POST", server.url() + "/v1/trajectories", request.toString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  private static JsonNode byIndex(JsonNode body, int index) {
+    for (JsonNode scored : body.get("trajectories")) {
+      if (scored.get("index").asInt() == index) {
+        return scored;
+      }
+    }
+    throw new AssertionError("no trajectory " + index + " in " + body);
+  }
+
+  /** Steps as {state, action} pairs; NaN stands for a missing value (null on the topic and in JSON). */
+  private List<float[][]> trajectory(int steps) {
+    List<float[][]> trajectory = new ArrayList<>();
+    for (int i = 0; i < steps; i++) {
+      float[] state = new float[STATE_DIM];
+      float[] action = new float[ACTION_DIM];
+      for (int j = 0; j < STATE_DIM; j++) {
+        state[j] = (float) (2 + random.nextGaussian());
+      }
+      for (int j = 0; j < ACTION_DIM; j++) {
+        action[j] = (float) random.nextGaussian();
+      }
+      trajectory.add(new float[][] {state, action});
+    }
+    return trajectory;
+  }
+
+  private static ObjectNode request(List<List<float[][]>> trajectories) {
+    ObjectNode request = JSON.createObjectNode().put("environment", "arm");
+    ArrayNode all = request.putArray("trajectories");
+    for (List<float[][]> trajectory : trajectories) {
+      ArrayNode steps = all.addArray();
+      for (float[][] step : trajectory) {
+        ObjectNode node = steps.addObject();
+        ArrayNode state = node.putArray("state");
+        for (float v : step[0]) {
+          if (Float.isNaN(v)) {
+            state.addNull();
+          } else {
+            state.add(v);
+          }
+        }
+        ArrayNode action = node.putArray("action");
+        for (float v : step[1]) {
+          action.add(v);
+        }
+      }
+    }
+    return request;
+  }
+
+  private static Interaction step(String episode, int index, float[][] step, boolean done) {
+    return Interaction.newBuilder().setInteractionId(episode + "-" + index).setEpisodeId(episode).setStep(index)
+        .setAgentId("agent").setPolicyVersion("p1").setEnvironment("arm").setEventTime(T0).setDone(done)
+        .setState(list(step[0])).setAction(list(step[1])).build();
+  }
+
+  private static List<Float> list(float[] values) {
+    List<Float> list = new ArrayList<>(values.length);
+    for (float v : values) {
+      list.add(Float.isNaN(v) ? null : v);
+    }
+    return list;
+  }
+
+  private static NormalizationStats stats(String environment) {
+    return NormalizationStats.newBuilder().setEnvironment(environment).setCount(500).setRewardCount(0)
+        .setRewardMean(0).setRewardStd(1).setStateMean(List.of(2.0, 2.0, 2.0)).setStateStd(List.of(1.0, 0.5, 2.0))
+        .setActionMean(List.of(0.0, 0.1)).setActionStd(List.of(1.0, 1.0)).setUpdatedAt(T0).build();
+  }
+}
