@@ -28,7 +28,11 @@ final class FeatureAccumulator {
   }
 
   void addHashed(byte[] feature, int length, float value) {
-    int h = Murmur3.hash(feature, length);
+    addHash(Murmur3.hash(feature, length), value);
+  }
+
+  /** Adds the feature whose name hashes to {@code h}: its low bits pick the index, its top bit the sign. */
+  void addHash(int h, float value) {
     add(h & mask, (h >>> 31) == 0 ? value : -value);
   }
 

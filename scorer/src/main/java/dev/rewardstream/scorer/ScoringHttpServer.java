@@ -17,6 +17,8 @@ import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.schema.ModelUpdate;
+import dev.rewardstream.schema.NormalizationStats;
+import dev.rewardstream.schema.api.TrajectoryRequest;
 import dev.rewardstream.schema.RecordRejectedException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/trajectories} {@code {"environment": "...", "gamma": 0.99, "k": 1.0, "by": "pessimistic",
  *       "trajectories": [[{"state": [...], "action": [...]}, ...], ...]}}: imagined trajectories scored for a planner
  *       ({@link TrajectoryScorer}), best first, each with its per-step rewards and stds and its discounted return's
- *       mean, std, pessimistic and optimistic value; {@code "steps": false} leaves the per-step arrays out.
+ *       mean, std, pessimistic and optimistic value; {@code "steps": false} leaves the per-step arrays out. Sent
+ *       as {@code Content-Type: avro/binary}, the question and answer are Avro datums ({@link TrajectoryAvro}).
  *   <li>{@code POST /v1/pairs} {@code {"prompt": "...", "candidates": [...], "top": 5}}: the pairs of candidates whose
  *       preference label would teach the live version most, with its P(A ≻ B) and the expected information gain.
  *   <li>{@code GET /v1/model}: the live version, its feature spec and holdout metrics, and the environments whose
@@ -189,8 +192,8 @@ public final class ScoringHttpServer implements AutoCloseable {
         LOG.warn("scoring API request {} {} failed", method, path, e);
         reply = new Reply(500, error(e.toString()));
       }
-      byte[] bytes = JSON.writeValueAsBytes(reply.body());
-      exchange.getResponseHeaders().set("Content-Type", JSON_TYPE);
+      byte[] bytes = reply.raw() != null ? reply.raw() : JSON.writeValueAsBytes(reply.body());
+      exchange.getResponseHeaders().set("Content-Type", reply.raw() != null ? reply.contentType() : JSON_TYPE);
       exchange.sendResponseHeaders(reply.status(), bytes.length);
       exchange.getResponseBody().write(bytes);
       requestDuration.withTags("endpoint", ENDPOINTS.contains(path) ? path : "other", "status",
@@ -206,7 +209,12 @@ public final class ScoringHttpServer implements AutoCloseable {
     batchSize.withTags("endpoint", endpoint).record(candidates);
   }
 
-  private record Reply(int status, JsonNode body) {}
+  /** A JSON answer, or {@code raw} bytes of {@code contentType}. */
+  private record Reply(int status, JsonNode body, byte[] raw, String contentType) {
+    Reply(int status, JsonNode body) {
+      this(status, body, null, null);
+    }
+  }
 
   private Reply route(String method, String path, HttpExchange exchange) throws IOException {
     switch (path) {
@@ -224,6 +232,11 @@ public final class ScoringHttpServer implements AutoCloseable {
       }
       case "/v1/trajectories" -> {
         requireMethod(method, "POST");
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType != null && contentType.startsWith(TrajectoryAvro.CONTENT_TYPE)) {
+          return new Reply(200, null, trajectoriesAvro(TrajectoryAvro.read(readBody(exchange))),
+              TrajectoryAvro.CONTENT_TYPE);
+        }
         return new Reply(200, trajectories(readJson(exchange)));
       }
       case "/v1/model" -> {
@@ -346,6 +359,23 @@ public final class ScoringHttpServer implements AutoCloseable {
     return out;
   }
 
+  /** The binary form: the same question and answer as {@link #trajectories(JsonNode)}, as Avro datums. */
+  private byte[] trajectoriesAvro(TrajectoryRequest request) {
+    if (request.getModel() != null && !request.getModel().equals(models.modelName())) {
+      throw new HttpError(404, "model '" + request.getModel() + "' is not served here; this scorer serves '"
+          + models.modelName() + "'");
+    }
+    double gamma = request.getGamma() == null ? config.discount() : request.getGamma();
+    double k = request.getK() == null ? config.uncertaintyPenalty() : request.getK();
+    RankBy by = request.getBy() == null ? RankBy.MEAN : RankBy.parse(request.getBy());
+    NormalizationStats spec = trajectories.environmentStats(request.getEnvironment());
+    List<List<TrajectoryScorer.Step>> candidates =
+        TrajectoryAvro.unpack(request, spec.getStateMean().size(), spec.getActionMean().size());
+    recordBatch("/v1/trajectories", candidates.size());
+    TrajectoryScorer.Result result = trajectories.score(liveModel(), request.getEnvironment(), gamma, k, candidates);
+    return TrajectoryAvro.write(result, by, gamma, k, request.getSteps());
+  }
+
   private static RankBy rankBy(JsonNode request) {
     String by = optionalText(request, "by");
     return by == null ? RankBy.MEAN : RankBy.parse(by);
@@ -437,7 +467,7 @@ public final class ScoringHttpServer implements AutoCloseable {
     return node.asText();
   }
 
-  private static JsonNode readJson(HttpExchange exchange) throws IOException {
+  private static byte[] readBody(HttpExchange exchange) throws IOException {
     byte[] body;
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readNBytes(MAX_BODY_BYTES + 1);
@@ -445,6 +475,11 @@ public final class ScoringHttpServer implements AutoCloseable {
     if (body.length > MAX_BODY_BYTES) {
       throw new HttpError(413, "request body is larger than " + MAX_BODY_BYTES + " bytes");
     }
+    return body;
+  }
+
+  private static JsonNode readJson(HttpExchange exchange) throws IOException {
+    byte[] body = readBody(exchange);
     JsonNode node;
     try {
       node = JSON.readTree(body);

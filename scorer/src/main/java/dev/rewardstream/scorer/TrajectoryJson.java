@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The {@code trajectories} field of a {@code POST /v1/trajectories} request, read into steps with clear errors. */
-final class TrajectoryJson {
+public final class TrajectoryJson {
 
   private TrajectoryJson() {}
 
   /** @throws RecordRejectedException naming the first element that is not what the API expects */
-  static List<List<TrajectoryScorer.Step>> parse(JsonNode trajectories) {
+  public static List<List<TrajectoryScorer.Step>> parse(JsonNode trajectories) {
     if (trajectories == null || !trajectories.isArray()) {
       throw new RecordRejectedException(
           "trajectories must be an array of trajectories, each an array of steps {\"state\": [...], \"action\": [...]}");

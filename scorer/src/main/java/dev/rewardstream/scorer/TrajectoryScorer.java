@@ -1,6 +1,5 @@
 package dev.rewardstream.scorer;
 
-import dev.rewardstream.model.FeatureVector;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Scores imagined trajectories, the question a model-predictive controller or a Dreamer-style planner asks: each step
@@ -48,6 +48,9 @@ public final class TrajectoryScorer {
           .toList();
     }
   }
+
+  /** From this many steps in one request on, trajectories are scored in parallel (below, threads cost more). */
+  static final int PARALLEL_STEPS = 4_096;
 
   private final Featurizer featurizer;
   private final InteractionValidator validator;
@@ -86,32 +89,60 @@ public final class TrajectoryScorer {
       throw new RecordRejectedException(
           "trajectories has " + trajectories.size() + " entries, the limit is " + maxTrajectories);
     }
-    String env = environment == null ? "default" : environment;
-    NumericNormalizer normalizer = normalization.normalizerOf(env).orElseThrow(() -> new RecordRejectedException(
-        "unknown environment '" + env + "': the feature job has exported no statistics for it (known: "
-            + normalization.environments() + ")"));
+    String env = environmentName(environment);
+    NumericNormalizer normalizer = normalizer(env);
     NormalizationStats stats = normalizer.stats();
-    List<Scored> scored = new ArrayList<>(trajectories.size());
+    // Every step is checked before any is scored, in order, so a bad request names its first bad step.
+    Interaction[][] checked = new Interaction[trajectories.size()][];
+    int totalSteps = 0;
     for (int t = 0; t < trajectories.size(); t++) {
       List<Step> steps = trajectories.get(t);
       if (steps == null || steps.isEmpty()) {
         throw new RecordRejectedException("trajectories[" + t + "] has no steps");
       }
-      scored.add(scoreOne(model, env, stats, normalizer, t, steps, gamma, k));
+      checked[t] = new Interaction[steps.size()];
+      for (int i = 0; i < steps.size(); i++) {
+        checked[t][i] = checkedStep(env, stats, t, i, steps.get(i));
+      }
+      totalSteps += steps.size();
     }
+    IntStream indices = IntStream.range(0, checked.length);
+    // A planner waits for the whole answer: a large request is scored on every core, not just its request thread.
+    if (totalSteps >= PARALLEL_STEPS) {
+      indices = indices.parallel();
+    }
+    List<Scored> scored = indices.mapToObj(t -> scoreOne(model, normalizer, t, checked[t], gamma, k)).toList();
     return new Result(model.update().getModelName(), model.version(), env, stats.getCount(), scored);
   }
 
-  private Scored scoreOne(LoadedModel model, String env, NormalizationStats stats, NumericNormalizer normalizer,
-      int t, List<Step> steps, double gamma, double k) {
-    int n = steps.size();
+  /**
+   * The latest statistics of {@code environment} (null means "default"), whose vector dimensions are its spec.
+   *
+   * @throws RecordRejectedException when the feature job has exported none for it
+   */
+  public NormalizationStats environmentStats(String environment) {
+    return normalizer(environmentName(environment)).stats();
+  }
+
+  private static String environmentName(String environment) {
+    return environment == null ? "default" : environment;
+  }
+
+  private NumericNormalizer normalizer(String env) {
+    return normalization.normalizerOf(env).orElseThrow(() -> new RecordRejectedException(
+        "unknown environment '" + env + "': the feature job has exported no statistics for it (known: "
+            + normalization.environments() + ")"));
+  }
+
+  private Scored scoreOne(LoadedModel model, NumericNormalizer normalizer, int t, Interaction[] steps, double gamma,
+      double k) {
+    int n = steps.length;
     float[] stepMean = new float[n];
     float[] stepStd = new float[n];
     double[] memberReturns = null;
     double discount = 1;
     for (int i = 0; i < n; i++) {
-      Step step = steps.get(i);
-      float[] members = model.memberRewards(features(env, stats, normalizer, t, i, step));
+      float[] members = model.memberRewards(featurizer.featurizeVector(normalizer.normalize(steps[i])));
       if (memberReturns == null) {
         memberReturns = new double[members.length];
       }
@@ -143,9 +174,8 @@ public final class TrajectoryScorer {
         returnMean + k * returnStd);
   }
 
-  /** The step as the interaction it would be on the topic, checked, normalized and featurized as the stream does. */
-  private FeatureVector features(String env, NormalizationStats stats, NumericNormalizer normalizer, int t, int i,
-      Step step) {
+  /** The step as the interaction it would be on the topic, checked by the stream's rules and the environment's spec. */
+  private Interaction checkedStep(String env, NormalizationStats stats, int t, int i, Step step) {
     String where = "trajectories[" + t + "][" + i + "]";
     if (step == null || (step.state() == null && step.action() == null)) {
       throw new RecordRejectedException(where + " needs a state or an action");
@@ -167,7 +197,7 @@ public final class TrajectoryScorer {
     } catch (RecordRejectedException e) {
       throw new RecordRejectedException(where + ": " + e.getMessage());
     }
-    return featurizer.featurizeVector(normalizer.normalize(interaction));
+    return interaction;
   }
 
   /** The environment's vector spec is the dimension of its statistics: what its model was trained on. */

@@ -14,6 +14,10 @@ import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.Score;
+import dev.rewardstream.schema.api.PackedTrajectory;
+import dev.rewardstream.schema.api.ScoredTrajectory;
+import dev.rewardstream.schema.api.TrajectoryRequest;
+import dev.rewardstream.schema.api.TrajectoryResponse;
 import dev.rewardstream.serde.InMemorySchemaRegistry;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
@@ -50,7 +54,7 @@ class TrajectoryApiTest {
 
   @TempDir Path dir;
 
-  private final ScorerConfig config = new ScorerConfig("reward", SPEC, 1_000, 5, Duration.ofMillis(100), 1.5, 0.9, 4);
+  private final ScorerConfig config = new ScorerConfig("reward", SPEC, 1_000, 5, Duration.ofMillis(100), 1.5, 0.9, 300);
   private final Topics topics = Topics.using(SerdeConfig.of("in-memory"), new InMemorySchemaRegistry());
   private final NormalizationTable normalization = new NormalizationTable();
   private final HttpClient client = HttpClient.newHttpClient();
@@ -122,8 +126,12 @@ class TrajectoryApiTest {
 
   @Test
   void shouldTakeTheReturnsStdAcrossMembersNotASumOfStepStds() throws Exception {
-    // Given
-    List<List<float[][]>> trajectories = List.of(trajectory(6), trajectory(6), trajectory(6));
+    // Given enough steps to be scored in parallel
+    List<List<float[][]>> trajectories = new ArrayList<>();
+    for (int t = 0; t < 260; t++) {
+      trajectories.add(trajectory(16));
+    }
+    assertThat(260 * 16).isGreaterThanOrEqualTo(TrajectoryScorer.PARALLEL_STEPS);
 
     // When
     JsonNode body = post(request(trajectories).put("gamma", 0.8).put("k", 2.0).put("by", "pessimistic"));
@@ -171,6 +179,67 @@ class TrajectoryApiTest {
   }
 
   @Test
+  void shouldAnswerTheBinaryFormAsTheJsonForm() throws Exception {
+    // Given the same trajectories, one step with a missing value (null in JSON, NaN when packed)
+    List<List<float[][]>> trajectories = List.of(trajectory(4), trajectory(7), trajectory(2));
+    trajectories.get(1).get(3)[0][2] = Float.NaN;
+    List<PackedTrajectory> packed = new ArrayList<>();
+    for (List<float[][]> trajectory : trajectories) {
+      List<Float> states = new ArrayList<>();
+      List<Float> actions = new ArrayList<>();
+      for (float[][] step : trajectory) {
+        for (float v : step[0]) {
+          states.add(v);
+        }
+        for (float v : step[1]) {
+          actions.add(v);
+        }
+      }
+      packed.add(PackedTrajectory.newBuilder().setStates(states).setActions(actions).build());
+    }
+    TrajectoryRequest binary = TrajectoryRequest.newBuilder().setEnvironment("arm").setGamma(0.95).setK(1.0)
+        .setBy("optimistic").setTrajectories(packed).build();
+
+    // When
+    JsonNode json = post(request(trajectories).put("gamma", 0.95).put("k", 1.0).put("by", "optimistic"));
+    HttpResponse<byte[]> response = postBinary(TrajectoryAvro.writeRequest(binary));
+
+    // Then
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).contains("avro/binary");
+    TrajectoryResponse answer = TrajectoryAvro.readResponse(response.body());
+    assertThat(answer.getModelVersion()).isEqualTo(3);
+    assertThat(answer.getBy()).isEqualTo("optimistic");
+    assertThat(answer.getTrajectories()).hasSize(3);
+    for (int r = 0; r < 3; r++) {
+      ScoredTrajectory scored = answer.getTrajectories().get(r);
+      JsonNode expected = json.get("trajectories").get(r);
+      assertThat(scored.getIndex()).isEqualTo(expected.get("index").asInt());
+      assertThat(scored.getReturnMean()).isEqualTo(expected.get("return_mean").asDouble());
+      assertThat(scored.getReturnStd()).isEqualTo(expected.get("return_std").asDouble());
+      assertThat(scored.getOptimisticReturn()).isEqualTo(expected.get("optimistic_return").asDouble());
+      for (int i = 0; i < scored.getStepRewards().size(); i++) {
+        assertThat(scored.getStepRewards().get(i)).isEqualTo((float) expected.get("step_rewards").get(i).asDouble());
+      }
+    }
+
+    HttpResponse<byte[]> garbage = postBinary(new byte[] {1, 2, 3, 4, 5});
+    assertThat(garbage.statusCode()).isEqualTo(400);
+    assertThat(new String(garbage.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("not an Avro TrajectoryRequest datum");
+    packed.get(0).getActions().remove(0);
+    HttpResponse<byte[]> ragged = postBinary(TrajectoryAvro.writeRequest(binary));
+    assertThat(new String(ragged.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("trajectories[0] has 12 state and 7 action values, which are not whole steps");
+  }
+
+  private HttpResponse<byte[]> postBinary(byte[] body) throws Exception {
+    return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/v1/trajectories"))
+        .header("Content-Type", "avro/binary").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
   void shouldRefuseARequestTheStreamWouldNotScoreTheSameWay() throws Exception {
     ObjectNode unknown = request(List.of(trajectory(2))).put("environment", "moon");
     assertError(unknown, 400, "unknown environment 'moon'");
@@ -184,10 +253,10 @@ class TrajectoryApiTest {
     assertError(notANumber, 400, "trajectories[0][0].state[1] is not a number");
 
     List<List<float[][]>> tooMany = new ArrayList<>();
-    for (int t = 0; t < 5; t++) {
+    for (int t = 0; t < 301; t++) {
       tooMany.add(trajectory(1));
     }
-    assertError(request(tooMany), 400, "trajectories has 5 entries, the limit is 4");
+    assertError(request(tooMany), 400, "trajectories has 301 entries, the limit is 300");
     assertError(request(List.of(trajectory(2))).put("gamma", 1.5), 400, "gamma must be in (0, 1]");
     assertError(request(List.of(trajectory(2))).put("by", "median"), 400, "by must be mean, pessimistic or optimistic");
     assertError(request(List.of(List.of())), 400, "trajectories[0] has no steps");
