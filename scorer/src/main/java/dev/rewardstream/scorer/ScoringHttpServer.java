@@ -321,29 +321,22 @@ public final class ScoringHttpServer implements AutoCloseable {
   }
 
   private JsonNode trajectories(JsonNode request) {
-    String modelName = optionalText(request, "model");
-    if (modelName != null && !modelName.equals(models.modelName())) {
-      throw new HttpError(404, "model '" + modelName + "' is not served here; this scorer serves '"
-          + models.modelName() + "'");
-    }
-    double gamma = number(request, "gamma", config.discount());
-    double k = number(request, "k", config.uncertaintyPenalty());
-    RankBy by = rankBy(request);
     JsonNode stepsNode = request.get("steps");
     if (stepsNode != null && !stepsNode.isBoolean()) {
       throw new HttpError(400, "steps must be true or false");
     }
     boolean withSteps = stepsNode == null || stepsNode.asBoolean();
-    List<List<TrajectoryScorer.Step>> candidates = TrajectoryJson.parse(request.get("trajectories"));
-    recordBatch("/v1/trajectories", candidates.size());
-    TrajectoryScorer.Result result =
-        trajectories.score(liveModel(), optionalText(request, "environment"), gamma, k, candidates);
+    ScoredTrajectories scored = scoreTrajectories(optionalText(request, "model"),
+        optionalText(request, "environment"), optionalNumber(request, "gamma"), optionalNumber(request, "k"),
+        optionalText(request, "by"), spec -> TrajectoryJson.parse(request.get("trajectories")));
+    TrajectoryScorer.Result result = scored.result();
     ObjectNode out = JSON.createObjectNode().put("model_name", result.modelName())
         .put("model_version", result.modelVersion()).put("environment", result.environment())
-        .put("statistics_count", result.statisticsCount()).put("gamma", gamma).put("k", k).put("by", by.label());
+        .put("statistics_count", result.statisticsCount()).put("gamma", scored.gamma()).put("k", scored.k())
+        .put("by", scored.by().label());
     ArrayNode ranked = out.putArray("trajectories");
     int rank = 1;
-    for (TrajectoryScorer.Scored t : result.ranked(by)) {
+    for (TrajectoryScorer.Scored t : result.ranked(scored.by())) {
       ObjectNode node = ranked.addObject().put("rank", rank++).put("index", t.index())
           .put("return_mean", t.returnMean()).put("return_std", t.returnStd())
           .put("pessimistic_return", t.pessimistic()).put("optimistic_return", t.optimistic());
@@ -361,19 +354,32 @@ public final class ScoringHttpServer implements AutoCloseable {
 
   /** The binary form: the same question and answer as {@link #trajectories(JsonNode)}, as Avro datums. */
   private byte[] trajectoriesAvro(TrajectoryRequest request) {
-    if (request.getModel() != null && !request.getModel().equals(models.modelName())) {
-      throw new HttpError(404, "model '" + request.getModel() + "' is not served here; this scorer serves '"
+    ScoredTrajectories scored = scoreTrajectories(request.getModel(), request.getEnvironment(), request.getGamma(),
+        request.getK(), request.getBy(),
+        spec -> TrajectoryAvro.unpack(request, spec.getStateMean().size(), spec.getActionMean().size()));
+    return TrajectoryAvro.write(scored.result(), scored.by(), scored.gamma(), scored.k(), request.getSteps());
+  }
+
+  /** A trajectories request answered, with the settings it was answered under. */
+  private record ScoredTrajectories(TrajectoryScorer.Result result, RankBy by, double gamma, double k) {}
+
+  /**
+   * The question of either form, with the scorer's defaults for what it leaves out; {@code read} turns the request's
+   * trajectories into steps, given the environment's statistics (whose dimensions unpack the binary form).
+   */
+  private ScoredTrajectories scoreTrajectories(String modelName, String environment, Double gamma, Double k,
+      String by, java.util.function.Function<NormalizationStats, List<List<TrajectoryScorer.Step>>> read) {
+    if (modelName != null && !modelName.equals(models.modelName())) {
+      throw new HttpError(404, "model '" + modelName + "' is not served here; this scorer serves '"
           + models.modelName() + "'");
     }
-    double gamma = request.getGamma() == null ? config.discount() : request.getGamma();
-    double k = request.getK() == null ? config.uncertaintyPenalty() : request.getK();
-    RankBy by = request.getBy() == null ? RankBy.MEAN : RankBy.parse(request.getBy());
-    NormalizationStats spec = trajectories.environmentStats(request.getEnvironment());
-    List<List<TrajectoryScorer.Step>> candidates =
-        TrajectoryAvro.unpack(request, spec.getStateMean().size(), spec.getActionMean().size());
+    double discount = gamma == null ? config.discount() : gamma;
+    double pessimism = k == null ? config.uncertaintyPenalty() : k;
+    RankBy rankBy = by == null ? RankBy.MEAN : RankBy.parse(by);
+    List<List<TrajectoryScorer.Step>> candidates = read.apply(trajectories.environmentStats(environment));
     recordBatch("/v1/trajectories", candidates.size());
-    TrajectoryScorer.Result result = trajectories.score(liveModel(), request.getEnvironment(), gamma, k, candidates);
-    return TrajectoryAvro.write(result, by, gamma, k, request.getSteps());
+    return new ScoredTrajectories(trajectories.score(liveModel(), environment, discount, pessimism, candidates),
+        rankBy, discount, pessimism);
   }
 
   private static RankBy rankBy(JsonNode request) {
@@ -382,9 +388,14 @@ public final class ScoringHttpServer implements AutoCloseable {
   }
 
   private static double number(JsonNode request, String field, double fallback) {
+    Double value = optionalNumber(request, field);
+    return value == null ? fallback : value;
+  }
+
+  private static Double optionalNumber(JsonNode request, String field) {
     JsonNode node = request.get(field);
     if (node == null || node.isNull()) {
-      return fallback;
+      return null;
     }
     if (!node.isNumber()) {
       throw new HttpError(400, field + " must be a number");
