@@ -22,7 +22,7 @@ public final class BenchRunner {
   /** Every scenario, in the order a full run takes them. */
   public static final List<String> SCENARIOS = List.of("label-efficiency", "pair-selection", "hh-rlhf", "bt-stream",
       "freshness", "label-efficiency-live", "trainer-throughput", "scorer-throughput", "scoring-api",
-      "trajectory-api", "feature-job-latency", "drift-detectors", "alerts");
+      "trajectory-api", "mpc", "feature-job-latency", "drift-detectors", "alerts");
 
   /** What was run; {@code failed} names the scenarios that threw, {@code skipped} those that could not run here. */
   public record Outcome(Path resultJson, Path report, List<String> failed, List<String> skipped) {}
@@ -41,6 +41,7 @@ public final class BenchRunner {
       case "scorer-throughput" -> new ScorerThroughputBench();
       case "scoring-api" -> new ScoringApiBench();
       case "trajectory-api" -> new TrajectoryApiBench();
+      case "mpc" -> new MpcBench();
       case "feature-job-latency" -> new FeatureJobLatencyBench();
       case "drift-detectors" -> new DriftDetectorBench();
       case "alerts" -> new AlertsBench();

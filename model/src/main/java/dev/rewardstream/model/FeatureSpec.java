@@ -15,8 +15,12 @@ import java.util.HexFormat;
  * @param charNgrams length of the response's character n-grams to hash as a further group; 0 turns them off
  * @param textEncoder name of a pretrained {@link TextEncoder} whose embeddings of the response, and of the final human
  *     turn with the response, are two further groups; empty turns them off
+ * @param quadraticNumbers whether numeric state and action values keep their magnitude and come with their pairwise
+ *     products, instead of each vector being scaled to unit length: a reward quadratic in state and action (a control
+ *     cost such as −|a − K·s|²) is then linear in the features, and a planner can tell a small action from a large one
  */
-public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String textEncoder) implements Serializable {
+public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String textEncoder, boolean quadraticNumbers)
+    implements Serializable {
 
   /** Bump when the featurizer's code changes what it computes: old models must then be refused. */
   public static final int FEATURIZER_REVISION = 1;
@@ -41,6 +45,11 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String 
     }
   }
 
+  /** With numeric vectors scaled to unit length, as before quadratic numbers existed. */
+  public FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String textEncoder) {
+    this(hashBits, bigrams, charNgrams, textEncoder, false);
+  }
+
   /** Hashed words and optional character n-grams, no text encoder. */
   public FeatureSpec(int hashBits, boolean bigrams, int charNgrams) {
     this(hashBits, bigrams, charNgrams, "");
@@ -53,7 +62,12 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String 
 
   /** This spec with the response (and final human turn) also encoded by the named {@link TextEncoder}. */
   public FeatureSpec withTextEncoder(String name) {
-    return new FeatureSpec(hashBits, bigrams, charNgrams, name);
+    return new FeatureSpec(hashBits, bigrams, charNgrams, name, quadraticNumbers);
+  }
+
+  /** This spec with numeric values kept at their scale and their pairwise products added. */
+  public FeatureSpec withQuadraticNumbers() {
+    return new FeatureSpec(hashBits, bigrams, charNgrams, textEncoder, true);
   }
 
   public int dimension() {
@@ -62,7 +76,8 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String 
 
   public String fingerprint() {
     String canonical = "rewardstream-featurizer/r" + FEATURIZER_REVISION + "/bits=" + hashBits + "/bigrams=" + bigrams
-        + (charNgrams > 0 ? "/chars=" + charNgrams : "") + (textEncoder.isEmpty() ? "" : "/encoder=" + textEncoder);
+        + (charNgrams > 0 ? "/chars=" + charNgrams : "") + (textEncoder.isEmpty() ? "" : "/encoder=" + textEncoder)
+        + (quadraticNumbers ? "/numbers=quadratic" : "");
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return "fs1-" + HexFormat.of().formatHex(digest, 0, 8);

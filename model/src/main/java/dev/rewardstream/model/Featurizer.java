@@ -85,12 +85,18 @@ public final class Featurizer {
       acc.normalizeGroup();
     }
     structural(acc, prompt, responseTokens.size());
-    acc.startGroup();
-    numeric(acc, STATE, interaction.getState());
-    acc.normalizeGroup();
-    acc.startGroup();
-    numeric(acc, ACTION, interaction.getAction());
-    acc.normalizeGroup();
+    if (spec.quadraticNumbers()) {
+      numeric(acc, STATE, interaction.getState());
+      numeric(acc, ACTION, interaction.getAction());
+      products(acc, interaction.getState(), interaction.getAction());
+    } else {
+      acc.startGroup();
+      numeric(acc, STATE, interaction.getState());
+      acc.normalizeGroup();
+      acc.startGroup();
+      numeric(acc, ACTION, interaction.getAction());
+      acc.normalizeGroup();
+    }
     return acc.build(interaction.getResponse() == null ? -1 : responseTokens.size());
   }
 
@@ -214,6 +220,58 @@ public final class Featurizer {
     private static int hash(String name) {
       return Murmur3.hash(name.getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /**
+   * Every pairwise product of the present state and action values, squares included ({@code q:s0*a1}): with the
+   * values themselves, a reward quadratic in state and action is a linear function of the features.
+   */
+  private static void products(FeatureAccumulator acc, List<Float> state, List<Float> action) {
+    int stateSize = state == null ? 0 : state.size();
+    int size = stateSize + (action == null ? 0 : action.size());
+    for (int p = 0; p < size; p++) {
+      Float x = p < stateSize ? state.get(p) : action.get(p - stateSize);
+      if (x == null) {
+        continue;
+      }
+      for (int q = p; q < size; q++) {
+        Float y = q < stateSize ? state.get(q) : action.get(q - stateSize);
+        if (y != null) {
+          acc.addHash(productHash(p < stateSize, p < stateSize ? p : p - stateSize, q < stateSize,
+              q < stateSize ? q : q - stateSize), x * y);
+        }
+      }
+    }
+  }
+
+  private static final int PRODUCTS_CACHED = 16;
+  /** Hashes of the product names of the first {@value #PRODUCTS_CACHED} values of each vector, computed once. */
+  private static final int[] PRODUCT_HASHES = new int[4 * PRODUCTS_CACHED * PRODUCTS_CACHED];
+
+  static {
+    for (int a = 0; a < 2; a++) {
+      for (int b = 0; b < 2; b++) {
+        for (int i = 0; i < PRODUCTS_CACHED; i++) {
+          for (int j = 0; j < PRODUCTS_CACHED; j++) {
+            PRODUCT_HASHES[((a * 2 + b) * PRODUCTS_CACHED + i) * PRODUCTS_CACHED + j] =
+                productNameHash(a == 0, i, b == 0, j);
+          }
+        }
+      }
+    }
+  }
+
+  private static int productHash(boolean firstIsState, int i, boolean secondIsState, int j) {
+    if (i < PRODUCTS_CACHED && j < PRODUCTS_CACHED) {
+      return PRODUCT_HASHES[(((firstIsState ? 0 : 1) * 2 + (secondIsState ? 0 : 1)) * PRODUCTS_CACHED + i)
+          * PRODUCTS_CACHED + j];
+    }
+    return productNameHash(firstIsState, i, secondIsState, j);
+  }
+
+  private static int productNameHash(boolean firstIsState, int i, boolean secondIsState, int j) {
+    return Murmur3.hash(("q:" + (firstIsState ? "s" : "a") + i + "*" + (secondIsState ? "s" : "a") + j)
+        .getBytes(StandardCharsets.UTF_8));
   }
 
   private static final NumericNames STATE = NumericNames.of("s");

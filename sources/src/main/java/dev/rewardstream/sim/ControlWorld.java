@@ -71,28 +71,51 @@ public final class ControlWorld {
    */
   public List<Step> episode(int length, double skill, double bias, ControlWorld judge) {
     List<Step> steps = new ArrayList<>(length);
-    double[] s = new double[STATE_DIM];
-    for (int j = 0; j < STATE_DIM; j++) {
-      s[j] = random.nextGaussian();
-    }
+    double[] s = initialState(random);
     for (int t = 0; t < length; t++) {
       float[] state = new float[STATE_DIM];
       for (int j = 0; j < STATE_DIM; j++) {
         state[j] = (float) s[j];
       }
-      float[] action = new float[ACTION_DIM];
-      for (int i = 0; i < ACTION_DIM; i++) {
-        double ideal = 0;
-        for (int j = 0; j < STATE_DIM; j++) {
-          ideal += gain[i][j] * s[j];
-        }
-        action[i] = (float) (ideal + bias + skill * random.nextGaussian());
-      }
+      float[] action = agentAction(s, skill, bias, random);
       steps.add(new Step(state, action, judge.trueReward(state, action)));
-      for (int j = 0; j < STATE_DIM; j++) {
-        s[j] = 0.8 * s[j] + (j < ACTION_DIM ? 0.2 * action[j] : 0) + 0.3 * random.nextGaussian();
-      }
+      s = nextState(s, action, random);
     }
     return steps;
+  }
+
+  /** Where an episode starts: every coordinate standard normal. */
+  public static double[] initialState(Random random) {
+    double[] s = new double[STATE_DIM];
+    for (int j = 0; j < STATE_DIM; j++) {
+      s[j] = random.nextGaussian();
+    }
+    return s;
+  }
+
+  /**
+   * The dynamics: each coordinate decays by 0.8, the first {@value #ACTION_DIM} are pushed by 0.2 × the action, and
+   * {@code noise} adds N(0, 0.3²) to each; a null {@code noise} gives the expected next state, what a planner that
+   * knows the dynamics imagines.
+   */
+  public static double[] nextState(double[] s, float[] action, Random noise) {
+    double[] next = new double[STATE_DIM];
+    for (int j = 0; j < STATE_DIM; j++) {
+      next[j] = 0.8 * s[j] + (j < ACTION_DIM ? 0.2 * action[j] : 0) + (noise == null ? 0 : 0.3 * noise.nextGaussian());
+    }
+    return next;
+  }
+
+  /** The action of a simulated agent of this world: the ideal feedback K·s, plus {@code bias} and N(0, skill²). */
+  public float[] agentAction(double[] s, double skill, double bias, Random noise) {
+    float[] action = new float[ACTION_DIM];
+    for (int i = 0; i < ACTION_DIM; i++) {
+      double ideal = 0;
+      for (int j = 0; j < STATE_DIM; j++) {
+        ideal += gain[i][j] * s[j];
+      }
+      action[i] = (float) (ideal + bias + skill * noise.nextGaussian());
+    }
+    return action;
   }
 }
