@@ -87,7 +87,7 @@ final class MpcBench implements BenchScenario {
           trajectories)));
     }
     NormalizationTable normalization = new NormalizationTable();
-    normalization.update(identityStatistics());
+    normalization.update(identityStatistics("default"));
     Path artifacts = Files.createTempDirectory("rewardstream-bench-mpc-");
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     ObjectMapper json = new ObjectMapper();
@@ -243,13 +243,13 @@ final class MpcBench implements BenchScenario {
   }
 
   /**
-   * The label stream featurizes raw states and actions (no environment, so "default"); statistics of mean 0 and std 1
-   * make the API's normalization the identity, so the planner's steps get the features the model learned from.
+   * Statistics of mean 0 and std 1 for {@link ControlWorld}'s vectors: the API's normalization is then the identity.
+   * The label stream featurizes raw states and actions (no environment, so "default"), and so must the planner's steps.
    */
-  private static NormalizationStats identityStatistics() {
+  static NormalizationStats identityStatistics(String environment) {
     List<Double> zeros = Collections.nCopies(ControlWorld.STATE_DIM, 0.0);
     List<Double> ones = Collections.nCopies(ControlWorld.STATE_DIM, 1.0);
-    return NormalizationStats.newBuilder().setEnvironment("default").setCount(1).setRewardCount(0).setRewardMean(0)
+    return NormalizationStats.newBuilder().setEnvironment(environment).setCount(1).setRewardCount(0).setRewardMean(0)
         .setRewardStd(1).setStateMean(zeros).setStateStd(ones)
         .setActionMean(zeros.subList(0, ControlWorld.ACTION_DIM))
         .setActionStd(ones.subList(0, ControlWorld.ACTION_DIM)).setUpdatedAt(Instant.now()).build();

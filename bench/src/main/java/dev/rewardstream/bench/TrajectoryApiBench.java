@@ -9,7 +9,6 @@ import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.schema.ModelUpdate;
-import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.api.PackedTrajectory;
 import dev.rewardstream.schema.api.TrajectoryRequest;
 import dev.rewardstream.scorer.ModelHolder;
@@ -108,7 +107,7 @@ final class TrajectoryApiBench implements BenchScenario {
       Context context, StringBuilder md) throws Exception {
     ScorerConfig config = ScorerConfig.defaults();
     NormalizationTable normalization = new NormalizationTable();
-    normalization.update(stats());
+    normalization.update(MpcBench.identityStatistics(ENVIRONMENT));
     List<Double> withSteps = new ArrayList<>();
     List<Double> returns = new ArrayList<>();
     List<Double> binary = new ArrayList<>();
@@ -219,15 +218,6 @@ final class TrajectoryApiBench implements BenchScenario {
       }
     }
     return request;
-  }
-
-  private static NormalizationStats stats() {
-    List<Double> zeros = Collections.nCopies(ControlWorld.STATE_DIM, 0.0);
-    List<Double> ones = Collections.nCopies(ControlWorld.STATE_DIM, 1.0);
-    return NormalizationStats.newBuilder().setEnvironment(ENVIRONMENT).setCount(10_000).setRewardCount(0)
-        .setRewardMean(0).setRewardStd(1).setStateMean(zeros).setStateStd(ones)
-        .setActionMean(zeros.subList(0, ControlWorld.ACTION_DIM)).setActionStd(ones.subList(0, ControlWorld.ACTION_DIM))
-        .setUpdatedAt(Instant.now()).build();
   }
 
   private static void publish(ModelHolder models, LearnerOptions options, Path artifacts, ScorerConfig config)
