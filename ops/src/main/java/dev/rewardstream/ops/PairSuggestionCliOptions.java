@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
 import picocli.CommandLine.Option;
 
@@ -16,7 +17,7 @@ final class PairSuggestionCliOptions {
       + "on it would teach at least this much (default: ${DEFAULT-VALUE}).")
   double minInformation = DEFAULTS.minInformation();
 
-  PairSuggestionConfig toConfig() {
-    return new PairSuggestionConfig(DEFAULTS.modelName(), DEFAULTS.featureSpec(), candidatesPerPrompt, minInformation);
+  PairSuggestionConfig toConfig(FeatureSpec spec) {
+    return new PairSuggestionConfig(DEFAULTS.modelName(), spec, candidatesPerPrompt, minInformation);
   }
 }

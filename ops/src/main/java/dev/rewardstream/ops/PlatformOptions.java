@@ -85,6 +85,7 @@ final class PlatformOptions {
       + "per-step examples: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   RewardAttribution rewardAttribution = FeatureJobConfig.DEFAULT_REWARD_ATTRIBUTION;
 
+  @Mixin FeatureCliOptions features;
   @Mixin LearnerCliOptions learner;
   @Mixin ScorerCliOptions scorer;
   @Mixin DriftCliOptions drift;
@@ -94,8 +95,8 @@ final class PlatformOptions {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix,
         Duration.ofMillis(checkpointIntervalMs), flinkParallelism, Duration.ofMillis(publishIntervalMs),
         scorerHttpPort, learner.toOptions(), environmentSpecs(), Duration.ofSeconds(unmatchedTimeoutS),
-        rewardAttribution, scorer.toConfig(), drift.toConfig(), pairs.toConfig(), metricsPort, flinkMetricsPort,
-        dashboardPort);
+        rewardAttribution, scorer.toConfig(features.toSpec()), drift.toConfig(), pairs.toConfig(features.toSpec()),
+        metricsPort, flinkMetricsPort, dashboardPort);
   }
 
   private Map<String, EnvironmentSpec> environmentSpecs() {

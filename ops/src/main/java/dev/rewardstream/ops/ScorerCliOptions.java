@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.scorer.ScorerConfig;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -37,7 +38,7 @@ final class ScorerCliOptions {
           + "(default: ${DEFAULT-VALUE}).")
   int maxTrajectories = DEFAULTS.maxTrajectories();
 
-  ScorerConfig toConfig() {
+  ScorerConfig toConfig(FeatureSpec spec) {
     if (maxTextChars < 1) {
       throw new IllegalArgumentException("--max-text-chars must be at least 1, got " + maxTextChars);
     }
@@ -57,7 +58,7 @@ final class ScorerCliOptions {
     if (maxTrajectories < 1) {
       throw new IllegalArgumentException("--max-trajectories must be at least 1, got " + maxTrajectories);
     }
-    return new ScorerConfig(DEFAULTS.modelName(), DEFAULTS.featureSpec(), maxTextChars, retainedOutputs,
+    return new ScorerConfig(DEFAULTS.modelName(), spec, maxTextChars, retainedOutputs,
         Duration.ofMillis(rescoreCheckIntervalMs), uncertaintyPenalty, discount, maxTrajectories);
   }
 }

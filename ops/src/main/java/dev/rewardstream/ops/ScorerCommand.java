@@ -23,6 +23,7 @@ final class ScorerCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin ClusterOptions cluster;
+  @Mixin FeatureCliOptions featureOptions;
   @Mixin ScorerCliOptions scorerOptions;
   @Mixin DriftCliOptions driftOptions;
   @Mixin PairSuggestionCliOptions pairOptions;
@@ -52,14 +53,14 @@ final class ScorerCommand implements Callable<Integer> {
           "--no-scoring, --no-drift-monitor and --no-pair-suggestions leave nothing to run");
     }
     ScorerService scorer = scoring
-        ? new ScorerService(cluster.bootstrapServers, stateDir, scorerOptions.toConfig(), cluster.topics()) : null;
+        ? new ScorerService(cluster.bootstrapServers, stateDir, scorerOptions.toConfig(featureOptions.toSpec()), cluster.topics()) : null;
     if (scorer != null && httpPort >= 0) {
       scorer.withHttp(httpHost, httpPort);
     }
     DriftService monitor = driftMonitor
         ? new DriftService(cluster.bootstrapServers, driftStateDir, driftOptions.toConfig(), cluster.topics()) : null;
     PairSuggestionService pairs = pairSuggestions ? new PairSuggestionService(cluster.bootstrapServers, pairsStateDir,
-        pairOptions.toConfig(), cluster.topics()) : null;
+        pairOptions.toConfig(featureOptions.toSpec()), cluster.topics()) : null;
     MetricsEndpoint metrics = metricsOptions.start();
     if (metrics != null) {
       if (scorer != null) {

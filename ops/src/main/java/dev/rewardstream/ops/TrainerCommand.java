@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 final class TrainerCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
+  @Mixin FeatureCliOptions features;
   @Mixin LearnerCliOptions learner;
   @Mixin MetricsOptions metricsOptions;
   @Option(names = "--artifact-dir", defaultValue = "rewardstream-data/artifacts") Path artifactDir;
@@ -28,7 +29,8 @@ final class TrainerCommand implements Callable<Integer> {
   public Integer call() {
     TrainerService trainer = new TrainerService(
         TrainerConfig.defaults(cluster.bootstrapServers, artifactDir)
-            .withPublishInterval(Duration.ofMillis(publishIntervalMs)).withLearner(learner.toOptions()),
+            .withPublishInterval(Duration.ofMillis(publishIntervalMs)).withLearner(learner.toOptions())
+            .withFeatureSpec(features.toSpec()),
         cluster.topics());
     MetricsEndpoint metrics = metricsOptions.start();
     if (metrics != null) {

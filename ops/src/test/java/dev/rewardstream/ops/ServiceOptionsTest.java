@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rewardstream.drift.DriftConfig;
 import dev.rewardstream.jobs.FeatureJobConfig;
 import dev.rewardstream.jobs.RewardAttribution;
+import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
@@ -19,16 +20,19 @@ import picocli.CommandLine;
 /** Every scorer, drift-monitor, pair-suggestion and feature-job setting reaches its config, each set to a non-default. */
 class ServiceOptionsTest {
 
+  private static final FeatureSpec QUADRATIC = FeatureSpec.DEFAULT.withQuadraticNumbers();
+
   private static final String[] SERVICE_OPTIONS = {"--max-text-chars", "777", "--retained-outputs", "12",
       "--rescore-check-interval-ms", "250", "--uncertainty-penalty", "2.5", "--discount", "0.9",
-      "--max-trajectories", "64",
+      "--max-trajectories", "64", "--numeric-features", "quadratic",
       "--drift-quiet-period", "300", "--drift-per-agent", "--drift-adwin-delta", "0.01", "--drift-ph-delta", "0.2",
       "--drift-ph-lambda", "40", "--drift-ph-min-instances", "10", "--drift-reference-size", "200",
       "--drift-current-size", "100", "--drift-evaluate-every", "20", "--drift-psi-bins", "5",
       "--drift-psi-threshold", "0.3", "--drift-ks-alpha", "0.001", "--drift-uncertainty-z", "4",
       "--drift-uncertainty-ratio", "2", "--drift-length-min-correlation", "0.5", "--drift-length-min-rise", "0.3",
       "--drift-overopt-reward-rise", "0.7", "--drift-overopt-accuracy-drop", "0.1", "--drift-scope-idle-hours", "36",
-      "--drift-hacking-window", "60", "--drift-warmup-examples", "250", "--drift-hacking-reward-rise", "0.4", "--drift-hacking-min-overrating", "0.15", "--drift-label-min-pairs", "80", "--drift-label-accuracy-drop", "0.2",
+      "--drift-hacking-window", "60", "--drift-warmup-examples", "250", "--drift-hacking-reward-rise", "0.4",
+      "--drift-hacking-min-overrating", "0.15", "--drift-label-min-pairs", "80", "--drift-label-accuracy-drop", "0.2",
       "--pair-candidates-per-prompt", "3", "--pair-min-information", "0.05"};
 
   @Test
@@ -36,7 +40,8 @@ class ServiceOptionsTest {
     ScorerCommand scorer = new ScorerCommand();
     new CommandLine(scorer).parseArgs(SERVICE_OPTIONS);
 
-    assertExpected(scorer.scorerOptions.toConfig(), scorer.driftOptions.toConfig(), scorer.pairOptions.toConfig());
+    assertExpected(scorer.scorerOptions.toConfig(scorer.featureOptions.toSpec()), scorer.driftOptions.toConfig(),
+        scorer.pairOptions.toConfig(scorer.featureOptions.toSpec()));
   }
 
   @Test
@@ -53,6 +58,8 @@ class ServiceOptionsTest {
     assertThat(job.maxTextChars()).isEqualTo(777);
     assertThat(job.unmatchedTimeout()).isEqualTo(Duration.ofSeconds(42));
     assertThat(job.attribution()).isEqualTo(RewardAttribution.TERMINAL_STEP);
+    assertThat(job.featureSpec()).as("the job featurizes as the scorer scores").isEqualTo(QUADRATIC);
+    assertThat(config.trainerConfig("127.0.0.1:1").featureSpec()).isEqualTo(QUADRATIC);
   }
 
   @Test
@@ -85,21 +92,33 @@ class ServiceOptionsTest {
   }
 
   @Test
+  void shouldLearnOnTheFeaturesTheTrainerCommandIsGiven() {
+    TrainerCommand trainer = new TrainerCommand();
+    new CommandLine(trainer).parseArgs("--numeric-features", "QUADRATIC");
+    assertThat(trainer.features.toSpec()).isEqualTo(QUADRATIC);
+
+    new CommandLine(trainer).parseArgs("--numeric-features", "cubic");
+    assertThatThrownBy(() -> trainer.features.toSpec())
+        .hasMessage("--numeric-features must be one of [unit, quadratic], got 'cubic'");
+  }
+
+  @Test
   void shouldRefuseAnOutOfRangeSettingWithItsName() {
     ScorerCommand scorer = new ScorerCommand();
     new CommandLine(scorer).parseArgs("--discount", "1.5", "--drift-ks-alpha", "2");
 
-    assertThatThrownBy(() -> scorer.scorerOptions.toConfig()).hasMessage("--discount must be in (0, 1], got 1.5");
+    assertThatThrownBy(() -> scorer.scorerOptions.toConfig(FeatureSpec.DEFAULT)).hasMessage("--discount must be in (0, 1], got 1.5");
     assertThatThrownBy(() -> scorer.driftOptions.toConfig()).hasMessage("ksAlpha must be in (0, 1), got 2.0");
   }
 
   private static void assertExpected(ScorerConfig scorer, DriftConfig drift, PairSuggestionConfig pairs) {
-    assertThat(scorer).isEqualTo(new ScorerConfig(ScorerConfig.defaults().modelName(),
-        ScorerConfig.defaults().featureSpec(), 777, 12, Duration.ofMillis(250), 2.5, 0.9, 64));
+    assertThat(scorer).isEqualTo(new ScorerConfig(ScorerConfig.defaults().modelName(), QUADRATIC, 777, 12,
+        Duration.ofMillis(250), 2.5, 0.9, 64));
     assertThat(drift).isEqualTo(new DriftConfig(300, DriftConfig.defaults().persistEvery(), true, 0.01,
         DriftConfig.defaults().adwinClock(), 0.2, 40, 10, 200, 100, 20, 5, 0.3, 0.001, 4, 2, 0.5, 0.3, 0.7, 0.1,
         60, 0.4, 0.15, 80, 0.2, 250, Duration.ofHours(36)));
     assertThat(pairs.candidatesPerPrompt()).isEqualTo(3);
+    assertThat(pairs.featureSpec()).isEqualTo(QUADRATIC);
     assertThat(pairs.minInformation()).isEqualTo(0.05);
   }
 }

@@ -81,14 +81,18 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
 
   /** The embedded feature job's configuration, against the platform's registry. */
   public FeatureJobConfig featureJobConfig(SerdeConfig serde) {
-    return FeatureJobConfig.defaults(serde).withMaxTextChars(scorer.maxTextChars()).withEnvironments(environments)
+    return FeatureJobConfig.defaults(serde).withFeatureSpec(scorer.featureSpec())
+        .withMaxTextChars(scorer.maxTextChars()).withEnvironments(environments)
         .withUnmatchedTimeout(unmatchedTimeout).withAttribution(rewardAttribution);
   }
 
-  /** The embedded trainer's configuration: the trainer's defaults with this platform's publish interval and learner. */
+  /**
+   * The embedded trainer's configuration: the trainer's defaults with this platform's publish interval, learner and
+   * feature spec (the scorer's, which every service of the platform shares).
+   */
   public TrainerConfig trainerConfig(String bootstrapServers) {
     return TrainerConfig.defaults(bootstrapServers, dataDir.resolve("artifacts")).withPublishInterval(publishInterval)
-        .withLearner(learner);
+        .withLearner(learner).withFeatureSpec(scorer.featureSpec());
   }
 
   public PlatformConfig withPorts(int kafka, int controller, int registry) {

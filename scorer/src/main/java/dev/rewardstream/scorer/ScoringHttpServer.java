@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.model.NumericFeatures;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.api.TrajectoryRequest;
@@ -422,7 +423,8 @@ public final class ScoringHttpServer implements AutoCloseable {
     out.putObject("feature_spec")
         .put("fingerprint", u.getFeatureSpec())
         .put("hash_bits", models.featureSpec().hashBits())
-        .put("bigrams", models.featureSpec().bigrams());
+        .put("bigrams", models.featureSpec().bigrams())
+        .put("numeric_features", NumericFeatures.of(models.featureSpec()).label());
     ObjectNode metrics = out.putObject("metrics");
     u.getMetrics().forEach((k, v) -> metrics.put(k.toString(), v));
     out.put("max_candidates", scorer.maxCandidates());

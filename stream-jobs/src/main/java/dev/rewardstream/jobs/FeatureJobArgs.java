@@ -1,6 +1,8 @@
 package dev.rewardstream.jobs;
 
+import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.InteractionValidator;
+import dev.rewardstream.model.NumericFeatures;
 import dev.rewardstream.serde.SerdeConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,7 +23,7 @@ public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, D
 
   static final List<String> OPTIONS = List.of("bootstrap-servers", "schema-registry", "topic-prefix",
       "checkpoint-interval-ms", "unmatched-timeout-s", "flink-parallelism", "environments", "reward-attribution",
-      "max-text-chars");
+      "max-text-chars", "numeric-features");
 
   public static FeatureJobArgs parse(String[] args) {
     ParameterTool params = ParameterTool.fromArgs(args);
@@ -39,7 +41,9 @@ public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, D
         .withEnvironments(environments(params.get("environments", "")))
         .withAttribution(RewardAttribution.valueOf(params.get("reward-attribution",
             FeatureJobConfig.DEFAULT_REWARD_ATTRIBUTION.name())))
-        .withMaxTextChars(params.getInt("max-text-chars", InteractionValidator.DEFAULT_MAX_TEXT_CHARS));
+        .withMaxTextChars(params.getInt("max-text-chars", InteractionValidator.DEFAULT_MAX_TEXT_CHARS))
+        .withFeatureSpec(NumericFeatures.named(params.get("numeric-features", NumericFeatures.UNIT.label()))
+            .applyTo(FeatureSpec.DEFAULT));
     Duration checkpointInterval = Duration.ofMillis(params.getLong("checkpoint-interval-ms",
         FeatureJob.DEFAULT_CHECKPOINT_INTERVAL.toMillis()));
     OptionalInt parallelism = params.has("flink-parallelism")

@@ -37,6 +37,11 @@ public record FeatureJobConfig(
         DEFAULT_INTERACTION_RETENTION, Map.of(), Duration.ofSeconds(1), DEFAULT_REWARD_ATTRIBUTION);
   }
 
+  public FeatureJobConfig withFeatureSpec(FeatureSpec spec) {
+    return new FeatureJobConfig(serde, spec, maxTextChars, unmatchedTimeout, interactionRetention, environments,
+        statsExportInterval, attribution);
+  }
+
   public FeatureJobConfig withMaxTextChars(int chars) {
     return new FeatureJobConfig(serde, featureSpec, chars, unmatchedTimeout, interactionRetention, environments,
         statsExportInterval, attribution);

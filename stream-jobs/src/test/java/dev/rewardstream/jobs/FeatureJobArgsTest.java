@@ -3,6 +3,7 @@ package dev.rewardstream.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rewardstream.model.FeatureSpec;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,8 @@ class FeatureJobArgsTest {
     FeatureJobArgs args = FeatureJobArgs.parse(new String[] {"--bootstrap-servers", "kafka:9092", "--schema-registry",
         "http://registry:8081", "--topic-prefix", "team-a.", "--checkpoint-interval-ms", "2500",
         "--unmatched-timeout-s", "42", "--flink-parallelism", "3", "--environments", "cartpole=4:1,reacher=11:2",
-        "--reward-attribution", "TERMINAL_STEP", "--max-text-chars", "4096"});
+        "--reward-attribution", "TERMINAL_STEP", "--max-text-chars", "4096",
+        "--numeric-features", "quadratic"});
 
     assertThat(args.bootstrapServers()).isEqualTo("kafka:9092");
     assertThat(args.config().serde().registryUrl()).isEqualTo("http://registry:8081");
@@ -25,6 +27,7 @@ class FeatureJobArgsTest {
         .containsEntry("reacher", new EnvironmentSpec(11, 2));
     assertThat(args.config().attribution()).isEqualTo(RewardAttribution.TERMINAL_STEP);
     assertThat(args.config().maxTextChars()).isEqualTo(4096);
+    assertThat(args.config().featureSpec()).isEqualTo(FeatureSpec.DEFAULT.withQuadraticNumbers());
   }
 
   @Test

@@ -42,6 +42,12 @@ public record TrainerConfig(
         publishEverySteps, interval, holdoutPercent, holdoutWindow, gateTolerance, replayCapacity);
   }
 
+  /** Learning on features of {@code spec}: the feature job's spec, which the examples' fingerprint must name. */
+  public TrainerConfig withFeatureSpec(FeatureSpec spec) {
+    return new TrainerConfig(bootstrapServers, modelName, artifactDir, spec, learner, batchSize,
+        publishEverySteps, publishInterval, holdoutPercent, holdoutWindow, gateTolerance, replayCapacity);
+  }
+
   public TrainerConfig withLearner(LearnerOptions options) {
     return new TrainerConfig(bootstrapServers, modelName, artifactDir, featureSpec, options, batchSize,
         publishEverySteps, publishInterval, holdoutPercent, holdoutWindow, gateTolerance, replayCapacity);

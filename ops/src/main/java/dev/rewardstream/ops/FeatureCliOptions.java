@@ -1,0 +1,23 @@
+package dev.rewardstream.ops;
+
+import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.NumericFeatures;
+import picocli.CommandLine.Option;
+
+/**
+ * How interactions become features, for every command that runs a featurizing service ({@code up}, {@code demo},
+ * {@code trainer}, {@code scorer}): the feature job, the trainer and the scorer must agree, since a version trained on
+ * one spec is refused by a scorer of another (its fingerprint).
+ */
+final class FeatureCliOptions {
+
+  @Option(names = "--numeric-features", paramLabel = "MODE", description = "How state and action vectors become "
+      + "features: unit (each vector scaled to unit length) or quadratic (values at their scale and their pairwise "
+      + "products: rewards that depend on magnitudes, such as control costs, and planners scoring imagined actions) "
+      + "(default: ${DEFAULT-VALUE}).")
+  String numericFeatures = NumericFeatures.UNIT.label();
+
+  FeatureSpec toSpec() {
+    return NumericFeatures.named(numericFeatures).applyTo(FeatureSpec.DEFAULT);
+  }
+}
