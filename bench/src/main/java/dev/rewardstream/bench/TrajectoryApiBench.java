@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rewardstream.model.Featurizer;
-import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.schema.ModelUpdate;
@@ -82,7 +81,8 @@ final class TrajectoryApiBench implements BenchScenario {
             + "requests after %d warm-up, per served model. \"returns only\" sets `\"steps\": false` (a planner that "
             + "needs the returns, not the per-step rewards). In process: the same bodies parsed (Jackson tree, then "
             + "the API's reader) and scored, without HTTP. Binary: the same requests as `Content-Type: avro/binary` "
-            + "(%,d bytes), answered in Avro.%n%n"
+            + "(%,d bytes), answered in Avro; taking turns with the JSON requests and the in-process work, then "
+            + "alone (the same number of binary requests, nothing else), as a planner that uses it would see it.%n%n"
             + "| model | path | p50 | p99 | max |%n|---|---|---|---|---|%n",
         TRAJECTORIES, STEPS, TRAJECTORIES * STEPS, bodies.get(0).length(), measured, warmUp,
         binaryBodies.get(0).length));
@@ -111,6 +111,7 @@ final class TrajectoryApiBench implements BenchScenario {
     List<Double> withSteps = new ArrayList<>();
     List<Double> returns = new ArrayList<>();
     List<Double> binary = new ArrayList<>();
+    List<Double> binaryAlone = new ArrayList<>();
     List<Double> parse = new ArrayList<>();
     List<Double> binaryParse = new ArrayList<>();
     List<Double> score = new ArrayList<>();
@@ -120,8 +121,8 @@ final class TrajectoryApiBench implements BenchScenario {
             () -> KafkaStreams.State.RUNNING, 2, new CompositeMeterRegistry())) {
       publish(models, options, artifacts, config);
       LoadedModel live = models.live().orElseThrow();
-      TrajectoryScorer direct = new TrajectoryScorer(new Featurizer(config.featureSpec()),
-          new InteractionValidator(config.maxTextChars()), normalization, config.maxTrajectories());
+      TrajectoryScorer direct = new TrajectoryScorer(new Featurizer(config.featureSpec()), normalization,
+          config.maxTrajectories());
       String url = server.url() + "/v1/trajectories";
       context.progress().accept("trajectory-api: " + label + ", " + (warmUp + measured) + " requests");
       for (int n = 0; n < warmUp + measured; n++) {
@@ -158,6 +159,13 @@ final class TrajectoryApiBench implements BenchScenario {
           score.add((scoredAt - parsedAt) / 1e9);
         }
       }
+      // A planner on the binary path alone: no JSON request's garbage collected in its requests' time.
+      for (int n = 0; n < warmUp + measured; n++) {
+        long packed = postBinary(client, url, binaryBodies.get(n % binaryBodies.size()));
+        if (n >= warmUp) {
+          binaryAlone.add(packed / 1e9);
+        }
+      }
     }
     double p50 = Stats.percentile(withSteps, 50);
     double parseP50 = Stats.percentile(parse, 50);
@@ -166,6 +174,7 @@ final class TrajectoryApiBench implements BenchScenario {
     figures.put("over_http", Stats.latencySummary(withSteps));
     figures.put("over_http_returns_only", Stats.latencySummary(returns));
     figures.put("over_http_binary", Stats.latencySummary(binary));
+    figures.put("over_http_binary_alone", Stats.latencySummary(binaryAlone));
     figures.put("in_process_parse", Stats.latencySummary(parse));
     figures.put("in_process_parse_binary", Stats.latencySummary(binaryParse));
     figures.put("in_process_score", Stats.latencySummary(score));
@@ -175,6 +184,7 @@ final class TrajectoryApiBench implements BenchScenario {
     row(md, label, "over HTTP, with per-step rewards", withSteps);
     row(md, label, "over HTTP, returns only", returns);
     row(md, label, "over HTTP, binary (Avro), with per-step rewards", binary);
+    row(md, label, "over HTTP, binary (Avro), alone: a planner's requests only", binaryAlone);
     row(md, label, "in process: parse JSON", parse);
     row(md, label, "in process: read Avro", binaryParse);
     row(md, label, "in process: score", score);

@@ -53,7 +53,11 @@ public final class InteractionValidator implements java.io.Serializable {
     }
   }
 
-  private static void finite(String field, List<Float> values) {
+  /**
+   * @throws RecordRejectedException naming the first infinite or NaN element of {@code field}; a null element is a
+   *     missing value, which is allowed
+   */
+  public static void finite(String field, List<Float> values) {
     if (values == null) {
       return;
     }

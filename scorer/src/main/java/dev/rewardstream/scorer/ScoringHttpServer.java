@@ -107,7 +107,7 @@ public final class ScoringHttpServer implements AutoCloseable {
     Featurizer featurizer = new Featurizer(config.featureSpec());
     InteractionValidator validator = new InteractionValidator(config.maxTextChars());
     this.scorer = new CandidateScorer(featurizer, validator, DEFAULT_MAX_CANDIDATES);
-    this.trajectories = new TrajectoryScorer(featurizer, validator, normalization, config.maxTrajectories());
+    this.trajectories = new TrajectoryScorer(featurizer, normalization, config.maxTrajectories());
     this.streamsState = streamsState;
     this.requestDuration = Timer.builder("rewardstream.api.request.duration")
         .description("Scoring API requests, from receipt until the answer is written")

@@ -53,14 +53,11 @@ public final class TrajectoryScorer {
   static final int PARALLEL_STEPS = 4_096;
 
   private final Featurizer featurizer;
-  private final InteractionValidator validator;
   private final NormalizationTable normalization;
   private final int maxTrajectories;
 
-  public TrajectoryScorer(Featurizer featurizer, InteractionValidator validator, NormalizationTable normalization,
-      int maxTrajectories) {
+  public TrajectoryScorer(Featurizer featurizer, NormalizationTable normalization, int maxTrajectories) {
     this.featurizer = featurizer;
-    this.validator = validator;
     this.normalization = normalization;
     this.maxTrajectories = maxTrajectories;
   }
@@ -93,25 +90,24 @@ public final class TrajectoryScorer {
     NumericNormalizer normalizer = normalizer(env);
     NormalizationStats stats = normalizer.stats();
     // Every step is checked before any is scored, in order, so a bad request names its first bad step.
-    Interaction[][] checked = new Interaction[trajectories.size()][];
     int totalSteps = 0;
     for (int t = 0; t < trajectories.size(); t++) {
       List<Step> steps = trajectories.get(t);
       if (steps == null || steps.isEmpty()) {
         throw new RecordRejectedException("trajectories[" + t + "] has no steps");
       }
-      checked[t] = new Interaction[steps.size()];
       for (int i = 0; i < steps.size(); i++) {
-        checked[t][i] = checkedStep(env, stats, t, i, steps.get(i));
+        check(env, stats, t, i, steps.get(i));
       }
       totalSteps += steps.size();
     }
-    IntStream indices = IntStream.range(0, checked.length);
+    IntStream indices = IntStream.range(0, trajectories.size());
     // A planner waits for the whole answer: a large request is scored on every core, not just its request thread.
     if (totalSteps >= PARALLEL_STEPS) {
       indices = indices.parallel();
     }
-    List<Scored> scored = indices.mapToObj(t -> scoreOne(model, normalizer, t, checked[t], gamma, k)).toList();
+    List<Scored> scored = indices.mapToObj(t -> scoreOne(model, env, normalizer, t, trajectories.get(t), gamma, k))
+        .toList();
     return new Result(model.update().getModelName(), model.version(), env, stats.getCount(), scored);
   }
 
@@ -134,15 +130,20 @@ public final class TrajectoryScorer {
             + normalization.environments() + ")"));
   }
 
-  private Scored scoreOne(LoadedModel model, NumericNormalizer normalizer, int t, Interaction[] steps, double gamma,
-      double k) {
-    int n = steps.length;
+  /**
+   * Each step becomes its interaction only for as long as it is featurized: a request holds its steps and their
+   * rewards, not 20,000 interactions and their features, which a collection during the request would have to copy.
+   */
+  private Scored scoreOne(LoadedModel model, String env, NumericNormalizer normalizer, int t, List<Step> steps,
+      double gamma, double k) {
+    int n = steps.size();
     float[] stepMean = new float[n];
     float[] stepStd = new float[n];
     double[] memberReturns = null;
     double discount = 1;
     for (int i = 0; i < n; i++) {
-      float[] members = model.memberRewards(featurizer.featurizeVector(normalizer.normalize(steps[i])));
+      float[] members = model.memberRewards(featurizer.featurizeVector(normalizer.normalize(
+          asInteraction(env, i, steps.get(i)))));
       if (memberReturns == null) {
         memberReturns = new double[members.length];
       }
@@ -174,31 +175,34 @@ public final class TrajectoryScorer {
         returnMean + k * returnStd);
   }
 
-  /** The step as the interaction it would be on the topic, checked by the stream's rules and the environment's spec. */
-  private Interaction checkedStep(String env, NormalizationStats stats, int t, int i, Step step) {
+  /** The checks the stream applies to a step's interaction, and the environment's vector spec. */
+  private static void check(String env, NormalizationStats stats, int t, int i, Step step) {
     String where = "trajectories[" + t + "][" + i + "]";
     if (step == null || (step.state() == null && step.action() == null)) {
       throw new RecordRejectedException(where + " needs a state or an action");
     }
     checkDimension(where + ".state", step.state(), stats.getStateMean().size(), env);
     checkDimension(where + ".action", step.action(), stats.getActionMean().size(), env);
+    InteractionValidator.finite(where + ".state", step.state());
+    InteractionValidator.finite(where + ".action", step.action());
+  }
+
+  /** The step as the interaction it would be on the topic. */
+  private static Interaction asInteraction(String env, int i, Step step) {
     Interaction interaction = new Interaction();
     interaction.setInteractionId("trajectory");
     interaction.setAgentId("planner");
     interaction.setPolicyVersion("planner");
-    interaction.setEventTime(Instant.EPOCH.plusMillis(1));
+    interaction.setEventTime(PLANNED_AT);
     interaction.setEnvironment(env);
     interaction.setStep(i);
     interaction.setState(step.state());
     interaction.setAction(step.action());
     interaction.setMetadata(Map.of());
-    try {
-      validator.validate(interaction);
-    } catch (RecordRejectedException e) {
-      throw new RecordRejectedException(where + ": " + e.getMessage());
-    }
     return interaction;
   }
+
+  private static final Instant PLANNED_AT = Instant.EPOCH.plusMillis(1);
 
   /** The environment's vector spec is the dimension of its statistics: what its model was trained on. */
   private static void checkDimension(String field, List<Float> values, int expected, String env) {
