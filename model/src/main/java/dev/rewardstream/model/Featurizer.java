@@ -85,19 +85,76 @@ public final class Featurizer {
       acc.normalizeGroup();
     }
     structural(acc, prompt, responseTokens.size());
+    numbers(acc, Numbers.of(interaction.getState()), Numbers.of(interaction.getAction()));
+    return acc.build(interaction.getResponse() == null ? -1 : responseTokens.size());
+  }
+
+  /**
+   * The features of a step with numbers and no text, the same as {@link #featurizeVector} gives its interaction,
+   * from primitive vectors (NaN for a missing value, null for no vector): a planner's request featurizes 20,000
+   * imagined steps, and boxed values and interactions per step were garbage the collector copied mid-request.
+   */
+  public FeatureVector featurizeNumbers(float[] state, float[] action) {
+    FeatureAccumulator acc = new FeatureAccumulator(8, mask);
+    structural(acc, null, 0);
+    numbers(acc, Numbers.of(state), Numbers.of(action));
+    return acc.build(-1);
+  }
+
+  private void numbers(FeatureAccumulator acc, Numbers state, Numbers action) {
     if (spec.quadraticNumbers()) {
-      numeric(acc, STATE, interaction.getState());
-      numeric(acc, ACTION, interaction.getAction());
-      products(acc, interaction.getState(), interaction.getAction());
+      numeric(acc, STATE, state);
+      numeric(acc, ACTION, action);
+      products(acc, state, action);
     } else {
       acc.startGroup();
-      numeric(acc, STATE, interaction.getState());
+      numeric(acc, STATE, state);
       acc.normalizeGroup();
       acc.startGroup();
-      numeric(acc, ACTION, interaction.getAction());
+      numeric(acc, ACTION, action);
       acc.normalizeGroup();
     }
-    return acc.build(interaction.getResponse() == null ? -1 : responseTokens.size());
+  }
+
+  /** A numeric vector, boxed with null for a missing value (as on the topic) or primitive with NaN. */
+  private interface Numbers {
+    int size();
+
+    boolean present(int i);
+
+    float value(int i);
+
+    static Numbers of(List<Float> values) {
+      return values == null ? null : new Numbers() {
+        public int size() {
+          return values.size();
+        }
+
+        public boolean present(int i) {
+          return values.get(i) != null;
+        }
+
+        public float value(int i) {
+          return values.get(i);
+        }
+      };
+    }
+
+    static Numbers of(float[] values) {
+      return values == null ? null : new Numbers() {
+        public int size() {
+          return values.length;
+        }
+
+        public boolean present(int i) {
+          return !Float.isNaN(values[i]);
+        }
+
+        public float value(int i) {
+          return values[i];
+        }
+      };
+    }
   }
 
   public SparseFeatures featurizeText(String prompt, String response) {
@@ -177,16 +234,15 @@ public final class Featurizer {
     acc.addHashed("x:bias", 1f);
   }
 
-  private void numeric(FeatureAccumulator acc, NumericNames names, List<Float> values) {
+  private void numeric(FeatureAccumulator acc, NumericNames names, Numbers values) {
     if (values == null) {
       return;
     }
     for (int i = 0; i < values.size(); i++) {
-      Float v = values.get(i);
-      if (v == null) {
-        acc.addHash(names.missingHash(i), 1f);
+      if (values.present(i)) {
+        acc.addHash(names.valueHash(i), values.value(i));
       } else {
-        acc.addHash(names.valueHash(i), v);
+        acc.addHash(names.missingHash(i), 1f);
       }
     }
   }
@@ -226,19 +282,23 @@ public final class Featurizer {
    * Every pairwise product of the present state and action values, squares included ({@code q:s0*a1}): with the
    * values themselves, a reward quadratic in state and action is a linear function of the features.
    */
-  private static void products(FeatureAccumulator acc, List<Float> state, List<Float> action) {
+  private static void products(FeatureAccumulator acc, Numbers state, Numbers action) {
     int stateSize = state == null ? 0 : state.size();
     int size = stateSize + (action == null ? 0 : action.size());
     for (int p = 0; p < size; p++) {
-      Float x = p < stateSize ? state.get(p) : action.get(p - stateSize);
-      if (x == null) {
+      boolean pState = p < stateSize;
+      Numbers first = pState ? state : action;
+      int i = pState ? p : p - stateSize;
+      if (!first.present(i)) {
         continue;
       }
+      float x = first.value(i);
       for (int q = p; q < size; q++) {
-        Float y = q < stateSize ? state.get(q) : action.get(q - stateSize);
-        if (y != null) {
-          acc.addHash(productHash(p < stateSize, p < stateSize ? p : p - stateSize, q < stateSize,
-              q < stateSize ? q : q - stateSize), x * y);
+        boolean qState = q < stateSize;
+        Numbers second = qState ? state : action;
+        int j = qState ? q : q - stateSize;
+        if (second.present(j)) {
+          acc.addHash(productHash(pState, i, qState, j), x * second.value(j));
         }
       }
     }

@@ -58,6 +58,31 @@ public final class NumericNormalizer {
     return scale(raw, stats.getRewardMean(), stats.getRewardStd(), stats.getRewardCount());
   }
 
+  /**
+   * The state values standardized as {@link #normalize} standardizes them, written into {@code out} (at least as long,
+   * NaN for a missing value): for callers that featurize primitive vectors ({@link Featurizer#featurizeNumbers}) and
+   * must not allocate per step. Null when {@code values} is.
+   */
+  public float[] standardizedState(List<Float> values, float[] out) {
+    return standardizeInto(values, stats.getStateMean(), stats.getStateStd(), out);
+  }
+
+  /** As {@link #standardizedState}, for the action. */
+  public float[] standardizedAction(List<Float> values, float[] out) {
+    return standardizeInto(values, stats.getActionMean(), stats.getActionStd(), out);
+  }
+
+  private static float[] standardizeInto(List<Float> values, List<Double> mean, List<Double> std, float[] out) {
+    if (values == null) {
+      return null;
+    }
+    for (int i = 0; i < values.size(); i++) {
+      Float v = values.get(i);
+      out[i] = v == null ? Float.NaN : standardized(v, i, mean, std);
+    }
+    return out;
+  }
+
   private static List<Float> standardize(List<Float> values, List<Double> mean, List<Double> std) {
     if (values == null) {
       return null;
@@ -65,13 +90,14 @@ public final class NumericNormalizer {
     List<Float> out = new ArrayList<>(values.size());
     for (int i = 0; i < values.size(); i++) {
       Float v = values.get(i);
-      if (v == null || i >= mean.size()) {
-        out.add(v);
-      } else {
-        out.add((float) scale(v, mean.get(i), std.get(i), 2));
-      }
+      out.add(v == null ? null : standardized(v, i, mean, std));
     }
     return out;
+  }
+
+  /** Dimensions without statistics pass through unchanged. */
+  private static float standardized(float v, int i, List<Double> mean, List<Double> std) {
+    return i >= mean.size() ? v : (float) scale(v, mean.get(i), std.get(i), 2);
   }
 
   private static double scale(double x, double mean, double std, long count) {

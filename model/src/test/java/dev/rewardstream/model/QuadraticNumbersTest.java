@@ -97,6 +97,28 @@ class QuadraticNumbersTest {
     assertThat(SPEC.fingerprint()).isNotEqualTo(new FeatureSpec(14, false).fingerprint());
   }
 
+  @Test
+  void shouldFeaturizePrimitiveVectorsAsTheirInteraction() {
+    for (FeatureSpec spec : List.of(new FeatureSpec(14, false), SPEC)) {
+      Featurizer featurizer = new Featurizer(spec);
+      List<Float> state = new ArrayList<>(List.of(0.3f, -1.5f, 2f));
+      state.set(1, null);
+      Interaction interaction = Interaction.newBuilder().setInteractionId("i").setAgentId("a").setPolicyVersion("p")
+          .setEventTime(Instant.EPOCH).setState(state).setAction(List.of(0.7f, -0.2f)).build();
+
+      FeatureVector fromInteraction = featurizer.featurizeVector(interaction);
+      FeatureVector fromPrimitives = featurizer.featurizeNumbers(new float[] {0.3f, Float.NaN, 2f},
+          new float[] {0.7f, -0.2f});
+
+      assertThat(fromPrimitives.indices()).as("%s", spec).isEqualTo(fromInteraction.indices());
+      assertThat(fromPrimitives.values()).as("%s", spec).isEqualTo(fromInteraction.values());
+      assertThat(fromPrimitives.responseTokens()).isEqualTo(fromInteraction.responseTokens());
+      assertThat(featurizer.featurizeNumbers(null, new float[] {1f, 2f}).indices())
+          .isEqualTo(featurizer.featurizeVector(Interaction.newBuilder(interaction).setState(null)
+              .setAction(List.of(1f, 2f)).build()).indices());
+    }
+  }
+
   private static Interaction step(float[] state, float[] action) {
     List<Float> s = new ArrayList<>();
     for (float v : state) {

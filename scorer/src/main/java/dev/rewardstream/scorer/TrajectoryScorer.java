@@ -4,14 +4,10 @@ import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.model.NumericNormalizer;
-import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.RecordRejectedException;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -106,7 +102,7 @@ public final class TrajectoryScorer {
     if (totalSteps >= PARALLEL_STEPS) {
       indices = indices.parallel();
     }
-    List<Scored> scored = indices.mapToObj(t -> scoreOne(model, env, normalizer, t, trajectories.get(t), gamma, k))
+    List<Scored> scored = indices.mapToObj(t -> scoreOne(model, normalizer, t, trajectories.get(t), gamma, k))
         .toList();
     return new Result(model.update().getModelName(), model.version(), env, stats.getCount(), scored);
   }
@@ -131,19 +127,24 @@ public final class TrajectoryScorer {
   }
 
   /**
-   * Each step becomes its interaction only for as long as it is featurized: a request holds its steps and their
-   * rewards, not 20,000 interactions and their features, which a collection during the request would have to copy.
+   * Each step is normalized and featurized from primitive vectors, as the stream normalizes and featurizes the step's
+   * interaction (the parity test holds both to the same rewards): a request holds its steps and their rewards, not
+   * 20,000 interactions and their features, which a collection during the request would have to copy.
    */
-  private Scored scoreOne(LoadedModel model, String env, NumericNormalizer normalizer, int t, List<Step> steps,
-      double gamma, double k) {
+  private Scored scoreOne(LoadedModel model, NumericNormalizer normalizer, int t, List<Step> steps, double gamma,
+      double k) {
     int n = steps.size();
+    NormalizationStats stats = normalizer.stats();
+    float[] state = new float[stats.getStateMean().size()];
+    float[] action = new float[stats.getActionMean().size()];
     float[] stepMean = new float[n];
     float[] stepStd = new float[n];
     double[] memberReturns = null;
     double discount = 1;
     for (int i = 0; i < n; i++) {
-      float[] members = model.memberRewards(featurizer.featurizeVector(normalizer.normalize(
-          asInteraction(env, i, steps.get(i)))));
+      Step step = steps.get(i);
+      float[] members = model.memberRewards(featurizer.featurizeNumbers(
+          normalizer.standardizedState(step.state(), state), normalizer.standardizedAction(step.action(), action)));
       if (memberReturns == null) {
         memberReturns = new double[members.length];
       }
@@ -186,23 +187,6 @@ public final class TrajectoryScorer {
     InteractionValidator.finite(where + ".state", step.state());
     InteractionValidator.finite(where + ".action", step.action());
   }
-
-  /** The step as the interaction it would be on the topic. */
-  private static Interaction asInteraction(String env, int i, Step step) {
-    Interaction interaction = new Interaction();
-    interaction.setInteractionId("trajectory");
-    interaction.setAgentId("planner");
-    interaction.setPolicyVersion("planner");
-    interaction.setEventTime(PLANNED_AT);
-    interaction.setEnvironment(env);
-    interaction.setStep(i);
-    interaction.setState(step.state());
-    interaction.setAction(step.action());
-    interaction.setMetadata(Map.of());
-    return interaction;
-  }
-
-  private static final Instant PLANNED_AT = Instant.EPOCH.plusMillis(1);
 
   /** The environment's vector spec is the dimension of its statistics: what its model was trained on. */
   private static void checkDimension(String field, List<Float> values, int expected, String env) {
