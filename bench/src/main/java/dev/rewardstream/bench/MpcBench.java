@@ -6,9 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rewardstream.bench.LabelStreams.LabelledPair;
 import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.ModelArtifacts;
+import dev.rewardstream.schema.ExampleKind;
+import dev.rewardstream.schema.LabelSource;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.NormalizationStats;
+import dev.rewardstream.schema.SparseFeatures;
+import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.scorer.ModelHolder;
 import dev.rewardstream.scorer.NormalizationTable;
 import dev.rewardstream.scorer.ScorerConfig;
@@ -56,8 +61,50 @@ final class MpcBench implements BenchScenario {
   private static final int HORIZON = 5;
   private static final double ACTION_STD = 1.0;
   private static final double GAMMA = 0.99;
-  private static final String DEFAULT = "default";
-  private static final String NETWORK = "network";
+  /** A learner, and whether environment rewards arrive besides the preference labels. */
+  private record Variant(String name, LearnerOptions options, boolean environmentRewards) {}
+
+  /** Steps of an episode of the environment-rewards stream, each rewarded, per preference label. */
+  private static final int REWARDED_STEPS_PER_LABEL = 10;
+
+  /**
+   * Pointwise examples from environment rewards, as the feature job makes them from dense rewards: per label, the
+   * {@value #REWARDED_STEPS_PER_LABEL} steps of a fresh episode by a steady or shaky agent, each with its true reward,
+   * standardized by the rewards' mean and std (the feature job standardizes with its running statistics).
+   */
+  private static List<List<TrainingExample>> environmentRewards(FeatureSpec spec, long seed, int labels) {
+    ControlWorld world = new ControlWorld(seed);
+    Random agents = new Random(seed * 31 + 7);
+    Featurizer featurizer = new Featurizer(spec);
+    List<List<ControlWorld.Step>> episodes = new ArrayList<>(labels);
+    double sum = 0;
+    double squares = 0;
+    for (int i = 0; i < labels; i++) {
+      List<ControlWorld.Step> episode = world.episode(REWARDED_STEPS_PER_LABEL, agents.nextBoolean() ? 0.3 : 0.6, 0,
+          world);
+      for (ControlWorld.Step step : episode) {
+        sum += step.trueReward();
+        squares += step.trueReward() * step.trueReward();
+      }
+      episodes.add(episode);
+    }
+    int n = labels * REWARDED_STEPS_PER_LABEL;
+    double mean = sum / n;
+    double std = Math.sqrt(Math.max(1e-12, squares / n - mean * mean));
+    List<List<TrainingExample>> examples = new ArrayList<>(labels);
+    for (int i = 0; i < labels; i++) {
+      List<TrainingExample> rewarded = new ArrayList<>(REWARDED_STEPS_PER_LABEL);
+      for (ControlWorld.Step step : episodes.get(i)) {
+        SparseFeatures features = featurizer.featurizeNumbers(step.state(), step.action()).toAvro();
+        rewarded.add(TrainingExample.newBuilder().setExampleId("reward-" + seed + "-" + i + "-" + rewarded.size())
+            .setKind(ExampleKind.POINTWISE).setFeatureSpec(spec.fingerprint()).setA(List.of(features))
+            .setB(List.of()).setTarget((float) ((step.trueReward() - mean) / std)).setSource(LabelSource.SYNTHETIC)
+            .setEventTime(Instant.EPOCH).setProducedAt(Instant.EPOCH).build());
+      }
+      examples.add(rewarded);
+    }
+    return examples;
+  }
 
   @Override
   public String name() {
@@ -70,7 +117,7 @@ final class MpcBench implements BenchScenario {
     int episodes = context.quick() ? 3 : 8;
     int[] counts = context.quick() ? new int[] {100, 400} : new int[] {100, 250, 500, 1_000, 2_000};
     int maxLabels = counts[counts.length - 1];
-    TrainerCadence cadence = new TrainerCadence(TrainerConfig.defaults("in-process", null), LABELS_PER_SECOND);
+    TrainerConfig trainerConfig = TrainerConfig.defaults("in-process", null);
     Map<String, FeatureSpec> specs = new LinkedHashMap<>();
     specs.put("unit vectors (default spec)", FeatureSpec.DEFAULT);
     specs.put("quadratic numbers", FeatureSpec.DEFAULT.withQuadraticNumbers());
@@ -103,19 +150,40 @@ final class MpcBench implements BenchScenario {
                 () -> KafkaStreams.State.RUNNING, 2, new CompositeMeterRegistry())) {
           String url = server.url() + "/v1/trajectories";
           RandomShootingPlanner.TrajectoryRanker overApi = trajectories -> askApi(client, json, url, trajectories);
-          for (String learnerName : List.of(DEFAULT, NETWORK)) {
-            double[][] figures = planner.computeIfAbsent(learnerName + " learner, " + features.getKey(),
+          List<Variant> variants = new ArrayList<>(List.of(new Variant("default learner", LearnerOptions.defaults(),
+              false), new Variant("network learner", LearnerOptions.network(), false)));
+          if (spec.quadraticNumbers()) {
+            variants.add(new Variant("default learner + environment rewards", LearnerOptions.defaults(), true));
+          }
+          for (Variant variant : variants) {
+            double[][] figures = planner.computeIfAbsent(variant.name() + ", " + features.getKey(),
                 key -> new double[counts.length][seeds]);
-            LearnerOptions options = learnerName.equals(DEFAULT) ? LearnerOptions.defaults()
-                : LearnerOptions.network();
+            LearnerOptions options = variant.options();
+            boolean rewards = variant.environmentRewards();
             for (int s = 0; s < seeds; s++) {
               long seed = context.seed() + s;
               ControlWorld world = new ControlWorld(seed);
-              List<LabelledPair> stream = new LabelStreams.Control(spec).streams(seed, maxLabels, 0).stream();
-              context.progress().accept(String.format(Locale.ROOT, "mpc: %s learner, %s, seed %d, up to %,d labels",
-                  learnerName, features.getKey(), seed, maxLabels));
+              List<TrainingExample> stream = new ArrayList<>();
+              List<LabelledPair> preferences = new LabelStreams.Control(spec).streams(seed, maxLabels, 0).stream();
+              List<List<TrainingExample>> rewarded = rewards
+                  ? environmentRewards(spec, seed, maxLabels) : List.of();
+              for (int i = 0; i < preferences.size(); i++) {
+                stream.add(preferences.get(i).example());
+                if (rewards) {
+                  stream.addAll(rewarded.get(i));
+                }
+              }
+              int perLabel = stream.size() / preferences.size();
+              int[] positions = new int[counts.length];
+              for (int c = 0; c < counts.length; c++) {
+                positions[c] = counts[c] * perLabel;
+              }
+              context.progress().accept(String.format(Locale.ROOT, "mpc: %s, %s, seed %d, up to %,d labels",
+                  variant.name(), features.getKey(), seed, maxLabels));
+              // Environment rewards come with the episodes, as many per second as their steps, on top of the labels.
+              TrainerCadence cadence = new TrainerCadence(trainerConfig, LABELS_PER_SECOND * perLabel);
               try (RewardLearner model = RewardLearner.create(spec, options)) {
-                double[] returns = cadence.lastPublishedBefore(model, stream, LabelledPair::example, counts,
+                double[] returns = cadence.lastPublishedBefore(model, stream, example -> example, positions,
                     published -> {
                       serve(models, published, artifacts, config, versions.incrementAndGet());
                       return meanReturn(world, seed, episodes, plannerPolicy(seed, overApi));
@@ -284,11 +352,13 @@ final class MpcBench implements BenchScenario {
             + "served model learns from the `control-segments` preference stream of the same world, driven as the "
             + "running trainer drives its learner (%.0f labels/s, a version every 2 s); after N labels the version "
             + "published last is served; the features are the default spec's (each numeric vector scaled to unit "
-            + "length) or quadratic numbers (values at their scale and their pairwise products). Figure: true "
+            + "length) or quadratic numbers (values at their scale and their pairwise products). \"+ environment "
+            + "rewards\": with each label, the %d rewarded steps of an episode (dense environment rewards, standardized) "
+            + "arrive too, as pointwise examples. Figure: true "
             + "return per episode, mean ± sd over %d seeds (%d fixed episodes "
             + "each, the same start states and dynamics noise for every policy).%n%n"
             + "| labels | %s |%n|---|%s%n",
-        EPISODE, CANDIDATES, HORIZON, ACTION_STD, GAMMA, LABELS_PER_SECOND, seeds, episodes,
+        EPISODE, CANDIDATES, HORIZON, ACTION_STD, GAMMA, LABELS_PER_SECOND, REWARDED_STEPS_PER_LABEL, seeds, episodes,
         String.join(" | ", planner.keySet()), "---|".repeat(planner.size())));
     Map<String, Object> curves = new LinkedHashMap<>();
     List<Chart.Series> series = new ArrayList<>();
@@ -296,7 +366,7 @@ final class MpcBench implements BenchScenario {
     for (int c = 0; c < counts.length; c++) {
       x[c] = counts[c];
     }
-    String[] colors = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"};
+    String[] colors = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"};
     int color = 0;
     for (Map.Entry<String, double[][]> learner : planner.entrySet()) {
       double[] mean = new double[counts.length];
