@@ -8,6 +8,24 @@ import ai.djl.ndarray.NDArray;
  */
 public record Ensemble(float[] mean, float[] std) {
 
+  /** The members' mean, summed in double in member order: the one definition every scoring path shares. */
+  public static double mean(float[] members) {
+    double sum = 0;
+    for (float m : members) {
+      sum += m;
+    }
+    return sum / members.length;
+  }
+
+  /** The members' population standard deviation around {@code mean}. */
+  public static double std(float[] members, double mean) {
+    double squares = 0;
+    for (float m : members) {
+      squares += (m - mean) * (m - mean);
+    }
+    return Math.sqrt(squares / members.length);
+  }
+
   /** From a [rows, members] matrix of member rewards. */
   public static Ensemble of(NDArray memberRewards) {
     NDArray mean = memberRewards.mean(new int[] {1});

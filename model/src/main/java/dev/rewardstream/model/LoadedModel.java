@@ -51,20 +51,11 @@ public final class LoadedModel implements AutoCloseable {
   public Ensemble scoreVectors(List<FeatureVector> rows) {
     float[] mean = new float[rows.size()];
     float[] std = new float[rows.size()];
-    int k = inference.members();
     for (int r = 0; r < rows.size(); r++) {
       float[] members = inference.memberRewards(rows.get(r));
-      double sum = 0;
-      for (float m : members) {
-        sum += m;
-      }
-      double mu = sum / k;
-      double squares = 0;
-      for (float m : members) {
-        squares += (m - mu) * (m - mu);
-      }
+      double mu = Ensemble.mean(members);
       mean[r] = (float) mu;
-      std[r] = (float) Math.sqrt(squares / k);
+      std[r] = (float) Ensemble.std(members, mu);
     }
     return new Ensemble(mean, std);
   }

@@ -1,5 +1,6 @@
 package dev.rewardstream.scorer;
 
+import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
@@ -148,30 +149,17 @@ public final class TrajectoryScorer {
       if (memberReturns == null) {
         memberReturns = new double[members.length];
       }
-      double sum = 0;
       for (int m = 0; m < members.length; m++) {
-        sum += members[m];
         memberReturns[m] += discount * members[m];
       }
-      double mean = sum / members.length;
-      double squares = 0;
-      for (float member : members) {
-        squares += (member - mean) * (member - mean);
-      }
+      double mean = Ensemble.mean(members);
       stepMean[i] = (float) mean;
-      stepStd[i] = (float) Math.sqrt(squares / members.length);
+      stepStd[i] = (float) Ensemble.std(members, mean);
       discount *= gamma;
     }
-    double returnMean = 0;
-    for (double r : memberReturns) {
-      returnMean += r;
-    }
-    returnMean /= memberReturns.length;
-    double squares = 0;
-    for (double r : memberReturns) {
-      squares += (r - returnMean) * (r - returnMean);
-    }
-    double returnStd = Math.sqrt(squares / memberReturns.length);
+    double returnMean = java.util.Arrays.stream(memberReturns).average().orElseThrow();
+    double returnStd = Math.sqrt(java.util.Arrays.stream(memberReturns)
+        .map(r -> (r - returnMean) * (r - returnMean)).average().orElseThrow());
     return new Scored(t, stepMean, stepStd, returnMean, returnStd, returnMean - k * returnStd,
         returnMean + k * returnStd);
   }
