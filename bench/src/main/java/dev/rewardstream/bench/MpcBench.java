@@ -128,7 +128,7 @@ final class MpcBench implements BenchScenario {
     for (int s = 0; s < seeds; s++) {
       long seed = context.seed() + s;
       ControlWorld world = new ControlWorld(seed);
-      random[s] = meanReturn(world, seed, episodes, (state, rng) -> randomAction(rng));
+      random[s] = meanReturn(world, seed, episodes, (state, rng) -> ControlWorld.randomAction(ACTION_STD, rng));
       steady[s] = meanReturn(world, seed, episodes, (state, rng) -> world.agentAction(state, 0.3, 0, rng));
       oracle[s] = meanReturn(world, seed, episodes, plannerPolicy(seed, trajectories -> trueBest(world,
           trajectories)));
@@ -230,19 +230,11 @@ final class MpcBench implements BenchScenario {
         } catch (Exception ex) {
           throw new IllegalStateException("the policy failed at step " + t + " of episode " + e, ex);
         }
-        total += world.trueReward(toFloats(s), action);
+        total += world.trueReward(ControlWorld.toFloats(s), action);
         s = ControlWorld.nextState(s, action, dynamics);
       }
     }
     return total / episodes;
-  }
-
-  private static float[] randomAction(Random random) {
-    float[] action = new float[ControlWorld.ACTION_DIM];
-    for (int i = 0; i < action.length; i++) {
-      action[i] = (float) (ACTION_STD * random.nextGaussian());
-    }
-    return action;
   }
 
   /** The planner's question as a client in any language would ask it: JSON, returns only, best first. */
@@ -294,7 +286,8 @@ final class MpcBench implements BenchScenario {
     return best;
   }
 
-  private static void serve(ModelHolder models, RewardLearner learner, Path artifacts, ScorerConfig config,
+  /** Writes {@code learner}'s model as {@code version} and makes it live in {@code models}, as a scorer would. */
+  static void serve(ModelHolder models, RewardLearner learner, Path artifacts, ScorerConfig config,
       long version) {
     try {
       ModelArtifacts.Written written = learner.write(artifacts, config.modelName(), version);
@@ -321,14 +314,6 @@ final class MpcBench implements BenchScenario {
         .setRewardStd(1).setStateMean(zeros).setStateStd(ones)
         .setActionMean(zeros.subList(0, ControlWorld.ACTION_DIM))
         .setActionStd(ones.subList(0, ControlWorld.ACTION_DIM)).setUpdatedAt(Instant.now()).build();
-  }
-
-  private static float[] toFloats(double[] values) {
-    float[] out = new float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = (float) values[i];
-    }
-    return out;
   }
 
   private Result report(int[] counts, int seeds, int episodes, Map<String, double[][]> planner, double[] random,

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.LoadedModel;
-import dev.rewardstream.model.ModelArtifacts;
-import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.api.PackedTrajectory;
 import dev.rewardstream.schema.api.TrajectoryRequest;
 import dev.rewardstream.scorer.ModelHolder;
@@ -27,7 +25,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -233,15 +230,7 @@ final class TrajectoryApiBench implements BenchScenario {
   private static void publish(ModelHolder models, LearnerOptions options, Path artifacts, ScorerConfig config)
       throws Exception {
     try (RewardLearner learner = RewardLearner.create(config.featureSpec(), options)) {
-      ModelArtifacts.Written written = learner.write(Files.createTempDirectory(artifacts, "model-"),
-          config.modelName(), 1);
-      ModelUpdate update = ModelUpdate.newBuilder().setModelName(config.modelName()).setVersion(1)
-          .setCreatedAt(Instant.now()).setArtifactUri(written.uri().toString()).setSha256(written.sha256())
-          .setFeatureSpec(config.featureSpec().fingerprint()).setArchitecture(learner.architecture().describe())
-          .setRewardMean(0).setRewardStd(1).setExamplesTrained(0).setMetrics(Map.of()).build();
-      if (!models.offer(update)) {
-        throw new IllegalStateException("the scorer refused the benchmark's model version");
-      }
+      MpcBench.serve(models, learner, Files.createTempDirectory(artifacts, "model-"), config, 1);
     }
   }
 

@@ -227,11 +227,20 @@ public final class Featurizer {
 
   /** Not normalized: each is on a fixed scale of its own. */
   private void structural(FeatureAccumulator acc, String prompt, int responseTokens) {
-    acc.addHashed("x:response_log_len", (float) (Math.log1p(responseTokens) / 5.0));
+    acc.addHash(RESPONSE_LOG_LEN, (float) (Math.log1p(responseTokens) / 5.0));
     if (prompt != null) {
-      acc.addHashed("x:log_turns", (float) (Math.log1p(Dialogues.countTurns(prompt)) / 3.0));
+      acc.addHash(LOG_TURNS, (float) (Math.log1p(Dialogues.countTurns(prompt)) / 3.0));
     }
-    acc.addHashed("x:bias", 1f);
+    acc.addHash(BIAS, 1f);
+  }
+
+  // Hashed once: every interaction, and each of a planner's imagined steps, carries them.
+  private static final int RESPONSE_LOG_LEN = nameHash("x:response_log_len");
+  private static final int LOG_TURNS = nameHash("x:log_turns");
+  private static final int BIAS = nameHash("x:bias");
+
+  private static int nameHash(String name) {
+    return Murmur3.hash(name.getBytes(StandardCharsets.UTF_8));
   }
 
   private void numeric(FeatureAccumulator acc, NumericNames names, Numbers values) {
@@ -259,22 +268,18 @@ public final class Featurizer {
       int[] values = new int[CACHED];
       int[] missing = new int[CACHED];
       for (int i = 0; i < CACHED; i++) {
-        values[i] = hash(namespace + ":" + i);
-        missing[i] = hash(namespace + "m:" + i);
+        values[i] = nameHash(namespace + ":" + i);
+        missing[i] = nameHash(namespace + "m:" + i);
       }
       return new NumericNames(namespace, values, missing);
     }
 
     int valueHash(int i) {
-      return i < CACHED ? valueHashes[i] : hash(namespace + ":" + i);
+      return i < CACHED ? valueHashes[i] : nameHash(namespace + ":" + i);
     }
 
     int missingHash(int i) {
-      return i < CACHED ? missingHashes[i] : hash(namespace + "m:" + i);
-    }
-
-    private static int hash(String name) {
-      return Murmur3.hash(name.getBytes(StandardCharsets.UTF_8));
+      return i < CACHED ? missingHashes[i] : nameHash(namespace + "m:" + i);
     }
   }
 
@@ -330,8 +335,7 @@ public final class Featurizer {
   }
 
   private static int productNameHash(boolean firstIsState, int i, boolean secondIsState, int j) {
-    return Murmur3.hash(("q:" + (firstIsState ? "s" : "a") + i + "*" + (secondIsState ? "s" : "a") + j)
-        .getBytes(StandardCharsets.UTF_8));
+    return nameHash("q:" + (firstIsState ? "s" : "a") + i + "*" + (secondIsState ? "s" : "a") + j);
   }
 
   private static final NumericNames STATE = NumericNames.of("s");

@@ -106,16 +106,7 @@ public final class TrajectoryAvro {
         .setModelVersion(result.modelVersion()).setEnvironment(result.environment())
         .setStatisticsCount(result.statisticsCount()).setGamma(gamma).setK(k).setBy(by.label())
         .setTrajectories(ranked).build();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + ranked.size() * (48 + 8 * result.trajectories()
-        .get(0).stepMean().length));
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    try {
-      WRITER.write(response, encoder);
-      encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return encode(WRITER, response);
   }
 
   /** Decodes an answer: for clients in Java, and the tests. */
@@ -126,10 +117,15 @@ public final class TrajectoryAvro {
 
   /** Encodes a request: for clients in Java, and the tests. */
   public static byte[] writeRequest(TrajectoryRequest request) {
+    return encode(new SpecificDatumWriter<>(TrajectoryRequest.class), request);
+  }
+
+  /** One datum, no container header. */
+  private static <T> byte[] encode(SpecificDatumWriter<T> writer, T datum) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     try {
-      new SpecificDatumWriter<>(TrajectoryRequest.class).write(request, encoder);
+      writer.write(datum, encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

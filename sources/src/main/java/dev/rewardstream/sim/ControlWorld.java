@@ -73,15 +73,30 @@ public final class ControlWorld {
     List<Step> steps = new ArrayList<>(length);
     double[] s = initialState(random);
     for (int t = 0; t < length; t++) {
-      float[] state = new float[STATE_DIM];
-      for (int j = 0; j < STATE_DIM; j++) {
-        state[j] = (float) s[j];
-      }
+      float[] state = toFloats(s);
       float[] action = agentAction(s, skill, bias, random);
       steps.add(new Step(state, action, judge.trueReward(state, action)));
       s = nextState(s, action, random);
     }
     return steps;
+  }
+
+  /** A state as steps and the reward take it. */
+  public static float[] toFloats(double[] values) {
+    float[] out = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (float) values[i];
+    }
+    return out;
+  }
+
+  /** An action with every component N(0, std²): random exploration, and a planner's candidate actions. */
+  public static float[] randomAction(double std, Random random) {
+    float[] action = new float[ACTION_DIM];
+    for (int i = 0; i < ACTION_DIM; i++) {
+      action[i] = (float) (std * random.nextGaussian());
+    }
+    return action;
   }
 
   /** Where an episode starts: every coordinate standard normal. */

@@ -50,23 +50,12 @@ public final class RandomShootingPlanner {
       List<ImaginedStep> trajectory = new ArrayList<>(horizon);
       double[] s = state;
       for (int t = 0; t < horizon; t++) {
-        float[] action = new float[ControlWorld.ACTION_DIM];
-        for (int i = 0; i < action.length; i++) {
-          action[i] = (float) (actionStd * random.nextGaussian());
-        }
-        trajectory.add(new ImaginedStep(toFloats(s), action));
+        float[] action = ControlWorld.randomAction(actionStd, random);
+        trajectory.add(new ImaginedStep(ControlWorld.toFloats(s), action));
         s = ControlWorld.nextState(s, action, null);
       }
       imagined.add(trajectory);
     }
     return imagined.get(ranker.best(imagined)).get(0).action();
-  }
-
-  static float[] toFloats(double[] values) {
-    float[] out = new float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = (float) values[i];
-    }
-    return out;
   }
 }
