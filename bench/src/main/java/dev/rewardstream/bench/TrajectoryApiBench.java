@@ -46,6 +46,7 @@ final class TrajectoryApiBench implements BenchScenario {
   static final int STEPS = 20;
   private static final String ENVIRONMENT = "control";
   private static final int DISTINCT_BODIES = 8;
+  private static final double GOAL_P99_S = 0.020;
 
   @Override
   public String name() {
@@ -56,6 +57,9 @@ final class TrajectoryApiBench implements BenchScenario {
   public Result run(Context context) throws Exception {
     int warmUp = context.quick() ? 5 : 40;
     int measured = context.quick() ? 20 : 300;
+    // The planner's own path gets enough requests for its p99 to be more than the third-worst of 300, which moved by
+    // several milliseconds between runs on this shared 2-core machine.
+    int plannerMeasured = context.quick() ? 20 : 2_000;
     ObjectMapper json = new ObjectMapper();
     Random random = new Random(context.seed());
     List<String> bodies = new ArrayList<>();
@@ -73,35 +77,48 @@ final class TrajectoryApiBench implements BenchScenario {
     figures.put("request_body_bytes", bodies.get(0).length());
     figures.put("binary_request_body_bytes", binaryBodies.get(0).length);
     figures.put("requests_measured", measured);
+    figures.put("binary_alone_requests_measured", plannerMeasured);
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "`POST /v1/trajectories`: %d trajectories × %d "
             + "control steps (%d step evaluations, %,d-byte JSON body) per request, one client over loopback, %d "
             + "requests after %d warm-up, per served model. \"returns only\" sets `\"steps\": false` (a planner that "
             + "needs the returns, not the per-step rewards). In process: the same bodies parsed (Jackson tree, then "
             + "the API's reader) and scored, without HTTP. Binary: the same requests as `Content-Type: avro/binary` "
             + "(%,d bytes), answered in Avro; taking turns with the JSON requests and the in-process work, then "
-            + "alone (the same number of binary requests, nothing else), as a planner that uses it would see it.%n%n"
+            + "alone (%,d binary requests, nothing else), as a planner that uses it would see it.%n%n"
             + "| model | path | p50 | p99 | max |%n|---|---|---|---|---|%n",
         TRAJECTORIES, STEPS, TRAJECTORIES * STEPS, bodies.get(0).length(), measured, warmUp,
-        binaryBodies.get(0).length));
+        binaryBodies.get(0).length, plannerMeasured));
     Path artifacts = Files.createTempDirectory("rewardstream-bench-trajectories-");
     try {
       for (Map.Entry<String, LearnerOptions> learner : Map.of("default (online-linear)", LearnerOptions.defaults(),
           "network (MLP ensemble)", LearnerOptions.network()).entrySet().stream()
           .sorted(Map.Entry.comparingByKey()).toList()) {
         figures.put(learner.getKey(), measure(learner.getKey(), learner.getValue(), artifacts, bodies, returnsOnly,
-            binaryBodies, warmUp, measured, json, context, md));
+            binaryBodies, warmUp, measured, plannerMeasured, json, context, md));
       }
     } finally {
       FreshnessBench.deleteQuietly(artifacts);
     }
-    md.append(String.format(Locale.ROOT, "%nGoal (issue 18): p99 ≤ 20 ms for %,d step evaluations on 2 cores.%n",
-        TRAJECTORIES * STEPS));
+    StringBuilder planner = new StringBuilder();
+    boolean met = true;
+    for (Object perModel : figures.values()) {
+      if (perModel instanceof Map<?, ?> model && model.get("over_http_binary_alone") instanceof Map<?, ?> alone) {
+        double p99 = ((Number) alone.get("p99_s")).doubleValue();
+        met &= p99 <= GOAL_P99_S;
+        planner.append(planner.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.1f ms", p99 * 1000));
+      }
+    }
+    figures.put("goal_p99_s", GOAL_P99_S);
+    figures.put("goal_met_binary_alone", met);
+    md.append(String.format(Locale.ROOT, "%nGoal (issue 18): p99 ≤ %.0f ms for %,d step evaluations on 2 cores. A "
+        + "planner's binary requests alone, per model: p99 %s, %s.%n", GOAL_P99_S * 1000, TRAJECTORIES * STEPS,
+        planner, met ? "met" : "not met"));
     return Result.of(figures, md.toString());
   }
 
   private Map<String, Object> measure(String label, LearnerOptions options, Path artifacts, List<String> bodies,
-      List<String> returnsOnly, List<byte[]> binaryBodies, int warmUp, int measured, ObjectMapper json,
-      Context context, StringBuilder md) throws Exception {
+      List<String> returnsOnly, List<byte[]> binaryBodies, int warmUp, int measured, int plannerMeasured,
+      ObjectMapper json, Context context, StringBuilder md) throws Exception {
     ScorerConfig config = ScorerConfig.defaults();
     NormalizationTable normalization = new NormalizationTable();
     normalization.update(MpcBench.identityStatistics(ENVIRONMENT));
@@ -143,7 +160,7 @@ final class TrajectoryApiBench implements BenchScenario {
         long binaryParsed = System.nanoTime() - binaryStart;
         long start = System.nanoTime();
         JsonNode tree = json.readTree(bodies.get(b));
-        List<List<TrajectoryScorer.Step>> parsed = TrajectoryJson.parse(tree.get("trajectories"));
+        List<TrajectoryScorer.StepList> parsed = TrajectoryJson.parse(tree.get("trajectories"));
         long parsedAt = System.nanoTime();
         direct.score(live, ENVIRONMENT, config.discount(), config.uncertaintyPenalty(), parsed);
         long scoredAt = System.nanoTime();
@@ -157,7 +174,7 @@ final class TrajectoryApiBench implements BenchScenario {
         }
       }
       // A planner on the binary path alone: no JSON request's garbage collected in its requests' time.
-      for (int n = 0; n < warmUp + measured; n++) {
+      for (int n = 0; n < warmUp + plannerMeasured; n++) {
         long packed = postBinary(client, url, binaryBodies.get(n % binaryBodies.size()));
         if (n >= warmUp) {
           binaryAlone.add(packed / 1e9);

@@ -14,6 +14,11 @@ final class FeatureAccumulator {
   private float[] values;
   private int size;
   private int groupStart;
+  // build's working arrays, kept for the next build: an accumulator reused per thread (a planner's 20,000 imagined
+  // steps) then allocates only the vector it returns.
+  private int[] positionPlusOne = new int[0];
+  private int[] distinctIndices = new int[0];
+  private float[] distinctValues = new float[0];
 
   /** @param mask the feature space's size minus one (a power of two minus one) */
   FeatureAccumulator(int capacity, int mask) {
@@ -46,6 +51,12 @@ final class FeatureAccumulator {
     size++;
   }
 
+  /** Empties the accumulator for the next interaction, keeping its arrays. */
+  void reset() {
+    size = 0;
+    groupStart = 0;
+  }
+
   void startGroup() {
     groupStart = size;
   }
@@ -74,9 +85,16 @@ final class FeatureAccumulator {
   FeatureVector build(int responseTokens) {
     int capacity = Integer.highestOneBit(Math.max(8, 2 * size) - 1) << 1;
     int tableMask = capacity - 1;
-    int[] positionPlusOne = new int[capacity];
-    int[] distinctIndices = new int[size];
-    float[] distinctValues = new float[size];
+    if (positionPlusOne.length < capacity) {
+      positionPlusOne = new int[capacity];
+      // capacity is at least twice size, so these fit every later build this table fits
+      distinctIndices = new int[capacity / 2];
+      distinctValues = new float[capacity / 2];
+    } else {
+      Arrays.fill(positionPlusOne, 0, capacity, 0);
+    }
+    int[] distinctIndices = this.distinctIndices;
+    float[] distinctValues = this.distinctValues;
     int distinct = 0;
     for (int i = 0; i < size; i++) {
       int index = indices[i];

@@ -21,6 +21,9 @@ public final class Featurizer {
 
   private final FeatureSpec spec;
   private final int mask;
+  // One accumulator per thread for featurizeNumbers: each imagined step would otherwise allocate its arrays and
+  // build's table afresh, most of a planner's request's garbage.
+  private final ThreadLocal<FeatureAccumulator> numbersScratch;
   private final TextEncoder encoder;
 
   /** Finds the spec's {@link TextEncoder}, if it names one, on the class path. */
@@ -37,6 +40,7 @@ public final class Featurizer {
     }
     this.spec = spec;
     this.mask = spec.dimension() - 1;
+    this.numbersScratch = ThreadLocal.withInitial(() -> new FeatureAccumulator(32, mask));
     this.encoder = encoder;
   }
 
@@ -95,7 +99,8 @@ public final class Featurizer {
    * imagined steps, and boxed values and interactions per step were garbage the collector copied mid-request.
    */
   public FeatureVector featurizeNumbers(float[] state, float[] action) {
-    FeatureAccumulator acc = new FeatureAccumulator(8, mask);
+    FeatureAccumulator acc = numbersScratch.get();
+    acc.reset();
     structural(acc, null, 0);
     numbers(acc, Numbers.of(state), Numbers.of(action));
     return acc.build(-1);

@@ -59,28 +59,29 @@ public final class NumericNormalizer {
   }
 
   /**
-   * The state values standardized as {@link #normalize} standardizes them, written into {@code out} (at least as long,
-   * NaN for a missing value): for callers that featurize primitive vectors ({@link Featurizer#featurizeNumbers}) and
-   * must not allocate per step. Null when {@code values} is.
+   * The state values standardized in place as {@link #normalize} standardizes them (NaN, a missing value, stays NaN):
+   * for callers that featurize primitive vectors ({@link Featurizer#featurizeNumbers}) and must not allocate per step.
+   * Null when {@code values} is.
    */
-  public float[] standardizedState(List<Float> values, float[] out) {
-    return standardizeInto(values, stats.getStateMean(), stats.getStateStd(), out);
+  public float[] standardizedState(float[] values) {
+    return standardizeInPlace(values, stats.getStateMean(), stats.getStateStd());
   }
 
   /** As {@link #standardizedState}, for the action. */
-  public float[] standardizedAction(List<Float> values, float[] out) {
-    return standardizeInto(values, stats.getActionMean(), stats.getActionStd(), out);
+  public float[] standardizedAction(float[] values) {
+    return standardizeInPlace(values, stats.getActionMean(), stats.getActionStd());
   }
 
-  private static float[] standardizeInto(List<Float> values, List<Double> mean, List<Double> std, float[] out) {
+  private static float[] standardizeInPlace(float[] values, List<Double> mean, List<Double> std) {
     if (values == null) {
       return null;
     }
-    for (int i = 0; i < values.size(); i++) {
-      Float v = values.get(i);
-      out[i] = v == null ? Float.NaN : standardized(v, i, mean, std);
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isNaN(values[i])) {
+        values[i] = standardized(values[i], i, mean, std);
+      }
     }
-    return out;
+    return values;
   }
 
   private static List<Float> standardize(List<Float> values, List<Double> mean, List<Double> std) {

@@ -50,6 +50,9 @@ final class SparseInference {
   private final float[] headWeights;
   private final float[] headBias;
   private final Kernel kernel;
+  // The hidden layer's sums, one array per thread: allocated per row, they were most of what scoring a planner's
+  // 20,000 imagined steps allocated.
+  private final ThreadLocal<float[]> activationScratch;
 
   private SparseInference(int members, int hidden, float[] firstWeightsByInput, float[] firstBias,
       float[] headWeights, float[] headBias, Kernel kernel) {
@@ -60,6 +63,7 @@ final class SparseInference {
     this.firstBias = firstBias;
     this.headWeights = headWeights;
     this.headBias = headBias;
+    this.activationScratch = ThreadLocal.withInitial(() -> new float[firstBias.length]);
   }
 
   static SparseInference of(Block network, RewardNetwork.Architecture architecture) {
@@ -137,7 +141,8 @@ final class SparseInference {
       return out;
     }
     int stride = members * hidden;
-    float[] activation = firstBias.clone();
+    float[] activation = activationScratch.get();
+    System.arraycopy(firstBias, 0, activation, 0, firstBias.length);
     if (kernel == Kernel.VECTOR) {
       VectorRows.addRows(firstWeightsByInput, stride, indices, values, activation);
     } else {

@@ -119,6 +119,37 @@ class QuadraticNumbersTest {
     }
   }
 
+  @Test
+  void shouldFeaturizeEachStepAsIfAloneWhenOneThreadFeaturizesStepsOfEverySize() {
+    // featurizeNumbers reuses one accumulator per thread: a wide step, then narrow ones, then a wide one again must
+    // each get what a fresh featurizing of its interaction gets
+    Random random = new Random(5);
+    for (FeatureSpec spec : List.of(new FeatureSpec(14, false), SPEC)) {
+      Featurizer featurizer = new Featurizer(spec);
+      for (int width : new int[] {2, 4, 1, 3, 12, 40, 7, 40}) {
+        float[] state = new float[width];
+        float[] action = new float[1 + width / 3];
+        for (int j = 0; j < width; j++) {
+          state[j] = j % 5 == 4 ? Float.NaN : (float) random.nextGaussian();
+        }
+        for (int j = 0; j < action.length; j++) {
+          action[j] = (float) random.nextGaussian();
+        }
+        List<Float> boxedState = new ArrayList<>();
+        for (float v : state) {
+          boxedState.add(Float.isNaN(v) ? null : v);
+        }
+        Interaction interaction = Interaction.newBuilder(step(new float[0], action)).setState(boxedState).build();
+
+        FeatureVector expected = featurizer.featurizeVector(interaction);
+        FeatureVector reused = featurizer.featurizeNumbers(state, action);
+
+        assertThat(reused.indices()).as("%s, width %d", spec, width).isEqualTo(expected.indices());
+        assertThat(reused.values()).as("%s, width %d", spec, width).isEqualTo(expected.values());
+      }
+    }
+  }
+
   private static Interaction step(float[] state, float[] action) {
     List<Float> s = new ArrayList<>();
     for (float v : state) {

@@ -19,7 +19,6 @@ import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.model.NumericFeatures;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.NormalizationStats;
-import dev.rewardstream.schema.api.TrajectoryRequest;
 import dev.rewardstream.schema.RecordRejectedException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -354,11 +353,11 @@ public final class ScoringHttpServer implements AutoCloseable {
   }
 
   /** The binary form: the same question and answer as {@link #trajectories(JsonNode)}, as Avro datums. */
-  private byte[] trajectoriesAvro(TrajectoryRequest request) {
-    ScoredTrajectories scored = scoreTrajectories(request.getModel(), request.getEnvironment(), request.getGamma(),
-        request.getK(), request.getBy(),
+  private byte[] trajectoriesAvro(TrajectoryAvro.Request request) {
+    ScoredTrajectories scored = scoreTrajectories(request.model(), request.environment(), request.gamma(),
+        request.k(), request.by(),
         spec -> TrajectoryAvro.unpack(request, spec.getStateMean().size(), spec.getActionMean().size()));
-    return TrajectoryAvro.write(scored.result(), scored.by(), scored.gamma(), scored.k(), request.getSteps());
+    return TrajectoryAvro.write(scored.result(), scored.by(), scored.gamma(), scored.k(), request.steps());
   }
 
   /** A trajectories request answered, with the settings it was answered under. */
@@ -369,7 +368,7 @@ public final class ScoringHttpServer implements AutoCloseable {
    * trajectories into steps, given the environment's statistics (whose dimensions unpack the binary form).
    */
   private ScoredTrajectories scoreTrajectories(String modelName, String environment, Double gamma, Double k,
-      String by, java.util.function.Function<NormalizationStats, List<List<TrajectoryScorer.Step>>> read) {
+      String by, java.util.function.Function<NormalizationStats, List<? extends TrajectoryScorer.Candidate>> read) {
     if (modelName != null && !modelName.equals(models.modelName())) {
       throw new HttpError(404, "model '" + modelName + "' is not served here; this scorer serves '"
           + models.modelName() + "'");
@@ -377,7 +376,7 @@ public final class ScoringHttpServer implements AutoCloseable {
     double discount = gamma == null ? config.discount() : gamma;
     double pessimism = k == null ? config.uncertaintyPenalty() : k;
     RankBy rankBy = by == null ? RankBy.MEAN : RankBy.parse(by);
-    List<List<TrajectoryScorer.Step>> candidates = read.apply(trajectories.environmentStats(environment));
+    List<? extends TrajectoryScorer.Candidate> candidates = read.apply(trajectories.environmentStats(environment));
     recordBatch("/v1/trajectories", candidates.size());
     return new ScoredTrajectories(trajectories.score(liveModel(), environment, discount, pessimism, candidates),
         rankBy, discount, pessimism);
@@ -482,13 +481,37 @@ public final class ScoringHttpServer implements AutoCloseable {
 
   private static byte[] readBody(HttpExchange exchange) throws IOException {
     byte[] body;
+    long declared = declaredLength(exchange);
     try (InputStream in = exchange.getRequestBody()) {
-      body = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (declared >= 0 && declared <= MAX_BODY_BYTES) {
+        // Read into one array of the declared size: reading an unknown length copies the body chunk by chunk, a
+        // second copy of a planner's body per request.
+        body = new byte[(int) declared];
+        int read = in.readNBytes(body, 0, body.length);
+        if (read < body.length) {
+          throw new HttpError(400, "body ended after " + read + " of its " + declared + " declared bytes");
+        }
+      } else {
+        body = in.readNBytes(MAX_BODY_BYTES + 1);
+      }
     }
     if (body.length > MAX_BODY_BYTES) {
       throw new HttpError(413, "request body is larger than " + MAX_BODY_BYTES + " bytes");
     }
     return body;
+  }
+
+  /** The Content-Length header's value; -1 when the request has none or it is not a number. */
+  private static long declaredLength(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (header == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static JsonNode readJson(HttpExchange exchange) throws IOException {

@@ -11,12 +11,12 @@ public final class TrajectoryJson {
   private TrajectoryJson() {}
 
   /** @throws RecordRejectedException naming the first element that is not what the API expects */
-  public static List<List<TrajectoryScorer.Step>> parse(JsonNode trajectories) {
+  public static List<TrajectoryScorer.StepList> parse(JsonNode trajectories) {
     if (trajectories == null || !trajectories.isArray()) {
       throw new RecordRejectedException(
           "trajectories must be an array of trajectories, each an array of steps {\"state\": [...], \"action\": [...]}");
     }
-    List<List<TrajectoryScorer.Step>> parsed = new ArrayList<>(trajectories.size());
+    List<TrajectoryScorer.StepList> parsed = new ArrayList<>(trajectories.size());
     for (int t = 0; t < trajectories.size(); t++) {
       JsonNode steps = trajectories.get(t);
       if (!steps.isArray()) {
@@ -25,37 +25,42 @@ public final class TrajectoryJson {
       List<TrajectoryScorer.Step> trajectory = new ArrayList<>(steps.size());
       for (int i = 0; i < steps.size(); i++) {
         JsonNode step = steps.get(i);
-        String where = "trajectories[" + t + "][" + i + "]";
         if (!step.isObject()) {
-          throw new RecordRejectedException(where + " must be an object {\"state\": [...], \"action\": [...]}");
+          throw new RecordRejectedException(
+              where(t, i, "") + " must be an object {\"state\": [...], \"action\": [...]}");
         }
-        trajectory.add(new TrajectoryScorer.Step(vector(step.get("state"), where + ".state"),
-            vector(step.get("action"), where + ".action")));
+        trajectory.add(new TrajectoryScorer.Step(vector(step.get("state"), t, i, ".state"),
+            vector(step.get("action"), t, i, ".action")));
       }
-      parsed.add(trajectory);
+      parsed.add(new TrajectoryScorer.StepList(trajectory));
     }
     return parsed;
   }
 
-  /** Numbers, or null for a missing value, as on the topic; an absent field is no vector. */
-  private static List<Float> vector(JsonNode node, String where) {
+  /** Numbers, or null for a missing value (NaN here), as on the topic; an absent field is no vector. */
+  private static float[] vector(JsonNode node, int t, int i, String field) {
     if (node == null || node.isNull()) {
       return null;
     }
     if (!node.isArray()) {
-      throw new RecordRejectedException(where + " must be an array of numbers");
+      throw new RecordRejectedException(where(t, i, field) + " must be an array of numbers");
     }
-    List<Float> values = new ArrayList<>(node.size());
+    float[] values = new float[node.size()];
     for (int j = 0; j < node.size(); j++) {
       JsonNode value = node.get(j);
       if (value.isNull()) {
-        values.add(null);
+        values[j] = Float.NaN;
       } else if (value.isNumber()) {
-        values.add(value.floatValue());
+        values[j] = value.floatValue();
       } else {
-        throw new RecordRejectedException(where + "[" + j + "] is not a number");
+        throw new RecordRejectedException(where(t, i, field) + "[" + j + "] is not a number");
       }
     }
     return values;
+  }
+
+  /** Built only for an error: per step, the names were a share of a request's garbage. */
+  private static String where(int t, int i, String field) {
+    return "trajectories[" + t + "][" + i + "]" + field;
   }
 }

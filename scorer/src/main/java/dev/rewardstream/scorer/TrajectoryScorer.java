@@ -19,8 +19,100 @@ import java.util.stream.IntStream;
  */
 public final class TrajectoryScorer {
 
-  /** One imagined step; a null element of either vector is a missing value, as on the topic. */
-  public record Step(List<Float> state, List<Float> action) {}
+  /**
+   * One candidate: its steps' states and actions, NaN for a missing value (null on the topic), no vector where a step
+   * has none.
+   */
+  public interface Candidate {
+    int steps();
+
+    /** The number of values in step {@code i}'s state, or -1 when it has no state. */
+    int stateSize(int i);
+
+    int actionSize(int i);
+
+    /** Step {@code i}'s state copied into {@code into} (at least {@link #stateSize} long); null when it has none. */
+    float[] state(int i, float[] into);
+
+    float[] action(int i, float[] into);
+  }
+
+  /** One imagined step of the JSON form; either vector may be null. */
+  public record Step(float[] state, float[] action) {}
+
+  /** A candidate given step by step. */
+  public record StepList(List<Step> list) implements Candidate {
+    @Override
+    public int steps() {
+      return list.size();
+    }
+
+    @Override
+    public int stateSize(int i) {
+      return size(list.get(i).state());
+    }
+
+    @Override
+    public int actionSize(int i) {
+      return size(list.get(i).action());
+    }
+
+    @Override
+    public float[] state(int i, float[] into) {
+      return copy(list.get(i).state(), into);
+    }
+
+    @Override
+    public float[] action(int i, float[] into) {
+      return copy(list.get(i).action(), into);
+    }
+
+    private static int size(float[] vector) {
+      return vector == null ? -1 : vector.length;
+    }
+
+    private static float[] copy(float[] vector, float[] into) {
+      if (vector == null) {
+        return null;
+      }
+      System.arraycopy(vector, 0, into, 0, vector.length);
+      return into;
+    }
+  }
+
+  /**
+   * A candidate packed as the binary form sends it: every step's state one after the other, and every step's action;
+   * a dimension of 0 means no step has that vector.
+   */
+  public record Packed(int steps, int stateDim, float[] states, int actionDim, float[] actions) implements Candidate {
+    @Override
+    public int stateSize(int i) {
+      return stateDim == 0 ? -1 : stateDim;
+    }
+
+    @Override
+    public int actionSize(int i) {
+      return actionDim == 0 ? -1 : actionDim;
+    }
+
+    @Override
+    public float[] state(int i, float[] into) {
+      return slice(states, stateDim, i, into);
+    }
+
+    @Override
+    public float[] action(int i, float[] into) {
+      return slice(actions, actionDim, i, into);
+    }
+
+    private static float[] slice(float[] packed, int dim, int i, float[] into) {
+      if (dim == 0) {
+        return null;
+      }
+      System.arraycopy(packed, i * dim, into, 0, dim);
+      return into;
+    }
+  }
 
   /**
    * One trajectory's rewards: per step the ensemble mean and std, and the discounted return's mean and std across the
@@ -69,7 +161,8 @@ public final class TrajectoryScorer {
    * @param k pessimism: the pessimistic return is mean − k·std, the optimistic one mean + k·std
    * @throws RecordRejectedException naming the offending trajectory and step, when the request breaks a rule
    */
-  public Result score(LoadedModel model, String environment, double gamma, double k, List<List<Step>> trajectories) {
+  public Result score(LoadedModel model, String environment, double gamma, double k,
+      List<? extends Candidate> trajectories) {
     if (!(gamma > 0 && gamma <= 1)) {
       throw new RecordRejectedException("gamma must be in (0, 1], got " + gamma);
     }
@@ -88,15 +181,17 @@ public final class TrajectoryScorer {
     NormalizationStats stats = normalizer.stats();
     // Every step is checked before any is scored, in order, so a bad request names its first bad step.
     int totalSteps = 0;
+    float[] state = new float[stats.getStateMean().size()];
+    float[] action = new float[stats.getActionMean().size()];
     for (int t = 0; t < trajectories.size(); t++) {
-      List<Step> steps = trajectories.get(t);
-      if (steps == null || steps.isEmpty()) {
+      Candidate candidate = trajectories.get(t);
+      if (candidate.steps() == 0) {
         throw new RecordRejectedException("trajectories[" + t + "] has no steps");
       }
-      for (int i = 0; i < steps.size(); i++) {
-        check(env, stats, t, i, steps.get(i));
+      for (int i = 0; i < candidate.steps(); i++) {
+        check(env, t, i, candidate, state, action);
       }
-      totalSteps += steps.size();
+      totalSteps += candidate.steps();
     }
     IntStream indices = IntStream.range(0, trajectories.size());
     // A planner waits for the whole answer: a large request is scored on every core, not just its request thread.
@@ -132,9 +227,9 @@ public final class TrajectoryScorer {
    * interaction (the parity test holds both to the same rewards): a request holds its steps and their rewards, not
    * 20,000 interactions and their features, which a collection during the request would have to copy.
    */
-  private Scored scoreOne(LoadedModel model, NumericNormalizer normalizer, int t, List<Step> steps, double gamma,
+  private Scored scoreOne(LoadedModel model, NumericNormalizer normalizer, int t, Candidate steps, double gamma,
       double k) {
-    int n = steps.size();
+    int n = steps.steps();
     NormalizationStats stats = normalizer.stats();
     float[] state = new float[stats.getStateMean().size()];
     float[] action = new float[stats.getActionMean().size()];
@@ -143,9 +238,8 @@ public final class TrajectoryScorer {
     double[] memberReturns = null;
     double discount = 1;
     for (int i = 0; i < n; i++) {
-      Step step = steps.get(i);
       float[] members = model.memberRewards(featurizer.featurizeNumbers(
-          normalizer.standardizedState(step.state(), state), normalizer.standardizedAction(step.action(), action)));
+          normalizer.standardizedState(steps.state(i, state)), normalizer.standardizedAction(steps.action(i, action))));
       if (memberReturns == null) {
         memberReturns = new double[members.length];
       }
@@ -157,30 +251,57 @@ public final class TrajectoryScorer {
       stepStd[i] = (float) Ensemble.std(members, mean);
       discount *= gamma;
     }
-    double returnMean = java.util.Arrays.stream(memberReturns).average().orElseThrow();
-    double returnStd = Math.sqrt(java.util.Arrays.stream(memberReturns)
-        .map(r -> (r - returnMean) * (r - returnMean)).average().orElseThrow());
+    double sum = 0;
+    for (double r : memberReturns) {
+      sum += r;
+    }
+    double returnMean = sum / memberReturns.length;
+    double squares = 0;
+    for (double r : memberReturns) {
+      squares += (r - returnMean) * (r - returnMean);
+    }
+    double returnStd = Math.sqrt(squares / memberReturns.length);
     return new Scored(t, stepMean, stepStd, returnMean, returnStd, returnMean - k * returnStd,
         returnMean + k * returnStd);
   }
 
-  /** The checks the stream applies to a step's interaction, and the environment's vector spec. */
-  private static void check(String env, NormalizationStats stats, int t, int i, Step step) {
-    String where = "trajectories[" + t + "][" + i + "]";
-    if (step == null || (step.state() == null && step.action() == null)) {
-      throw new RecordRejectedException(where + " needs a state or an action");
+  /**
+   * The checks the stream applies to a step's interaction, and the environment's vector spec. The step's name is built
+   * only for an error: built for every step, it was a third of a planner's request's garbage.
+   */
+  private static void check(String env, int t, int i, Candidate candidate, float[] state, float[] action) {
+    int stateSize = candidate.stateSize(i);
+    int actionSize = candidate.actionSize(i);
+    if (stateSize < 0 && actionSize < 0) {
+      throw new RecordRejectedException(step(t, i) + " needs a state or an action");
     }
-    checkDimension(where + ".state", step.state(), stats.getStateMean().size(), env);
-    checkDimension(where + ".action", step.action(), stats.getActionMean().size(), env);
-    InteractionValidator.finite(where + ".state", step.state());
-    InteractionValidator.finite(where + ".action", step.action());
+    checkDimension(t, i, ".state", stateSize, state.length, env);
+    checkDimension(t, i, ".action", actionSize, action.length, env);
+    finite(t, i, ".state", candidate.state(i, state));
+    finite(t, i, ".action", candidate.action(i, action));
+  }
+
+  private static String step(int t, int i) {
+    return "trajectories[" + t + "][" + i + "]";
   }
 
   /** The environment's vector spec is the dimension of its statistics: what its model was trained on. */
-  private static void checkDimension(String field, List<Float> values, int expected, String env) {
-    if (values != null && values.size() != expected) {
-      throw new RecordRejectedException(field + " has " + values.size() + " values; environment '" + env
+  private static void checkDimension(int t, int i, String field, int size, int expected, String env) {
+    if (size >= 0 && size != expected) {
+      throw new RecordRejectedException(step(t, i) + field + " has " + size + " values; environment '" + env
           + "' has " + expected);
+    }
+  }
+
+  /** As the stream's {@link InteractionValidator#finite}, with NaN standing for its missing value. */
+  private static void finite(int t, int i, String field, float[] values) {
+    if (values == null) {
+      return;
+    }
+    for (int j = 0; j < values.length; j++) {
+      if (Float.isInfinite(values[j])) {
+        throw new RecordRejectedException(step(t, i) + field + "[" + j + "] is " + values[j]);
+      }
     }
   }
 }

@@ -227,6 +227,24 @@ class TrajectoryApiTest {
     assertThat(garbage.statusCode()).isEqualTo(400);
     assertThat(new String(garbage.body(), java.nio.charset.StandardCharsets.UTF_8))
         .contains("not an Avro TrajectoryRequest datum");
+    java.io.ByteArrayOutputStream forged = new java.io.ByteArrayOutputStream();
+    org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(forged, null);
+    for (int nullField = 0; nullField < 5; nullField++) {
+      encoder.writeIndex(0);
+    }
+    encoder.writeBoolean(true);
+    encoder.writeLong(1);
+    encoder.writeLong(2_000_000_000L);
+    encoder.flush();
+    HttpResponse<byte[]> huge = postBinary(forged.toByteArray());
+    assertThat(huge.statusCode()).isEqualTo(400);
+    assertThat(new String(huge.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("an array claims 2000000000 items, more than its " + forged.size() + " bytes can hold");
+    packed.get(2).getStates().set(1, Float.POSITIVE_INFINITY);
+    HttpResponse<byte[]> infinite = postBinary(TrajectoryAvro.writeRequest(binary));
+    assertThat(infinite.statusCode()).isEqualTo(400);
+    assertThat(new String(infinite.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("trajectories[2][0].state[1] is Infinity");
     packed.get(0).getActions().remove(0);
     HttpResponse<byte[]> ragged = postBinary(TrajectoryAvro.writeRequest(binary));
     assertThat(new String(ragged.body(), java.nio.charset.StandardCharsets.UTF_8))
