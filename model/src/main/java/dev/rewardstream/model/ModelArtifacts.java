@@ -39,12 +39,15 @@ public final class ModelArtifacts {
     byte[] bytes = buffer.toByteArray();
     Path dir = root.resolve(modelName);
     Files.createDirectories(dir);
-    Path target = dir.resolve(String.format("%s-v%06d.params", modelName, version));
+    String sha256 = sha256(bytes);
+    // Named by content too: a trainer that lost its turn to a standby but still writes its candidate for the same
+    // version number cannot overwrite the file the published event names.
+    Path target = dir.resolve(String.format("%s-v%06d-%s.params", modelName, version, sha256.substring(0, 12)));
     Path tmp = dir.resolve(target.getFileName() + ".tmp");
     Files.write(tmp, bytes);
     // Atomic rename: a reader never sees a half-written version.
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return new Written(target.toUri(), sha256(bytes));
+    return new Written(target.toUri(), sha256);
   }
 
   /**

@@ -2,14 +2,17 @@ package dev.rewardstream.ops;
 
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.platform.EmbeddedInfrastructure;
 import dev.rewardstream.schema.ExampleKind;
 import dev.rewardstream.schema.LabelSource;
+import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.trainer.TrainerConfig;
 import dev.rewardstream.trainer.TrainerService;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,5 +78,11 @@ final class LearnableExamples {
       v += GOOD.contains(word) ? 1 : BAD.contains(word) ? -1 : 0;
     }
     return v;
+  }
+
+  /** The newest version on {@code model-updates} (committed ones only), or null before the first. */
+  static ModelUpdate latestPublished(EmbeddedInfrastructure infra, Topics topics) {
+    List<ModelUpdate> updates = TopicIO.readAll(infra.bootstrapServers(), topics.modelUpdates, Duration.ofSeconds(10));
+    return updates.isEmpty() ? null : updates.get(updates.size() - 1);
   }
 }

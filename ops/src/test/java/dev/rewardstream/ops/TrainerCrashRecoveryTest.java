@@ -35,20 +35,21 @@ class TrainerCrashRecoveryTest {
 
       Process first = trainer(infra);
       awaitVersion(infra, topics, 1);
-      long trainedBefore = latest(infra, topics).getExamplesTrained();
+      long trainedBefore = LearnableExamples.latestPublished(infra, topics).getExamplesTrained();
       LearnableExamples.send(producer, topics, examples.subList(1_000, 2_000));
       // Killed once it has published from the second thousand: mid-stream, with offsets committed past the first.
-      Await.until("a version trained on the second thousand", Duration.ofSeconds(90), () -> latest(infra, topics),
+      Await.until("a version trained on the second thousand", Duration.ofSeconds(90),
+          () -> LearnableExamples.latestPublished(infra, topics),
           update -> update.getExamplesTrained() > trainedBefore);
       first.destroyForcibly().waitFor();
-      long versionAtKill = latest(infra, topics).getVersion();
+      long versionAtKill = LearnableExamples.latestPublished(infra, topics).getVersion();
 
       LearnableExamples.send(producer, topics, examples.subList(2_000, 3_000));
       Process second = trainer(infra);
       try {
         long expected = LearnableExamples.trainable(examples, dir);
         ModelUpdate last = Await.until("a version trained on every example", Duration.ofSeconds(120),
-            () -> latest(infra, topics), update -> update.getExamplesTrained() >= expected);
+            () -> LearnableExamples.latestPublished(infra, topics), update -> update.getExamplesTrained() >= expected);
 
         assertThat(last.getExamplesTrained()).as("every non-holdout example trained exactly once").isEqualTo(expected);
         assertThat(last.getVersion()).isGreaterThan(versionAtKill);
@@ -83,9 +84,4 @@ class TrainerCrashRecoveryTest {
     assertThat(updates).as("trainer published v%d", version).anyMatch(u -> u.getVersion() >= version);
   }
 
-  private static ModelUpdate latest(EmbeddedInfrastructure infra, Topics topics) {
-    List<ModelUpdate> updates =
-        TopicIO.readAll(infra.bootstrapServers(), topics.modelUpdates, Duration.ofSeconds(10));
-    return updates.get(updates.size() - 1);
-  }
 }

@@ -62,7 +62,7 @@ class TrainerStopDuringPublishTest {
       assertThat(firstThread.isAlive()).isFalse();
       assertThat(escaped[0]).as("nothing escaped the trainer's thread").isNull();
       assertThat(stopped.failure()).isNull();
-      long versionAtStop = latest(infra, topics).getVersion();
+      long versionAtStop = LearnableExamples.latestPublished(infra, topics).getVersion();
       assertThat(versionAtStop).isEqualTo(stopped.liveVersion()).isPositive();
 
       // And restarted, with more examples, it resumes: new versions only, every example trained once
@@ -73,10 +73,10 @@ class TrainerStopDuringPublishTest {
       try {
         long expected = LearnableExamples.trainable(examples, dir);
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        ModelUpdate last = latest(infra, topics);
+        ModelUpdate last = LearnableExamples.latestPublished(infra, topics);
         while (last.getExamplesTrained() < expected && System.nanoTime() < deadline) {
           Thread.sleep(300);
-          last = latest(infra, topics);
+          last = LearnableExamples.latestPublished(infra, topics);
         }
         assertThat(last.getExamplesTrained()).as("every non-holdout example trained exactly once")
             .isEqualTo(expected);
@@ -102,8 +102,4 @@ class TrainerStopDuringPublishTest {
     }
   }
 
-  private static ModelUpdate latest(EmbeddedInfrastructure infra, Topics topics) {
-    List<ModelUpdate> updates = TopicIO.readAll(infra.bootstrapServers(), topics.modelUpdates, Duration.ofSeconds(10));
-    return updates.get(updates.size() - 1);
-  }
 }

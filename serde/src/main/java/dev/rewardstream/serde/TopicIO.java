@@ -35,12 +35,31 @@ public final class TopicIO {
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
+  /**
+   * A transactional producer: whoever opens one with the same {@code transactionalId} later fences this one, and a
+   * transaction it left open is aborted.
+   */
+  public static KafkaProducer<byte[], byte[]> transactionalProducer(String bootstrapServers, String transactionalId) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
   public static <V extends SpecificRecord> void send(
       KafkaProducer<byte[], byte[]> producer, TopicSpec<V> topic, String key, V value) {
     producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), topic.encode(value)));
   }
 
   public static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String groupId) {
+    return consumer(bootstrapServers, groupId, Map.of());
+  }
+
+  /** As {@link #consumer(String, String)}, with {@code overrides} on top of its settings. */
+  public static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String groupId,
+      Map<String, Object> overrides) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -49,6 +68,7 @@ public final class TopicIO {
       props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     }
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.putAll(overrides);
     return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 

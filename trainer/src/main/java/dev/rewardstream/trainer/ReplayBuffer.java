@@ -42,6 +42,13 @@ public final class ReplayBuffer {
     }
   }
 
+  /** Forgets every example, as a new buffer would. */
+  public void clear() {
+    seen = 0;
+    recent.clear();
+    reservoir.clear();
+  }
+
   public int size() {
     return reservoir.size();
   }

@@ -12,9 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a starting trainer continues from: its own checkpoint when there is one; otherwise the newest published
- * version's parameters and the offsets committed with it; otherwise nothing. The newest published version is the
- * gate's reference and decides the next version number in every case.
+ * Where a trainer taking its turn continues from: the checkpoint when it is the one written with the newest published
+ * version and the offsets committed with it; otherwise the newest published version's parameters and those committed
+ * offsets; otherwise nothing. A checkpoint that does not match was written for a publish that never committed (a crash
+ * before the commit, or an instance fenced by this one): trusting it would train from state no published version has.
+ * The newest published version is the gate's reference and decides the next version number in every case.
  */
 final class TrainerResume {
 
@@ -29,8 +31,13 @@ final class TrainerResume {
 
   private TrainerResume() {}
 
-  /** Also restores {@code replay} from the checkpoint, when it is used. */
-  static Resumed resume(TrainerConfig config, Topics topics, TrainerCheckpoint checkpoint, ReplayBuffer replay) {
+  /**
+   * Also restores {@code replay} from the checkpoint, when it is used.
+   *
+   * @param committed the group's committed offsets, by "topic-partition"
+   */
+  static Resumed resume(TrainerConfig config, Topics topics, TrainerCheckpoint checkpoint, ReplayBuffer replay,
+      Map<String, Long> committed) {
     ModelUpdate latest = null;
     // Every published version, read to the end of the compacted topic: the newest one decides the next number.
     for (ModelUpdate update :
@@ -51,6 +58,15 @@ final class TrainerResume {
       }
     }
     Optional<TrainerCheckpoint.Restored> restored = checkpoint.read(config.featureSpec(), replay);
+    if (restored.isPresent() && (restored.get().state().version() != liveVersion
+        || !restored.get().state().offsets().equals(committed))) {
+      LOG.warn("checkpoint of v{} at offsets {} is not the state published as v{} at committed offsets {}: resuming "
+              + "from the published version", restored.get().state().version(), restored.get().state().offsets(),
+          liveVersion, committed);
+      restored.get().learner().close();
+      replay.clear();
+      restored = Optional.empty();
+    }
     if (restored.isPresent()) {
       TrainerCheckpoint.State state = restored.get().state();
       LOG.info("resumed model '{}' from its checkpoint of v{}: {} examples trained, offsets {}", config.modelName(),

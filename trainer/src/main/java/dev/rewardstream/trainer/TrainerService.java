@@ -24,14 +24,18 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +44,17 @@ import org.slf4j.LoggerFactory;
  * publishes validated versions: parameters file + {@code model-updates} event.
  *
  * <p>With each published version the trainer writes a checkpoint — the learner's state, the replay buffer, its
- * counters and the consumer positions, in one atomically replaced file — and then commits those positions. After a
- * crash (kill -9 included) it restores the checkpoint and seeks to its positions, so every example is trained on
+ * counters and the consumer positions, in one atomically replaced file — and commits those positions in the
+ * transaction that publishes the version. After a crash (kill -9 included) it restores the checkpoint and seeks to its
+ * positions, so every example is trained on
  * exactly once apart from what a replaying learner replays on purpose: none is skipped, none is counted twice. Version
  * numbers continue from the latest published one and are never reused for a published version.
+ *
+ * <p>Instances of one model share a consumer group in which {@link SingleActiveAssignor} gives the whole input to
+ * one of them: it learns and publishes, the others wait as standbys, and when it leaves or dies (its session expires
+ * after {@link #SESSION_TIMEOUT}) one of them takes its turn from the latest checkpoint. Each turn opens the model's
+ * transactional producer, which fences whichever instance held it before: a paused instance that wakes up after
+ * losing its turn cannot publish, and returns to waiting.
  *
  * <p>Each candidate is validated on the recent examples ({@link TrainingSchedule}: by default the scores it gave each
  * just before learning it) and published only if its pairwise accuracy is not below the live version's on the same
@@ -55,14 +66,21 @@ public final class TrainerService implements Runnable, AutoCloseable {
   public static final String STAGE = "trainer/validate-example";
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
   private static final int MIN_HOLDOUT_PAIRS_FOR_GATE = 30;
+  /** How long after an active instance dies a standby takes over (Kafka's default, 45 s, is long for a trainer). */
+  static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
 
   private final TrainerConfig config;
   private final Topics topics;
   private RewardLearner learner;
-  private final ReplayBuffer replay;
-  private final TrainingSchedule schedule;
+  private ReplayBuffer replay;
+  private TrainingSchedule schedule;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
+  private final String transactionalId;
+  /** The producer of this instance's current turn; null while it waits. */
+  private KafkaProducer<byte[], byte[]> publishProducer;
+  private VersionPublisher publisher;
+  private volatile boolean active;
   private final ExampleValidator validator;
   private volatile boolean running = true;
   private LoadedModel live;
@@ -76,29 +94,38 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private Instant firstPublishAt;
   private volatile String failure;
   private final TrainerCheckpoint checkpoint;
-  private final VersionPublisher publisher;
   private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
   private final Counter deadLetterCounter;
   private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
   private Map<String, Long> resumeOffsets = Map.of();
   private java.util.function.Consumer<ModelUpdate> publishListener = update -> { };
   private final java.util.concurrent.atomic.AtomicReference<TrainerStatus> status =
-      new java.util.concurrent.atomic.AtomicReference<>(new TrainerStatus(0, 0, 0, 0, 0, 0, Map.of(), null, null, null));
+      new java.util.concurrent.atomic.AtomicReference<>(new TrainerStatus(0, 0, 0, 0, 0, 0, Map.of(), null, null, null, false));
 
   public TrainerService(TrainerConfig config, Topics topics) {
     this.config = config;
     this.topics = topics;
-    this.replay = new ReplayBuffer(config.replayCapacity(), config.replayCapacity(), 42);
-    this.schedule = new TrainingSchedule(config, replay);
+    freshState();
     this.validator = new ExampleValidator(config.featureSpec());
-    this.consumer = TopicIO.consumer(config.bootstrapServers(), topics.config().topicPrefix() + "rewardstream-trainer-"
-        + config.modelName());
+    String group = groupId(topics, config.modelName());
+    this.consumer = TopicIO.consumer(config.bootstrapServers(), group, Map.of(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, SingleActiveAssignor.class.getName(),
+        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis(),
+        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3));
+    this.transactionalId = group;
     this.producer = TopicIO.producer(config.bootstrapServers());
     this.checkpoint = new TrainerCheckpoint(config.artifactDir().resolve(config.modelName())
         .resolve("trainer-checkpoint.bin"), config.learner());
-    this.publisher = new VersionPublisher(config, topics, producer, checkpoint);
     this.deadLetterCounter = DeadLetters.counter(meters, STAGE);
     registerMetrics();
+  }
+
+  /**
+   * The consumer group of a model's trainer instances, and the transactional id of its publishing producer: whoever
+   * opens a producer with it fences the instance that had it.
+   */
+  public static String groupId(Topics topics, String modelName) {
+    return topics.config().topicPrefix() + "rewardstream-trainer-" + modelName;
   }
 
   /** What the trainer reports, all read from its published status so a scrape never races the training thread. */
@@ -110,6 +137,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
         .description("Optimizer steps taken").tags(model).register(meters);
     FunctionCounter.builder("rewardstream.trainer.candidates.refused", status, s -> s.get().rejectedCandidates())
         .description("Candidates the publish gate refused against the live version").tags(model).register(meters);
+    Gauge.builder("rewardstream.trainer.active", status, s -> s.get().active() ? 1 : 0)
+        .description("1 while this instance is the one learning and publishing the model, 0 while it waits")
+        .tags(model).register(meters);
     Gauge.builder("rewardstream.trainer.model.version", status, s -> s.get().liveVersion())
         .description("The newest version the trainer published").tags(model).register(meters);
     versionMetric("rewardstream.trainer.holdout.accuracy", VersionMetrics.PAIRWISE_ACCURACY,
@@ -149,10 +179,14 @@ public final class TrainerService implements Runnable, AutoCloseable {
   @Override
   public void run() {
     try {
-      restoreLatestVersion();
-      consumer.subscribe(List.of(topics.trainingExamples.name()), new SeekToCheckpoint());
+      consumer.subscribe(List.of(topics.trainingExamples.name()), new Turns());
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        if (!active) {
+          // Waiting as a standby (or a turn just ended inside the poll): whoever holds the input now learns these.
+          status.set(snapshot());
+          continue;
+        }
         for (ConsumerRecord<byte[], byte[]> record : records) {
           accept(record);
         }
@@ -169,24 +203,86 @@ public final class TrainerService implements Runnable, AutoCloseable {
       LOG.error("trainer stopped", e);
       throw e;
     } finally {
+      // The turn ends before the consumer leaves its group, which would otherwise report it as taken away.
+      endTurn(null);
       consumer.close(Duration.ofSeconds(5));
     }
   }
 
-  private void restoreLatestVersion() {
-    TrainerResume.Resumed resumed = TrainerResume.resume(config, topics, checkpoint, replay);
+  /** A replay buffer and schedule as a starting trainer has them; each turn begins with its own. */
+  private void freshState() {
+    this.replay = new ReplayBuffer(config.replayCapacity(), config.replayCapacity(), 42);
+    this.schedule = new TrainingSchedule(config, replay);
+  }
+
+  /**
+   * This instance's turn begins: its transactional producer fences the previous holder (aborting what it left open),
+   * then it resumes from the state published last.
+   */
+  private void beginTurn(Collection<TopicPartition> partitions) {
+    publishProducer = TopicIO.transactionalProducer(config.bootstrapServers(), transactionalId);
+    publishProducer.initTransactions();
+    publisher = new VersionPublisher(config, topics, publishProducer, checkpoint);
+    freshState();
+    Map<String, Long> committed = new HashMap<>();
+    consumer.committed(new java.util.HashSet<>(partitions)).forEach((partition, offset) -> {
+      if (offset != null) {
+        committed.put(partition.toString(), offset.offset());
+      }
+    });
+    TrainerResume.Resumed resumed = TrainerResume.resume(config, topics, checkpoint, replay, committed);
     learner = resumed.learner();
     live = resumed.live();
     liveVersion = resumed.liveVersion();
     liveMetrics = resumed.liveMetrics();
     resumeOffsets = resumed.offsets();
     schedule.resume(resumed.examplesTrained(), resumed.steps());
+    stepsSincePublish = 0;
+    lastPublishNanos = System.nanoTime();
+    active = true;
+    LOG.info("this trainer instance now learns and publishes model '{}' (from v{})", config.modelName(), liveVersion);
   }
 
-  /** On assignment, continue exactly where the checkpoint's state stops (committed offsets may lag it by one step). */
-  private final class SeekToCheckpoint implements ConsumerRebalanceListener {
+  /**
+   * This instance's turn ends: it keeps nothing of it, and waits until the group gives it the input again.
+   *
+   * @param why what ended it; null when the trainer stops
+   */
+  private void endTurn(String why) {
+    if (!active) {
+      return;
+    }
+    active = false;
+    publishProducer.close(Duration.ZERO);
+    publishProducer = null;
+    publisher = null;
+    if (learner != null) {
+      learner.close();
+      learner = null;
+    }
+    if (live != null) {
+      live.close();
+      live = null;
+    }
+    if (why != null) {
+      LOG.warn("this trainer instance no longer learns model '{}' ({}); it waits as a standby", config.modelName(),
+          why);
+    }
+  }
+
+  /**
+   * Turns follow the group's assignment: all of the input (a turn begins, positioned exactly where the resumed state
+   * stops) or none of it.
+   */
+  private final class Turns implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      if (!active) {
+        beginTurn(consumer.assignment());
+      }
       for (TopicPartition partition : partitions) {
         Long offset = resumeOffsets.get(partition.toString());
         if (offset != null) {
@@ -196,7 +292,16 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
 
     @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        endTurn("the group gave its input to another instance");
+      }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      endTurn("its group session expired");
+    }
   }
 
   private void accept(ConsumerRecord<byte[], byte[]> record) {
@@ -254,19 +359,15 @@ public final class TrainerService implements Runnable, AutoCloseable {
         : replay.recent(512));
     long version = liveVersion + 1;
     try {
-      Map<String, Long> positions = new HashMap<>();
+      Map<TopicPartition, Long> positions = new HashMap<>();
       for (TopicPartition partition : consumer.assignment()) {
-        positions.put(partition.toString(), consumer.position(partition));
+        positions.put(partition, consumer.position(partition));
       }
       ModelUpdate update = publisher.publish(version, learner, replay, schedule, candidate, reference, positions,
-          rejectedCandidates);
-      publishListener.accept(update);
-      Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-      for (TopicPartition partition : consumer.assignment()) {
-        commit.put(partition, new OffsetAndMetadata(positions.get(partition.toString())));
-      }
-      consumer.commitSync(commit);
-      resumeOffsets = positions;
+          rejectedCandidates, consumer.groupMetadata(), publishListener);
+      Map<String, Long> byName = new HashMap<>();
+      positions.forEach((partition, offset) -> byName.put(partition.toString(), offset));
+      resumeOffsets = byName;
       LoadedModel previous = live;
       live = LoadedModel.load(update, config.featureSpec());
       if (previous != null) {
@@ -283,8 +384,28 @@ public final class TrainerService implements Runnable, AutoCloseable {
       LOG.info("published {} v{}: {} (and label agreement of {} policies and agents)", config.modelName(), version,
           overall, liveMetrics.keySet().stream().filter(k -> k.startsWith(VersionMetrics.LABEL_PAIRS)).count());
     } catch (Exception e) {
+      if (fenced(e)) {
+        // Another instance took the turn while this one was paused: it publishes from here, and this candidate,
+        // never committed, is seen by no one. Joining the group again as a new member hands the input to whoever
+        // the group gives it now, this instance included, which then begins a turn of its own.
+        endTurn("fenced while publishing v" + version + ": " + e);
+        consumer.unsubscribe();
+        consumer.subscribe(List.of(topics.trainingExamples.name()), new Turns());
+        return;
+      }
       throw new IllegalStateException("publishing version " + version + " failed", e);
     }
+  }
+
+  /** Whether {@code error} says another instance holds the model's producer or the group moved on without this one. */
+  private static boolean fenced(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException
+          || cause instanceof CommitFailedException || cause instanceof FencedInstanceIdException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void deadLetter(ConsumerRecord<byte[], byte[]> record, Exception error) {
@@ -303,8 +424,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
 
   private TrainerStatus snapshot() {
     return new TrainerStatus(liveVersion, schedule.examplesTrained(), schedule.steps(), schedule.validationSize(),
-        rejectedCandidates, deadLetters,
-        liveMetrics, firstExampleAt, firstPublishAt, failure);
+        rejectedCandidates, deadLetters, liveMetrics, firstExampleAt, firstPublishAt, failure, active);
   }
 
   /**
@@ -317,15 +437,9 @@ public final class TrainerService implements Runnable, AutoCloseable {
     running = false;
   }
 
-  /** Releases the model and producer after {@link #run()} has returned. */
+  /** Releases the producer after {@link #run()} has returned (which ended any turn). */
   public void release() {
     clientMetrics.forEach(KafkaClientMetrics::close);
     producer.close(Duration.ofSeconds(5));
-    if (learner != null) {
-      learner.close();
-    }
-    if (live != null) {
-      live.close();
-    }
   }
 }

@@ -9,14 +9,20 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Makes a validated candidate a version: its parameters file, then the trainer's checkpoint, then the
- * {@code model-updates} event. In that order, a crash after the checkpoint and before the event leaves a consistent
- * state whose version number was never seen, so the next run may publish it; the caller commits the consumer's
- * offsets only after the event is acknowledged.
+ * Makes a validated candidate a version, in one Kafka transaction of the trainer's producer: its parameters file (named
+ * by its content), the {@code model-updates} event, the trainer's checkpoint, then the consumer's offsets with the
+ * event. Readers see the event only once the offsets it was trained to are committed with it. A crash before the
+ * commit leaves the version number unseen and the checkpoint ahead of the committed offsets, which the next holder
+ * therefore does not trust ({@link TrainerResume}). A trainer whose turn passed to another instance is fenced: its
+ * event is never committed.
  */
 final class VersionPublisher {
 
@@ -38,14 +44,14 @@ final class VersionPublisher {
    * @param reference the candidate's rewards whose mean and spread the scorer normalizes by
    * @param positions the consumer's positions after the last example trained on, by "topic-partition"
    * @param candidatesRefused candidates the gate refused so far, so readers of the topic see refusals between versions
-   * @return the event, acknowledged by the broker
+   * @param group the trainer consumer's group membership, which the offsets are committed under
+   * @param acknowledged told once the broker has the event, before the transaction commits
+   * @return the event, committed
    */
   ModelUpdate publish(long version, RewardLearner learner, ReplayBuffer replay, TrainingSchedule schedule,
-      Evaluation candidate, Evaluation reference, Map<String, Long> positions, long candidatesRefused)
-      throws Exception {
+      Evaluation candidate, Evaluation reference, Map<TopicPartition, Long> positions, long candidatesRefused,
+      ConsumerGroupMetadata group, Consumer<ModelUpdate> acknowledged) throws Exception {
     ModelArtifacts.Written written = learner.write(config.artifactDir(), config.modelName(), version);
-    checkpoint.write(new TrainerCheckpoint.State(version, schedule.examplesTrained(), schedule.steps(), positions),
-        learner, replay);
     Map<String, Double> metrics = new HashMap<>(candidate.asMetrics());
     metrics.put(VersionMetrics.EXAMPLES_TRAINED, (double) schedule.examplesTrained());
     metrics.putAll(schedule.scopeAgreement());
@@ -70,9 +76,21 @@ final class VersionPublisher {
         .setExamplesTrained(schedule.examplesTrained())
         .setMetrics(metrics)
         .build();
+    producer.beginTransaction();
     producer.send(new ProducerRecord<>(topics.modelUpdates.name(),
         config.modelName().getBytes(StandardCharsets.UTF_8), topics.modelUpdates.encode(update)))
         .get(30, TimeUnit.SECONDS);
+    acknowledged.accept(update);
+    Map<String, Long> byName = new HashMap<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    positions.forEach((partition, offset) -> {
+      byName.put(partition.toString(), offset);
+      offsets.put(partition, new OffsetAndMetadata(offset));
+    });
+    checkpoint.write(new TrainerCheckpoint.State(version, schedule.examplesTrained(), schedule.steps(), byName),
+        learner, replay);
+    producer.sendOffsetsToTransaction(offsets, group);
+    producer.commitTransaction();
     return update;
   }
 }
