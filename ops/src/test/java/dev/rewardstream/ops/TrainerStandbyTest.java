@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the other waits. The active one is stalled with SIGSTOP past its session (a long pause, a frozen VM): the standby
  * takes over; the stalled one, woken with SIGCONT, publishes nothing and waits. Then the new active one is killed with
  * SIGKILL: the woken one takes over again. In the end the versions on {@code model-updates} have trained on every
- * example exactly once, and no version number was published twice.
+ * example exactly once, and no version number was published twice: a trainer killed with SIGKILL loses nothing,
+ * whichever instance resumes from its checkpoint.
  */
 class TrainerStandbyTest {
 

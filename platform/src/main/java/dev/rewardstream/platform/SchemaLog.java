@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -52,7 +53,7 @@ final class SchemaLog implements AutoCloseable {
 
   /** Creates the topic if needed and reads it to its end. */
   static SchemaLog open(String bootstrapServers, String topic) {
-    TopicAdmin.ensure(bootstrapServers, List.of(new NewTopic(topic, 1, (short) 1)
+    TopicAdmin.ensure(bootstrapServers, List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
         .configs(Map.of("cleanup.policy", "compact"))));
     Properties producerProps = new Properties();
     producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

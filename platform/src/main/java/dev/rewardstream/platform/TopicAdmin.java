@@ -4,6 +4,7 @@ import dev.rewardstream.serde.TopicSpec;
 import dev.rewardstream.serde.Topics;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -23,7 +24,8 @@ public final class TopicAdmin {
   public static List<String> ensureTopics(String bootstrapServers, Topics topics) {
     List<NewTopic> wanted = new ArrayList<>();
     for (TopicSpec<?> spec : topics.all()) {
-      wanted.add(new NewTopic(spec.name(), spec.partitions(), (short) 1).configs(spec.config()));
+      // The cluster's default replication: one replica on the embedded broker, the cluster's choice elsewhere.
+      wanted.add(new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.empty()).configs(spec.config()));
     }
     return ensure(bootstrapServers, wanted);
   }

@@ -1,0 +1,109 @@
+package dev.rewardstream.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rewardstream.serde.SerdeConfig;
+import dev.rewardstream.serde.TopicIO;
+import dev.rewardstream.serde.Topics;
+import dev.rewardstream.testing.Await;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code rewardctl cluster up}, as a user runs it: every engine a process of its own (3 brokers, the registry, a Flink
+ * JobManager and 2 TaskManagers running the submitted feature job, 2 scorers, the drift monitor, 2 trainers); a
+ * simulator's stream becomes model versions and scores through them; {@code status} shows each process running and
+ * {@code down} stops them all.
+ */
+class ClusterCommandTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void shouldRunTheLoopOnSeparateProcessesAndStopThemAll() throws Exception {
+    int base = freeBase();
+    Path data = dir.resolve("cluster");
+    String bootstrap = "127.0.0.1:" + base + ",127.0.0.1:" + (base + 1) + ",127.0.0.1:" + (base + 2);
+    String registry = "http://127.0.0.1:" + (base + 20);
+    // The reactor's job jar (this test runs in ops/, after stream-jobs is packaged).
+    Path jobJar;
+    try (var jars = java.nio.file.Files.list(Path.of("..", "stream-jobs", "target"))) {
+      jobJar = jars.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst().orElseThrow();
+    }
+    RewardCtlProcess up = RewardCtlProcess.start(dir.resolve("up"), "cluster", "up", "--data-dir", data.toString(),
+        "--base-port", Integer.toString(base), "--job-jar", jobJar.toAbsolutePath().toString());
+    try {
+      assertThat(up.waitFor(Duration.ofMinutes(5))).as("cluster up:%n%s", up.console()).isZero();
+      assertThat(up.console()).contains("feature job", "running");
+
+      Topics topics = Topics.connect(SerdeConfig.of(registry));
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        TopicDescription interactions = admin.describeTopics(List.of(topics.interactions.name())).allTopicNames()
+            .get().get(topics.interactions.name());
+        assertThat(interactions.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, topics.interactions.name());
+        assertThat(admin.describeConfigs(List.of(topic)).all().get().get(topic).get("min.insync.replicas").value())
+            .isEqualTo("2");
+      }
+
+      RewardCtlProcess simulate = RewardCtlProcess.start(dir.resolve("simulate"), "simulate", "--bootstrap-servers",
+          bootstrap, "--schema-registry", registry, "--duration-s", "10", "--rate", "10");
+      assertThat(simulate.waitFor(Duration.ofMinutes(2))).as("simulate:%n%s", simulate.console()).isZero();
+
+      TopicIO.readUntil(bootstrap, topics.modelUpdates, Duration.ofSeconds(120), read -> !read.isEmpty());
+      TopicIO.readUntil(bootstrap, topics.scores, Duration.ofSeconds(120), read -> read.size() >= 500);
+      for (int scorer = 0; scorer < 2; scorer++) {
+        String model = "http://127.0.0.1:" + (base + 40 + scorer) + "/v1/model";
+        Await.until("scorer " + (scorer + 1) + " serves a version", Duration.ofSeconds(60),
+            () -> ClusterCommand.httpOk(model));
+      }
+
+      RewardCtlProcess status = RewardCtlProcess.start(dir.resolve("status"), "cluster", "status", "--data-dir",
+          data.toString());
+      assertThat(status.waitFor(Duration.ofMinutes(1))).as("status:%n%s", status.console()).isZero();
+      assertThat(status.console().lines().filter(line -> line.contains(" running ")).count()).isEqualTo(12);
+    } finally {
+      // up stops what it started when it fails; down is for what it left running
+      if (java.nio.file.Files.exists(ClusterCommand.table(data))) {
+        RewardCtlProcess.start(dir.resolve("down"), "cluster", "down", "--data-dir", data.toString())
+            .waitFor(Duration.ofMinutes(3));
+      }
+    }
+    assertThat(ClusterCommand.readTable(data)).hasSize(12).noneMatch(ClusterCommand.Member::alive);
+  }
+
+  /** A base from which every port the cluster takes is free now. */
+  private static int freeBase() throws IOException {
+    Random random = new Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int base = 20_000 + random.nextInt(30_000);
+      if (allFree(base)) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free block of ports for the cluster");
+  }
+
+  private static boolean allFree(int base) {
+    for (int offset : new int[] {0, 1, 2, 10, 11, 12, 20, 30, 31, 32, 40, 41, 50, 51, 52, 53, 54}) {
+      try (ServerSocket socket = new ServerSocket(base + offset, 1, InetAddress.getLoopbackAddress())) {
+        socket.setReuseAddress(true);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
