@@ -94,7 +94,7 @@ final class AlertsBench implements BenchScenario {
 
   @Override
   public Result run(Context context) throws Exception {
-    Duration duration = context.quick() ? Duration.ofSeconds(30) : Duration.ofSeconds(120);
+    Duration duration = context.quick() ? Duration.ofSeconds(15) : Duration.ofSeconds(120);
     List<Case> cases = context.quick() ? List.of(CASES.get(3)) : CASES;
     Map<String, Object> figures = new LinkedHashMap<>();
     Map<String, Object> byScenario = new LinkedHashMap<>();

@@ -22,7 +22,7 @@ public final class BenchRunner {
   /** Every scenario, in the order a full run takes them. */
   public static final List<String> SCENARIOS = List.of("label-efficiency", "pair-selection", "hh-rlhf", "bt-stream",
       "freshness", "label-efficiency-live", "trainer-throughput", "scorer-throughput", "scoring-api",
-      "trajectory-api", "mpc", "feature-job-latency", "drift-detectors", "alerts");
+      "trajectory-api", "mpc", "feature-job-latency", "drift-detectors", "alerts", "chaos");
 
   /** What was run; {@code failed} names the scenarios that threw, {@code skipped} those that could not run here. */
   public record Outcome(Path resultJson, Path report, List<String> failed, List<String> skipped) {}
@@ -45,6 +45,7 @@ public final class BenchRunner {
       case "feature-job-latency" -> new FeatureJobLatencyBench();
       case "drift-detectors" -> new DriftDetectorBench();
       case "alerts" -> new AlertsBench();
+      case "chaos" -> new ChaosBench();
       default -> throw new IllegalArgumentException("unknown scenario " + name + "; known: " + SCENARIOS);
     };
   }

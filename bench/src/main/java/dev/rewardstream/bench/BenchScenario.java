@@ -12,8 +12,10 @@ public interface BenchScenario {
    * @param quick smoke size (the whole quick run about a minute)
    * @param data the HH-RLHF file, for the scenarios that need it
    * @param progress one line at a time, for the terminal
+   * @param commandMain the class whose {@code main} runs rewardctl's commands, for scenarios that start services as
+   *     processes; null where there is none
    */
-  record Context(boolean quick, long seed, Path data, Consumer<String> progress) {}
+  record Context(boolean quick, long seed, Path data, Consumer<String> progress, String commandMain) {}
 
   /**
    * @param figures what goes into result.json under the scenario's name

@@ -60,6 +60,24 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String 
     this(hashBits, bigrams, 0);
   }
 
+  /**
+   * The default spec with the choices a user makes on the command line: how numbers become features
+   * ({@link NumericFeatures#label}) and which text encoder, if any ({@link TextEncoder#NONE} for none), adds its
+   * embedding. Every command that featurizes (the feature job, trainer, scorer, {@code up}) builds its spec here, so
+   * one set of options gives one fingerprint everywhere.
+   *
+   * @throws IllegalArgumentException naming the modes known when {@code numericFeatures} is not one
+   * @throws IllegalStateException naming the encoders on the class path when {@code textEncoder} is not one
+   */
+  public static FeatureSpec of(String numericFeatures, String textEncoder) {
+    FeatureSpec spec = NumericFeatures.named(numericFeatures).applyTo(DEFAULT);
+    if (textEncoder == null || textEncoder.isBlank() || textEncoder.equals(TextEncoder.NONE)) {
+      return spec;
+    }
+    // Found now, so a name the class path does not hold fails the command at start, not its first featurizing.
+    return spec.withTextEncoder(TextEncoder.named(textEncoder).name());
+  }
+
   /** This spec with the response (and final human turn) also encoded by the named {@link TextEncoder}. */
   public FeatureSpec withTextEncoder(String name) {
     return new FeatureSpec(hashBits, bigrams, charNgrams, name, quadraticNumbers);

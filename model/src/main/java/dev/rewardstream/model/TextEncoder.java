@@ -22,6 +22,17 @@ public interface TextEncoder {
   /** The text's embedding, of length {@link #dimension()}. */
   float[] encode(String text);
 
+  /** The name that turns text encoding off: the spec names no encoder. */
+  String NONE = "none";
+
+  /** Every encoder on the class path, by name. */
+  static java.util.List<TextEncoder> available() {
+    java.util.List<TextEncoder> found = new java.util.ArrayList<>();
+    ServiceLoader.load(TextEncoder.class).forEach(found::add);
+    found.sort(java.util.Comparator.comparing(TextEncoder::name));
+    return found;
+  }
+
   /** The encoder registered under {@code name}; fails with the list of names found when there is none. */
   static TextEncoder named(String name) {
     StringBuilder found = new StringBuilder();

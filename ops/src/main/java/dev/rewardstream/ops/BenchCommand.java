@@ -48,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
     BenchScenario.Context context = new BenchScenario.Context(quick, seed, dataFile, line -> {
       out.println(line);
       out.flush();
-    });
+    }, RewardCtl.class.getName());
     BenchRunner.Outcome outcome = BenchRunner.run(names, context, this.out, context.progress());
     out.printf("wrote %s and %s%n", outcome.resultJson(), outcome.report());
     if (!outcome.skipped().isEmpty()) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
     defaultValueProvider = CommandLine.PropertiesDefaultProvider.class,
     subcommands = {UpCommand.class, DemoCommand.class, TopicsCommand.class, TrainerCommand.class,
         ScorerCommand.class, DashboardCommand.class, AlertsCommand.class, ReplayCommand.class, SimulateCommand.class,
-        BenchCommand.class, DataCommand.class, ClusterCommand.class, BrokerCommand.class, RegistryCommand.class})
+        BenchCommand.class, DataCommand.class, ClusterCommand.class, BrokerCommand.class, RegistryCommand.class,
+        EncodersCommand.class})
 public final class RewardCtl {
 
   private static final Logger LOG = LoggerFactory.getLogger(RewardCtl.class);

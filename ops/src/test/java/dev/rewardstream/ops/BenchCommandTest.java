@@ -39,6 +39,8 @@ class BenchCommandTest {
     JsonNode scenarios = result.get("scenarios");
     assertThat(scenarios.fieldNames()).toIterable().containsExactlyElementsOf(BenchRunner.SCENARIOS);
     scenarios.forEach(s -> assertThat(s.has("error")).as(s.toString()).isFalse());
+    assertThat(scenarios.get("chaos").get("skipped").asText()).as("a 12-process cluster: full runs only")
+        .contains("a full run only");
 
     JsonNode curves = scenarios.get("label-efficiency");
     JsonNode issueWorld = curves.get("worlds").get("issue200");

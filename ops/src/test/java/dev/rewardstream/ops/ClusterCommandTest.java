@@ -2,18 +2,15 @@ package dev.rewardstream.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rewardstream.runtime.cluster.LocalCluster;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.testing.Await;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -33,7 +30,7 @@ class ClusterCommandTest {
 
   @Test
   void shouldRunTheLoopOnSeparateProcessesAndStopThemAll() throws Exception {
-    int base = freeBase();
+    int base = LocalCluster.freeBase();
     Path data = dir.resolve("cluster");
     String bootstrap = "127.0.0.1:" + base + ",127.0.0.1:" + (base + 1) + ",127.0.0.1:" + (base + 2);
     String registry = "http://127.0.0.1:" + (base + 20);
@@ -67,7 +64,7 @@ class ClusterCommandTest {
       for (int scorer = 0; scorer < 2; scorer++) {
         String model = "http://127.0.0.1:" + (base + 40 + scorer) + "/v1/model";
         Await.until("scorer " + (scorer + 1) + " serves a version", Duration.ofSeconds(60),
-            () -> ClusterCommand.httpOk(model));
+            () -> LocalCluster.httpOk(model));
       }
 
       RewardCtlProcess status = RewardCtlProcess.start(dir.resolve("status"), "cluster", "status", "--data-dir",
@@ -76,34 +73,11 @@ class ClusterCommandTest {
       assertThat(status.console().lines().filter(line -> line.contains(" running ")).count()).isEqualTo(12);
     } finally {
       // up stops what it started when it fails; down is for what it left running
-      if (java.nio.file.Files.exists(ClusterCommand.table(data))) {
+      if (ClusterCommand.tableExists(data)) {
         RewardCtlProcess.start(dir.resolve("down"), "cluster", "down", "--data-dir", data.toString())
             .waitFor(Duration.ofMinutes(3));
       }
     }
-    assertThat(ClusterCommand.readTable(data)).hasSize(12).noneMatch(ClusterCommand.Member::alive);
-  }
-
-  /** A base from which every port the cluster takes is free now. */
-  private static int freeBase() throws IOException {
-    Random random = new Random();
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int base = 20_000 + random.nextInt(30_000);
-      if (allFree(base)) {
-        return base;
-      }
-    }
-    throw new IllegalStateException("no free block of ports for the cluster");
-  }
-
-  private static boolean allFree(int base) {
-    for (int offset : new int[] {0, 1, 2, 10, 11, 12, 20, 30, 31, 32, 40, 41, 50, 51, 52, 53, 54}) {
-      try (ServerSocket socket = new ServerSocket(base + offset, 1, InetAddress.getLoopbackAddress())) {
-        socket.setReuseAddress(true);
-      } catch (IOException e) {
-        return false;
-      }
-    }
-    return true;
+    assertThat(LocalCluster.readTable(data)).hasSize(12).noneMatch(LocalCluster.Member::alive);
   }
 }

@@ -103,6 +103,31 @@ class ServiceOptionsTest {
   }
 
   @Test
+  void shouldEncodeTextWithTheEncoderNamedAndRefuseOneTheClassPathDoesNotHold() {
+    TrainerCommand trainer = new TrainerCommand();
+    new CommandLine(trainer).parseArgs();
+    assertThat(trainer.features.toSpec()).as("none by default").isEqualTo(FeatureSpec.DEFAULT);
+
+    new CommandLine(trainer).parseArgs("--text-encoder", "all-minilm-l6-v2-q", "--numeric-features", "quadratic");
+    assertThat(trainer.features.toSpec()).isEqualTo(QUADRATIC.withTextEncoder("all-minilm-l6-v2-q"));
+    assertThat(trainer.features.toSpec().fingerprint()).as("a version trained without it is refused")
+        .isNotEqualTo(QUADRATIC.fingerprint());
+
+    new CommandLine(trainer).parseArgs("--text-encoder", "bge-huge");
+    assertThatThrownBy(() -> trainer.features.toSpec())
+        .hasMessageStartingWith("no text encoder named \"bge-huge\" on the class path (found: all-minilm-l6-v2-q)");
+  }
+
+  @Test
+  void shouldListTheEncodersOnTheClassPath() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    CommandLine cli = new CommandLine(new RewardCtl());
+    cli.setOut(new java.io.PrintWriter(out));
+    assertThat(cli.execute("encoders")).isZero();
+    assertThat(out.toString()).contains("none").containsPattern("all-minilm-l6-v2-q\\s+384\\s+\\S*encoders");
+  }
+
+  @Test
   void shouldRefuseAnOutOfRangeSettingWithItsName() {
     ScorerCommand scorer = new ScorerCommand();
     new CommandLine(scorer).parseArgs("--discount", "1.5", "--drift-ks-alpha", "2");

@@ -3,6 +3,7 @@ package dev.rewardstream.jobs;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.NumericFeatures;
+import dev.rewardstream.model.TextEncoder;
 import dev.rewardstream.serde.SerdeConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, D
 
   static final List<String> OPTIONS = List.of("bootstrap-servers", "schema-registry", "topic-prefix",
       "checkpoint-interval-ms", "unmatched-timeout-s", "flink-parallelism", "environments", "reward-attribution",
-      "max-text-chars", "numeric-features");
+      "max-text-chars", "numeric-features", "text-encoder");
 
   public static FeatureJobArgs parse(String[] args) {
     ParameterTool params = ParameterTool.fromArgs(args);
@@ -42,8 +43,8 @@ public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, D
         .withAttribution(RewardAttribution.valueOf(params.get("reward-attribution",
             FeatureJobConfig.DEFAULT_REWARD_ATTRIBUTION.name())))
         .withMaxTextChars(params.getInt("max-text-chars", InteractionValidator.DEFAULT_MAX_TEXT_CHARS))
-        .withFeatureSpec(NumericFeatures.named(params.get("numeric-features", NumericFeatures.UNIT.label()))
-            .applyTo(FeatureSpec.DEFAULT));
+        .withFeatureSpec(FeatureSpec.of(params.get("numeric-features", NumericFeatures.UNIT.label()),
+            params.get("text-encoder", TextEncoder.NONE)));
     Duration checkpointInterval = Duration.ofMillis(params.getLong("checkpoint-interval-ms",
         FeatureJob.DEFAULT_CHECKPOINT_INTERVAL.toMillis()));
     OptionalInt parallelism = params.has("flink-parallelism")

@@ -37,5 +37,9 @@ class FeatureJobArgsTest {
         .hasMessageStartingWith("unknown option --parallelism; the feature job takes --bootstrap-servers, ");
     assertThatThrownBy(() -> FeatureJobArgs.parse(new String[] {"--bootstrap-servers", "k:9092"}))
         .hasMessage("--schema-registry is required");
+    // The job's jar carries no encoder: naming one fails at submission, saying what the class path holds.
+    assertThatThrownBy(() -> FeatureJobArgs.parse(new String[] {"--bootstrap-servers", "k:9092", "--schema-registry",
+        "http://r:8081", "--text-encoder", "all-minilm-l6-v2-q"}))
+        .hasMessageStartingWith("no text encoder named \"all-minilm-l6-v2-q\" on the class path (found: none)");
   }
 }

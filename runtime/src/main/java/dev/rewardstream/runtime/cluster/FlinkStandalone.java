@@ -1,4 +1,4 @@
-package dev.rewardstream.ops;
+package dev.rewardstream.runtime.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
@@ -27,11 +27,13 @@ final class FlinkStandalone {
       "flink-avro", "avro-");
 
   private final Path confDir;
+  private final Path checkpoints;
   private final int restPort;
   private final String frameworkClassPath;
 
-  private FlinkStandalone(Path confDir, int restPort, String frameworkClassPath) {
+  private FlinkStandalone(Path confDir, Path checkpoints, int restPort, String frameworkClassPath) {
     this.confDir = confDir;
+    this.checkpoints = checkpoints;
     this.restPort = restPort;
     this.frameworkClassPath = frameworkClassPath;
   }
@@ -57,6 +59,11 @@ final class FlinkStandalone {
         "taskmanager.memory.process.size: 1024m",
         "parallelism.default: 2",
         "execution.checkpointing.dir: " + dir.resolve("checkpoints").toUri(),
+        // Kept when the JobManager dies, so its replacement resubmits the job from the latest one.
+        "execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION",
+        // A killed TaskManager is noticed in seconds, not after the default 50 s.
+        "heartbeat.interval: 2000",
+        "heartbeat.timeout: 10000",
         "io.tmp.dirs: " + dir.resolve("tmp"),
         "");
     Files.writeString(conf.resolve("config.yaml"), config);
@@ -64,31 +71,33 @@ final class FlinkStandalone {
         .filter(entry -> entry.endsWith(".jar"))
         .filter(entry -> JOB_ONLY_JARS.stream().noneMatch(Path.of(entry).getFileName().toString()::startsWith))
         .toList();
-    return new FlinkStandalone(conf, restPort, String.join(File.pathSeparator, classPath));
+    return new FlinkStandalone(conf, dir.resolve("checkpoints"), restPort,
+        String.join(File.pathSeparator, classPath));
   }
 
-  Process startJobManager(Path logs) throws IOException {
+  /** The JobManager's command line. */
+  List<String> jobManagerCommand(Path logs) throws IOException {
     List<String> command = java("jobmanager", logs, List.of("-Xmx512m"));
     command.addAll(List.of("org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "--configDir",
         confDir.toString()));
-    return start(command, logs.resolve("jobmanager.out"));
+    return command;
   }
 
   /**
    * With the memory options Flink's {@code taskmanager.sh} computes (BashJavaUtils): without them a TaskManager stops
    * at once ("taskmanager.cpu.cores is not set").
    */
-  Process startTaskManager(Path logs, String name) throws IOException, InterruptedException {
+  List<String> taskManagerCommand(Path logs, String name) throws IOException, InterruptedException {
     List<String> resources = resourceParams(logs.resolve(name + "-resources.out"));
     List<String> command = java(name, logs, Arrays.asList(resources.get(0).trim().split("\\s+")));
     command.addAll(List.of("org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "--configDir",
         confDir.toString()));
     command.addAll(Arrays.asList(resources.get(1).trim().split("\\s+")));
-    return start(command, logs.resolve(name + ".out"));
+    return command;
   }
 
   private List<String> resourceParams(Path output) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(ClusterCommand.javaCommand("-Xmx128m"));
+    List<String> command = new ArrayList<>(LocalCluster.javaCommand("-Xmx128m"));
     command.addAll(List.of("-cp", frameworkClassPath, "org.apache.flink.runtime.util.bash.BashJavaUtils",
         "GET_TM_RESOURCE_PARAMS", "--configDir", confDir.toString()));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
@@ -105,12 +114,18 @@ final class FlinkStandalone {
 
   /**
    * Submits {@code jobJar} detached with Flink's command-line client ({@code flink run -d}), which sends the job graph
-   * to the REST API. Returns the job's id.
+   * to the REST API, restoring the state of {@code restoreFrom} (a retained checkpoint) unless it is null. Returns the
+   * job's id.
    */
-  String submit(Path jobJar, List<String> args, Path output) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(ClusterCommand.javaCommand("-Xmx256m"));
+  String submit(Path jobJar, List<String> args, Path restoreFrom, Path output)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(LocalCluster.javaCommand("-Xmx256m"));
     command.addAll(List.of("-cp", frameworkClassPath, "org.apache.flink.client.cli.CliFrontend", "run", "-d", "-m",
-        "127.0.0.1:" + restPort, jobJar.toString()));
+        "127.0.0.1:" + restPort));
+    if (restoreFrom != null) {
+      command.addAll(List.of("-s", restoreFrom.toString()));
+    }
+    command.add(jobJar.toString());
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     builder.environment().put("FLINK_CONF_DIR", confDir.toString());
@@ -126,7 +141,7 @@ final class FlinkStandalone {
 
   int taskManagers() {
     try {
-      return ClusterCommand.httpJson(restUrl() + "/taskmanagers").path("taskmanagers").size();
+      return LocalCluster.httpJson(restUrl() + "/taskmanagers").path("taskmanagers").size();
     } catch (IOException e) {
       return 0;
     } catch (InterruptedException e) {
@@ -137,13 +152,26 @@ final class FlinkStandalone {
 
   boolean running(String jobId) {
     try {
-      JsonNode job = ClusterCommand.httpJson(restUrl() + "/jobs/" + jobId);
+      JsonNode job = LocalCluster.httpJson(restUrl() + "/jobs/" + jobId);
       return "RUNNING".equals(job.path("state").asText());
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    }
+  }
+
+  /** The newest completed checkpoint Flink retained for {@code jobId}, if any. */
+  java.util.Optional<Path> latestCheckpoint(String jobId) throws IOException {
+    Path jobDir = checkpoints.resolve(jobId);
+    if (!Files.isDirectory(jobDir)) {
+      return java.util.Optional.empty();
+    }
+    try (var entries = Files.list(jobDir)) {
+      return entries.filter(p -> p.getFileName().toString().startsWith("chk-"))
+          .filter(p -> Files.exists(p.resolve("_metadata")))
+          .max(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(4))));
     }
   }
 
@@ -162,16 +190,12 @@ final class FlinkStandalone {
         "appender.file.layout.type = PatternLayout",
         "appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5level [%t] %c{1} - %msg%n",
         ""));
-    List<String> command = new ArrayList<>(ClusterCommand.javaCommand(null));
+    List<String> command = new ArrayList<>(LocalCluster.javaCommand(null));
     command.addAll(jvmOptions);
     command.add("-Dlog4j2.configurationFile=" + log4j.toUri());
     command.add("-Dlog.file=" + logs.resolve(name + ".log"));
     command.add("-cp");
     command.add(frameworkClassPath);
     return command;
-  }
-
-  private static Process start(List<String> command, Path output) throws IOException {
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
   }
 }
