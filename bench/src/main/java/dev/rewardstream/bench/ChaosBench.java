@@ -218,7 +218,8 @@ final class ChaosBench implements BenchScenario {
             + "score and of preference → a version trained on it, for what was sent in that window (kill until "
             + "ready + %d s).%n%n"
             + "| killed | back after | next version after | longest gap in scoring | interaction → score p95 | "
-            + "preference → version p95 |%n|---|---|---|---|---|---|%n", Duration.between(loadStarted, loadStopped).toSeconds(),
+            + "preference → version p95 |%n|---|---|---|---|---|---|%n",
+        Duration.between(loadStarted, loadStopped).toSeconds(),
         PAUSE.toSeconds(), SETTLE.toSeconds(), counts.interactions(), counts.lostInteractions(), counts.preferences(),
         counts.lostPreferences(), counts.duplicatedExamples(), counts.versions(), counts.reusedVersions(),
         SETTLE.toSeconds()));

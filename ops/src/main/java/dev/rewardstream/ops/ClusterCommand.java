@@ -1,7 +1,6 @@
 package dev.rewardstream.ops;
 
 import dev.rewardstream.runtime.cluster.LocalCluster;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,10 +51,7 @@ final class ClusterCommand implements Runnable {
       var out = parent.spec.commandLine().getOut();
       LocalCluster cluster = LocalCluster.up(parent.dataDir, basePort,
           jobJar != null ? jobJar : LocalCluster.defaultJobJar(), RewardCtl.class.getName(),
-          Duration.ofSeconds(timeoutSeconds), line -> {
-            out.println(line);
-            out.flush();
-          });
+          Duration.ofSeconds(timeoutSeconds), lines(out));
       out.printf("cluster: up; 'rewardctl cluster down --data-dir %s' stops it%n", parent.dataDir);
       LocalCluster.printTable(out, cluster.members());
       return 0;
@@ -84,16 +80,17 @@ final class ClusterCommand implements Runnable {
     public Integer call() throws Exception {
       var out = parent.spec.commandLine().getOut();
       List<LocalCluster.Member> members = LocalCluster.readTable(parent.dataDir.toAbsolutePath());
-      LocalCluster.stop(members, line -> {
-        out.println(line);
-        out.flush();
-      });
+      LocalCluster.stop(members, lines(out));
       LocalCluster.printTable(out, members);
       return 0;
     }
   }
 
-  static boolean tableExists(Path dataDir) {
-    return Files.exists(LocalCluster.table(dataDir));
+  /** Progress lines to the console as they come (a cluster takes minutes to start). */
+  private static java.util.function.Consumer<String> lines(java.io.PrintWriter out) {
+    return line -> {
+      out.println(line);
+      out.flush();
+    };
   }
 }

@@ -73,7 +73,7 @@ class ClusterCommandTest {
       assertThat(status.console().lines().filter(line -> line.contains(" running ")).count()).isEqualTo(12);
     } finally {
       // up stops what it started when it fails; down is for what it left running
-      if (ClusterCommand.tableExists(data)) {
+      if (java.nio.file.Files.exists(LocalCluster.table(data))) {
         RewardCtlProcess.start(dir.resolve("down"), "cluster", "down", "--data-dir", data.toString())
             .waitFor(Duration.ofMinutes(3));
       }

@@ -100,7 +100,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private Map<String, Long> resumeOffsets = Map.of();
   private java.util.function.Consumer<ModelUpdate> publishListener = update -> { };
   private final java.util.concurrent.atomic.AtomicReference<TrainerStatus> status =
-      new java.util.concurrent.atomic.AtomicReference<>(new TrainerStatus(0, 0, 0, 0, 0, 0, Map.of(), null, null, null, false));
+      new java.util.concurrent.atomic.AtomicReference<>(
+          new TrainerStatus(0, 0, 0, 0, 0, 0, Map.of(), null, null, null, false));
 
   public TrainerService(TrainerConfig config, Topics topics) {
     this.config = config;
