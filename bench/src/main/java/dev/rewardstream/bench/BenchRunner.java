@@ -22,7 +22,8 @@ public final class BenchRunner {
   /** Every scenario, in the order a full run takes them. */
   public static final List<String> SCENARIOS = List.of("label-efficiency", "pair-selection", "hh-rlhf", "bt-stream",
       "freshness", "label-efficiency-live", "trainer-throughput", "scorer-throughput", "scoring-api",
-      "trajectory-api", "mpc", "feature-job-latency", "drift-detectors", "alerts", "chaos");
+      "trajectory-api", "mpc", "feature-job-latency", "drift-detectors", "alerts", "chaos",
+      "scale-out");
 
   /** What was run; {@code failed} names the scenarios that threw, {@code skipped} those that could not run here. */
   public record Outcome(Path resultJson, Path report, List<String> failed, List<String> skipped) {}
@@ -46,6 +47,7 @@ public final class BenchRunner {
       case "drift-detectors" -> new DriftDetectorBench();
       case "alerts" -> new AlertsBench();
       case "chaos" -> new ChaosBench();
+      case "scale-out" -> new ScaleOutBench();
       default -> throw new IllegalArgumentException("unknown scenario " + name + "; known: " + SCENARIOS);
     };
   }

@@ -179,7 +179,7 @@ final class ChaosBench implements BenchScenario {
   }
 
   /** Every committed record of {@code topic}, with its partition and offset. */
-  private static <V extends SpecificRecord> void scan(String bootstrap, TopicSpec<V> topic,
+  static <V extends SpecificRecord> void scan(String bootstrap, TopicSpec<V> topic,
       BiConsumer<ConsumerRecord<byte[], byte[]>, V> each) {
     try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrap, null)) {
       List<TopicPartition> partitions = TopicIO.partitions(consumer, topic.name());

@@ -25,6 +25,7 @@ import dev.rewardstream.drift.DriftConfig;
 import dev.rewardstream.drift.DriftService;
 import dev.rewardstream.streams.StreamsApplications;
 import dev.rewardstream.serde.TopicIO;
+import dev.rewardstream.serde.Topics;
 import dev.rewardstream.trainer.RewardLearner;
 import dev.rewardstream.trainer.LearnerOptions;
 import java.nio.file.Files;
@@ -93,8 +94,9 @@ final class ScorerThroughputBench implements BenchScenario {
       ScorerConfig config = ScorerConfig.defaults();
       ScorerConfig mlpConfig = new ScorerConfig(MLP_MODEL, config.featureSpec(), config.maxTextChars(),
           config.retainedOutputs(), config.rescoreCheckInterval());
-      publishModel(infra, dir.resolve("artifacts"), config, LearnerOptions.defaults());
-      publishModel(infra, dir.resolve("artifacts"), mlpConfig, LearnerOptions.network());
+      publishModel(infra.bootstrapServers(), infra.topics(), dir.resolve("artifacts"), config, LearnerOptions.defaults());
+      publishModel(infra.bootstrapServers(), infra.topics(), dir.resolve("artifacts"), mlpConfig,
+          LearnerOptions.network());
 
       List<byte[]> samples = sampleValues(infra.bootstrapServers(), interactions, 5_000);
       int latencySeconds = context.quick() ? 3 : 20;
@@ -228,12 +230,13 @@ final class ScorerThroughputBench implements BenchScenario {
   /** The second model served in the measured passes: the MLP of {@link LearnerOptions#network()}. */
   static final String MLP_MODEL = "reward-mlp";
 
-  private static void publishModel(EmbeddedInfrastructure infra, Path artifacts, ScorerConfig config,
+  /** A freshly initialized model as version 1 of {@code config}'s model: inference costs the same whatever the weights. */
+  static void publishModel(String bootstrapServers, Topics topics, Path artifacts, ScorerConfig config,
       LearnerOptions learnerOptions) throws Exception {
     try (RewardLearner learner = RewardLearner.create(config.featureSpec(), learnerOptions);
-        KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
+        KafkaProducer<byte[], byte[]> producer = TopicIO.producer(bootstrapServers)) {
       ModelArtifacts.Written written = learner.write(artifacts, config.modelName(), 1);
-      TopicIO.send(producer, infra.topics().modelUpdates, config.modelName(), ModelUpdate.newBuilder()
+      TopicIO.send(producer, topics.modelUpdates, config.modelName(), ModelUpdate.newBuilder()
           .setModelName(config.modelName()).setVersion(1).setCreatedAt(Instant.now())
           .setArtifactUri(written.uri().toString()).setSha256(written.sha256())
           .setFeatureSpec(config.featureSpec().fingerprint()).setArchitecture(learner.architecture().describe())

@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -42,45 +45,79 @@ final class StreamsAppMeter {
    */
   static Rate rate(String bootstrapServers, String group, String input, long total,
       Supplier<KafkaStreams.State> state, Consumer<String> progress) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
     com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    Metered metered = rate(bootstrapServers, group, Map.of(group, input), total, WARM_UP_FRACTION,
+        Map.of("process", os::getProcessCpuTime), () -> state.get() == KafkaStreams.State.ERROR, progress);
+    return new Rate(metered.recordsPerSecond(), metered.cpuMicrosPerRecord().get("process"));
+  }
+
+  /** Steady-state records per second, and per named group of processes its CPU time per record. */
+  record Metered(double recordsPerSecond, Map<String, Double> cpuMicrosPerRecord) {}
+
+  /**
+   * The same measurement for any consumer of Kafka, in any processes: the committed offsets of every group on its
+   * input topic ({@code inputs}: group → topic) summed; {@code cpuNanos} names the CPU time of each part measured (the
+   * consumer's processes, the broker's), read at each sample. {@code failed} stops the wait when the consumer failed.
+   * The clock starts at {@code warmUp} of {@code total} (a fresh process compiles its hot code first).
+   */
+  static Metered rate(String bootstrapServers, String label, Map<String, String> inputs, long total, double warmUp,
+      Map<String, LongSupplier> cpuNanos, BooleanSupplier failed, Consumer<String> progress) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(props)) {
       long startedAt = System.nanoTime();
-      long startedCpu = os.getProcessCpuTime();
-      List<long[]> steady = new ArrayList<>(); // {nanoTime, committed, process CPU ns}
+      List<String> parts = List.copyOf(cpuNanos.keySet());
+      long[] startedCpu = cpu(cpuNanos, parts);
+      List<long[]> steady = new ArrayList<>(); // {nanoTime, committed}
+      List<long[]> steadyCpu = new ArrayList<>();
       long lastReport = System.nanoTime();
       while (System.nanoTime() < deadline) {
-        if (state.get() == KafkaStreams.State.ERROR) {
-          throw new IllegalStateException(group + " failed");
+        if (failed.getAsBoolean()) {
+          throw new IllegalStateException(label + " failed");
         }
-        long committed = committedOn(admin, group, input);
+        long committed = 0;
+        for (Map.Entry<String, String> input : inputs.entrySet()) {
+          committed += committedOn(admin, input.getKey(), input.getValue());
+        }
         long now = System.nanoTime();
-        if (committed >= WARM_UP_FRACTION * total && committed <= STEADY_END_FRACTION * total) {
-          steady.add(new long[] {now, committed, os.getProcessCpuTime()});
+        if (committed >= warmUp * total && committed <= STEADY_END_FRACTION * total) {
+          steady.add(new long[] {now, committed});
+          steadyCpu.add(cpu(cpuNanos, parts));
         }
         boolean steadyCovered = steady.size() >= 10
-            && steady.get(steady.size() - 1)[1] - steady.get(0)[1] >= total / 4;
+            && steady.get(steady.size() - 1)[1] - steady.get(0)[1] >= (STEADY_END_FRACTION - warmUp) * total / 3;
         if (committed > STEADY_END_FRACTION * total && steadyCovered) {
-          long[] first = steady.get(0);
-          long[] last = steady.get(steady.size() - 1);
-          return new Rate(slopePerSecond(steady), (last[2] - first[2]) / 1e3 / (last[1] - first[1]));
+          long records = steady.get(steady.size() - 1)[1] - steady.get(0)[1];
+          return new Metered(slopePerSecond(steady),
+              perRecord(parts, steadyCpu.get(0), steadyCpu.get(steadyCpu.size() - 1), records));
         }
         if (committed >= total) {
           // A run too short for the commits to show a steady state (--quick): the whole run, start-up included.
-          return new Rate(total / ((now - startedAt) / 1e9), (os.getProcessCpuTime() - startedCpu) / 1e3 / total);
+          return new Metered(total / ((now - startedAt) / 1e9),
+              perRecord(parts, startedCpu, cpu(cpuNanos, parts), total));
         }
         if (now - lastReport > 5e9) {
-          progress.accept(String.format(Locale.ROOT, "%s: %d/%d committed", group, committed,
-              total));
+          progress.accept(String.format(Locale.ROOT, "%s: %d/%d committed", label, committed, total));
           lastReport = now;
         }
         Thread.sleep(20);
       }
-      throw new IllegalStateException(group + " did not commit all " + total + " interactions within 10 minutes");
+      throw new IllegalStateException(label + " did not commit all " + total + " records within 10 minutes");
     }
+  }
+
+  private static long[] cpu(Map<String, LongSupplier> cpuNanos, List<String> parts) {
+    return parts.stream().mapToLong(part -> cpuNanos.get(part).getAsLong()).toArray();
+  }
+
+  private static Map<String, Double> perRecord(List<String> parts, long[] from, long[] to, long records) {
+    Map<String, Double> micros = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < parts.size(); i++) {
+      micros.put(parts.get(i), (to[i] - from[i]) / 1e3 / records);
+    }
+    return micros;
   }
 
   /** Least-squares slope of committed offsets ({@code [1]}) over nanoTime ({@code [0]}), per second. */

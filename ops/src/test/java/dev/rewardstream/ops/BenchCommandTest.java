@@ -41,6 +41,8 @@ class BenchCommandTest {
     scenarios.forEach(s -> assertThat(s.has("error")).as(s.toString()).isFalse());
     assertThat(scenarios.get("chaos").get("skipped").asText()).as("a 12-process cluster: full runs only")
         .contains("a full run only");
+    assertThat(scenarios.get("scale-out").get("skipped").asText()).as("scorer processes and two Flink clusters")
+        .contains("a full run only");
 
     JsonNode curves = scenarios.get("label-efficiency");
     JsonNode issueWorld = curves.get("worlds").get("issue200");

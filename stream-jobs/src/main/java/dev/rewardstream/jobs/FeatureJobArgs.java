@@ -18,13 +18,14 @@ import org.apache.flink.util.ParameterTool;
  * parameter parser would otherwise ignore a misspelt one and run with its default.
  *
  * @param parallelism {@code --flink-parallelism}, or the cluster's default when absent
+ * @param stateBackend {@code --state-backend}: rocksdb (default) or hashmap
  */
 public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, Duration checkpointInterval,
-    OptionalInt parallelism) {
+    OptionalInt parallelism, String stateBackend) {
 
   static final List<String> OPTIONS = List.of("bootstrap-servers", "schema-registry", "topic-prefix",
       "checkpoint-interval-ms", "unmatched-timeout-s", "flink-parallelism", "environments", "reward-attribution",
-      "max-text-chars", "numeric-features", "text-encoder");
+      "max-text-chars", "numeric-features", "text-encoder", "state-backend");
 
   public static FeatureJobArgs parse(String[] args) {
     ParameterTool params = ParameterTool.fromArgs(args);
@@ -49,7 +50,12 @@ public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, D
         FeatureJob.DEFAULT_CHECKPOINT_INTERVAL.toMillis()));
     OptionalInt parallelism = params.has("flink-parallelism")
         ? OptionalInt.of(params.getInt("flink-parallelism")) : OptionalInt.empty();
-    return new FeatureJobArgs(required(params, "bootstrap-servers"), config, checkpointInterval, parallelism);
+    String stateBackend = params.get("state-backend", FeatureJob.DEFAULT_STATE_BACKEND);
+    if (!List.of("rocksdb", "hashmap").contains(stateBackend)) {
+      throw new IllegalArgumentException("--state-backend is rocksdb or hashmap, got " + stateBackend);
+    }
+    return new FeatureJobArgs(required(params, "bootstrap-servers"), config, checkpointInterval, parallelism,
+        stateBackend);
   }
 
   /** "cartpole=4:1,reacher=11:2", as {@code rewardctl up --environments} takes it. */

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * Central; the entry points are in {@code flink-runtime}): a JobManager and TaskManagers as processes of their own,
  * and jobs submitted with Flink's own client over the REST API, as to a production cluster.
  */
-final class FlinkStandalone {
+public final class FlinkStandalone {
 
   /**
    * Left off the framework's class path: they come with the job's jar. Two copies, one in the framework and one in
@@ -38,8 +38,12 @@ final class FlinkStandalone {
     this.frameworkClassPath = frameworkClassPath;
   }
 
-  /** Writes {@code dir/conf/config.yaml} (Flink 2.0 reads no other) and the log configuration. */
-  static FlinkStandalone configure(Path dir, int rpcPort, int restPort, int blobPort) throws IOException {
+  /**
+   * Writes {@code dir/conf/config.yaml} (Flink 2.0 reads no other) and the log configuration; every TaskManager offers
+   * {@code slots} slots, and a job's default parallelism is that many.
+   */
+  public static FlinkStandalone configure(Path dir, int rpcPort, int restPort, int blobPort, int slots)
+      throws IOException {
     Path conf = dir.resolve("conf");
     Files.createDirectories(conf);
     Files.createDirectories(dir.resolve("checkpoints"));
@@ -55,9 +59,9 @@ final class FlinkStandalone {
         "blob.server.port: " + blobPort,
         "taskmanager.host: 127.0.0.1",
         "taskmanager.bind-host: 127.0.0.1",
-        "taskmanager.numberOfTaskSlots: 2",
+        "taskmanager.numberOfTaskSlots: " + slots,
         "taskmanager.memory.process.size: 1024m",
-        "parallelism.default: 2",
+        "parallelism.default: " + slots,
         "execution.checkpointing.dir: " + dir.resolve("checkpoints").toUri(),
         // Kept when the JobManager dies, so its replacement resubmits the job from the latest one.
         "execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION",
@@ -76,7 +80,7 @@ final class FlinkStandalone {
   }
 
   /** The JobManager's command line. */
-  List<String> jobManagerCommand(Path logs) throws IOException {
+  public List<String> jobManagerCommand(Path logs) throws IOException {
     List<String> command = java("jobmanager", logs, List.of("-Xmx512m"));
     command.addAll(List.of("org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "--configDir",
         confDir.toString()));
@@ -87,7 +91,7 @@ final class FlinkStandalone {
    * With the memory options Flink's {@code taskmanager.sh} computes (BashJavaUtils): without them a TaskManager stops
    * at once ("taskmanager.cpu.cores is not set").
    */
-  List<String> taskManagerCommand(Path logs, String name) throws IOException, InterruptedException {
+  public List<String> taskManagerCommand(Path logs, String name) throws IOException, InterruptedException {
     List<String> resources = resourceParams(logs.resolve(name + "-resources.out"));
     List<String> command = java(name, logs, Arrays.asList(resources.get(0).trim().split("\\s+")));
     command.addAll(List.of("org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "--configDir",
@@ -117,7 +121,7 @@ final class FlinkStandalone {
    * to the REST API, restoring the state of {@code restoreFrom} (a retained checkpoint) unless it is null. Returns the
    * job's id.
    */
-  String submit(Path jobJar, List<String> args, Path restoreFrom, Path output)
+  public String submit(Path jobJar, List<String> args, Path restoreFrom, Path output)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(LocalCluster.javaCommand("-Xmx256m"));
     command.addAll(List.of("-cp", frameworkClassPath, "org.apache.flink.client.cli.CliFrontend", "run", "-d", "-m",
@@ -139,7 +143,7 @@ final class FlinkStandalone {
     return id.group(1);
   }
 
-  int taskManagers() {
+  public int taskManagers() {
     try {
       return LocalCluster.httpJson(restUrl() + "/taskmanagers").path("taskmanagers").size();
     } catch (IOException e) {
@@ -150,7 +154,7 @@ final class FlinkStandalone {
     }
   }
 
-  boolean running(String jobId) {
+  public boolean running(String jobId) {
     try {
       JsonNode job = LocalCluster.httpJson(restUrl() + "/jobs/" + jobId);
       return "RUNNING".equals(job.path("state").asText());
@@ -159,6 +163,30 @@ final class FlinkStandalone {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    }
+  }
+
+  /**
+   * The size of the job's state in its latest completed checkpoint (Flink's {@code state_size}: all the state the
+   * checkpoint covers, incremental parts included), in bytes; 0 before the first.
+   */
+  public long latestCheckpointStateSize(String jobId) {
+    return latestCompleted(jobId).path("state_size").asLong(0);
+  }
+
+  /** The id of the job's latest completed checkpoint; 0 before the first (or while the REST API does not answer). */
+  public long latestCheckpointId(String jobId) {
+    return latestCompleted(jobId).path("id").asLong(0);
+  }
+
+  private JsonNode latestCompleted(String jobId) {
+    try {
+      return LocalCluster.httpJson(restUrl() + "/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+    } catch (IOException e) {
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
   }
 
@@ -175,7 +203,7 @@ final class FlinkStandalone {
     }
   }
 
-  String restUrl() {
+  public String restUrl() {
     return "http://127.0.0.1:" + restPort;
   }
 

@@ -41,6 +41,8 @@ public final class LocalCluster {
 
   public static final int BROKERS = 3;
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** One client for every readiness poll (four a second while a part starts). */
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   /** What every service prints once it runs (the scorer's and trainer's banners end so). */
   private static final String SERVICE_BANNER = "Ctrl-C stops";
 
@@ -177,7 +179,8 @@ public final class LocalCluster {
     TopicAdmin.ensureTopics(bootstrap, Topics.connect(SerdeConfig.of(registry)));
     progress.accept("cluster: registry on " + registry + ", topics with 3 replicas (2 in sync)");
 
-    flink = FlinkStandalone.configure(dir.resolve("flink"), ports.flinkRpc(), ports.flinkRest(), ports.flinkBlob());
+    flink = FlinkStandalone.configure(dir.resolve("flink"), ports.flinkRpc(), ports.flinkRest(), ports.flinkBlob(),
+        2);
     Path logs = dir.resolve("logs");
     launch("jobmanager", "flink", flink.restUrl(), flink.jobManagerCommand(logs));
     for (int tm = 1; tm <= 2; tm++) {
@@ -281,7 +284,7 @@ public final class LocalCluster {
       if (member.role().equals("trainer") && member.alive()) {
         String port = member.address().substring(member.address().lastIndexOf(':') + 1);
         try {
-          String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          String metrics = HTTP.send(HttpRequest.newBuilder(
               URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
               HttpResponse.BodyHandlers.ofString()).body();
           if (metrics.lines().anyMatch(line -> line.startsWith("rewardstream_trainer_active{")
@@ -314,8 +317,12 @@ public final class LocalCluster {
   }
 
   private static boolean ready(Member member) {
+    return serving(Path.of(member.out()));
+  }
+
+  /** Whether a service whose output goes to {@code out} has printed its banner: it runs. */
+  public static boolean serving(Path out) {
     try {
-      Path out = Path.of(member.out());
       return Files.exists(out) && Files.readString(out).contains(SERVICE_BANNER);
     } catch (IOException e) {
       return false;
@@ -323,6 +330,16 @@ public final class LocalCluster {
   }
 
   private List<String> service(String heap, List<String> args) {
+    return rewardctl(commandMain, heap, args);
+  }
+
+  /**
+   * {@code rewardctl ARGS} as a process of its own: this JVM's java, module options and class path, {@code heap}
+   * ({@code -Xmx...}), logging to a file once {@link #withLog} names it.
+   *
+   * @param commandMain the class whose {@code main} runs rewardctl's commands
+   */
+  public static List<String> rewardctl(String commandMain, String heap, List<String> args) {
     List<String> command = new ArrayList<>(javaCommand(heap));
     command.add("-Dlog4j2.configurationFile=log4j2.properties");
     command.add("-cp");
@@ -333,7 +350,7 @@ public final class LocalCluster {
   }
 
   /** The log file option, placed before the main class. */
-  private static List<String> withLog(List<String> command, Path log) {
+  public static List<String> withLog(List<String> command, Path log) {
     List<String> withLog = new ArrayList<>(command);
     withLog.add(1, "-Drewardctl.log.file=" + log);
     return withLog;
@@ -377,7 +394,7 @@ public final class LocalCluster {
 
   public static boolean httpOk(String url) {
     try {
-      HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+      HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
           .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
       return response.statusCode() == 200;
     } catch (IOException e) {
@@ -389,7 +406,7 @@ public final class LocalCluster {
   }
 
   static JsonNode httpJson(String url) throws IOException, InterruptedException {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException(url + " answered " + response.statusCode() + ": " + response.body());
