@@ -61,6 +61,7 @@ final class ChaosBench implements BenchScenario {
     String bootstrap = cluster.layout().bootstrapServers();
     Topics topics = Topics.connect(SerdeConfig.of(cluster.layout().registryUrl()));
     List<Fault> faults = new ArrayList<>();
+    boolean measured = false;
     Instant loadStarted;
     Instant loadStopped;
     try {
@@ -68,6 +69,10 @@ final class ChaosBench implements BenchScenario {
       Process load = cluster.run("simulate", List.of("simulate", "--bootstrap-servers", bootstrap,
           "--schema-registry", cluster.layout().registryUrl(), "--agents", "both", "--rate", "5", "--duration-s",
           "3600", "--seed", Long.toString(context.seed())));
+      // The scorer scores once the trainer has published a first version (500 examples, about a minute at this
+      // rate): faults start after the loop runs, not while it is still starting (the first runs killed the broker
+      // before the first score, and measured the wait for the first version as a scoring gap).
+      awaitFirstScore(bootstrap, topics, Duration.ofMinutes(5));
       Thread.sleep(WARM_UP.toMillis());
       for (String fault : FAULTS) {
         String target = fault.equals("trainer") ? cluster.activeTrainer().orElseThrow(
@@ -89,10 +94,26 @@ final class ChaosBench implements BenchScenario {
       loadStopped = Instant.now();
       context.progress().accept("chaos: load stopped; draining");
       Counts counts = drain(bootstrap, topics, Duration.ofMinutes(3));
-      return report(counts, faults, loadStarted, loadStopped);
+      Result result = report(counts, faults, loadStarted, loadStopped);
+      measured = true;
+      return result;
     } finally {
       cluster.down();
-      FreshnessBench.deleteQuietly(dir);
+      if (measured) {
+        FreshnessBench.deleteQuietly(dir);
+      } else {
+        context.progress().accept("chaos: the cluster's logs are kept in " + dir.resolve("logs"));
+      }
+    }
+  }
+
+  private static void awaitFirstScore(String bootstrap, Topics topics, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (StreamsAppMeter.endOffsets(bootstrap, topics.scores.name()) == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no interaction scored within " + timeout + " of the load's start");
+      }
+      Thread.sleep(1_000);
     }
   }
 
@@ -208,7 +229,8 @@ final class ChaosBench implements BenchScenario {
     figures.put("load_s", Duration.between(loadStarted, loadStopped).toSeconds());
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "`rewardctl cluster up`'s 12 processes (3 "
             + "brokers, registry, JobManager, 2 TaskManagers, 2 scorers, drift monitor, trainer and standby) under "
-            + "`rewardctl simulate --agents both --rate 5` for %d s. Each part below killed with SIGKILL, started "
+            + "`rewardctl simulate --agents both --rate 5` for %d s, the first fault %d s after the first score. Each "
+            + "part below killed with SIGKILL, started "
             + "again after %d s, then %d s before the next. Counted by id after draining (`read_committed`).%n%n"
             + "| interactions | without a score | preferences | neither example nor dead letter | duplicated "
             + "examples | versions | reused versions |%n|---|---|---|---|---|---|---|%n"
@@ -219,7 +241,7 @@ final class ChaosBench implements BenchScenario {
             + "ready + %d s).%n%n"
             + "| killed | back after | next version after | longest gap in scoring | interaction → score p95 | "
             + "preference → version p95 |%n|---|---|---|---|---|---|%n",
-        Duration.between(loadStarted, loadStopped).toSeconds(),
+        Duration.between(loadStarted, loadStopped).toSeconds(), WARM_UP.toSeconds(),
         PAUSE.toSeconds(), SETTLE.toSeconds(), counts.interactions(), counts.lostInteractions(), counts.preferences(),
         counts.lostPreferences(), counts.duplicatedExamples(), counts.versions(), counts.reusedVersions(),
         SETTLE.toSeconds()));
