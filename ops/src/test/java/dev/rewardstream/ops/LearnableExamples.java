@@ -82,7 +82,11 @@ final class LearnableExamples {
 
   /** The newest version on {@code model-updates} (committed ones only), or null before the first. */
   static ModelUpdate latestPublished(EmbeddedInfrastructure infra, Topics topics) {
-    List<ModelUpdate> updates = TopicIO.readAll(infra.bootstrapServers(), topics.modelUpdates, Duration.ofSeconds(10));
+    return latestPublished(infra.bootstrapServers(), topics);
+  }
+
+  static ModelUpdate latestPublished(String bootstrapServers, Topics topics) {
+    List<ModelUpdate> updates = TopicIO.readAll(bootstrapServers, topics.modelUpdates, Duration.ofSeconds(10));
     return updates.isEmpty() ? null : updates.get(updates.size() - 1);
   }
 }

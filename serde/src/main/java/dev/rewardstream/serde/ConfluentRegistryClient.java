@@ -1,7 +1,6 @@
 package dev.rewardstream.serde;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.ParsedSchema;
@@ -35,7 +34,7 @@ public final class ConfluentRegistryClient implements SchemaRegistry {
     try {
       return client.register(subject, new AvroSchema(schema.toString()));
     } catch (IOException e) {
-      throw new UncheckedIOException("schema registry unreachable while registering " + subject, e);
+      throw new SchemaRegistryUnavailableException("schema registry unreachable while registering " + subject, e);
     } catch (RestClientException e) {
       throw new IllegalStateException(
           "schema registry refused " + subject + ": " + e.getErrorCode() + " " + e.getMessage(), e);
@@ -48,12 +47,24 @@ public final class ConfluentRegistryClient implements SchemaRegistry {
       ParsedSchema parsed = client.getSchemaById(id);
       return new Schema.Parser().parse(parsed.canonicalString());
     } catch (IOException e) {
-      throw new UncheckedIOException("schema registry unreachable while fetching id " + id, e);
+      throw new SchemaRegistryUnavailableException("schema registry unreachable while fetching id " + id, e);
     } catch (RestClientException e) {
       if (e.getErrorCode() == SCHEMA_NOT_FOUND || e.getStatus() == 404) {
         throw new UnknownSchemaException(id, e);
       }
       throw new IllegalStateException("schema registry failed on id " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean answers() {
+    try {
+      client.getAllSubjects();
+      return true;
+    } catch (IOException e) {
+      return false;
+    } catch (RestClientException e) {
+      return true;
     }
   }
 

@@ -35,9 +35,11 @@ public final class Topics {
   public final TopicSpec<NormalizationStats> normalizationStats;
   public final TopicSpec<PairSuggestion> pairSuggestions;
   private final SerdeConfig config;
+  private final SchemaRegistry registry;
 
   private Topics(SerdeConfig config, SchemaRegistry registry) {
     this.config = config;
+    this.registry = registry;
     String p = config.topicPrefix();
     int maxBytes = config.maxRecordBytes();
     interactions = spec(p + "interactions", 3, Map.of(RETENTION_MS, DAYS_7), Interaction.class, registry, maxBytes);
@@ -67,6 +69,11 @@ public final class Topics {
 
   public SerdeConfig config() {
     return config;
+  }
+
+  /** Whether the schema registry these topics' serdes use answers now. */
+  public boolean registryAnswers() {
+    return registry.answers();
   }
 
   public List<TopicSpec<?>> all() {

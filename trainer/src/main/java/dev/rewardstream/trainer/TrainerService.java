@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.TrainingExample;
-import dev.rewardstream.serde.DeadLetters;
 import dev.rewardstream.schema.RecordRejectedException;
+import dev.rewardstream.serde.DeadLetters;
+import dev.rewardstream.serde.SchemaRegistryUnavailableException;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -31,6 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -97,7 +100,10 @@ public final class TrainerService implements Runnable, AutoCloseable {
   private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
   private final Counter deadLetterCounter;
   private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
-  private Map<String, Long> resumeOffsets = Map.of();
+  /** The group assigned this instance the input; its turn begins in the poll loop. */
+  private boolean turnPending;
+  /** A turn waits until the schema registry answers again. */
+  private boolean awaitingRegistry;
   private java.util.function.Consumer<ModelUpdate> publishListener = update -> { };
   private final java.util.concurrent.atomic.AtomicReference<TrainerStatus> status =
       new java.util.concurrent.atomic.AtomicReference<>(
@@ -183,18 +189,29 @@ public final class TrainerService implements Runnable, AutoCloseable {
       consumer.subscribe(List.of(topics.trainingExamples.name()), new Turns());
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        if (turnPending) {
+          beginPendingTurn();
+        }
         if (!active) {
-          // Waiting as a standby (or a turn just ended inside the poll): whoever holds the input now learns these.
+          // Waiting as a standby, or for the registry (a turn just ended inside the poll): whoever holds the input
+          // now learns these.
           status.set(snapshot());
           continue;
         }
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-          accept(record);
-        }
-        trainOnPending(records.isEmpty());
-        if (stepsSincePublish > 0 && (stepsSincePublish >= config.publishEverySteps()
-            || System.nanoTime() - lastPublishNanos >= config.publishInterval().toNanos())) {
-          publishCandidate();
+        try {
+          for (ConsumerRecord<byte[], byte[]> record : records) {
+            accept(record);
+          }
+          trainOnPending(records.isEmpty());
+          if (stepsSincePublish > 0 && (stepsSincePublish >= config.publishEverySteps()
+              || System.nanoTime() - lastPublishNanos >= config.publishInterval().toNanos())) {
+            publishCandidate();
+          }
+        } catch (RuntimeException e) {
+          if (!SchemaRegistryUnavailableException.isCauseOf(e)) {
+            throw e;
+          }
+          waitForRegistry(e);
         }
         status.set(snapshot());
       }
@@ -210,6 +227,55 @@ public final class TrainerService implements Runnable, AutoCloseable {
     }
   }
 
+  /**
+   * The registry stopped answering in the middle of a turn (an example whose writer schema this process has not
+   * seen, a dead letter or a version to encode). The turn ends as a crash would end it, keeping the input: it begins
+   * again from the state published last once the registry answers, so what was learned since is learned once more and
+   * nothing is skipped or committed twice.
+   */
+  private void waitForRegistry(RuntimeException outage) {
+    endTurn("the schema registry does not answer (" + outage.getMessage() + "); it holds the input and begins "
+        + "again from the published state when the registry is back");
+    awaitingRegistry = true;
+    holdInput();
+  }
+
+  /** Keeps the group's assignment while no turn runs: nothing is fetched until {@link #beginPendingTurn()}. */
+  private void holdInput() {
+    consumer.pause(consumer.assignment());
+    turnPending = true;
+  }
+
+  /**
+   * Begins the turn the group assigned, here rather than in the rebalance callback, so that a registry outage can be
+   * waited out while the consumer goes on polling and stays in its group.
+   */
+  private void beginPendingTurn() {
+    if (awaitingRegistry && !topics.registryAnswers()) {
+      return;
+    }
+    Set<TopicPartition> assignment = consumer.assignment();
+    try {
+      beginTurn(assignment);
+    } catch (RuntimeException e) {
+      if (!SchemaRegistryUnavailableException.isCauseOf(e)) {
+        throw e;
+      }
+      if (!awaitingRegistry) {
+        LOG.warn("this trainer instance cannot begin its turn: the schema registry does not answer ({}); it holds "
+            + "the input and begins when the registry is back", e.getMessage());
+      }
+      awaitingRegistry = true;
+      return;
+    }
+    if (awaitingRegistry) {
+      LOG.info("the schema registry answers again");
+    }
+    awaitingRegistry = false;
+    turnPending = false;
+    consumer.resume(assignment);
+  }
+
   /** A replay buffer and schedule as a starting trainer has them; each turn begins with its own. */
   private void freshState() {
     this.replay = new ReplayBuffer(config.replayCapacity(), config.replayCapacity(), 42);
@@ -220,24 +286,46 @@ public final class TrainerService implements Runnable, AutoCloseable {
    * This instance's turn begins: its transactional producer fences the previous holder (aborting what it left open),
    * then it resumes from the state published last.
    */
-  private void beginTurn(Collection<TopicPartition> partitions) {
+  private void beginTurn(Set<TopicPartition> partitions) {
     publishProducer = TopicIO.transactionalProducer(config.bootstrapServers(), transactionalId);
-    publishProducer.initTransactions();
+    Map<TopicPartition, OffsetAndMetadata> committed;
+    TrainerResume.Resumed resumed;
+    try {
+      publishProducer.initTransactions();
+      freshState();
+      committed = consumer.committed(partitions);
+      Map<String, Long> committedByName = new HashMap<>();
+      committed.forEach((partition, offset) -> {
+        if (offset != null) {
+          committedByName.put(partition.toString(), offset.offset());
+        }
+      });
+      resumed = TrainerResume.resume(config, topics, checkpoint, replay, committedByName);
+    } catch (RuntimeException e) {
+      publishProducer.close(Duration.ZERO);
+      publishProducer = null;
+      throw e;
+    }
     publisher = new VersionPublisher(config, topics, publishProducer, checkpoint);
-    freshState();
-    Map<String, Long> committed = new HashMap<>();
-    consumer.committed(new java.util.HashSet<>(partitions)).forEach((partition, offset) -> {
-      if (offset != null) {
-        committed.put(partition.toString(), offset.offset());
-      }
-    });
-    TrainerResume.Resumed resumed = TrainerResume.resume(config, topics, checkpoint, replay, committed);
     learner = resumed.learner();
     live = resumed.live();
     liveVersion = resumed.liveVersion();
     liveMetrics = resumed.liveMetrics();
-    resumeOffsets = resumed.offsets();
     schedule.resume(resumed.examplesTrained(), resumed.steps());
+    // Exactly where the resumed state stops: the checkpoint's offsets, else the committed ones (the consumer may have
+    // read past them in a turn that ended without leaving the group), else the start.
+    for (TopicPartition partition : partitions) {
+      Long offset = resumed.offsets().get(partition.toString());
+      OffsetAndMetadata commit = committed.get(partition);
+      if (offset == null && commit != null) {
+        offset = commit.offset();
+      }
+      if (offset != null) {
+        consumer.seek(partition, offset);
+      } else {
+        consumer.seekToBeginning(List.of(partition));
+      }
+    }
     stepsSincePublish = 0;
     lastPublishNanos = System.nanoTime();
     active = true;
@@ -272,35 +360,28 @@ public final class TrainerService implements Runnable, AutoCloseable {
   }
 
   /**
-   * Turns follow the group's assignment: all of the input (a turn begins, positioned exactly where the resumed state
-   * stops) or none of it.
+   * Turns follow the group's assignment: all of the input (a turn begins in the poll loop, positioned exactly where the
+   * resumed state stops) or none of it.
    */
   private final class Turns implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      if (partitions.isEmpty()) {
-        return;
-      }
-      if (!active) {
-        beginTurn(consumer.assignment());
-      }
-      for (TopicPartition partition : partitions) {
-        Long offset = resumeOffsets.get(partition.toString());
-        if (offset != null) {
-          consumer.seek(partition, offset);
-        }
+      if (!partitions.isEmpty() && !active) {
+        holdInput();
       }
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       if (!partitions.isEmpty()) {
+        turnPending = false;
         endTurn("the group gave its input to another instance");
       }
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      turnPending = false;
       endTurn("its group session expired");
     }
   }
@@ -366,9 +447,6 @@ public final class TrainerService implements Runnable, AutoCloseable {
       }
       ModelUpdate update = publisher.publish(version, learner, replay, schedule, candidate, reference, positions,
           rejectedCandidates, consumer.groupMetadata(), publishListener);
-      Map<String, Long> byName = new HashMap<>();
-      positions.forEach((partition, offset) -> byName.put(partition.toString(), offset));
-      resumeOffsets = byName;
       LoadedModel previous = live;
       live = LoadedModel.load(update, config.featureSpec());
       if (previous != null) {
