@@ -69,7 +69,7 @@ public final class ScorerService implements AutoCloseable {
     this.bootstrapServers = bootstrapServers;
     this.topics = topics;
     Properties props = StreamsApplications.properties(applicationId, bootstrapServers, stateDir, streamThreads(topics));
-    this.streams = new KafkaStreams(ScorerTopology.build(config, topics, models, normalization,
+    this.streams = StreamsApplications.create(ScorerTopology.build(config, topics, models, normalization,
         SourcePartitionReader.kafka(bootstrapServers, applicationId), meters), props);
   }
 

@@ -1,5 +1,6 @@
 package dev.rewardstream.streams;
 
+import dev.rewardstream.serde.SchemaRegistryUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -8,6 +9,10 @@ import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka Streams settings every application of the project runs with (scorer, drift monitor, pair suggestions;
@@ -15,7 +20,37 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class StreamsApplications {
 
+  private static final Logger LOG = LoggerFactory.getLogger(StreamsApplications.class);
+  /** How long a stream thread that met a registry outage waits before its replacement reads the record again. */
+  static final Duration REGISTRY_RETRY_PAUSE = Duration.ofSeconds(2);
+
   private StreamsApplications() {}
+
+  /**
+   * An application of {@code topology} with {@code properties}, whose stream threads outlive a schema-registry outage:
+   * a thread that cannot decode or encode a record because the registry does not answer (a writer schema this process
+   * has not seen yet, a subject it has not registered) is replaced after a pause. Under exactly-once its open
+   * transaction is aborted and the replacement reads again from the committed offsets, so nothing is dead-lettered for
+   * the registry's sake, lost or written twice. Any other error stops the application, as Kafka Streams does by default.
+   */
+  public static KafkaStreams create(Topology topology, Properties properties) {
+    KafkaStreams streams = new KafkaStreams(topology, properties);
+    String applicationId = properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+    streams.setUncaughtExceptionHandler(error -> {
+      if (!SchemaRegistryUnavailableException.isCauseOf(error)) {
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+      LOG.warn("{}: a stream thread stopped because the schema registry does not answer ({}); it is replaced in {}",
+          applicationId, error.getMessage(), REGISTRY_RETRY_PAUSE);
+      try {
+        Thread.sleep(REGISTRY_RETRY_PAUSE.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    return streams;
+  }
 
   /** Exactly-once v2 with 200 ms commits, topics created with the broker's replication, inputs read from the start. */
   public static Properties properties(String applicationId, String bootstrapServers, Path stateDir,

@@ -23,7 +23,7 @@ public abstract class StreamsService implements AutoCloseable {
   protected StreamsService(Function<MeterRegistry, Topology> topology, String applicationId, String bootstrapServers,
       Path stateDir, int streamThreads) {
     this.applicationId = applicationId;
-    this.streams = new KafkaStreams(topology.apply(meters),
+    this.streams = StreamsApplications.create(topology.apply(meters),
         StreamsApplications.properties(applicationId, bootstrapServers, stateDir, streamThreads));
   }
 
