@@ -21,7 +21,7 @@ public final class BenchRunner {
 
   /** Every scenario, in the order a full run takes them. */
   public static final List<String> SCENARIOS = List.of("label-efficiency", "pair-selection", "hh-rlhf", "bt-stream",
-      "freshness", "label-efficiency-live", "trainer-throughput", "scorer-throughput", "scoring-api",
+      "freshness", "hh-rlhf-live", "label-efficiency-live", "trainer-throughput", "scorer-throughput", "scoring-api",
       "trajectory-api", "mpc", "feature-job-latency", "drift-detectors", "alerts", "chaos",
       "scale-out");
 
@@ -35,6 +35,7 @@ public final class BenchRunner {
       case "label-efficiency" -> new LabelEfficiencyBench();
       case "pair-selection" -> new PairSelectionBench();
       case "hh-rlhf" -> new HhRlhfBench();
+      case "hh-rlhf-live" -> new HhRlhfLiveBench();
       case "bt-stream" -> new BtStreamBench();
       case "freshness" -> new FreshnessBench();
       case "label-efficiency-live" -> new LiveLearningBench();

@@ -12,6 +12,7 @@ import static dev.rewardstream.bench.StreamsAppMeter.sampleValues;
 import dev.rewardstream.bench.StreamsAppMeter.Rate;
 
 import dev.rewardstream.model.ModelArtifacts;
+import dev.rewardstream.model.TextEncoder;
 import dev.rewardstream.sim.KafkaRecordSink;
 import dev.rewardstream.sim.Labeler;
 import dev.rewardstream.sim.Scenario;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -151,6 +153,10 @@ final class ScorerThroughputBench implements BenchScenario {
         monitorRate = rate(infra.bootstrapServers(), DriftService.APPLICATION_ID, infra.topics().scores.name(),
             Math.min(scores, 2_000_000), monitor::state, context.progress());
       }
+      Map<String, Object> encoders = encoderPasses(infra, dir, samples.subList(0,
+          Math.min(samples.size(), context.quick() ? 100 : ENCODER_INTERACTIONS)), config, median(scorerRates),
+          context.progress());
+      figures.put("with_text_encoder", encoders);
       List<Double> ratios = ratios(scorerRates, identityRates);
       List<Double> mlpRatios = ratios(mlpRates, identityRates);
       Rate mlpRate = median(mlpRates);
@@ -224,7 +230,62 @@ final class ScorerThroughputBench implements BenchScenario {
         1000 * latencyFigure(figures, "scorer_latency", "p50_s"), 1000 * latencyFigure(figures, "scorer_latency", "p99_s"),
         1000 * latencyFigure(figures, "identity_latency", "p50_s"), 1000 * latencyFigure(figures, "identity_latency", "p99_s"),
         1000 * (double) figures.get("added_latency_p50_s"), 1000 * (double) figures.get("added_latency_p99_s"));
+    StringBuilder encoderRows = new StringBuilder();
+    ((Map<?, ?>) figures.get("with_text_encoder")).forEach((name, cell) -> {
+      Map<?, ?> c = (Map<?, ?>) cell;
+      encoderRows.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.0f | %.5f |%n", name, c.get("interactions"),
+          (double) c.get("records_per_s"), (double) c.get("cpu_us_per_record"), (double) c.get("ratio_to_no_encoder")));
+    });
+    if (encoderRows.length() > 0) {
+      md += String.format(Locale.ROOT, "%nWith a sentence encoder on (`--text-encoder NAME`: the response and the final "
+          + "exchange embedded for every interaction), the default model for that feature spec, on the first of the "
+          + "same interactions:%n%n| encoder | interactions | records/s | CPU µs per record | ÷ the scorer without "
+          + "an encoder |%n|---|---|---|---|---|%n%s", encoderRows);
+    }
     return Result.of(figures, md);
+  }
+
+  /** Interactions per encoder pass: a sentence encoder scores tens a second, not a hundred thousand. */
+  static final int ENCODER_INTERACTIONS = 3_000;
+
+  /**
+   * With a sentence encoder on, the scorer embeds each interaction's response and final exchange: one pass per
+   * encoder on the class path, over the first of the same interactions under a topic prefix of its own, serving the
+   * default learner's model for that feature spec; its rate against the scorer's without an encoder ({@code plain}).
+   */
+  private static Map<String, Object> encoderPasses(EmbeddedInfrastructure infra, Path dir, List<byte[]> values,
+      ScorerConfig config, Rate plain, Consumer<String> progress) throws Exception {
+    Map<String, Object> byEncoder = new LinkedHashMap<>();
+    for (TextEncoder encoder : TextEncoder.available()) {
+      Topics topics = Topics.connect(infra.serdeConfig().withTopicPrefix("bench-" + encoder.name() + "-"));
+      TopicAdmin.ensureTopics(infra.bootstrapServers(), topics);
+      try (KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
+        for (byte[] value : values) {
+          producer.send(new ProducerRecord<>(topics.interactions.name(), value));
+        }
+        producer.flush();
+      }
+      ScorerConfig encoded = new ScorerConfig(config.modelName(),
+          config.featureSpec().withTextEncoder(encoder.name()), config.maxTextChars(), config.retainedOutputs(),
+          config.rescoreCheckInterval());
+      publishModel(infra.bootstrapServers(), topics, dir.resolve("artifacts"), encoded, LearnerOptions.defaults());
+      String application = "bench-scorer-" + encoder.name();
+      progress.accept("scorer-throughput: with the " + encoder.name() + " encoder on " + values.size()
+          + " interactions");
+      try (ScorerService scorer = new ScorerService(application, infra.bootstrapServers(), dir.resolve(application),
+          encoded, topics)) {
+        scorer.start();
+        Rate rate = rate(infra.bootstrapServers(), application, topics.interactions.name(), values.size(),
+            scorer::state, progress);
+        Map<String, Object> cell = new LinkedHashMap<>();
+        cell.put("interactions", values.size());
+        cell.put("records_per_s", Stats.round(rate.recordsPerSecond()));
+        cell.put("cpu_us_per_record", Stats.round(rate.cpuMicrosPerRecord()));
+        cell.put("ratio_to_no_encoder", Math.round(1e6 * rate.recordsPerSecond() / plain.recordsPerSecond()) / 1e6);
+        byEncoder.put(encoder.name(), cell);
+      }
+    }
+    return byEncoder;
   }
 
   /** The second model served in the measured passes: the MLP of {@link LearnerOptions#network()}. */

@@ -43,6 +43,8 @@ class BenchCommandTest {
         .contains("a full run only");
     assertThat(scenarios.get("scale-out").get("skipped").asText()).as("scorer processes and two Flink clusters")
         .contains("a full run only");
+    assertThat(scenarios.get("hh-rlhf-live").get("skipped").asText()).as("ten minutes of encoding")
+        .contains("a full run only");
 
     JsonNode curves = scenarios.get("label-efficiency");
     JsonNode issueWorld = curves.get("worlds").get("issue200");
@@ -94,6 +96,10 @@ class BenchCommandTest {
     assertThat(scorer.get("scorer_records_per_s").asDouble()).isPositive();
     assertThat(scorer.get("ratio").asDouble()).isPositive();
     assertThat(scorer.get("scorer_cpu_us_per_record").asDouble()).isPositive();
+    assertThat(scorer.get("with_text_encoder").fieldNames()).toIterable().as("every encoder on the class path")
+        .containsExactly("all-minilm-l6-v2-q", "e5-small-v2-q");
+    scorer.get("with_text_encoder").forEach(encoder -> assertThat(encoder.get("ratio_to_no_encoder").asDouble())
+        .as("an encoder is the scorer's most expensive step").isBetween(0.0, 0.5));
     JsonNode api = scenarios.get("scoring-api");
     assertThat(api.get("rank_over_http").get("count").asInt()).isEqualTo(api.get("requests_measured").asInt());
     assertThat(api.get("rank_over_http").get("p50_s").asDouble())

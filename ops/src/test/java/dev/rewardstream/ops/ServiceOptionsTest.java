@@ -115,7 +115,8 @@ class ServiceOptionsTest {
 
     new CommandLine(trainer).parseArgs("--text-encoder", "bge-huge");
     assertThatThrownBy(() -> trainer.features.toSpec())
-        .hasMessageStartingWith("no text encoder named \"bge-huge\" on the class path (found: all-minilm-l6-v2-q)");
+        .hasMessageStartingWith("no text encoder named \"bge-huge\" on the class path (found: all-minilm-l6-v2-q, "
+            + "e5-small-v2-q)");
   }
 
   @Test
@@ -124,7 +125,8 @@ class ServiceOptionsTest {
     CommandLine cli = new CommandLine(new RewardCtl());
     cli.setOut(new java.io.PrintWriter(out));
     assertThat(cli.execute("encoders")).isZero();
-    assertThat(out.toString()).contains("none").containsPattern("all-minilm-l6-v2-q\\s+384\\s+\\S*encoders");
+    assertThat(out.toString()).contains("none").containsPattern("all-minilm-l6-v2-q\\s+384\\s+\\S*encoders")
+        .containsPattern("e5-small-v2-q\\s+384\\s+\\S*encoders");
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.rewardstream.jobs.EnvironmentSpec;
 import dev.rewardstream.jobs.FeatureJob;
 import dev.rewardstream.jobs.FeatureJobConfig;
 import dev.rewardstream.jobs.RewardAttribution;
+import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.platform.FreePorts;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
@@ -99,6 +100,17 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
     return new PlatformConfig(dataDir, host, kafka, controller, registry, topicPrefix, checkpointInterval,
         flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
         scorer, drift, pairs, metricsPort, flinkMetricsPort, dashboardPort);
+  }
+
+  /** Every service featurizing with {@code spec}: the feature job, the trainer, the scorer and pair suggestions. */
+  public PlatformConfig withFeatureSpec(FeatureSpec spec) {
+    ScorerConfig scoring = new ScorerConfig(scorer.modelName(), spec, scorer.maxTextChars(), scorer.retainedOutputs(),
+        scorer.rescoreCheckInterval(), scorer.uncertaintyPenalty(), scorer.discount(), scorer.maxTrajectories());
+    PairSuggestionConfig suggestions = new PairSuggestionConfig(pairs.modelName(), spec, pairs.candidatesPerPrompt(),
+        pairs.minInformation());
+    return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
+        flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
+        scoring, drift, suggestions, metricsPort, flinkMetricsPort, dashboardPort);
   }
 
   public PlatformConfig withScorerHttpPort(int port) {
