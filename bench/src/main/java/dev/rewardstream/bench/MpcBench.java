@@ -1,5 +1,6 @@
 package dev.rewardstream.bench;
 
+import dev.rewardstream.model.ArtifactStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -145,7 +146,7 @@ final class MpcBench implements BenchScenario {
         ScorerConfig defaults = ScorerConfig.defaults();
         ScorerConfig config = new ScorerConfig(defaults.modelName(), spec, defaults.maxTextChars(),
             defaults.retainedOutputs(), defaults.rescoreCheckInterval());
-        try (ModelHolder models = new ModelHolder(config.modelName(), spec);
+        try (ModelHolder models = new ModelHolder(config.modelName(), spec, ArtifactStore.at(artifacts));
             ScoringHttpServer server = ScoringHttpServer.start("127.0.0.1", 0, models, normalization, config,
                 () -> KafkaStreams.State.RUNNING, 2, new CompositeMeterRegistry())) {
           String url = server.url() + "/v1/trajectories";

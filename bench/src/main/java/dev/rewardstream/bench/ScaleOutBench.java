@@ -213,7 +213,8 @@ final class ScaleOutBench implements BenchScenario {
               "--topic-prefix", prefix, "--no-drift-monitor", "--no-pair-suggestions", "--http-port", "-1",
               "--metrics-port", "-1",
               "--state-dir", state.resolve("state").toString(), "--pairs-state-dir", state.resolve("pairs").toString(),
-              "--drift-state-dir", state.resolve("drift").toString())), dir.resolve(prefix + i + ".log")), out);
+              "--drift-state-dir", state.resolve("drift").toString(), "--artifact-dir",
+              dir.resolve("artifacts").toString())), dir.resolve(prefix + i + ".log")), out);
         }
         await("the scorers' banners", () -> outs.stream().allMatch(LocalCluster::serving), processes);
         Metered metered = StreamsAppMeter.rate(infra.bootstrapServers(), prefix + "scorer",

@@ -1,5 +1,6 @@
 package dev.rewardstream.bench;
 
+import dev.rewardstream.model.ArtifactStore;
 import static dev.rewardstream.bench.StreamsAppMeter.awaitCommitted;
 import static dev.rewardstream.bench.StreamsAppMeter.endOffsets;
 import static dev.rewardstream.bench.StreamsAppMeter.latency;
@@ -127,8 +128,8 @@ final class ScorerThroughputBench implements BenchScenario {
       }
 
       List<Double> scorerLatency;
-      try (ScorerService scorer = new ScorerService(infra.bootstrapServers(), dir.resolve("scorer-state"), config,
-          infra.topics())) {
+      try (ScorerService scorer = new ScorerService(infra.bootstrapServers(), dir.resolve("scorer-state"),
+          ArtifactStore.at(dir.resolve("artifacts")), config, infra.topics())) {
         scorer.start();
         awaitCommitted(infra.bootstrapServers(), ScorerService.APPLICATION_ID, interactions, total);
         scorerLatency = latency(infra.bootstrapServers(), interactions, infra.topics().scores.name(), samples,
@@ -273,7 +274,7 @@ final class ScorerThroughputBench implements BenchScenario {
       progress.accept("scorer-throughput: with the " + encoder.name() + " encoder on " + values.size()
           + " interactions");
       try (ScorerService scorer = new ScorerService(application, infra.bootstrapServers(), dir.resolve(application),
-          encoded, topics)) {
+          ArtifactStore.at(dir.resolve("artifacts")), encoded, topics)) {
         scorer.start();
         Rate rate = rate(infra.bootstrapServers(), application, topics.interactions.name(), values.size(),
             scorer::state, progress);
@@ -312,7 +313,7 @@ final class ScorerThroughputBench implements BenchScenario {
 
     Rate scorer(String applicationId, ScorerConfig served) throws Exception {
       try (ScorerService scorer = new ScorerService(applicationId, infra.bootstrapServers(),
-          dir.resolve(applicationId), served, infra.topics())) {
+          dir.resolve(applicationId), ArtifactStore.at(dir.resolve("artifacts")), served, infra.topics())) {
         scorer.start();
         return rate(infra.bootstrapServers(), applicationId, interactions, total, scorer::state, progress);
       }

@@ -1,5 +1,6 @@
 package dev.rewardstream.bench;
 
+import dev.rewardstream.model.ArtifactStore;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,7 +60,7 @@ final class ScoringApiBench implements BenchScenario {
     List<Double> inProcess = new ArrayList<>();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (NDManager manager = NDManager.newBaseManager();
-        ModelHolder models = new ModelHolder(config.modelName(), spec);
+        ModelHolder models = new ModelHolder(config.modelName(), spec, ArtifactStore.at(artifacts));
         ScoringHttpServer server = ScoringHttpServer.start("127.0.0.1", 0, models, config,
             () -> KafkaStreams.State.RUNNING, 2)) {
       publishInitializedVersion(models, artifacts, spec, manager);

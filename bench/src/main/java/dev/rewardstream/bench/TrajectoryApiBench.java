@@ -1,5 +1,6 @@
 package dev.rewardstream.bench;
 
+import dev.rewardstream.model.ArtifactStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -130,7 +131,8 @@ final class TrajectoryApiBench implements BenchScenario {
     List<Double> binaryParse = new ArrayList<>();
     List<Double> score = new ArrayList<>();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    try (ModelHolder models = new ModelHolder(config.modelName(), config.featureSpec());
+    try (ModelHolder models = new ModelHolder(config.modelName(), config.featureSpec(),
+        ArtifactStore.at(artifacts));
         ScoringHttpServer server = ScoringHttpServer.start("127.0.0.1", 0, models, normalization, config,
             () -> KafkaStreams.State.RUNNING, 2, new CompositeMeterRegistry())) {
       publish(models, options, artifacts, config);

@@ -20,10 +20,12 @@ public final class LoadedModel implements AutoCloseable {
     this.inference = inference;
   }
 
-  public static LoadedModel load(ModelUpdate update, FeatureSpec spec) throws ArtifactRejectedException {
+  /** Loads {@code update}'s artifact from {@code store} once it is verified ({@link ModelArtifacts#load}). */
+  public static LoadedModel load(ModelUpdate update, FeatureSpec spec, ArtifactStore store)
+      throws ArtifactRejectedException {
     // The native network is needed only to read the verified parameters out; scoring uses plain Java arrays.
     try (NDManager manager = NDManager.newBaseManager()) {
-      Block block = ModelArtifacts.load(update, spec, manager);
+      Block block = ModelArtifacts.load(update, spec, store, manager);
       return new LoadedModel(update,
           SparseInference.of(block, RewardNetwork.Architecture.parse(update.getArchitecture())));
     }

@@ -53,22 +53,22 @@ public final class ModelArtifacts {
   /**
    * Verifies and loads a published version into a new network owned by {@code manager}.
    *
-   * @throws ArtifactRejectedException when the artifact is missing, its digest differs, or it was trained on features
-   *     other than {@code expected}
+   * @throws ArtifactRejectedException when the artifact is outside {@code store}, missing, its digest differs, or it
+   *     was trained on features other than {@code expected}
    */
-  public static Block load(ModelUpdate update, FeatureSpec expected, NDManager manager)
+  public static Block load(ModelUpdate update, FeatureSpec expected, ArtifactStore store, NDManager manager)
       throws ArtifactRejectedException {
     RewardNetwork.Architecture architecture = verifiedArchitecture(update, expected);
     Block block = RewardNetwork.build(architecture, manager);
-    loadInto(update, expected, block, manager);
+    loadInto(update, expected, store, block, manager);
     return block;
   }
 
   /** Verifies a published version and loads its parameters into an existing, initialized network. */
-  public static void loadInto(ModelUpdate update, FeatureSpec expected, Block block, NDManager manager)
-      throws ArtifactRejectedException {
+  public static void loadInto(ModelUpdate update, FeatureSpec expected, ArtifactStore store, Block block,
+      NDManager manager) throws ArtifactRejectedException {
     verifiedArchitecture(update, expected);
-    byte[] bytes = verifiedBytes(update);
+    byte[] bytes = verifiedBytes(update, store);
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       block.loadParameters(manager, in);
     } catch (IOException | MalformedModelException | RuntimeException e) {
@@ -96,11 +96,12 @@ public final class ModelArtifacts {
     return architecture;
   }
 
-  private static byte[] verifiedBytes(ModelUpdate update) throws ArtifactRejectedException {
+  private static byte[] verifiedBytes(ModelUpdate update, ArtifactStore store) throws ArtifactRejectedException {
+    Path file = store.resolve(update.getArtifactUri());
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(Path.of(URI.create(update.getArtifactUri())));
-    } catch (IOException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
       throw new ArtifactRejectedException("cannot read artifact " + update.getArtifactUri() + ": " + e, e);
     }
     String actual = sha256(bytes);

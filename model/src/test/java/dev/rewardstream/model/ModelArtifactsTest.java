@@ -35,7 +35,7 @@ class ModelArtifactsTest {
           SPEC.dimension(), false).reshape(-1).toFloatArray();
       ModelArtifacts.Written written = ModelArtifacts.write(root, "reward", 7, trained);
 
-      try (LoadedModel loaded = LoadedModel.load(update(written.uri().toString(), written.sha256(), SPEC), SPEC)) {
+      try (LoadedModel loaded = LoadedModel.load(update(written.uri().toString(), written.sha256(), SPEC), SPEC, store())) {
         assertThat(loaded.score(rows)).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
         assertThat(loaded.version()).isEqualTo(7);
       }
@@ -56,7 +56,7 @@ class ModelArtifactsTest {
       ModelUpdate update = update(written.uri().toString(), written.sha256(), SPEC);
       update.setArchitecture(ensemble.describe());
 
-      try (LoadedModel loaded = LoadedModel.load(update, SPEC)) {
+      try (LoadedModel loaded = LoadedModel.load(update, SPEC, store())) {
         Ensemble scored = loaded.scoreWithUncertainty(rows);
         for (int row = 0; row < rows.size(); row++) {
           double mean = 0;
@@ -86,7 +86,7 @@ class ModelArtifactsTest {
     bytes[bytes.length / 2] ^= 0x55;
     Files.write(file, bytes);
 
-    assertThatThrownBy(() -> LoadedModel.load(update(written.uri().toString(), written.sha256(), SPEC), SPEC))
+    assertThatThrownBy(() -> LoadedModel.load(update(written.uri().toString(), written.sha256(), SPEC), SPEC, store()))
         .isInstanceOf(ArtifactRejectedException.class).hasMessageContaining("sha256");
   }
 
@@ -98,10 +98,42 @@ class ModelArtifactsTest {
     }
     FeatureSpec other = new FeatureSpec(10, false);
 
-    assertThatThrownBy(() -> LoadedModel.load(update(written.uri().toString(), written.sha256(), SPEC), other))
+    assertThatThrownBy(() -> LoadedModel.load(update(written.uri().toString(), written.sha256(), SPEC), other, store()))
         .isInstanceOf(ArtifactRejectedException.class).hasMessageContaining("feature spec");
-    assertThatThrownBy(() -> LoadedModel.load(update(root.resolve("missing").toUri().toString(), "00", SPEC), SPEC))
+    assertThatThrownBy(() -> LoadedModel.load(update(root.resolve("missing").toUri().toString(), "00", SPEC), SPEC, store()))
         .isInstanceOf(ArtifactRejectedException.class).hasMessageContaining("cannot read");
+  }
+
+  /**
+   * Whoever can write model-updates names the artifact: a file outside the trainer's directory is never read, however
+   * it is named and whatever digest comes with it.
+   */
+  @Test
+  void shouldRefuseAnArtifactOutsideTheStore(@TempDir Path elsewhere) throws Exception {
+    ModelArtifacts.Written written;
+    try (NDManager manager = NDManager.newBaseManager()) {
+      written = ModelArtifacts.write(root, "reward", 1, RewardNetwork.build(ARCH, manager));
+    }
+    Path outside = Files.copy(Path.of(written.uri()), elsewhere.resolve("copy.params"));
+    Path link = Files.createSymbolicLink(root.resolve("reward").resolve("link.params"), outside);
+    // ../ out of the store, to the same copy (both temporary directories share a parent)
+    String traversal = root.toUri() + "reward/../../" + elsewhere.getFileName() + "/copy.params";
+
+    for (String uri : List.of(outside.toUri().toString(), link.toUri().toString(), traversal)) {
+      assertThatThrownBy(() -> LoadedModel.load(update(uri, written.sha256(), SPEC), SPEC, store()))
+          .as(uri).isInstanceOf(ArtifactRejectedException.class).hasMessageContaining("outside the artifact store");
+    }
+    assertThatThrownBy(() -> LoadedModel.load(update("https://example.com/reward.params", written.sha256(), SPEC),
+        SPEC, store())).isInstanceOf(ArtifactRejectedException.class).hasMessageContaining("is not a file");
+    // The same bytes inside the store are served
+    try (LoadedModel loaded = LoadedModel.load(update(written.uri().toString(), written.sha256(), SPEC), SPEC,
+        store())) {
+      assertThat(loaded.version()).isEqualTo(7);
+    }
+  }
+
+  private ArtifactStore store() {
+    return ArtifactStore.at(root);
   }
 
   private static ModelUpdate update(String uri, String sha256, FeatureSpec spec) {

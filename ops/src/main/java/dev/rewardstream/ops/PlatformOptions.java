@@ -4,12 +4,17 @@ import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.jobs.EnvironmentSpec;
 import dev.rewardstream.jobs.FeatureJobConfig;
 import dev.rewardstream.jobs.RewardAttribution;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The embedded platform's options, shared by {@code up} and {@code demo}. */
 final class PlatformOptions {
@@ -18,9 +23,15 @@ final class PlatformOptions {
       defaultValue = "rewardstream-data")
   Path dataDir;
 
-  @Option(names = "--host", description = "Bind address of all servers (default: ${DEFAULT-VALUE}).",
-      defaultValue = PlatformConfig.DEFAULT_HOST)
+  @Option(names = "--host", description = "Bind address of all servers (default: ${DEFAULT-VALUE}). Another than "
+      + "loopback needs --insecure-bind: nothing here authenticates a client.", defaultValue = PlatformConfig.DEFAULT_HOST)
   String host;
+
+  @Option(names = "--insecure-bind", description = "Bind --host even though it is not a loopback address: whoever "
+      + "reaches it can then read and write every topic, register schemas and query the scoring API.")
+  boolean insecureBind;
+
+  @Spec(Spec.Target.MIXEE) CommandSpec command;
 
   @Option(names = "--kafka-port", defaultValue = "" + PlatformConfig.DEFAULT_KAFKA_PORT,
       description = "Kafka port (default: ${DEFAULT-VALUE}).")
@@ -92,11 +103,27 @@ final class PlatformOptions {
   @Mixin PairSuggestionCliOptions pairs;
 
   PlatformConfig toConfig() {
+    requireLoopbackOrInsecureBind();
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix,
         Duration.ofMillis(checkpointIntervalMs), flinkParallelism, Duration.ofMillis(publishIntervalMs),
         scorerHttpPort, learner.toOptions(), environmentSpecs(), Duration.ofSeconds(unmatchedTimeoutS),
         rewardAttribution, scorer.toConfig(features.toSpec()), drift.toConfig(), pairs.toConfig(features.toSpec()),
         metricsPort, flinkMetricsPort, dashboardPort);
+  }
+
+  /** The platform has no authentication yet: an address others can reach is an explicit choice. */
+  private void requireLoopbackOrInsecureBind() {
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new ParameterException(command.commandLine(), "--host " + host + " does not resolve to an address");
+    }
+    if (!loopback && !insecureBind) {
+      throw new ParameterException(command.commandLine(), "--host " + host + " is not a loopback address, and the "
+          + "platform authenticates no client (Kafka, the registry, the scoring API and the dashboard would be open "
+          + "to whoever reaches it): pass --insecure-bind to expose it anyway");
+    }
   }
 
   private Map<String, EnvironmentSpec> environmentSpecs() {

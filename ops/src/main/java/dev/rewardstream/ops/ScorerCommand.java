@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.runtime.MetricsEndpoint;
 import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.scorer.ScorerService;
@@ -40,6 +41,10 @@ final class ScorerCommand implements Callable<Integer> {
       description = "Publish the pairs most worth labelling to pair-suggestions (--no-pair-suggestions: leave out).")
   boolean pairSuggestions;
   @Option(names = "--pairs-state-dir", defaultValue = "rewardstream-data/pairs-state") Path pairsStateDir;
+  @Option(names = "--artifact-dir", defaultValue = "rewardstream-data/artifacts", description = "The trainer's "
+      + "--artifact-dir: the only directory model versions are read from; a version naming a file elsewhere is refused "
+      + "(default: ${DEFAULT-VALUE}).")
+  Path artifactDir;
   @Option(names = "--http-host", defaultValue = PlatformConfig.DEFAULT_HOST,
       description = "Bind address of the scoring API (default: ${DEFAULT-VALUE}).") String httpHost;
   @Option(names = "--http-port", defaultValue = "" + PlatformConfig.DEFAULT_SCORER_HTTP_PORT,
@@ -53,14 +58,15 @@ final class ScorerCommand implements Callable<Integer> {
           "--no-scoring, --no-drift-monitor and --no-pair-suggestions leave nothing to run");
     }
     ScorerService scorer = scoring
-        ? new ScorerService(cluster.bootstrapServers, stateDir, scorerOptions.toConfig(featureOptions.toSpec()), cluster.topics()) : null;
+        ? new ScorerService(cluster.bootstrapServers, stateDir, ArtifactStore.at(artifactDir),
+            scorerOptions.toConfig(featureOptions.toSpec()), cluster.topics()) : null;
     if (scorer != null && httpPort >= 0) {
       scorer.withHttp(httpHost, httpPort);
     }
     DriftService monitor = driftMonitor
         ? new DriftService(cluster.bootstrapServers, driftStateDir, driftOptions.toConfig(), cluster.topics()) : null;
     PairSuggestionService pairs = pairSuggestions ? new PairSuggestionService(cluster.bootstrapServers, pairsStateDir,
-        pairOptions.toConfig(featureOptions.toSpec()), cluster.topics()) : null;
+        ArtifactStore.at(artifactDir), pairOptions.toConfig(featureOptions.toSpec()), cluster.topics()) : null;
     MetricsEndpoint metrics = metricsOptions.start();
     if (metrics != null) {
       if (scorer != null) {

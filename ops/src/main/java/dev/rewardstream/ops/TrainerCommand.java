@@ -18,7 +18,9 @@ final class TrainerCommand implements Callable<Integer> {
   @Mixin FeatureCliOptions features;
   @Mixin LearnerCliOptions learner;
   @Mixin MetricsOptions metricsOptions;
-  @Option(names = "--artifact-dir", defaultValue = "rewardstream-data/artifacts") Path artifactDir;
+  @Option(names = "--artifact-dir", defaultValue = "rewardstream-data/artifacts", description = "Where versions are "
+      + "written: the scorers' --artifact-dir, writable by the trainer alone (default: ${DEFAULT-VALUE}).")
+  Path artifactDir;
   @Option(names = "--publish-interval-ms", defaultValue = "" + TrainerConfig.DEFAULT_PUBLISH_INTERVAL_MS,
       description = "Publish a validated version at most this often (default: ${DEFAULT-VALUE}).")
   long publishIntervalMs;

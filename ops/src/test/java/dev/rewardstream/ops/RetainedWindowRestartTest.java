@@ -2,6 +2,7 @@ package dev.rewardstream.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.platform.EmbeddedInfrastructure;
@@ -53,16 +54,16 @@ class RetainedWindowRestartTest {
       producer.send(new ProducerRecord<>(infra.topics().interactions.name(),
           "garbage".getBytes(), "not an interaction".getBytes()));
       producer.flush();
-      try (ScorerService scorer = new ScorerService(infra.bootstrapServers(), dir.resolve("scorer-state"), config,
-          infra.topics())) {
+      try (ScorerService scorer = new ScorerService(infra.bootstrapServers(), dir.resolve("scorer-state"),
+          ArtifactStore.at(dir.resolve("artifacts")), config, infra.topics())) {
         scorer.start();
         List<Score> scored = TopicIO.readUntil(infra.bootstrapServers(), infra.topics().scores, Duration.ofSeconds(60),
             read -> read.stream().filter(s -> !s.getRescore()).count() >= BEFORE);
         assertThat(scored.stream().filter(s -> !s.getRescore())).hasSize(BEFORE);
       }
 
-      try (ScorerService restarted = new ScorerService(infra.bootstrapServers(), dir.resolve("scorer-state"), config,
-          infra.topics())) {
+      try (ScorerService restarted = new ScorerService(infra.bootstrapServers(), dir.resolve("scorer-state"),
+          ArtifactStore.at(dir.resolve("artifacts")), config, infra.topics())) {
         restarted.start();
         for (int partition : AFTER_PARTITIONS) {
           String id = "after-" + partition;

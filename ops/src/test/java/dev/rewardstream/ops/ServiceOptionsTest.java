@@ -45,6 +45,22 @@ class ServiceOptionsTest {
   }
 
   @Test
+  void shouldRefuseANonLoopbackBindUnlessAskedToBindInsecurely() {
+    UpCommand up = new UpCommand();
+    new CommandLine(up).parseArgs("--host", "0.0.0.0");
+    assertThatThrownBy(() -> up.options.toConfig()).isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageStartingWith("--host 0.0.0.0 is not a loopback address").hasMessageEndingWith("--insecure-bind to "
+            + "expose it anyway");
+
+    UpCommand insecure = new UpCommand();
+    new CommandLine(insecure).parseArgs("--host", "0.0.0.0", "--insecure-bind");
+    assertThat(insecure.options.toConfig().host()).isEqualTo("0.0.0.0");
+    DemoCommand local = new DemoCommand();
+    new CommandLine(local).parseArgs("--host", "localhost");
+    assertThat(local.options.toConfig().host()).isEqualTo("localhost");
+  }
+
+  @Test
   void shouldApplyTheSameSettingsAndTheFeatureJobsOnUp() {
     UpCommand up = new UpCommand();
     String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(SERVICE_OPTIONS),

@@ -1,5 +1,6 @@
 package dev.rewardstream.runtime;
 
+import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.jobs.LocalFeatureJob;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.platform.EmbeddedInfrastructure;
@@ -107,7 +108,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
       trainerThread.start();
       started_.add(() -> stopTrainer(trainer, trainerThread));
       ScorerService scorer = new ScorerService(infra.bootstrapServers(), config.dataDir().resolve("scorer-state"),
-          config.scorer(), infra.topics()).withHttp(config.host(), config.scorerHttpPort());
+          ArtifactStore.at(config.artifactDir()), config.scorer(), infra.topics()).withHttp(config.host(), config.scorerHttpPort());
       started_.add(scorer);
       scorer.withMetrics(meters);
       scorer.start();
@@ -117,7 +118,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
       driftMonitor.withMetrics(meters);
       driftMonitor.start();
       PairSuggestionService pairSuggestions = new PairSuggestionService(infra.bootstrapServers(),
-          config.dataDir().resolve("pairs-state"), config.pairs(), infra.topics());
+          config.dataDir().resolve("pairs-state"), ArtifactStore.at(config.artifactDir()), config.pairs(),
+          infra.topics());
       started_.add(pairSuggestions);
       pairSuggestions.withMetrics(meters);
       pairSuggestions.start();

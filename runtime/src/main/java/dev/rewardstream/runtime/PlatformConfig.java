@@ -92,7 +92,7 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
    * feature spec (the scorer's, which every service of the platform shares).
    */
   public TrainerConfig trainerConfig(String bootstrapServers) {
-    return TrainerConfig.defaults(bootstrapServers, dataDir.resolve("artifacts")).withPublishInterval(publishInterval)
+    return TrainerConfig.defaults(bootstrapServers, artifactDir()).withPublishInterval(publishInterval)
         .withLearner(learner).withFeatureSpec(scorer.featureSpec());
   }
 
@@ -100,6 +100,11 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
     return new PlatformConfig(dataDir, host, kafka, controller, registry, topicPrefix, checkpointInterval,
         flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
         scorer, drift, pairs, metricsPort, flinkMetricsPort, dashboardPort);
+  }
+
+  /** Where the trainer publishes versions, and the only place the scorer and pair suggestions read them from. */
+  public Path artifactDir() {
+    return dataDir.resolve("artifacts");
   }
 
   /** Every service featurizing with {@code spec}: the feature job, the trainer, the scorer and pair suggestions. */

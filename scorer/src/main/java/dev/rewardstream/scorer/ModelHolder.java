@@ -1,6 +1,7 @@
 package dev.rewardstream.scorer;
 
 import dev.rewardstream.model.ArtifactRejectedException;
+import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.model.VersionMetrics;
@@ -37,6 +38,7 @@ public final class ModelHolder implements AutoCloseable {
   private final String modelName;
   private final FeatureSpec featureSpec;
   private final AtomicReference<LoadedModel> live = new AtomicReference<>();
+  private final ArtifactStore artifacts;
   private final Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
   private volatile LoadedModel previous;
 
@@ -45,17 +47,19 @@ public final class ModelHolder implements AutoCloseable {
   private final Timer swapDelay;
   private final Timer freshness;
 
-  public ModelHolder(String modelName, FeatureSpec featureSpec) {
-    this(modelName, featureSpec, new CompositeMeterRegistry());
+  /** @param artifacts the only directory versions are read from ({@link ArtifactStore}) */
+  public ModelHolder(String modelName, FeatureSpec featureSpec, ArtifactStore artifacts) {
+    this(modelName, featureSpec, artifacts, new CompositeMeterRegistry());
   }
 
   /**
    * @param meters where the live version, the swaps, the refusals and how fresh each version is when it goes live
    *     are reported
    */
-  public ModelHolder(String modelName, FeatureSpec featureSpec, MeterRegistry meters) {
+  public ModelHolder(String modelName, FeatureSpec featureSpec, ArtifactStore artifacts, MeterRegistry meters) {
     this.modelName = modelName;
     this.featureSpec = featureSpec;
+    this.artifacts = artifacts;
     Gauge.builder("rewardstream.scorer.model.version", live, l -> l.get() == null ? 0 : l.get().version())
         .description("The model version the scorer serves (0: none yet)").tag("model", modelName).register(meters);
     swaps = Counter.builder("rewardstream.scorer.model.swaps").description("Model versions that went live")
@@ -99,7 +103,7 @@ public final class ModelHolder implements AutoCloseable {
     }
     LoadedModel loaded;
     try {
-      loaded = LoadedModel.load(update, featureSpec);
+      loaded = LoadedModel.load(update, featureSpec, artifacts);
     } catch (ArtifactRejectedException e) {
       LOG.warn("refused {} v{}: {}", update.getModelName(), update.getVersion(), e.getMessage());
       refusals.add(new Refusal(update.getModelName() + " v" + update.getVersion(), e.getMessage()));

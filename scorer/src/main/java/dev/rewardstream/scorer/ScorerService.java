@@ -1,5 +1,6 @@
 package dev.rewardstream.scorer;
 
+import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
@@ -56,14 +57,19 @@ public final class ScorerService implements AutoCloseable {
   /** Application id (and consumer group) of the scorer, after the topic prefix. */
   public static final String APPLICATION_ID = "rewardstream-scorer";
 
-  public ScorerService(String bootstrapServers, Path stateDir, ScorerConfig config, Topics topics) {
-    this(topics.config().topicPrefix() + APPLICATION_ID, bootstrapServers, stateDir, config, topics);
+  /**
+   * @param stateDir the application's local state
+   * @param artifacts where the trainer publishes versions: the only place this scorer reads one from
+   */
+  public ScorerService(String bootstrapServers, Path stateDir, ArtifactStore artifacts, ScorerConfig config,
+      Topics topics) {
+    this(topics.config().topicPrefix() + APPLICATION_ID, bootstrapServers, stateDir, artifacts, config, topics);
   }
 
   /** Under another application id: a second, independent scorer of the same topics (the benchmark's warm-up pass). */
-  public ScorerService(String applicationId, String bootstrapServers, Path stateDir, ScorerConfig config,
-      Topics topics) {
-    this.models = new ModelHolder(config.modelName(), config.featureSpec(), meters);
+  public ScorerService(String applicationId, String bootstrapServers, Path stateDir, ArtifactStore artifacts,
+      ScorerConfig config, Topics topics) {
+    this.models = new ModelHolder(config.modelName(), config.featureSpec(), artifacts, meters);
     this.applicationId = applicationId;
     this.config = config;
     this.bootstrapServers = bootstrapServers;

@@ -2,6 +2,7 @@ package dev.rewardstream.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rewardstream.model.ArtifactStore;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.rewardstream.model.FeatureSpec;
@@ -57,7 +58,7 @@ class ScorerTopologyTest {
   @BeforeEach
   void startDriver() {
     manager = NDManager.newBaseManager();
-    models = new ModelHolder("reward", SPEC);
+    models = new ModelHolder("reward", SPEC, ArtifactStore.at(dir.resolve("artifacts")));
     driver = TopologyDrivers.of(ScorerTopology.build(config, topics, models), "scorer-test", dir.resolve("state"), T0);
     interactions = TopologyDrivers.input(driver, topics.interactions);
     rawInteractions = driver.createInputTopic(topics.interactions.name(), Serdes.ByteArray().serializer(),

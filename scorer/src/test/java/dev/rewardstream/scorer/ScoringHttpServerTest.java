@@ -3,6 +3,7 @@ package dev.rewardstream.scorer;
 import static dev.rewardstream.scorer.LiveModelFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rewardstream.model.ArtifactStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -42,7 +43,7 @@ class ScoringHttpServerTest {
 
   @BeforeEach
   void startServer() throws Exception {
-    models = new ModelHolder("reward", SPEC);
+    models = new ModelHolder("reward", SPEC, ArtifactStore.at(dir.resolve("artifacts")));
     fixture = new LiveModelFixture(dir.resolve("artifacts"), SPEC, 8);
     server = ScoringHttpServer.start("127.0.0.1", 0, models, config, streamsState::get, 2);
   }

@@ -4,6 +4,7 @@ import static dev.rewardstream.scorer.LiveModelFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.rewardstream.model.ArtifactStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -66,7 +67,7 @@ class TrajectoryApiTest {
 
   @BeforeEach
   void start() throws Exception {
-    models = new ModelHolder("reward", SPEC);
+    models = new ModelHolder("reward", SPEC, ArtifactStore.at(dir.resolve("artifacts")));
     fixture = new LiveModelFixture(dir.resolve("artifacts"), SPEC, 8, 4);
     driver = TopologyDrivers.of(ScorerTopology.build(config, topics, models, normalization), "trajectories",
         dir.resolve("state"), T0);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import dev.rewardstream.model.ArtifactRejectedException;
+import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
@@ -112,11 +113,11 @@ public final class OnlineLinearMixture implements RewardLearner {
    * lost: every expert starts from them, FTRL through the state that yields them; the posterior's precision and the
    * mixture weights start afresh.
    */
-  static OnlineLinearMixture fromPublished(FeatureSpec spec, LearnerOptions options, ModelUpdate update)
-      throws ArtifactRejectedException {
+  static OnlineLinearMixture fromPublished(FeatureSpec spec, LearnerOptions options, ModelUpdate update,
+      ArtifactStore store) throws ArtifactRejectedException {
     OnlineLinearMixture learner = new OnlineLinearMixture(spec, options);
     try (NDManager manager = NDManager.newBaseManager()) {
-      Block block = ModelArtifacts.load(update, spec, manager);
+      Block block = ModelArtifacts.load(update, spec, store, manager);
       List<float[]> members = linearWeights(block);
       for (float[] member : members) {
         for (int i = 0; i < learner.dimension; i++) {

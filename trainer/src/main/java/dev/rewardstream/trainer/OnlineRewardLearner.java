@@ -14,6 +14,7 @@ import ai.djl.training.Trainer;
 import ai.djl.util.Pair;
 import ai.djl.ndarray.types.Shape;
 import dev.rewardstream.model.ArtifactRejectedException;
+import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
@@ -88,11 +89,11 @@ public final class OnlineRewardLearner implements RewardLearner {
   }
 
   /** A learner continuing from a published version's verified parameters (with a fresh optimizer). */
-  public static OnlineRewardLearner fromPublished(FeatureSpec spec, LearnerOptions options, ModelUpdate update)
-      throws ArtifactRejectedException {
+  public static OnlineRewardLearner fromPublished(FeatureSpec spec, LearnerOptions options, ModelUpdate update,
+      ArtifactStore store) throws ArtifactRejectedException {
     try {
-      return new OnlineRewardLearner(spec, options,
-          learner -> ModelArtifacts.loadInto(update, spec, learner.model.getBlock(), learner.model.getNDManager()));
+      return new OnlineRewardLearner(spec, options, learner -> ModelArtifacts.loadInto(update, spec, store,
+          learner.model.getBlock(), learner.model.getNDManager()));
     } catch (IllegalStateException e) {
       if (e.getCause() instanceof ArtifactRejectedException rejected) {
         throw rejected;

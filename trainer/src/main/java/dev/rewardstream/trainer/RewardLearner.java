@@ -1,6 +1,7 @@
 package dev.rewardstream.trainer;
 
 import dev.rewardstream.model.ArtifactRejectedException;
+import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
@@ -38,11 +39,11 @@ public interface RewardLearner extends AutoCloseable {
   }
 
   /** A learner continuing from a published version's verified parameters, when no checkpoint of its own is left. */
-  static RewardLearner fromPublished(FeatureSpec spec, LearnerOptions options, ModelUpdate update)
-      throws ArtifactRejectedException {
+  static RewardLearner fromPublished(FeatureSpec spec, LearnerOptions options, ModelUpdate update,
+      ArtifactStore store) throws ArtifactRejectedException {
     return switch (options.algorithm()) {
-      case ONLINE_LINEAR -> OnlineLinearMixture.fromPublished(spec, options, update);
-      case NETWORK -> OnlineRewardLearner.fromPublished(spec, options, update);
+      case ONLINE_LINEAR -> OnlineLinearMixture.fromPublished(spec, options, update, store);
+      case NETWORK -> OnlineRewardLearner.fromPublished(spec, options, update, store);
     };
   }
 

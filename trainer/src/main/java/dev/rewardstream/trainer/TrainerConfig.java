@@ -1,5 +1,6 @@
 package dev.rewardstream.trainer;
 
+import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
 import java.nio.file.Path;
@@ -35,6 +36,11 @@ public record TrainerConfig(
     return new TrainerConfig(bootstrapServers, ModelArtifacts.DEFAULT_MODEL_NAME, artifactDir, FeatureSpec.DEFAULT, LearnerOptions.defaults(), 32,
         200,
         Duration.ofMillis(DEFAULT_PUBLISH_INTERVAL_MS), 0, 500, 0.02, 4096);
+  }
+
+  /** The artifact directory as the store published versions are read back from. */
+  public ArtifactStore artifactStore() {
+    return ArtifactStore.at(artifactDir);
   }
 
   public TrainerConfig withPublishInterval(Duration interval) {

@@ -52,7 +52,7 @@ final class TrainerResume {
     LoadedModel live = null;
     if (latest != null) {
       try {
-        live = LoadedModel.load(latest, config.featureSpec());
+        live = LoadedModel.load(latest, config.featureSpec(), config.artifactStore());
       } catch (ArtifactRejectedException e) {
         LOG.warn("published version {} cannot serve as the gate's reference: {}", liveVersion, e.getMessage());
       }
@@ -78,7 +78,8 @@ final class TrainerResume {
       // No checkpoint (first run of this trainer, or it was lost): continue from the published parameters and the
       // committed offsets, which were committed with that version.
       try {
-        RewardLearner learner = RewardLearner.fromPublished(config.featureSpec(), config.learner(), latest);
+        RewardLearner learner = RewardLearner.fromPublished(config.featureSpec(), config.learner(), latest,
+            config.artifactStore());
         LOG.info("resumed model '{}' from published version {}", config.modelName(), liveVersion);
         return new Resumed(learner, liveVersion, liveMetrics, live, latest.getExamplesTrained(), 0, Map.of());
       } catch (ArtifactRejectedException e) {

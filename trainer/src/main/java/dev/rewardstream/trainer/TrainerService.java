@@ -448,7 +448,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
       ModelUpdate update = publisher.publish(version, learner, replay, schedule, candidate, reference, positions,
           rejectedCandidates, consumer.groupMetadata(), publishListener);
       LoadedModel previous = live;
-      live = LoadedModel.load(update, config.featureSpec());
+      live = LoadedModel.load(update, config.featureSpec(), config.artifactStore());
       if (previous != null) {
         previous.close();
       }

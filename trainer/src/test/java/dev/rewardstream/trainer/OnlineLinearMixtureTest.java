@@ -3,6 +3,7 @@ package dev.rewardstream.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.Featurizer;
@@ -60,7 +61,7 @@ class OnlineLinearMixtureTest {
       ModelUpdate update = publish(learner, 1);
       List<SparseFeatures> rows = probe.stream().map(e -> e.getA().get(0)).toList();
 
-      try (LoadedModel served = LoadedModel.load(update, SPEC)) {
+      try (LoadedModel served = LoadedModel.load(update, SPEC, ArtifactStore.at(artifacts))) {
         Ensemble fromArtifact = served.scoreWithUncertainty(rows);
         float[] learned = learner.score(rows);
         Ensemble withSpread = learner.scoreWithUncertainty(rows);
@@ -123,7 +124,7 @@ class OnlineLinearMixtureTest {
       accuracyAtPublish = learner.evaluate(test).pairwiseAccuracy();
       update = publish(learner, 1);
     }
-    try (RewardLearner resumed = RewardLearner.fromPublished(SPEC, OPTIONS, update)) {
+    try (RewardLearner resumed = RewardLearner.fromPublished(SPEC, OPTIONS, update, ArtifactStore.at(artifacts))) {
       assertThat(resumed.evaluate(test).pairwiseAccuracy()).isCloseTo(accuracyAtPublish, within(0.01));
       resumed.trainStep(data.pairs("more-", 200));
       assertThat(resumed.evaluate(test).pairwiseAccuracy()).isGreaterThanOrEqualTo(accuracyAtPublish);

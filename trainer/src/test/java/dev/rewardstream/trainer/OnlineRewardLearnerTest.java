@@ -2,6 +2,7 @@ package dev.rewardstream.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.schema.ModelUpdate;
@@ -151,7 +152,8 @@ class OnlineRewardLearnerTest {
           .setMetrics(Map.of()).build();
     }
     try (OnlineRewardLearner resumed = OnlineRewardLearner.fromPublished(SPEC,
-        LearnerOptions.network().withHidden(16).withLearningRate(0.01f).withMembers(1), update)) {
+        LearnerOptions.network().withHidden(16).withLearningRate(0.01f).withMembers(1), update,
+        ArtifactStore.at(artifacts))) {
       assertThat(resumed.evaluate(test).pairwiseAccuracy()).isEqualTo(accuracyAtPublish);
 
       double firstLoss = resumed.trainStep(train.subList(300, 330));

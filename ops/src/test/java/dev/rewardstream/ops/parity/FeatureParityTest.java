@@ -2,6 +2,7 @@ package dev.rewardstream.ops.parity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rewardstream.model.ArtifactStore;
 import ai.djl.ndarray.NDManager;
 import dev.rewardstream.jobs.FeatureJobConfig;
 import dev.rewardstream.jobs.FeaturizeInteraction;
@@ -95,7 +96,7 @@ class FeatureParityTest {
     // exactly those; earlier steps saw earlier statistics, so only the last numeric step is compared).
     Topics topics = Topics.using(SerdeConfig.of("in-memory"), new InMemorySchemaRegistry());
     try (NDManager manager = NDManager.newBaseManager();
-        ModelHolder models = new ModelHolder("reward", spec)) {
+        ModelHolder models = new ModelHolder("reward", spec, ArtifactStore.at(dir))) {
       RewardNetwork.Architecture architecture = new RewardNetwork.Architecture(spec.dimension(), 8, 2);
       ModelArtifacts.Written written = ModelArtifacts.write(dir, "reward", 1, RewardNetwork.build(architecture,
           manager));

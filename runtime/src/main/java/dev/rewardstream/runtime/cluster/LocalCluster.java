@@ -196,8 +196,8 @@ public final class LocalCluster {
       launch("scorer-" + s, "scorer", "http://127.0.0.1:" + ports.scorerHttp(s), service("-Xmx768m",
           concat(List.of("scorer"), cluster, List.of("--no-drift-monitor", "--state-dir",
               state.resolve("state").toString(), "--pairs-state-dir", state.resolve("pairs").toString(),
-              "--drift-state-dir", state.resolve("drift").toString(), "--http-port",
-              Integer.toString(ports.scorerHttp(s)), "--metrics-port", Integer.toString(ports.metrics(s))))));
+              "--drift-state-dir", state.resolve("drift").toString(), "--artifact-dir",
+              dir.resolve("artifacts").toString(), "--http-port", Integer.toString(ports.scorerHttp(s)), "--metrics-port", Integer.toString(ports.metrics(s))))));
     }
     launch("drift", "drift", "metrics :" + ports.metrics(3), service("-Xmx512m",
         concat(List.of("scorer"), cluster, List.of("--no-scoring", "--no-pair-suggestions", "--drift-state-dir",

@@ -1,5 +1,6 @@
 package dev.rewardstream.scorer.pairs;
 
+import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.scorer.ModelHolder;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.streams.StreamsService;
@@ -18,8 +19,11 @@ public final class PairSuggestionService extends StreamsService {
 
   private final ModelHolder models;
 
-  public PairSuggestionService(String bootstrapServers, Path stateDir, PairSuggestionConfig config, Topics topics) {
-    this(new ModelHolder(config.modelName(), config.featureSpec()), bootstrapServers, stateDir, config, topics);
+  /** @param artifacts where the trainer publishes versions: the only place they are read from */
+  public PairSuggestionService(String bootstrapServers, Path stateDir, ArtifactStore artifacts,
+      PairSuggestionConfig config, Topics topics) {
+    this(new ModelHolder(config.modelName(), config.featureSpec(), artifacts), bootstrapServers, stateDir, config,
+        topics);
   }
 
   private PairSuggestionService(ModelHolder models, String bootstrapServers, Path stateDir,

@@ -2,6 +2,7 @@ package dev.rewardstream.scorer.pairs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rewardstream.model.ArtifactStore;
 import ai.djl.ndarray.NDManager;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
@@ -47,7 +48,7 @@ class PairSuggestionTopologyTest {
   @BeforeEach
   void startDriver() {
     manager = NDManager.newBaseManager();
-    models = new ModelHolder("reward", SPEC);
+    models = new ModelHolder("reward", SPEC, ArtifactStore.at(dir.resolve("artifacts")));
     driver = TopologyDrivers.of(PairSuggestionTopology.build(config, topics, models), "pairs-test", dir.resolve("state"), T0);
     interactions = TopologyDrivers.input(driver, topics.interactions);
     rawInteractions = driver.createInputTopic(topics.interactions.name(), Serdes.ByteArray().serializer(),
