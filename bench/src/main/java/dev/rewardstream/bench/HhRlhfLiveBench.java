@@ -30,11 +30,12 @@ import java.util.Map;
  * HH-RLHF through the running system. The embedded platform, as {@code rewardctl up --text-encoder E} starts it,
  * receives the file's pairs in file order the way {@code rewardctl replay --format hh-rlhf} sends them (both dialogues
  * on {@code interactions}, then the preference naming them), at a steady rate. The live model's prequential accuracy:
- * each pair judged by the scores its two answers got when they arrived, from the version the scorer was serving then,
- * which was published before the pair's label was sent and so never trained on it. Answers that came before the first
- * version are scored only by the rescoring that version starts: their pairs count half, as ties, exactly as the
- * learner bench counts its untrained model's. The learner bench's prequential on the same pairs, order, features and
- * learner (one update per pair, as it comes) is the figure to match; the difference is what the pipeline costs.
+ * each pair judged by the first scores its two answers got, from the version the scorer was serving when it scored
+ * them. A pair counts only if that version was published before the pair's label was sent, so it cannot have learned
+ * it. The others, the first pairs (the scorer waits for the first version, which learned them) and any the scorer
+ * reached only after a version that could have, count half, as ties, exactly as the learner bench counts its untrained
+ * model's. The learner bench's prequential on the same pairs, order, features and learner (one update per pair, as it
+ * comes) is the figure to match; the difference is what the pipeline costs.
  */
 final class HhRlhfLiveBench implements BenchScenario {
 
@@ -54,8 +55,12 @@ final class HhRlhfLiveBench implements BenchScenario {
   /** One pair of the file, with the line it came from (its records' ids). */
   private record Line(long number, HhRlhfRecords.Pair pair) {}
 
-  /** How one pair was judged live: by whom, and whether that version could have seen its label. */
-  private record Judged(double credit, boolean beforeFirstVersion, boolean afterItsLabel) {}
+  /**
+   * How one pair was judged live.
+   *
+   * @param tested whether the version that scored it was published before its label was sent
+   */
+  private record Judged(double credit, boolean tested) {}
 
   @Override
   public Result run(Context context) throws Exception {
@@ -138,10 +143,7 @@ final class HhRlhfLiveBench implements BenchScenario {
   /** First score of an answer: the reward and the version that gave it. */
   private record FirstScore(double reward, long version) {}
 
-  /**
-   * Reads the scores until every answer has one (rescores included: an answer that came before the first version is
-   * scored only by the rescore), then judges each pair by its answers' first scores.
-   */
+  /** Reads the scores until every answer has one, then judges each pair by its answers' first scores. */
   private static List<Judged> judge(String bootstrap, Topics topics, List<Line> lines, Map<String, Instant> sentAt)
       throws InterruptedException {
     int answers = 2 * lines.size();
@@ -175,15 +177,14 @@ final class HhRlhfLiveBench implements BenchScenario {
       String base = SOURCE + "-" + line.number();
       FirstScore chosen = first.get(base + "-chosen");
       FirstScore rejected = first.get(base + "-rejected");
-      if (chosen == null || rejected == null) {
-        judged.add(new Judged(0.5, true, false));
+      Instant label = sentAt.get(base);
+      if (chosen == null || rejected == null || !created.get(chosen.version()).isBefore(label)
+          || !created.get(rejected.version()).isBefore(label)) {
+        judged.add(new Judged(0.5, false));
         continue;
       }
-      Instant label = sentAt.get(base);
-      boolean afterLabel = !created.get(chosen.version()).isBefore(label)
-          || !created.get(rejected.version()).isBefore(label);
       double credit = chosen.reward() > rejected.reward() ? 1 : chosen.reward() == rejected.reward() ? 0.5 : 0;
-      judged.add(new Judged(credit, false, afterLabel));
+      judged.add(new Judged(credit, true));
     }
     return judged;
   }
@@ -192,14 +193,12 @@ final class HhRlhfLiveBench implements BenchScenario {
       double seconds) {
     double[] live = new double[judged.size()];
     double correct = 0;
-    int beforeFirst = 0;
-    int afterLabel = 0;
+    int untested = 0;
     for (int i = 0; i < judged.size(); i++) {
       Judged j = judged.get(i);
       correct += j.credit();
       live[i] = correct / (i + 1);
-      beforeFirst += j.beforeFirstVersion() ? 1 : 0;
-      afterLabel += j.afterItsLabel() ? 1 : 0;
+      untested += j.tested() ? 0 : 1;
     }
     double liveAccuracy = live[live.length - 1];
     double offlineAccuracy = offline[offline.length - 1];
@@ -214,19 +213,18 @@ final class HhRlhfLiveBench implements BenchScenario {
     // over shuffles is of that size), the yardstick for "the pipeline loses nothing".
     double noise = Math.sqrt(offlineAccuracy * (1 - offlineAccuracy) / pairs);
     figures.put("noise", Stats.round(noise));
-    figures.put("pairs_before_first_version", beforeFirst);
-    figures.put("pairs_scored_after_their_label", afterLabel);
+    figures.put("pairs_counted_half", untested);
     figures.put("versions", versions);
     String md = String.format(Locale.ROOT, "The embedded platform with `--text-encoder %s` (feature job, trainer and "
             + "scorer as `rewardctl up` starts them) receives HH-RLHF harmless-base's %,d pairs in file order as "
             + "`rewardctl replay --format hh-rlhf` sends them, %.1f pairs/s; %d versions published. Each pair is "
-            + "judged by the scores its two answers got on arrival, from the version served then; %d pairs came before "
-            + "the first version and count half; %d were scored by a version published after their label was sent "
-            + "(the scorer lagging the trainer).%n%n"
+            + "judged by the first scores its two answers got, from the version served then; %d pairs, scored by a "
+            + "version published after their label was sent (the first ones: the scorer waits for the first version), "
+            + "count half, as the learner bench's untrained model's ties do.%n%n"
             + "| | prequential accuracy |%n|---|---|%n| live model | **%.1f%%** |%n| learner bench, same pairs and "
             + "order (one update per pair) | %.1f%% |%n| difference | %+.1f points (noise ± %.1f) |%n%n"
             + "![live and bench prequential accuracy](hh-rlhf-live.svg)%n",
-        spec.textEncoder(), pairs, pairs / seconds, versions, beforeFirst, afterLabel, 100 * liveAccuracy,
+        spec.textEncoder(), pairs, pairs / seconds, versions, untested, 100 * liveAccuracy,
         100 * offlineAccuracy, 100 * (liveAccuracy - offlineAccuracy), 100 * noise);
     Result result = Result.of(figures, md);
     double[] x = new double[live.length];

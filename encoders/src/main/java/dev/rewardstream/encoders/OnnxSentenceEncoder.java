@@ -2,6 +2,13 @@ package dev.rewardstream.encoders;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.rewardstream.model.TextEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A sentence encoder that langchain4j ships with its weights and tokenizer inside a Maven Central jar, run on ONNX
@@ -10,6 +17,33 @@ import dev.rewardstream.model.TextEncoder;
  * vector (the featurizer then adds nothing).
  */
 abstract class OnnxSentenceEncoder implements TextEncoder {
+
+  /**
+   * Texts whose embeddings each JVM keeps per model: the scorer's retained windows (1,000 outputs of two texts per
+   * task) with room to spare. About 1.5 kB each.
+   */
+  static final int CACHED_TEXTS = 8_192;
+
+  /**
+   * The embeddings of recently embedded texts, per model. The scorer rescores its retained outputs on every new
+   * version and pair suggestions compare each output with its prompt's recent ones: without this both embed the same
+   * texts again and again (hh-rlhf-live: with a version every 2 s the scorer fell minutes behind, re-embedding its
+   * windows). Keyed by the text's SHA-256, so long dialogues are not held; a hit costs a digest, a miss tens of ms.
+   */
+  private static final Map<String, Map<TextKey, float[]>> CACHES = new ConcurrentHashMap<>();
+
+  private record TextKey(long high, long low) {
+
+    static TextKey of(String text) {
+      try {
+        ByteBuffer digest = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
+            .digest(text.getBytes(StandardCharsets.UTF_8)));
+        return new TextKey(digest.getLong(), digest.getLong());
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java runtime has SHA-256", e);
+      }
+    }
+  }
 
   private final String name;
   private final int dimension;
@@ -40,10 +74,23 @@ abstract class OnnxSentenceEncoder implements TextEncoder {
     if (text == null || text.isBlank()) {
       return new float[dimension];
     }
+    Map<TextKey, float[]> cache = CACHES.computeIfAbsent(name, model -> java.util.Collections.synchronizedMap(
+        new LinkedHashMap<>(CACHED_TEXTS * 4 / 3 + 1, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<TextKey, float[]> eldest) {
+            return size() > CACHED_TEXTS;
+          }
+        }));
+    TextKey key = TextKey.of(text);
+    float[] cached = cache.get(key);
+    if (cached != null) {
+      return cached.clone();
+    }
     float[] vector = model().embed(prefix + text).content().vector();
     if (vector.length != dimension) {
       throw new IllegalStateException(name + " returned " + vector.length + " dimensions, expected " + dimension);
     }
+    cache.put(key, vector.clone());
     return vector;
   }
 }

@@ -31,6 +31,19 @@ class SentenceEncodersTest {
     assertThat(encoder.encode(text)).containsExactly(encoder.encode(text));
   }
 
+  /** Served from the embedding cache the second time: a caller changing its copy changes nothing for the next. */
+  @ParameterizedTest
+  @ValueSource(strings = {MiniLmTextEncoder.NAME, E5SmallTextEncoder.NAME})
+  void givesEachCallerItsOwnCopy(String name) {
+    TextEncoder encoder = TextEncoder.named(name);
+    String text = "Each caller gets its own copy of " + name + "'s embedding.";
+    float[] first = encoder.encode(text);
+    float[] expected = first.clone();
+    java.util.Arrays.fill(first, 0f);
+    assertThat(encoder.encode(text)).containsExactly(expected);
+    assertThat(TextEncoder.named(name).encode(text)).as("another instance of the same model").containsExactly(expected);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {MiniLmTextEncoder.NAME, E5SmallTextEncoder.NAME})
   void placesParaphrasesCloserThanUnrelatedTexts(String name) {

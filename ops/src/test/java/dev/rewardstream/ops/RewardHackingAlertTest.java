@@ -40,7 +40,7 @@ class RewardHackingAlertTest {
       CompletableFuture<Integer> alerts = CompletableFuture.supplyAsync(() -> new CommandLine(new AlertsCommand())
           .setOut(new PrintWriter(printed, true)).execute("--bootstrap-servers", infra.bootstrapServers(),
               "--schema-registry", infra.registryUrl(), "--severity", "CRITICAL",
-              "--timeout-s", Integer.toString(SECONDS + 40)));
+              "--timeout-s", Integer.toString(SECONDS + 20)));
 
       try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
         List<ScenarioSimulator> populations = List.of(

@@ -56,7 +56,7 @@ class TrainerRegistryOutageTest {
             update -> update != null && update.getVersion() >= 1);
         RunningTrainer standby = RunningTrainer.start(config, Topics.connect(serde), "standby");
         trainers.add(standby);
-        Thread.sleep(3_000);
+        Thread.sleep(1_000);
         assertThat(standby.service.status().active()).as("the standby waits").isFalse();
 
         // When the registry goes down and the active trainer meets a record it needs the registry for
@@ -66,7 +66,7 @@ class TrainerRegistryOutageTest {
         // Then it ends its turn, keeps its input and stays up
         Await.until("the active trainer waits for the registry", Duration.ofSeconds(60),
             () -> !first.service.status().active());
-        Thread.sleep(2_000);
+        Thread.sleep(1_000);
         first.assertAlive();
         standby.assertAlive();
         assertThat(standby.service.status().active()).as("the input stays with the waiting trainer").isFalse();
@@ -84,7 +84,7 @@ class TrainerRegistryOutageTest {
         first.stop();
         LearnableExamples.send(producer, topics, examples.subList(1_400, 2_000));
         // (the standby is given the input at once, since the stopped trainer left the group)
-        Thread.sleep(8_000);
+        Thread.sleep(5_000);
         standby.assertAlive();
         assertThat(standby.service.status().active()).as("no turn without the published state").isFalse();
 
