@@ -90,7 +90,7 @@ class ScoringHttpServerTest {
   @Test
   void shouldRankPessimisticallyWithTheEnsemblesUncertaintyOnEveryCandidate() throws Exception {
     // Given an ensemble, whose members disagree on each candidate by a different amount
-    try (LiveModelFixture ensemble = new LiveModelFixture(dir.resolve("ensemble"), SPEC, 8, 4)) {
+    try (LiveModelFixture ensemble = new LiveModelFixture(dir.resolve("artifacts").resolve("ensemble"), SPEC, 8, 4)) {
       ensemble.publish(models, 4);
       String prompt = "which plan is safest?";
       List<String> candidates = IntStream.range(0, 10)
@@ -177,7 +177,7 @@ class ScoringHttpServerTest {
   @Test
   void shouldSuggestThePairsWhoseLabelTeachesTheEnsembleMostFirst() throws Exception {
     // Given an ensemble whose members disagree, and candidates two of which are the same text
-    try (LiveModelFixture ensemble = new LiveModelFixture(dir.resolve("ensemble"), SPEC, 8, 4)) {
+    try (LiveModelFixture ensemble = new LiveModelFixture(dir.resolve("artifacts").resolve("ensemble"), SPEC, 8, 4)) {
       ensemble.publish(models, 1);
       List<String> candidates = List.of("open settings then security", "i do not know",
           "open settings then security", "turn it off and on again");
