@@ -2,6 +2,7 @@ package dev.rewardstream.alerts;
 
 import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.schema.RecordRejectedException;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import java.io.PrintWriter;
@@ -33,7 +34,7 @@ public final class AlertFollower {
   /** What a run did: alerts that matched, were delivered, were dead-lettered; unreadable records seen. */
   public record Summary(int matched, int delivered, int deadLettered, int unreadable) {}
 
-  private final String bootstrapServers;
+  private final KafkaConnection kafka;
   private final Topics topics;
   private final String group;
   private final boolean fromNow;
@@ -51,9 +52,9 @@ public final class AlertFollower {
    * @param burstWindow how long the first alert of a scope waits for others of the same scope and status, to be
    *     delivered with them as one notification; zero delivers every alert as it comes
    */
-  public AlertFollower(String bootstrapServers, Topics topics, String group, boolean fromNow, AlertFilter filter,
+  public AlertFollower(KafkaConnection kafka, Topics topics, String group, boolean fromNow, AlertFilter filter,
       WebhookSink webhook, Duration burstWindow) {
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.topics = topics;
     this.group = group;
     this.fromNow = fromNow;
@@ -75,7 +76,7 @@ public final class AlertFollower {
     nextOffset.clear();
     committed.clear();
     AlertBursts bursts = new AlertBursts(burstWindow);
-    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, group)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(kafka, group)) {
       position(consumer);
       while ((max == 0 || matched < max) && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {

@@ -3,6 +3,7 @@ package dev.rewardstream.alerts;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.DriftAlert;
 import dev.rewardstream.serde.DeadLetters;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import java.io.IOException;
@@ -76,11 +77,11 @@ public final class WebhookSink implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> deadLetters;
   private final HttpClient client;
 
-  public WebhookSink(URI url, Retry retry, String bootstrapServers, Topics topics) {
+  public WebhookSink(URI url, Retry retry, KafkaConnection kafka, Topics topics) {
     this.url = url;
     this.retry = retry;
     this.topics = topics;
-    this.deadLetters = TopicIO.producer(bootstrapServers);
+    this.deadLetters = TopicIO.producer(kafka);
     this.client = HttpClient.newBuilder().connectTimeout(retry.requestTimeout()).build();
   }
 

@@ -58,6 +58,8 @@ final class AlertsBench implements BenchScenario {
       "uncertainty-spike", "label-agreement", "reward-hacking", "length-correlation", "overoptimization");
   /** After the simulator stops: the last labels are trained on, their version scores, the monitor reads it. */
   private static final Duration SETTLE = Duration.ofSeconds(20);
+  /** A quick run's 15 s of traffic trains a few versions: settling is only for the figures to be complete. */
+  private static final Duration QUICK_SETTLE = Duration.ofSeconds(8);
 
   /**
    * @param changedScope the scope whose outputs change (the text agents'); null when nothing should be raised
@@ -101,7 +103,7 @@ final class AlertsBench implements BenchScenario {
     List<Run> runs = new ArrayList<>();
     for (Case c : cases) {
       context.progress().accept("alerts: " + c.scenario().cliName() + " for " + duration.toSeconds() + " s");
-      Run run = run(c, duration, context.seed());
+      Run run = run(c, duration, context.quick() ? QUICK_SETTLE : SETTLE, context.seed());
       runs.add(run);
       byScenario.put(c.scenario().cliName(), run.figures());
       context.progress().accept("alerts: " + c.scenario().cliName() + ": " + run.summary());
@@ -250,7 +252,7 @@ final class AlertsBench implements BenchScenario {
     }
   }
 
-  private static Run run(Case c, Duration duration, long seed) throws Exception {
+  private static Run run(Case c, Duration duration, Duration settle, long seed) throws Exception {
     Path dataDir = Files.createTempDirectory("rewardstream-bench-alerts-");
     List<String> bodies = new CopyOnWriteArrayList<>();
     HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -268,20 +270,20 @@ final class AlertsBench implements BenchScenario {
       long startMs;
       long changeMs;
       Map<String, Double> trueRewards;
-      try (WebhookSink sink = new WebhookSink(url, WebhookSink.Retry.defaults(), infra.bootstrapServers(),
+      try (WebhookSink sink = new WebhookSink(url, WebhookSink.Retry.defaults(), infra.kafka(),
           infra.topics())) {
-        AlertFollower alerts = new AlertFollower(infra.bootstrapServers(), infra.topics(), "bench-alerts", false,
+        AlertFollower alerts = new AlertFollower(infra.kafka(), infra.topics(), "bench-alerts", false,
             new AlertFilter(Severity.WARNING, null, null), sink, Duration.ofSeconds(10));
         follower = new Thread(() -> {
           try {
-            alerts.run(new PrintWriter(Writer.nullWriter()), 0, duration.plus(SETTLE).plusSeconds(5));
+            alerts.run(new PrintWriter(Writer.nullWriter()), 0, duration.plus(settle).plusSeconds(5));
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
         }, "bench-alerts-follower");
         follower.start();
         Map<String, Double> truth = new ConcurrentHashMap<>();
-        try (RecordSink records = RecordSink.observed(new KafkaRecordSink(infra.bootstrapServers(), infra.topics()),
+        try (RecordSink records = RecordSink.observed(new KafkaRecordSink(infra.kafka(), infra.topics()),
             interaction -> {
               String value = interaction.getMetadata().get(ScenarioSimulator.TRUE_REWARD);
               if (value != null && interaction.getPrompt() != null) {
@@ -309,7 +311,7 @@ final class AlertsBench implements BenchScenario {
           records.flush();
           trueRewards = truth;
         }
-        follower.join(duration.plus(SETTLE).plusSeconds(60).toMillis());
+        follower.join(duration.plus(settle).plusSeconds(60).toMillis());
       }
       List<DriftAlert> all = TopicIO.readAll(infra.bootstrapServers(), infra.topics().driftAlerts,
           Duration.ofSeconds(30));

@@ -72,11 +72,11 @@ final class FreshnessBench implements BenchScenario {
       }, "freshness-watcher");
       watcher.setDaemon(true);
       watcher.start();
-      LiveAccuracy accuracy = new LiveAccuracy(infra.bootstrapServers(), infra.topics());
+      LiveAccuracy accuracy = new LiveAccuracy(infra.kafka(), infra.topics());
       Thread follower = new Thread(accuracy, "live-accuracy");
       follower.setDaemon(true);
       follower.start();
-      try (KafkaRecordSink kafka = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
+      try (KafkaRecordSink kafka = new KafkaRecordSink(infra.kafka(), infra.topics())) {
         RecordSink timed = RecordSink.observed(kafka, interaction -> { },
             preference -> sent.put(preference.getPreferenceId(), Instant.now()));
         ScenarioSimulator simulator = new ScenarioSimulator(

@@ -7,6 +7,7 @@ import dev.rewardstream.replay.Replayer;
 import dev.rewardstream.runtime.EmbeddedPlatform;
 import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.sim.KafkaRecordSink;
 import dev.rewardstream.sim.Pacer;
@@ -89,7 +90,7 @@ final class HhRlhfLiveBench implements BenchScenario {
         String bootstrap = platform.infrastructure().bootstrapServers();
         Topics topics = platform.infrastructure().topics();
         Pacer pacer = new Pacer(PAIRS_PER_SECOND);
-        try (KafkaRecordSink sink = new KafkaRecordSink(bootstrap, topics)) {
+        try (KafkaRecordSink sink = new KafkaRecordSink(KafkaConnection.plaintext(bootstrap), topics)) {
           for (int i = 0; i < lines.size(); i++) {
             pacer.await();
             Line line = lines.get(i);

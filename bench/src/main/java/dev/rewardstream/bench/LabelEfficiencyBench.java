@@ -4,6 +4,7 @@ import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.bench.LabelStreams.LabelledPair;
 import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.trainer.LearnerOptions;
 import dev.rewardstream.trainer.RewardLearner;
 import dev.rewardstream.trainer.SideRewards;
@@ -104,7 +105,7 @@ final class LabelEfficiencyBench implements BenchScenario {
     int[] counts = quick ? QUICK_COUNTS : COUNTS;
     int seeds = quick ? 1 : SEEDS;
     boolean network = !quick;
-    TrainerConfig config = TrainerConfig.defaults("in-process", null);
+    TrainerConfig config = TrainerConfig.defaults(KafkaConnection.plaintext("in-process"), null);
     TrainerCadence cadence = new TrainerCadence(config, LABELS_PER_SECOND);
     List<LabelStreams.World> worlds = new ArrayList<>();
     for (LabelWorlds.Spec spec : LabelWorlds.ALL) {

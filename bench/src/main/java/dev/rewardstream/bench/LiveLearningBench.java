@@ -5,6 +5,7 @@ import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.runtime.EmbeddedPlatform;
 import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.bench.LabelStreams.LabelledPair;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.sim.KafkaRecordSink;
 import dev.rewardstream.sim.Pacer;
 import dev.rewardstream.platform.FreePorts;
@@ -167,7 +168,7 @@ final class LiveLearningBench implements BenchScenario {
     Path dataDir = Files.createTempDirectory("rewardstream-bench-");
     try {
       PlatformConfig config = PlatformConfig.onFreePorts(dataDir);
-      double[] bench = simulate(streams, counts, config.trainerConfig("in-process"));
+      double[] bench = simulate(streams, counts, config.trainerConfig(KafkaConnection.plaintext("in-process")));
       context.progress().accept(String.format(Locale.ROOT, "label-efficiency-live %s: learner bench %s; starting the "
           + "platform", what, Arrays.toString(round(bench))));
       return live(streams, counts, config, bench, context, what);
@@ -192,7 +193,7 @@ final class LiveLearningBench implements BenchScenario {
     LoadedModel[] served = new LoadedModel[counts.length];
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {
       var infra = platform.infrastructure();
-      try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.kafka(), infra.topics())) {
         Pacer pacer = new Pacer(LABELS_PER_SECOND);
         int c = 0;
         for (int i = 0; i < labels; i++) {

@@ -19,6 +19,7 @@ import dev.rewardstream.scorer.ModelHolder;
 import dev.rewardstream.scorer.NormalizationTable;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScoringHttpServer;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.sim.ControlWorld;
 import dev.rewardstream.sim.RandomShootingPlanner;
 import dev.rewardstream.sim.RandomShootingPlanner.ImaginedStep;
@@ -118,7 +119,7 @@ final class MpcBench implements BenchScenario {
     int episodes = context.quick() ? 3 : 8;
     int[] counts = context.quick() ? new int[] {100, 400} : new int[] {100, 250, 500, 1_000, 2_000};
     int maxLabels = counts[counts.length - 1];
-    TrainerConfig trainerConfig = TrainerConfig.defaults("in-process", null);
+    TrainerConfig trainerConfig = TrainerConfig.defaults(KafkaConnection.plaintext("in-process"), null);
     Map<String, FeatureSpec> specs = new LinkedHashMap<>();
     specs.put("unit vectors (default spec)", FeatureSpec.DEFAULT);
     specs.put("quadratic numbers", FeatureSpec.DEFAULT.withQuadraticNumbers());

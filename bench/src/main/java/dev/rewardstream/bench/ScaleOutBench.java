@@ -86,7 +86,7 @@ final class ScaleOutBench implements BenchScenario {
     try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.startOnFreePorts(dir.resolve("kafka"))) {
       Run run = new Run(infra, dir, context);
       Topics source = run.topics("scale-source-");
-      try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), source)) {
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.kafka(), source)) {
         ScenarioSimulator simulator = new ScenarioSimulator(
             ScenarioSimulator.Options.defaults(Scenario.STATIONARY, context.seed()).withAgents(true, false, false),
             new Labeler(0.5, context.seed()), sink, source.interactions.name(), source.preferences.name());
@@ -298,7 +298,7 @@ final class ScaleOutBench implements BenchScenario {
         processes.start(LocalCluster.withLog(LocalCluster.rewardctl(context.commandMain(), "-Xmx1g", args),
             dir.resolve(prefix + "trainer.log")), out);
         await("the trainer's banner", () -> LocalCluster.serving(out), processes);
-        String model = TrainerConfig.defaults(infra.bootstrapServers(), dir).modelName();
+        String model = TrainerConfig.defaults(infra.kafka(), dir).modelName();
         Metered metered = StreamsAppMeter.rate(infra.bootstrapServers(), prefix + "trainer",
             Map.of(TrainerService.groupId(topics, model), topics.trainingExamples.name()), examples,
             FRESH_PROCESS_WARM_UP, cpu(processes), processes::anyExited, context.progress());

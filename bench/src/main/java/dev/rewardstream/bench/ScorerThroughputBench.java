@@ -83,7 +83,7 @@ final class ScorerThroughputBench implements BenchScenario {
     Map<String, Object> figures = new LinkedHashMap<>();
     try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.startOnFreePorts(dir.resolve("kafka"))) {
       String interactions = infra.topics().interactions.name();
-      try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.kafka(), infra.topics())) {
         ScenarioSimulator simulator = new ScenarioSimulator(
             ScenarioSimulator.Options.defaults(Scenario.STATIONARY, context.seed()).withAgents(true, false, false),
             new Labeler(0.5, context.seed()), sink, interactions, infra.topics().preferences.name());
@@ -128,7 +128,7 @@ final class ScorerThroughputBench implements BenchScenario {
       }
 
       List<Double> scorerLatency;
-      try (ScorerService scorer = new ScorerService(infra.bootstrapServers(), dir.resolve("scorer-state"),
+      try (ScorerService scorer = new ScorerService(infra.kafka(), dir.resolve("scorer-state"),
           ArtifactStore.at(dir.resolve("artifacts")), config, infra.topics())) {
         scorer.start();
         awaitCommitted(infra.bootstrapServers(), ScorerService.APPLICATION_ID, interactions, total);
@@ -147,7 +147,7 @@ final class ScorerThroughputBench implements BenchScenario {
 
       Rate monitorRate;
       long scores = endOffsets(infra.bootstrapServers(), infra.topics().scores.name());
-      try (DriftService monitor = new DriftService(infra.bootstrapServers(), dir.resolve("drift-state"),
+      try (DriftService monitor = new DriftService(infra.kafka(), dir.resolve("drift-state"),
           DriftConfig.defaults(), infra.topics())) {
         monitor.start();
         // The first 2,000,000 of the passes' scores are plenty for a steady rate.
@@ -155,7 +155,7 @@ final class ScorerThroughputBench implements BenchScenario {
             Math.min(scores, 2_000_000), monitor::state, context.progress());
       }
       Map<String, Object> encoders = encoderPasses(infra, dir, samples.subList(0,
-          Math.min(samples.size(), context.quick() ? 100 : ENCODER_INTERACTIONS)), config, median(scorerRates),
+          Math.min(samples.size(), context.quick() ? QUICK_ENCODER_INTERACTIONS : ENCODER_INTERACTIONS)), config, median(scorerRates),
           context.progress());
       figures.put("with_text_encoder", encoders);
       List<Double> ratios = ratios(scorerRates, identityRates);
@@ -248,6 +248,8 @@ final class ScorerThroughputBench implements BenchScenario {
 
   /** Interactions per encoder pass: a sentence encoder scores tens a second, not a hundred thousand. */
   static final int ENCODER_INTERACTIONS = 3_000;
+  /** A quick run checks that each encoder pass runs and is measured; E5 takes about 2 s for these. */
+  static final int QUICK_ENCODER_INTERACTIONS = 40;
 
   /**
    * With a sentence encoder on, the scorer embeds each interaction's response and final exchange: one pass per
@@ -273,7 +275,7 @@ final class ScorerThroughputBench implements BenchScenario {
       String application = "bench-scorer-" + encoder.name();
       progress.accept("scorer-throughput: with the " + encoder.name() + " encoder on " + values.size()
           + " interactions");
-      try (ScorerService scorer = new ScorerService(application, infra.bootstrapServers(), dir.resolve(application),
+      try (ScorerService scorer = new ScorerService(application, infra.kafka(), dir.resolve(application),
           ArtifactStore.at(dir.resolve("artifacts")), encoded, topics)) {
         scorer.start();
         Rate rate = rate(infra.bootstrapServers(), application, topics.interactions.name(), values.size(),
@@ -312,7 +314,7 @@ final class ScorerThroughputBench implements BenchScenario {
       Consumer<String> progress) {
 
     Rate scorer(String applicationId, ScorerConfig served) throws Exception {
-      try (ScorerService scorer = new ScorerService(applicationId, infra.bootstrapServers(),
+      try (ScorerService scorer = new ScorerService(applicationId, infra.kafka(),
           dir.resolve(applicationId), ArtifactStore.at(dir.resolve("artifacts")), served, infra.topics())) {
         scorer.start();
         return rate(infra.bootstrapServers(), applicationId, interactions, total, scorer::state, progress);
@@ -347,7 +349,7 @@ final class ScorerThroughputBench implements BenchScenario {
     builder.stream(infra.topics().interactions.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .to("bench-identity-out", Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
     // The scorer's own settings and thread count, so the ratio is about the work, not the settings.
-    return new KafkaStreams(builder.build(), StreamsApplications.properties(applicationId, infra.bootstrapServers(),
+    return new KafkaStreams(builder.build(), StreamsApplications.properties(applicationId, infra.kafka(),
         stateDir, ScorerService.streamThreads(infra.topics())));
   }
 

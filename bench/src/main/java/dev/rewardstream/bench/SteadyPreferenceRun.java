@@ -39,7 +39,7 @@ record SteadyPreferenceRun(int sent, List<String> exampleIds, List<Long> latenci
     Topics topics = infra.topics();
     List<String> ids = Collections.synchronizedList(new ArrayList<>());
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-    try (LocalFeatureJob job = LocalFeatureJob.start(infra.bootstrapServers(),
+    try (LocalFeatureJob job = LocalFeatureJob.start(infra.kafka(),
         FeatureJobConfig.defaults(infra.serdeConfig()), checkpoints, checkpointInterval, 2)) {
       AtomicBoolean reading = new AtomicBoolean(true);
       Thread reader = new Thread(() -> read(infra, topics, ids, latencies, reading), "reader");

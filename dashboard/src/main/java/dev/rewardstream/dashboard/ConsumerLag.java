@@ -1,13 +1,12 @@
 package dev.rewardstream.dashboard;
 
+import dev.rewardstream.serde.KafkaConnection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -27,10 +26,8 @@ final class ConsumerLag implements AutoCloseable {
 
   private final Admin admin;
 
-  ConsumerLag(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    this.admin = Admin.create(props);
+  ConsumerLag(KafkaConnection kafka) {
+    this.admin = Admin.create(kafka.properties());
   }
 
   Map<String, Group> byGroup() throws InterruptedException, ExecutionException, TimeoutException {

@@ -1,5 +1,6 @@
 package dev.rewardstream.dashboard;
 
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.Topics;
 import io.javalin.Javalin;
 import io.javalin.http.sse.SseClient;
@@ -41,10 +42,10 @@ public final class DashboardService implements AutoCloseable {
   private final Javalin http;
   private final String host;
 
-  private DashboardService(String bootstrapServers, Topics topics, String host, int port) {
+  private DashboardService(KafkaConnection kafka, Topics topics, String host, int port) {
     this.host = host;
-    this.follower = new TopicFollower(bootstrapServers, topics, state, LOOKBACK);
-    this.lag = new ConsumerLag(bootstrapServers);
+    this.follower = new TopicFollower(kafka, topics, state, LOOKBACK);
+    this.lag = new ConsumerLag(kafka);
     this.followerThread = new Thread(follower, "dashboard-follower");
     this.followerThread.setDaemon(true);
     this.http = Javalin.create(config -> {
@@ -66,12 +67,12 @@ public final class DashboardService implements AutoCloseable {
   }
 
   /**
-   * Follows the topics of the cluster at {@code bootstrapServers} and serves on {@code host:port} (0 picks one).
+   * Follows the topics of the cluster at {@code kafka} and serves on {@code host:port} (0 picks one).
    *
    * @throws IllegalStateException when the port cannot be bound
    */
-  public static DashboardService start(String bootstrapServers, Topics topics, String host, int port) {
-    DashboardService service = new DashboardService(bootstrapServers, topics, host, port);
+  public static DashboardService start(KafkaConnection kafka, Topics topics, String host, int port) {
+    DashboardService service = new DashboardService(kafka, topics, host, port);
     try {
       service.http.start();
     } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.rewardstream.dashboard;
 
 import dev.rewardstream.schema.RecordRejectedException;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import java.time.Duration;
@@ -25,15 +26,15 @@ final class TopicFollower implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
 
-  private final String bootstrapServers;
+  private final KafkaConnection kafka;
   private final Topics topics;
   private final DashboardState state;
   private final Duration lookback;
   private volatile boolean running = true;
   private volatile long recordsRead;
 
-  TopicFollower(String bootstrapServers, Topics topics, DashboardState state, Duration lookback) {
-    this.bootstrapServers = bootstrapServers;
+  TopicFollower(KafkaConnection kafka, Topics topics, DashboardState state, Duration lookback) {
+    this.kafka = kafka;
     this.topics = topics;
     this.state = state;
     this.lookback = lookback;
@@ -41,7 +42,7 @@ final class TopicFollower implements Runnable {
 
   @Override
   public void run() {
-    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(kafka, null)) {
       Set<String> fromStart = Set.of(topics.modelUpdates.name(), topics.driftAlerts.name(),
           topics.deadLetters.name());
       Set<String> recent = Set.of(topics.scores.name(), topics.preferences.name(), topics.interactions.name());

@@ -1,5 +1,6 @@
 package dev.rewardstream.drift;
 
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.streams.StreamsService;
 import java.nio.file.Path;
@@ -18,8 +19,8 @@ public final class DriftService extends StreamsService {
    */
   public static final int STREAM_THREADS = 1;
 
-  public DriftService(String bootstrapServers, Path stateDir, DriftConfig config, Topics topics) {
-    super(meters -> DriftTopology.build(config, topics, meters), topics.config().topicPrefix() + APPLICATION_ID, bootstrapServers,
+  public DriftService(KafkaConnection kafka, Path stateDir, DriftConfig config, Topics topics) {
+    super(meters -> DriftTopology.build(config, topics, meters), topics.config().topicPrefix() + APPLICATION_ID, kafka,
         stateDir, STREAM_THREADS);
   }
 }

@@ -94,10 +94,10 @@ final class AlertsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     WebhookSink sink = webhook == null ? null : new WebhookSink(webhook,
         new WebhookSink.Retry(webhookAttempts, Duration.ofMillis(webhookBackoffMs), Duration.ofSeconds(30),
-            Duration.ofSeconds(10)), cluster.bootstrapServers, topics);
+            Duration.ofSeconds(10)), cluster.kafka(), topics);
     String groupId = group != null ? group : sink != null ? DEFAULT_WEBHOOK_GROUP : null;
     try {
-      AlertFollower.Summary summary = new AlertFollower(cluster.bootstrapServers, topics, groupId, fromNow, filter,
+      AlertFollower.Summary summary = new AlertFollower(cluster.kafka(), topics, groupId, fromNow, filter,
           sink, Duration.ofSeconds(burstWindowSeconds)).run(out, max, Duration.ofSeconds(timeoutSeconds));
       if (sink != null) {
         out.printf("%d alerts matched, %d delivered to %s, %d dead-lettered%n", summary.matched(),

@@ -29,9 +29,9 @@ final class DashboardCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     StopSignals stop = StopSignals.install();
     MetricsEndpoint metrics = metricsOptions.start();
-    try (DashboardService dashboard = DashboardService.start(cluster.bootstrapServers, cluster.topics(), host, port)) {
+    try (DashboardService dashboard = DashboardService.start(cluster.kafka(), cluster.topics(), host, port)) {
       spec.commandLine().getOut().printf("dashboard: %s, following %s; logs in %s%s; Ctrl-C stops%n", dashboard.url(),
-          cluster.bootstrapServers, LogFile.current(), metrics == null ? "" : ", metrics on " + metrics.url());
+          cluster.bootstrapServers(), LogFile.current(), metrics == null ? "" : ", metrics on " + metrics.url());
       spec.commandLine().getOut().flush();
       stop.await();
     } finally {

@@ -57,8 +57,8 @@ final class DemoCommand implements Callable<Integer> {
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(options.toConfig())) {
       UpCommand.printEndpoints(out, platform);
       var infra = platform.infrastructure();
-      try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics());
-          LiveAccuracy accuracy = new LiveAccuracy(infra.bootstrapServers(), infra.topics())) {
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.kafka(), infra.topics());
+          LiveAccuracy accuracy = new LiveAccuracy(infra.kafka(), infra.topics())) {
         ScenarioSimulator simulator = new ScenarioSimulator(ScenarioSimulator.Options.defaults(Scenario.STATIONARY,
             seed).withAgents(true, false, false).withHeldOut(HELD_OUT_SHARE), new Labeler(temperature, seed), sink,
             infra.topics().interactions.name(), infra.topics().preferences.name());
@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
           }
         });
         // Drawn before the stream starts, from the same agents: pairs of the demo's world that are never sent.
-        LearningCheck check = LearningCheck.of(platform.config().trainerConfig(infra.bootstrapServers()),
+        LearningCheck check = LearningCheck.of(platform.config().trainerConfig(infra.kafka()),
             pairsPerSecond * (1 - HELD_OUT_SHARE), simulator.textWorld(), FRESH_PAIRS);
         Thread follower = new Thread(accuracy, "live-accuracy");
         follower.setDaemon(true);

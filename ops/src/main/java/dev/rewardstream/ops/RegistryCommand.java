@@ -2,6 +2,7 @@ package dev.rewardstream.ops;
 
 import dev.rewardstream.platform.SchemaRegistryServer;
 import dev.rewardstream.runtime.PlatformConfig;
+import dev.rewardstream.serde.ClientConfigFile;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,6 +19,9 @@ final class RegistryCommand implements Callable<Integer> {
       defaultValue = PlatformConfig.DEFAULT_HOST + ":" + PlatformConfig.DEFAULT_KAFKA_PORT,
       description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
   String bootstrapServers;
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "A Kafka client properties file (security.protocol, sasl.*, ssl.*) for the registry's own topic.")
+  java.nio.file.Path kafkaConfig;
   @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name.")
   String topicPrefix;
   @Option(names = "--host", defaultValue = PlatformConfig.DEFAULT_HOST,
@@ -32,7 +36,8 @@ final class RegistryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     StopSignals stop = StopSignals.install();
-    try (SchemaRegistryServer registry = SchemaRegistryServer.start(bootstrapServers,
+    try (SchemaRegistryServer registry = SchemaRegistryServer.start(
+        (kafkaConfig == null ? ClientConfigFile.NONE : ClientConfigFile.load(kafkaConfig)).kafka(bootstrapServers),
         topicPrefix + SchemaRegistryServer.DEFAULT_TOPIC, host, port)) {
       spec.commandLine().getOut().printf("registry: http://%s:%d, schemas in %s on %s%n", host, port,
           topicPrefix + SchemaRegistryServer.DEFAULT_TOPIC, bootstrapServers);

@@ -66,7 +66,7 @@ final class ReplayCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path rejectsFile = rejects != null ? rejects : Path.of(file + ".rejects");
     try (PrintWriter rejectsOut = new PrintWriter(Files.newBufferedWriter(rejectsFile, StandardCharsets.UTF_8));
-        KafkaRecordSink sink = new KafkaRecordSink(cluster.bootstrapServers, cluster.topics())) {
+        KafkaRecordSink sink = new KafkaRecordSink(cluster.kafka(), cluster.topics())) {
       Replayer replayer = new Replayer(format.format, rate, rejectsOut, p -> {
         out.printf("[%6.1fs] %d lines (%.0f/s): %d interactions, %d preferences sent, %d rejected%n",
             p.elapsedSeconds(), p.lines(), p.linesPerSecond(), p.interactions(), p.preferences(), p.rejected());

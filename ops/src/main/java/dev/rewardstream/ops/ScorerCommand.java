@@ -58,14 +58,14 @@ final class ScorerCommand implements Callable<Integer> {
           "--no-scoring, --no-drift-monitor and --no-pair-suggestions leave nothing to run");
     }
     ScorerService scorer = scoring
-        ? new ScorerService(cluster.bootstrapServers, stateDir, ArtifactStore.at(artifactDir),
+        ? new ScorerService(cluster.kafka(), stateDir, ArtifactStore.at(artifactDir),
             scorerOptions.toConfig(featureOptions.toSpec()), cluster.topics()) : null;
     if (scorer != null && httpPort >= 0) {
       scorer.withHttp(httpHost, httpPort);
     }
     DriftService monitor = driftMonitor
-        ? new DriftService(cluster.bootstrapServers, driftStateDir, driftOptions.toConfig(), cluster.topics()) : null;
-    PairSuggestionService pairs = pairSuggestions ? new PairSuggestionService(cluster.bootstrapServers, pairsStateDir,
+        ? new DriftService(cluster.kafka(), driftStateDir, driftOptions.toConfig(), cluster.topics()) : null;
+    PairSuggestionService pairs = pairSuggestions ? new PairSuggestionService(cluster.kafka(), pairsStateDir,
         ArtifactStore.at(artifactDir), pairOptions.toConfig(featureOptions.toSpec()), cluster.topics()) : null;
     MetricsEndpoint metrics = metricsOptions.start();
     if (metrics != null) {
@@ -101,7 +101,7 @@ final class ScorerCommand implements Callable<Integer> {
         running.add("pair suggestions");
       }
       spec.commandLine().getOut().printf("scorer: %s on %s, logs in %s%s; Ctrl-C stops%n", String.join(", ", running),
-          cluster.bootstrapServers, LogFile.current(), metrics == null ? "" : ", metrics on " + metrics.url());
+          cluster.bootstrapServers(), LogFile.current(), metrics == null ? "" : ", metrics on " + metrics.url());
       spec.commandLine().getOut().flush();
       stop.await();
     } finally {

@@ -81,7 +81,7 @@ final class SimulateCommand implements Callable<Integer> {
         !agents.equals("text"), reward.equals("sparse"), defaults.episodeLength(), defaults.segmentLength(),
         labelDelayRounds, source, defaults.malformedShare(), defaults.vocabulary(), 0, seed, policyVersion);
     Topics topics = cluster.topics();
-    try (KafkaRecordSink sink = new KafkaRecordSink(cluster.bootstrapServers, topics)) {
+    try (KafkaRecordSink sink = new KafkaRecordSink(cluster.kafka(), topics)) {
       ScenarioSimulator simulator = new ScenarioSimulator(options, new Labeler(temperature, noise, tieMargin, seed),
           sink, topics.interactions.name(), topics.preferences.name());
       Pacer pacer = new Pacer(rate);

@@ -18,7 +18,7 @@ final class TopicsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // Topic layout needs no registry: --schema-registry is never contacted here.
-    TopicAdmin.ensureTopics(cluster.bootstrapServers, cluster.topics()).forEach(spec.commandLine().getOut()::println);
+    TopicAdmin.ensureTopics(cluster.kafka(), cluster.topics()).forEach(spec.commandLine().getOut()::println);
     return 0;
   }
 }

@@ -30,7 +30,7 @@ final class TrainerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TrainerService trainer = new TrainerService(
-        TrainerConfig.defaults(cluster.bootstrapServers, artifactDir)
+        TrainerConfig.defaults(cluster.kafka(), artifactDir)
             .withPublishInterval(Duration.ofMillis(publishIntervalMs)).withLearner(learner.toOptions())
             .withFeatureSpec(features.toSpec()),
         cluster.topics());
@@ -50,7 +50,7 @@ final class TrainerCommand implements Callable<Integer> {
     stopper.setDaemon(true);
     stopper.start();
     spec.commandLine().getOut().printf("trainer: learning from %s, artifacts in %s, logs in %s%s; Ctrl-C stops%n",
-        cluster.bootstrapServers, artifactDir.toAbsolutePath(), LogFile.current(),
+        cluster.bootstrapServers(), artifactDir.toAbsolutePath(), LogFile.current(),
         metrics == null ? "" : ", metrics on " + metrics.url());
     spec.commandLine().getOut().flush();
     try {

@@ -115,7 +115,7 @@ class DashboardBrowserTest {
    */
   private static void simulate(EmbeddedPlatform platform, AtomicBoolean running) {
     var infra = platform.infrastructure();
-    try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
+    try (KafkaRecordSink sink = new KafkaRecordSink(infra.kafka(), infra.topics())) {
       ScenarioSimulator preferences = new ScenarioSimulator(
           ScenarioSimulator.Options.defaults(Scenario.PREFERENCE_DRIFT, 5).withAgents(true, false, false),
           new Labeler(0.3, 5), sink, infra.topics().interactions.name(), infra.topics().preferences.name());

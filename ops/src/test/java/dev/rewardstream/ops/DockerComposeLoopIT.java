@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.Score;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
@@ -41,7 +42,7 @@ class DockerComposeLoopIT {
   @Test
   void shouldTrainAndScoreOnRealServices() {
     Topics topics = Topics.connect(SerdeConfig.of(REGISTRY));
-    try (KafkaRecordSink sink = new KafkaRecordSink(BOOTSTRAP, topics)) {
+    try (KafkaRecordSink sink = new KafkaRecordSink(KafkaConnection.plaintext(BOOTSTRAP), topics)) {
       ScenarioSimulator simulator = new ScenarioSimulator(ScenarioSimulator.Options.defaults(Scenario.STATIONARY, 5)
           .withAgents(true, false, false).withVocabulary(120).withHeldOut(0.2), new Labeler(0.3, 5), sink,
           topics.interactions.name(), topics.preferences.name());

@@ -41,7 +41,7 @@ class DriftAlertIntegrationTest {
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {
       var infra = platform.infrastructure();
       TextWorld world;
-      try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.kafka(), infra.topics())) {
         ScenarioSimulator labels = new ScenarioSimulator(ScenarioSimulator.Options.defaults(Scenario.STATIONARY, 9)
             .withAgents(true, false, false).withVocabulary(120), new Labeler(0.3, 9), sink,
             infra.topics().interactions.name(), infra.topics().preferences.name());

@@ -7,6 +7,7 @@ import dev.rewardstream.schema.ExampleKind;
 import dev.rewardstream.schema.LabelSource;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.TrainingExample;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.trainer.TrainerConfig;
@@ -59,7 +60,7 @@ final class LearnableExamples {
 
   /** How many of {@code examples} the trainer trains on: all but its holdout share. */
   static long trainable(List<TrainingExample> examples, Path anyDir) {
-    int holdoutPercent = TrainerConfig.defaults("", anyDir).holdoutPercent();
+    int holdoutPercent = TrainerConfig.defaults(KafkaConnection.plaintext("unused:0"), anyDir).holdoutPercent();
     return examples.stream().filter(e -> !TrainerService.isHoldout(e.getExampleId(), holdoutPercent)).count();
   }
 

@@ -51,7 +51,7 @@ class PrometheusScrapeTest {
         + "prometheus; .ci/run installs it)");
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(PlatformConfig.onFreePorts(dir.resolve("data")))) {
       var infra = platform.infrastructure();
-      try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.kafka(), infra.topics())) {
         ScenarioSimulator labels = new ScenarioSimulator(ScenarioSimulator.Options.defaults(Scenario.STATIONARY, 3)
             .withAgents(true, false, false), new Labeler(0.5, 3), sink, infra.topics().interactions.name(),
             infra.topics().preferences.name());

@@ -54,7 +54,7 @@ class RetainedWindowRestartTest {
       producer.send(new ProducerRecord<>(infra.topics().interactions.name(),
           "garbage".getBytes(), "not an interaction".getBytes()));
       producer.flush();
-      try (ScorerService scorer = new ScorerService(infra.bootstrapServers(), dir.resolve("scorer-state"),
+      try (ScorerService scorer = new ScorerService(infra.kafka(), dir.resolve("scorer-state"),
           ArtifactStore.at(dir.resolve("artifacts")), config, infra.topics())) {
         scorer.start();
         List<Score> scored = TopicIO.readUntil(infra.bootstrapServers(), infra.topics().scores, Duration.ofSeconds(60),
@@ -62,7 +62,7 @@ class RetainedWindowRestartTest {
         assertThat(scored.stream().filter(s -> !s.getRescore())).hasSize(BEFORE);
       }
 
-      try (ScorerService restarted = new ScorerService(infra.bootstrapServers(), dir.resolve("scorer-state"),
+      try (ScorerService restarted = new ScorerService(infra.kafka(), dir.resolve("scorer-state"),
           ArtifactStore.at(dir.resolve("artifacts")), config, infra.topics())) {
         restarted.start();
         for (int partition : AFTER_PARTITIONS) {

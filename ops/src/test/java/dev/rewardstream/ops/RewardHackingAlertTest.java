@@ -42,7 +42,7 @@ class RewardHackingAlertTest {
               "--schema-registry", infra.registryUrl(), "--severity", "CRITICAL",
               "--timeout-s", Integer.toString(SECONDS + 20)));
 
-      try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics())) {
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.kafka(), infra.topics())) {
         List<ScenarioSimulator> populations = List.of(
             simulator(Scenario.REWARD_HACKING, "hackers", sink, infra.topics()),
             simulator(Scenario.PADDING, "padders", sink, infra.topics()));

@@ -45,8 +45,8 @@ class RewardLoopIntegrationTest {
     long versionBeforeRestart;
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {
       var infra = platform.infrastructure();
-      try (KafkaRecordSink sink = new KafkaRecordSink(infra.bootstrapServers(), infra.topics());
-          LiveAccuracy accuracy = new LiveAccuracy(infra.bootstrapServers(), infra.topics())) {
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.kafka(), infra.topics());
+          LiveAccuracy accuracy = new LiveAccuracy(infra.kafka(), infra.topics())) {
         ScenarioSimulator simulator = new ScenarioSimulator(ScenarioSimulator.Options.defaults(Scenario.STATIONARY, 5)
             .withAgents(true, false, false).withVocabulary(120).withHeldOut(0.2), labeler, sink,
             infra.topics().interactions.name(), infra.topics().preferences.name());

@@ -10,6 +10,7 @@ import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.SerdeConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -75,7 +76,7 @@ class ServiceOptionsTest {
     assertThat(job.unmatchedTimeout()).isEqualTo(Duration.ofSeconds(42));
     assertThat(job.attribution()).isEqualTo(RewardAttribution.TERMINAL_STEP);
     assertThat(job.featureSpec()).as("the job featurizes as the scorer scores").isEqualTo(QUADRATIC);
-    assertThat(config.trainerConfig("127.0.0.1:1").featureSpec()).isEqualTo(QUADRATIC);
+    assertThat(config.trainerConfig(KafkaConnection.plaintext("127.0.0.1:1")).featureSpec()).isEqualTo(QUADRATIC);
   }
 
   @Test

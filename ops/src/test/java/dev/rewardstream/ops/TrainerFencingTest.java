@@ -35,7 +35,7 @@ class TrainerFencingTest {
     try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.startOnFreePorts(dir.resolve("kafka"));
         KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
       Topics topics = infra.topics();
-      TrainerConfig config = TrainerConfig.defaults(infra.bootstrapServers(), dir.resolve("artifacts"))
+      TrainerConfig config = TrainerConfig.defaults(infra.kafka(), dir.resolve("artifacts"))
           .withPublishInterval(Duration.ofMillis(300));
       List<TrainingExample> examples = LearnableExamples.of("fence-", 2_000, 11);
       LearnableExamples.send(producer, topics, examples.subList(0, 1_000));
@@ -61,7 +61,7 @@ class TrainerFencingTest {
         assertThat(held.await(90, TimeUnit.SECONDS)).as("the publish of v2 began").isTrue();
 
         // When another holder opens the model's producer, and the held trainer resumes
-        try (KafkaProducer<byte[], byte[]> next = TopicIO.transactionalProducer(infra.bootstrapServers(),
+        try (KafkaProducer<byte[], byte[]> next = TopicIO.transactionalProducer(infra.kafka(),
             TrainerService.groupId(topics, config.modelName()))) {
           next.initTransactions();
         }

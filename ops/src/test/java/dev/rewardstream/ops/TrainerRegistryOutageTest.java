@@ -9,6 +9,7 @@ import dev.rewardstream.platform.TopicAdmin;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.TrainingExample;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
@@ -42,7 +43,7 @@ class TrainerRegistryOutageTest {
       // Each process has its own registry client and caches: the test's producer and reader, and each trainer.
       Topics topics = Topics.connect(serde);
       TopicAdmin.ensureTopics(bootstrap, topics);
-      TrainerConfig config = TrainerConfig.defaults(bootstrap, dir.resolve("artifacts"))
+      TrainerConfig config = TrainerConfig.defaults(KafkaConnection.plaintext(bootstrap), dir.resolve("artifacts"))
           .withPublishInterval(Duration.ofMillis(300));
       List<TrainingExample> examples = LearnableExamples.of("outage-", 2_000, 5);
       TrainingExample foreign = TrainingExample.newBuilder(LearnableExamples.of("foreign-", 1, 6).get(0))

@@ -33,7 +33,7 @@ class TrainerStopDuringPublishTest {
     try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.startOnFreePorts(dir.resolve("kafka"));
         KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
       Topics topics = infra.topics();
-      TrainerConfig config = TrainerConfig.defaults(infra.bootstrapServers(), dir.resolve("artifacts"))
+      TrainerConfig config = TrainerConfig.defaults(infra.kafka(), dir.resolve("artifacts"))
           .withPublishInterval(Duration.ofMillis(300));
       List<TrainingExample> examples = LearnableExamples.of("stop-", 2_000, 9);
       LearnableExamples.send(producer, topics, examples.subList(0, 1_000));

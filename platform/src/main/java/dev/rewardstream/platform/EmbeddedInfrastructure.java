@@ -1,5 +1,6 @@
 package dev.rewardstream.platform;
 
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
 import java.io.IOException;
@@ -53,6 +54,11 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
   public String bootstrapServers() {
     return kafka.bootstrapServers();
+  }
+
+  /** How this process's clients reach the broker. */
+  public KafkaConnection kafka() {
+    return KafkaConnection.plaintext(kafka.bootstrapServers());
   }
 
   public String registryUrl() {

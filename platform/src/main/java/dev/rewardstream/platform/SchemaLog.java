@@ -3,6 +3,7 @@ package dev.rewardstream.platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rewardstream.serde.KafkaConnection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,16 +53,15 @@ final class SchemaLog implements AutoCloseable {
   }
 
   /** Creates the topic if needed and reads it to its end. */
-  static SchemaLog open(String bootstrapServers, String topic) {
-    TopicAdmin.ensure(bootstrapServers, List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
+  static SchemaLog open(KafkaConnection kafka, String topic) {
+    TopicAdmin.ensure(kafka, List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
         .configs(Map.of("cleanup.policy", "compact"))));
-    Properties producerProps = new Properties();
-    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties producerProps = kafka.properties();
     producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
     producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     SchemaLog log = new SchemaLog(new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer()),
         topic);
-    log.restore(bootstrapServers);
+    log.restore(kafka);
     return log;
   }
 
@@ -184,9 +184,8 @@ final class SchemaLog implements AutoCloseable {
     producer.close(Duration.ofSeconds(5));
   }
 
-  private void restore(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  private void restore(KafkaConnection kafka) {
+    Properties props = kafka.properties();
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.rewardstream.serde.KafkaConnection;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,13 @@ public final class SchemaRegistryServer implements AutoCloseable {
   /** Starts on {@code host:port} (port 0 picks one) with its state in {@code topic} of the given cluster. */
   public static SchemaRegistryServer start(String bootstrapServers, String topic, String host, int port)
       throws IOException {
-    SchemaLog log = SchemaLog.open(bootstrapServers, topic);
+    return start(KafkaConnection.plaintext(bootstrapServers), topic, host, port);
+  }
+
+  /** As {@link #start(String, String, String, int)}, its state kept on any cluster. */
+  public static SchemaRegistryServer start(KafkaConnection kafka, String topic, String host, int port)
+      throws IOException {
+    SchemaLog log = SchemaLog.open(kafka, topic);
     HttpServer http;
     try {
       http = HttpServer.create(new InetSocketAddress(host, port), 0);

@@ -1,5 +1,6 @@
 package dev.rewardstream.platform;
 
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.TopicSpec;
 import dev.rewardstream.serde.Topics;
 import java.util.ArrayList;
@@ -22,12 +23,17 @@ public final class TopicAdmin {
 
   /** Returns a line per topic saying whether it was created or already there. */
   public static List<String> ensureTopics(String bootstrapServers, Topics topics) {
+    return ensureTopics(KafkaConnection.plaintext(bootstrapServers), topics);
+  }
+
+  /** As {@link #ensureTopics(String, Topics)}, on any cluster. */
+  public static List<String> ensureTopics(KafkaConnection kafka, Topics topics) {
     List<NewTopic> wanted = new ArrayList<>();
     for (TopicSpec<?> spec : topics.all()) {
       // The cluster's default replication: one replica on the embedded broker, the cluster's choice elsewhere.
       wanted.add(new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.empty()).configs(spec.config()));
     }
-    return ensure(bootstrapServers, wanted);
+    return ensure(kafka, wanted);
   }
 
   /**
@@ -81,9 +87,11 @@ public final class TopicAdmin {
   private static final java.time.Duration LEADER_WAIT = java.time.Duration.ofSeconds(30);
 
   public static List<String> ensure(String bootstrapServers, List<NewTopic> wanted) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
+    return ensure(KafkaConnection.plaintext(bootstrapServers), wanted);
+  }
+
+  public static List<String> ensure(KafkaConnection kafka, List<NewTopic> wanted) {
+    try (Admin admin = Admin.create(kafka.properties())) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
       if (!missing.isEmpty()) {

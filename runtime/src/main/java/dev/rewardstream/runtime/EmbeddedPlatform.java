@@ -93,13 +93,13 @@ public final class EmbeddedPlatform implements AutoCloseable {
       EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(config.dataDir().resolve("kafka"),
           config.kafkaPort(), config.controllerPort(), config.host(), config.registryPort(), config.topicPrefix());
       started_.add(infra);
-      LocalFeatureJob job = LocalFeatureJob.start(infra.bootstrapServers(),
+      LocalFeatureJob job = LocalFeatureJob.start(infra.kafka(),
           config.featureJobConfig(infra.serdeConfig()),
           config.dataDir().resolve("flink-checkpoints"),
           config.checkpointInterval(), config.flinkParallelism(),
           flinkMetricsPort < 0 ? OptionalInt.empty() : OptionalInt.of(flinkMetricsPort));
       started_.add(job);
-      TrainerService trainer = new TrainerService(config.trainerConfig(infra.bootstrapServers()), infra.topics());
+      TrainerService trainer = new TrainerService(config.trainerConfig(infra.kafka()), infra.topics());
       trainer.withMetrics(meters);
       Thread trainerThread = new Thread(trainer, "trainer");
       trainerThread.setDaemon(true);
@@ -107,24 +107,24 @@ public final class EmbeddedPlatform implements AutoCloseable {
       trainerThread.setUncaughtExceptionHandler((thread, error) -> { });
       trainerThread.start();
       started_.add(() -> stopTrainer(trainer, trainerThread));
-      ScorerService scorer = new ScorerService(infra.bootstrapServers(), config.dataDir().resolve("scorer-state"),
+      ScorerService scorer = new ScorerService(infra.kafka(), config.dataDir().resolve("scorer-state"),
           ArtifactStore.at(config.artifactDir()), config.scorer(), infra.topics()).withHttp(config.host(), config.scorerHttpPort());
       started_.add(scorer);
       scorer.withMetrics(meters);
       scorer.start();
-      DriftService driftMonitor = new DriftService(infra.bootstrapServers(), config.dataDir().resolve("drift-state"),
+      DriftService driftMonitor = new DriftService(infra.kafka(), config.dataDir().resolve("drift-state"),
           config.drift(), infra.topics());
       started_.add(driftMonitor);
       driftMonitor.withMetrics(meters);
       driftMonitor.start();
-      PairSuggestionService pairSuggestions = new PairSuggestionService(infra.bootstrapServers(),
+      PairSuggestionService pairSuggestions = new PairSuggestionService(infra.kafka(),
           config.dataDir().resolve("pairs-state"), ArtifactStore.at(config.artifactDir()), config.pairs(),
           infra.topics());
       started_.add(pairSuggestions);
       pairSuggestions.withMetrics(meters);
       pairSuggestions.start();
       DashboardService dashboard = config.dashboardPort() < 0 ? null
-          : DashboardService.start(infra.bootstrapServers(), infra.topics(), config.host(), config.dashboardPort());
+          : DashboardService.start(infra.kafka(), infra.topics(), config.host(), config.dashboardPort());
       if (dashboard != null) {
         started_.add(dashboard);
       }

@@ -10,6 +10,7 @@ import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.platform.FreePorts;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.pairs.PairSuggestionConfig;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.trainer.LearnerOptions;
 import dev.rewardstream.trainer.TrainerConfig;
@@ -91,8 +92,8 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
    * The embedded trainer's configuration: the trainer's defaults with this platform's publish interval, learner and
    * feature spec (the scorer's, which every service of the platform shares).
    */
-  public TrainerConfig trainerConfig(String bootstrapServers) {
-    return TrainerConfig.defaults(bootstrapServers, artifactDir()).withPublishInterval(publishInterval)
+  public TrainerConfig trainerConfig(KafkaConnection kafka) {
+    return TrainerConfig.defaults(kafka, artifactDir()).withPublishInterval(publishInterval)
         .withLearner(learner).withFeatureSpec(scorer.featureSpec());
   }
 

@@ -2,6 +2,7 @@ package dev.rewardstream.scorer;
 
 import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.schema.RecordRejectedException;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.streams.StreamsApplications;
@@ -42,7 +43,7 @@ public final class ScorerService implements AutoCloseable {
   /** The environments' latest normalization statistics: the topology keeps it current, the API reads it. */
   private final NormalizationTable normalization = new NormalizationTable();
   private final ScorerConfig config;
-  private final String bootstrapServers;
+  private final KafkaConnection kafka;
   private final Topics topics;
   private volatile boolean closed;
   private volatile String failure;
@@ -61,22 +62,22 @@ public final class ScorerService implements AutoCloseable {
    * @param stateDir the application's local state
    * @param artifacts where the trainer publishes versions: the only place this scorer reads one from
    */
-  public ScorerService(String bootstrapServers, Path stateDir, ArtifactStore artifacts, ScorerConfig config,
+  public ScorerService(KafkaConnection kafka, Path stateDir, ArtifactStore artifacts, ScorerConfig config,
       Topics topics) {
-    this(topics.config().topicPrefix() + APPLICATION_ID, bootstrapServers, stateDir, artifacts, config, topics);
+    this(topics.config().topicPrefix() + APPLICATION_ID, kafka, stateDir, artifacts, config, topics);
   }
 
   /** Under another application id: a second, independent scorer of the same topics (the benchmark's warm-up pass). */
-  public ScorerService(String applicationId, String bootstrapServers, Path stateDir, ArtifactStore artifacts,
+  public ScorerService(String applicationId, KafkaConnection kafka, Path stateDir, ArtifactStore artifacts,
       ScorerConfig config, Topics topics) {
     this.models = new ModelHolder(config.modelName(), config.featureSpec(), artifacts, meters);
     this.applicationId = applicationId;
     this.config = config;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.topics = topics;
-    Properties props = StreamsApplications.properties(applicationId, bootstrapServers, stateDir, streamThreads(topics));
+    Properties props = StreamsApplications.properties(applicationId, kafka, stateDir, streamThreads(topics));
     this.streams = StreamsApplications.create(ScorerTopology.build(config, topics, models, normalization,
-        SourcePartitionReader.kafka(bootstrapServers, applicationId), meters), props);
+        SourcePartitionReader.kafka(kafka, applicationId), meters), props);
   }
 
   /**
@@ -131,7 +132,7 @@ public final class ScorerService implements AutoCloseable {
    * loaded twice.
    */
   private void startOnFirstVersion() {
-    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(kafka, null)) {
       List<TopicPartition> partitions = TopicIO.partitions(consumer, topics.modelUpdates.name());
       // A cluster whose topics are not created yet ('rewardctl topics'): wait for them like for the version.
       while (partitions.isEmpty() && !closed) {

@@ -1,5 +1,6 @@
 package dev.rewardstream.scorer;
 
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.TopicIO;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public interface SourcePartitionReader {
    * Reads with a short-lived read_committed consumer of its own, which never joins a group and commits nothing; it
    * looks up the committed offsets of {@code applicationId}'s group.
    */
-  static SourcePartitionReader kafka(String bootstrapServers, String applicationId) {
+  static SourcePartitionReader kafka(KafkaConnection kafka, String applicationId) {
     SourcePartitionReader byOffset = (topic, partition, from, to) -> {
       List<OffsetValue> read = new ArrayList<>();
       if (from >= to) {
@@ -64,7 +65,7 @@ public interface SourcePartitionReader {
       }
       TopicPartition source = new TopicPartition(topic, partition);
       long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
-      try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
+      try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(kafka, null)) {
         consumer.assign(List.of(source));
         long start = Math.max(from, consumer.beginningOffsets(List.of(source), remaining(deadline)).get(source));
         long end = Math.min(to, consumer.endOffsets(List.of(source), remaining(deadline)).get(source));
@@ -91,7 +92,7 @@ public interface SourcePartitionReader {
 
       @Override
       public int partitionCount(String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(kafka, null)) {
           return consumer.partitionsFor(topic, READ_DEADLINE).size();
         } catch (org.apache.kafka.common.KafkaException e) {
           return -1;
@@ -101,7 +102,7 @@ public interface SourcePartitionReader {
       @Override
       public long resumeOffset(String topic, int partition) {
         TopicPartition source = new TopicPartition(topic, partition);
-        try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, applicationId)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(kafka, applicationId)) {
           OffsetAndMetadata committed = consumer.committed(Set.of(source), READ_DEADLINE).get(source);
           return committed == null ? -1 : committed.offset();
         } catch (org.apache.kafka.common.KafkaException e) {

@@ -26,10 +26,14 @@ public final class TopicIO {
 
   private TopicIO() {}
 
-  /** A producer of keyed byte records; values come from {@link TopicSpec#encode}. */
+  /** A producer of keyed byte records on a plaintext cluster; values come from {@link TopicSpec#encode}. */
   public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return producer(KafkaConnection.plaintext(bootstrapServers));
+  }
+
+  /** A producer of keyed byte records; values come from {@link TopicSpec#encode}. */
+  public static KafkaProducer<byte[], byte[]> producer(KafkaConnection kafka) {
+    Properties props = kafka.properties();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
@@ -39,9 +43,8 @@ public final class TopicIO {
    * A transactional producer: whoever opens one with the same {@code transactionalId} later fences this one, and a
    * transaction it left open is aborted.
    */
-  public static KafkaProducer<byte[], byte[]> transactionalProducer(String bootstrapServers, String transactionalId) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  public static KafkaProducer<byte[], byte[]> transactionalProducer(KafkaConnection kafka, String transactionalId) {
+    Properties props = kafka.properties();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -54,14 +57,17 @@ public final class TopicIO {
   }
 
   public static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String groupId) {
-    return consumer(bootstrapServers, groupId, Map.of());
+    return consumer(KafkaConnection.plaintext(bootstrapServers), groupId, Map.of());
   }
 
-  /** As {@link #consumer(String, String)}, with {@code overrides} on top of its settings. */
-  public static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, String groupId,
+  public static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection kafka, String groupId) {
+    return consumer(kafka, groupId, Map.of());
+  }
+
+  /** As {@link #consumer(KafkaConnection, String)}, with {@code overrides} on top of its settings. */
+  public static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection kafka, String groupId,
       Map<String, Object> overrides) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties props = kafka.properties();
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     if (groupId != null) {
@@ -79,7 +85,13 @@ public final class TopicIO {
    */
   public static <V extends SpecificRecord> List<V> readUntil(
       String bootstrapServers, TopicSpec<V> topic, Duration timeout, Predicate<List<V>> done) {
-    List<V> read = readWithin(bootstrapServers, topic, timeout, done);
+    return readUntil(KafkaConnection.plaintext(bootstrapServers), topic, timeout, done);
+  }
+
+  /** As {@link #readUntil(String, TopicSpec, Duration, Predicate)}, on any cluster. */
+  public static <V extends SpecificRecord> List<V> readUntil(
+      KafkaConnection kafka, TopicSpec<V> topic, Duration timeout, Predicate<List<V>> done) {
+    List<V> read = readWithin(kafka, topic, timeout, done);
     if (!done.test(read)) {
       List<V> last = read.subList(Math.max(0, read.size() - 3), read.size());
       throw new IllegalStateException(String.format("%s: what was awaited did not arrive within %s; read %d records%s",
@@ -95,7 +107,12 @@ public final class TopicIO {
    */
   public static <V extends SpecificRecord> List<V> readWithin(
       String bootstrapServers, TopicSpec<V> topic, Duration timeout, Predicate<List<V>> done) {
-    return read(bootstrapServers, topic, timeout, (consumer, read) -> done.test(read));
+    return readWithin(KafkaConnection.plaintext(bootstrapServers), topic, timeout, done);
+  }
+
+  public static <V extends SpecificRecord> List<V> readWithin(
+      KafkaConnection kafka, TopicSpec<V> topic, Duration timeout, Predicate<List<V>> done) {
+    return read(kafka, topic, timeout, (consumer, read) -> done.test(read));
   }
 
   private static String abbreviate(String text) {
@@ -108,8 +125,13 @@ public final class TopicIO {
    */
   public static <V extends SpecificRecord> List<V> readAll(
       String bootstrapServers, TopicSpec<V> topic, Duration timeout) {
+    return readAll(KafkaConnection.plaintext(bootstrapServers), topic, timeout);
+  }
+
+  public static <V extends SpecificRecord> List<V> readAll(KafkaConnection kafka, TopicSpec<V> topic,
+      Duration timeout) {
     Map<TopicPartition, Long> end = new HashMap<>();
-    return read(bootstrapServers, topic, timeout, (consumer, read) -> {
+    return read(kafka, topic, timeout, (consumer, read) -> {
       if (end.isEmpty()) {
         end.putAll(consumer.endOffsets(consumer.assignment()));
       }
@@ -123,10 +145,10 @@ public final class TopicIO {
         .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
   }
 
-  private static <V extends SpecificRecord> List<V> read(String bootstrapServers, TopicSpec<V> topic,
+  private static <V extends SpecificRecord> List<V> read(KafkaConnection kafka, TopicSpec<V> topic,
       Duration timeout, BiPredicate<KafkaConsumer<byte[], byte[]>, List<V>> done) {
     List<V> read = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, null)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, null)) {
       List<TopicPartition> partitions = partitions(consumer, topic.name());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);

@@ -59,7 +59,7 @@ public final class Topics {
   }
 
   public static Topics connect(SerdeConfig config) {
-    return new Topics(config, new ConfluentRegistryClient(config.registryUrl()));
+    return new Topics(config, new ConfluentRegistryClient(config.registryUrl(), config.registrySettings()));
   }
 
   /** For tests and tools that bring their own registry client. */

@@ -2,6 +2,7 @@ package dev.rewardstream.sim;
 
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.Preference;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.TopicSpec;
 import dev.rewardstream.serde.Topics;
@@ -30,9 +31,9 @@ public final class KafkaRecordSink implements RecordSink {
     }
   };
 
-  public KafkaRecordSink(String bootstrapServers, Topics topics) {
+  public KafkaRecordSink(KafkaConnection kafka, Topics topics) {
     this.topics = topics;
-    this.producer = TopicIO.producer(bootstrapServers);
+    this.producer = TopicIO.producer(kafka);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.rewardstream.sim;
 
 import dev.rewardstream.schema.Score;
 import dev.rewardstream.schema.RecordRejectedException;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import java.time.Duration;
@@ -34,9 +35,9 @@ public final class LiveAccuracy implements Runnable, AutoCloseable {
   private final AtomicLong scores = new AtomicLong();
   private volatile boolean running = true;
 
-  public LiveAccuracy(String bootstrapServers, Topics topics) {
+  public LiveAccuracy(KafkaConnection kafka, Topics topics) {
     this.topics = topics;
-    this.consumer = TopicIO.consumer(bootstrapServers, null);
+    this.consumer = TopicIO.consumer(kafka, null);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.schema.internal.FeaturizedInteraction;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.Topics;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -69,15 +70,15 @@ public final class FeatureJob {
   }
 
   /** The job over the real topics. */
-  public static FeatureJob onKafka(String bootstrapServers, FeatureJobConfig config) {
+  public static FeatureJob onKafka(KafkaConnection kafka, FeatureJobConfig config) {
     Topics topics = Topics.connect(config.serde());
     String group = config.serde().topicPrefix() + JOB_NAME;
     return new FeatureJob(
-        KafkaConnectors.source(bootstrapServers, topics.interactions.name(), group + "-interactions"),
-        KafkaConnectors.source(bootstrapServers, topics.preferences.name(), group + "-preferences"),
-        KafkaConnectors.examplesSink(bootstrapServers, config.serde(), group),
-        KafkaConnectors.deadLetterSink(bootstrapServers, config.serde(), group),
-        KafkaConnectors.normalizationStatsSink(bootstrapServers, config.serde(), group),
+        KafkaConnectors.source(kafka, topics.interactions.name(), group + "-interactions"),
+        KafkaConnectors.source(kafka, topics.preferences.name(), group + "-preferences"),
+        KafkaConnectors.examplesSink(kafka, config.serde(), group),
+        KafkaConnectors.deadLetterSink(kafka, config.serde(), group),
+        KafkaConnectors.normalizationStatsSink(kafka, config.serde(), group),
         config);
   }
 
@@ -178,7 +179,7 @@ public final class FeatureJob {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     parsed.parallelism().ifPresent(env::setParallelism);
     configure(env, parsed.checkpointInterval(), parsed.stateBackend());
-    onKafka(parsed.bootstrapServers(), parsed.config()).build(env);
+    onKafka(parsed.kafka(), parsed.config()).build(env);
     env.execute(JOB_NAME);
   }
 }

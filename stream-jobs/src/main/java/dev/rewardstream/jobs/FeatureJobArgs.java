@@ -4,11 +4,15 @@ import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.NumericFeatures;
 import dev.rewardstream.model.TextEncoder;
+import dev.rewardstream.serde.ClientConfigFile;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.SerdeConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.flink.util.ParameterTool;
 
@@ -17,13 +21,15 @@ import org.apache.flink.util.ParameterTool;
  * names {@code rewardctl} uses for the same settings. An option the job does not know fails the submission: Flink's
  * parameter parser would otherwise ignore a misspelt one and run with its default.
  *
+ * @param kafka the cluster, with the security settings of {@code --kafka-config FILE} (a client properties file read
+ *     where the job's main method runs; its registry settings go to the registry client)
  * @param parallelism {@code --flink-parallelism}, or the cluster's default when absent
  * @param stateBackend {@code --state-backend}: rocksdb (default) or hashmap
  */
-public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, Duration checkpointInterval,
+public record FeatureJobArgs(KafkaConnection kafka, FeatureJobConfig config, Duration checkpointInterval,
     OptionalInt parallelism, String stateBackend) {
 
-  static final List<String> OPTIONS = List.of("bootstrap-servers", "schema-registry", "topic-prefix",
+  static final List<String> OPTIONS = List.of("bootstrap-servers", "schema-registry", "kafka-config", "topic-prefix",
       "checkpoint-interval-ms", "unmatched-timeout-s", "flink-parallelism", "environments", "reward-attribution",
       "max-text-chars", "numeric-features", "text-encoder", "state-backend");
 
@@ -35,8 +41,10 @@ public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, D
             + String.join(", --", OPTIONS));
       }
     }
-    SerdeConfig serde = new SerdeConfig(required(params, "schema-registry"), params.get("topic-prefix", ""),
-        SerdeConfig.DEFAULT_MAX_RECORD_BYTES);
+    ClientConfigFile clientConfig = params.has("kafka-config")
+        ? ClientConfigFile.load(Path.of(params.get("kafka-config"))) : ClientConfigFile.NONE;
+    SerdeConfig serde = clientConfig.applyTo(SerdeConfig.of(required(params, "schema-registry",
+        clientConfig.registryUrl())).withTopicPrefix(params.get("topic-prefix", "")));
     FeatureJobConfig config = FeatureJobConfig.defaults(serde)
         .withUnmatchedTimeout(Duration.ofSeconds(params.getLong("unmatched-timeout-s",
             FeatureJobConfig.DEFAULT_UNMATCHED_TIMEOUT.toSeconds())))
@@ -54,7 +62,8 @@ public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, D
     if (!List.of("rocksdb", "hashmap").contains(stateBackend)) {
       throw new IllegalArgumentException("--state-backend is rocksdb or hashmap, got " + stateBackend);
     }
-    return new FeatureJobArgs(required(params, "bootstrap-servers"), config, checkpointInterval, parallelism,
+    return new FeatureJobArgs(clientConfig.kafka(required(params, "bootstrap-servers",
+        clientConfig.bootstrapServers())), config, checkpointInterval, parallelism,
         stateBackend);
   }
 
@@ -74,10 +83,12 @@ public record FeatureJobArgs(String bootstrapServers, FeatureJobConfig config, D
     return specs;
   }
 
-  private static String required(ParameterTool params, String key) {
-    if (!params.has(key)) {
-      throw new IllegalArgumentException("--" + key + " is required");
+  /** The option, else what the client config file says, else an error naming both. */
+  private static String required(ParameterTool params, String key, Optional<String> fromConfigFile) {
+    if (params.has(key)) {
+      return params.get(key);
     }
-    return params.get(key);
+    return fromConfigFile.orElseThrow(() -> new IllegalArgumentException("--" + key
+        + " is required (or its setting in the --kafka-config file)"));
   }
 }

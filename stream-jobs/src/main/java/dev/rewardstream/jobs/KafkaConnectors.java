@@ -4,6 +4,7 @@ import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.serde.DeadLetters;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.SerdeConfig;
 import java.time.Duration;
 import java.util.Properties;
@@ -21,12 +22,12 @@ public final class KafkaConnectors {
 
   private KafkaConnectors() {}
 
-  public static KafkaSource<RawRecord> source(String bootstrapServers, String topic, String groupId) {
-    Properties props = new Properties();
+  public static KafkaSource<RawRecord> source(KafkaConnection kafka, String topic, String groupId) {
+    Properties props = kafka.properties();
     // Only what committed transactions wrote: upstream producers may be transactional too.
     props.setProperty("isolation.level", "read_committed");
     return KafkaSource.<RawRecord>builder()
-        .setBootstrapServers(bootstrapServers)
+        .setBootstrapServers(kafka.bootstrapServers())
         .setTopics(topic)
         .setGroupId(groupId)
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -35,41 +36,41 @@ public final class KafkaConnectors {
         .build();
   }
 
-  public static KafkaSink<TrainingExample> examplesSink(String bootstrapServers, SerdeConfig serde, String txPrefix) {
+  public static KafkaSink<TrainingExample> examplesSink(KafkaConnection kafka, SerdeConfig serde, String txPrefix) {
     return KafkaSink.<TrainingExample>builder()
-        .setBootstrapServers(bootstrapServers)
+        .setBootstrapServers(kafka.bootstrapServers())
         .setRecordSerializer(new AvroRecordSerializer<>(serde, topics -> topics.trainingExamples,
             TrainingExample::getExampleId))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(txPrefix + "-examples")
-        .setKafkaProducerConfig(producerProps())
+        .setKafkaProducerConfig(producerProps(kafka))
         .build();
   }
 
-  public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, SerdeConfig serde, String txPrefix) {
+  public static KafkaSink<DeadLetter> deadLetterSink(KafkaConnection kafka, SerdeConfig serde, String txPrefix) {
     return KafkaSink.<DeadLetter>builder()
-        .setBootstrapServers(bootstrapServers)
+        .setBootstrapServers(kafka.bootstrapServers())
         .setRecordSerializer(new AvroRecordSerializer<>(serde, topics -> topics.deadLetters, DeadLetters::keyOf))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(txPrefix + "-dead-letters")
-        .setKafkaProducerConfig(producerProps())
+        .setKafkaProducerConfig(producerProps(kafka))
         .build();
   }
 
-  public static KafkaSink<NormalizationStats> normalizationStatsSink(String bootstrapServers, SerdeConfig serde,
+  public static KafkaSink<NormalizationStats> normalizationStatsSink(KafkaConnection kafka, SerdeConfig serde,
       String txPrefix) {
     return KafkaSink.<NormalizationStats>builder()
-        .setBootstrapServers(bootstrapServers)
+        .setBootstrapServers(kafka.bootstrapServers())
         .setRecordSerializer(new AvroRecordSerializer<>(serde, topics -> topics.normalizationStats,
             NormalizationStats::getEnvironment))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(txPrefix + "-normalization-stats")
-        .setKafkaProducerConfig(producerProps())
+        .setKafkaProducerConfig(producerProps(kafka))
         .build();
   }
 
-  private static Properties producerProps() {
-    Properties props = new Properties();
+  private static Properties producerProps(KafkaConnection kafka) {
+    Properties props = kafka.properties();
     props.setProperty("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
     return props;
   }

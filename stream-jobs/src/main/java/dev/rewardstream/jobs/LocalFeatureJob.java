@@ -1,5 +1,6 @@
 package dev.rewardstream.jobs;
 
+import dev.rewardstream.serde.KafkaConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,16 +35,16 @@ public final class LocalFeatureJob implements AutoCloseable {
     this.restoredFrom = restoredFrom;
   }
 
-  public static LocalFeatureJob start(String bootstrapServers, FeatureJobConfig jobConfig, Path checkpointDir,
+  public static LocalFeatureJob start(KafkaConnection kafka, FeatureJobConfig jobConfig, Path checkpointDir,
       Duration checkpointInterval, int parallelism) throws Exception {
-    return start(bootstrapServers, jobConfig, checkpointDir, checkpointInterval, parallelism, OptionalInt.empty());
+    return start(kafka, jobConfig, checkpointDir, checkpointInterval, parallelism, OptionalInt.empty());
   }
 
   /**
    * @param prometheusPort where Flink's own Prometheus reporter serves the job's metrics (records in and out per
    *     operator, checkpoints, Kafka source lag), as it does on a cluster; empty: no reporter
    */
-  public static LocalFeatureJob start(String bootstrapServers, FeatureJobConfig jobConfig, Path checkpointDir,
+  public static LocalFeatureJob start(KafkaConnection kafka, FeatureJobConfig jobConfig, Path checkpointDir,
       Duration checkpointInterval, int parallelism, OptionalInt prometheusPort) throws Exception {
     Files.createDirectories(checkpointDir);
     Configuration flink = new Configuration();
@@ -61,7 +62,7 @@ public final class LocalFeatureJob implements AutoCloseable {
     latest.ifPresent(path -> flink.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
     FeatureJob.configure(env, checkpointInterval);
-    FeatureJob.onKafka(bootstrapServers, jobConfig).build(env);
+    FeatureJob.onKafka(kafka, jobConfig).build(env);
     JobClient job = env.executeAsync(FeatureJob.JOB_NAME);
     LOG.info("feature job {} started{}", job.getJobID(), latest.map(p -> ", restored from " + p).orElse(""));
     return new LocalFeatureJob(job, latest);

@@ -37,7 +37,7 @@ class ExactlyOnceRestartTest extends JobTestBase {
       AtomicInteger sent = new AtomicInteger();
       Thread producer = new Thread(() -> produce(infra, topics, sent), "producer");
 
-      LocalFeatureJob first = LocalFeatureJob.start(infra.bootstrapServers(), config, checkpoints,
+      LocalFeatureJob first = LocalFeatureJob.start(infra.kafka(), config, checkpoints,
           Duration.ofMillis(300), 2);
       producer.start();
       TopicIO.readUntil(infra.bootstrapServers(), topics.trainingExamples, Duration.ofSeconds(60),
@@ -45,7 +45,7 @@ class ExactlyOnceRestartTest extends JobTestBase {
       assertThat(sent.get()).as("killed mid-stream").isLessThan(PAIRS);
       first.close();
 
-      LocalFeatureJob second = LocalFeatureJob.start(infra.bootstrapServers(), config, checkpoints,
+      LocalFeatureJob second = LocalFeatureJob.start(infra.kafka(), config, checkpoints,
           Duration.ofMillis(300), 2);
       try {
         assertThat(second.restoredFrom()).isPresent();

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rewardstream.model.FeatureSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FeatureJobArgsTest {
 
@@ -20,7 +23,8 @@ class FeatureJobArgsTest {
         "--reward-attribution", "TERMINAL_STEP", "--max-text-chars", "4096",
         "--numeric-features", "quadratic", "--state-backend", "hashmap"});
 
-    assertThat(args.bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(args.kafka().bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(args.kafka().settings()).isEmpty();
     assertThat(args.config().serde().registryUrl()).isEqualTo("http://registry:8081");
     assertThat(args.config().serde().topicPrefix()).isEqualTo("team-a.");
     assertThat(args.checkpointInterval()).isEqualTo(Duration.ofMillis(2500));
@@ -50,12 +54,41 @@ class FeatureJobArgsTest {
   }
 
   @Test
+  void shouldTakeTheClusterAndItsCredentialsFromAClientPropertiesFile(@TempDir Path dir) throws Exception {
+    // Given a client file as Confluent's tools write one: Kafka's SASL settings and the registry's basic auth together
+    Path file = dir.resolve("client.properties");
+    Files.writeString(file, String.join("\n", "bootstrap.servers=broker:9093", "security.protocol=SASL_SSL",
+        "sasl.mechanism=SCRAM-SHA-512",
+        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"job\" "
+            + "password=\"s3cret-job\";",
+        "ssl.truststore.location=/etc/ca.p12", "schema.registry.url=https://registry:8443",
+        "basic.auth.credentials.source=USER_INFO", "basic.auth.user.info=job:s3cret-registry",
+        "schema.registry.ssl.truststore.location=/etc/ca.p12"));
+
+    // When the job's command line names only the file
+    FeatureJobArgs args = FeatureJobArgs.parse(new String[] {"--kafka-config", file.toString()});
+
+    // Then Kafka's settings reach the connectors, the registry's reach the registry client, and neither is printed
+    assertThat(args.kafka().bootstrapServers()).isEqualTo("broker:9093");
+    assertThat(args.kafka().settings()).containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("ssl.truststore.location", "/etc/ca.p12").containsKey("sasl.jaas.config")
+        .doesNotContainKeys("basic.auth.user.info", "schema.registry.url");
+    assertThat(args.config().serde().registryUrl()).isEqualTo("https://registry:8443");
+    assertThat(args.config().serde().registrySettings()).containsEntry("basic.auth.user.info", "job:s3cret-registry")
+        .containsEntry("schema.registry.ssl.truststore.location", "/etc/ca.p12").doesNotContainKey("sasl.jaas.config");
+    assertThat(args.toString()).contains("SASL_SSL").doesNotContain("s3cret");
+    // An option on the command line wins over the file
+    assertThat(FeatureJobArgs.parse(new String[] {"--kafka-config", file.toString(), "--bootstrap-servers",
+        "other:9093"}).kafka().bootstrapServers()).isEqualTo("other:9093");
+  }
+
+  @Test
   void shouldRefuseAnOptionItDoesNotKnowAndAMissingRequiredOne() {
     assertThatThrownBy(() -> FeatureJobArgs.parse(new String[] {"--bootstrap-servers", "k:9092", "--schema-registry",
         "http://r:8081", "--parallelism", "3"}))
         .hasMessageStartingWith("unknown option --parallelism; the feature job takes --bootstrap-servers, ");
     assertThatThrownBy(() -> FeatureJobArgs.parse(new String[] {"--bootstrap-servers", "k:9092"}))
-        .hasMessage("--schema-registry is required");
+        .hasMessage("--schema-registry is required (or its setting in the --kafka-config file)");
     assertThatThrownBy(() -> FeatureJobArgs.parse(new String[] {"--bootstrap-servers", "k:9092", "--schema-registry",
         "http://r:8081", "--state-backend", "forst"}))
         .hasMessage("--state-backend is rocksdb or hashmap, got forst");
@@ -63,5 +96,7 @@ class FeatureJobArgsTest {
     assertThatThrownBy(() -> FeatureJobArgs.parse(new String[] {"--bootstrap-servers", "k:9092", "--schema-registry",
         "http://r:8081", "--text-encoder", "all-minilm-l6-v2-q"}))
         .hasMessageStartingWith("no text encoder named \"all-minilm-l6-v2-q\" on the class path (found: none)");
+    assertThatThrownBy(() -> FeatureJobArgs.parse(new String[] {"--kafka-config", "/nowhere/client.properties"}))
+        .hasMessage("client config file /nowhere/client.properties does not exist");
   }
 }

@@ -39,7 +39,7 @@ class FeatureJobIntegrationTest extends JobTestBase {
       FeatureJobConfig config = FeatureJobConfig.defaults(infra.serdeConfig()).withUnmatchedTimeout(Duration.ofSeconds(3));
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
       FeatureJob.configure(env, Duration.ofMillis(500));
-      FeatureJob.onKafka(infra.bootstrapServers(), config).build(env);
+      FeatureJob.onKafka(infra.kafka(), config).build(env);
       JobClient job = env.executeAsync(FeatureJob.JOB_NAME);
       try (KafkaProducer<byte[], byte[]> producer = TopicIO.producer(infra.bootstrapServers())) {
         Interaction good = interaction("i-good", "How do I bake bread?", "Mix flour, water and yeast, then bake.");

@@ -1,5 +1,6 @@
 package dev.rewardstream.streams;
 
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.SchemaRegistryUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -53,11 +54,11 @@ public final class StreamsApplications {
   }
 
   /** Exactly-once v2 with 200 ms commits, topics created with the broker's replication, inputs read from the start. */
-  public static Properties properties(String applicationId, String bootstrapServers, Path stateDir,
+  public static Properties properties(String applicationId, KafkaConnection kafka, Path stateDir,
       int streamThreads) {
-    Properties props = new Properties();
+    // The connection's security settings reach every client the application opens: Streams passes them on.
+    Properties props = kafka.properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");

@@ -1,5 +1,6 @@
 package dev.rewardstream.streams;
 
+import dev.rewardstream.serde.KafkaConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -20,11 +21,11 @@ public abstract class StreamsService implements AutoCloseable {
   private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
   private KafkaStreamsMetrics streamsMetrics;
 
-  protected StreamsService(Function<MeterRegistry, Topology> topology, String applicationId, String bootstrapServers,
+  protected StreamsService(Function<MeterRegistry, Topology> topology, String applicationId, KafkaConnection kafka,
       Path stateDir, int streamThreads) {
     this.applicationId = applicationId;
     this.streams = StreamsApplications.create(topology.apply(meters),
-        StreamsApplications.properties(applicationId, bootstrapServers, stateDir, streamThreads));
+        StreamsApplications.properties(applicationId, kafka, stateDir, streamThreads));
   }
 
   /** Reports the topology's metrics and the application's Kafka Streams and client metrics (lag included). */

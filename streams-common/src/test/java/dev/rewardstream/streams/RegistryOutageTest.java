@@ -7,6 +7,7 @@ import dev.rewardstream.platform.FreePorts;
 import dev.rewardstream.platform.SchemaRegistryServer;
 import dev.rewardstream.platform.TopicAdmin;
 import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
@@ -74,7 +75,7 @@ class RegistryOutageTest {
           .mapValues(value -> topics.interactions.decode(value).getInteractionId().getBytes(StandardCharsets.UTF_8))
           .to(DECODED, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
       KafkaStreams streams = StreamsApplications.create(builder.build(),
-          StreamsApplications.properties("outage-app", bootstrap, dir.resolve("state"), 1));
+          StreamsApplications.properties("outage-app", KafkaConnection.plaintext(bootstrap), dir.resolve("state"), 1));
       streams.start();
       try {
         // When it meets the records, it keeps going without decoding any

@@ -41,7 +41,7 @@ final class TrainerResume {
     ModelUpdate latest = null;
     // Every published version, read to the end of the compacted topic: the newest one decides the next number.
     for (ModelUpdate update :
-        TopicIO.readAll(config.bootstrapServers(), topics.modelUpdates, Duration.ofSeconds(30))) {
+        TopicIO.readAll(config.kafka(), topics.modelUpdates, Duration.ofSeconds(30))) {
       if (update.getModelName().equals(config.modelName()) && (latest == null
           || update.getVersion() > latest.getVersion())) {
         latest = update;

@@ -115,12 +115,12 @@ public final class TrainerService implements Runnable, AutoCloseable {
     freshState();
     this.validator = new ExampleValidator(config.featureSpec());
     String group = groupId(topics, config.modelName());
-    this.consumer = TopicIO.consumer(config.bootstrapServers(), group, Map.of(
+    this.consumer = TopicIO.consumer(config.kafka(), group, Map.of(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, SingleActiveAssignor.class.getName(),
         ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis(),
         ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3));
     this.transactionalId = group;
-    this.producer = TopicIO.producer(config.bootstrapServers());
+    this.producer = TopicIO.producer(config.kafka());
     this.checkpoint = new TrainerCheckpoint(config.artifactDir().resolve(config.modelName())
         .resolve("trainer-checkpoint.bin"), config.learner());
     this.deadLetterCounter = DeadLetters.counter(meters, STAGE);
@@ -287,7 +287,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
    * then it resumes from the state published last.
    */
   private void beginTurn(Set<TopicPartition> partitions) {
-    publishProducer = TopicIO.transactionalProducer(config.bootstrapServers(), transactionalId);
+    publishProducer = TopicIO.transactionalProducer(config.kafka(), transactionalId);
     Map<TopicPartition, OffsetAndMetadata> committed;
     TrainerResume.Resumed resumed;
     try {

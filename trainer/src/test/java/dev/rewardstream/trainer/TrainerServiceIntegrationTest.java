@@ -28,7 +28,7 @@ class TrainerServiceIntegrationTest {
   void shouldPublishVersionsResumeAfterRestartAndDeadLetterForeignExamples() throws Exception {
     try (EmbeddedInfrastructure infra = EmbeddedInfrastructure.startOnFreePorts(dataDir.resolve("kafka"))) {
       Topics topics = infra.topics();
-      TrainerConfig config = TrainerConfig.defaults(infra.bootstrapServers(), dataDir.resolve("artifacts"))
+      TrainerConfig config = TrainerConfig.defaults(infra.kafka(), dataDir.resolve("artifacts"))
           .withPublishInterval(Duration.ofMillis(500));
       SyntheticPreferences data = new SyntheticPreferences(config.featureSpec(), 3);
       SyntheticPreferences foreign = new SyntheticPreferences(new FeatureSpec(10, false), 3);

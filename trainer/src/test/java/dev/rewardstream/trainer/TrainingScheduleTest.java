@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.schema.TrainingExample;
+import dev.rewardstream.serde.KafkaConnection;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class TrainingScheduleTest {
 
   @Test
   void shouldLearnEveryExampleAndValidateOnTheScoresMadeBeforeLearningIt() {
-    TrainerConfig config = TrainerConfig.defaults("unused:0", Path.of("unused")).withLearner(LearnerOptions.defaults());
+    TrainerConfig config = TrainerConfig.defaults(KafkaConnection.plaintext("unused:0"), Path.of("unused")).withLearner(LearnerOptions.defaults());
     List<TrainingExample> examples = new SyntheticPreferences(SPEC, 3).pairs("e-", 100);
     TrainingSchedule schedule = new TrainingSchedule(config, new ReplayBuffer(64, 64, 1));
     try (RewardLearner learner = RewardLearner.create(SPEC, config.learner())) {
@@ -38,7 +39,7 @@ class TrainingScheduleTest {
   /** The live version learned everything before its publish: only what came after can compare it with a candidate. */
   @Test
   void shouldGateOnlyOnExamplesLearnedSinceTheLastPublish() {
-    TrainerConfig config = TrainerConfig.defaults("unused:0", Path.of("unused"));
+    TrainerConfig config = TrainerConfig.defaults(KafkaConnection.plaintext("unused:0"), Path.of("unused"));
     List<TrainingExample> examples = new SyntheticPreferences(SPEC, 5).pairs("g-", 150);
     TrainingSchedule schedule = new TrainingSchedule(config, new ReplayBuffer(64, 64, 1));
     try (RewardLearner learner = RewardLearner.create(SPEC, config.learner())) {
@@ -58,7 +59,7 @@ class TrainingScheduleTest {
   /** A refused candidate's window is spent: the next candidate is judged on what was learned after the refusal. */
   @Test
   void shouldJudgeTheNextCandidateOnlyOnExamplesLearnedSinceARefusal() {
-    TrainerConfig config = TrainerConfig.defaults("unused:0", Path.of("unused"));
+    TrainerConfig config = TrainerConfig.defaults(KafkaConnection.plaintext("unused:0"), Path.of("unused"));
     List<TrainingExample> examples = new SyntheticPreferences(SPEC, 6).pairs("r-", 200);
     TrainingSchedule schedule = new TrainingSchedule(config, new ReplayBuffer(64, 64, 1));
     try (RewardLearner learner = RewardLearner.create(SPEC, config.learner())) {
@@ -78,8 +79,8 @@ class TrainingScheduleTest {
 
   @Test
   void shouldNeverLearnTheHoldoutShareWhenOneIsConfigured() {
-    TrainerConfig defaults = TrainerConfig.defaults("unused:0", Path.of("unused"));
-    TrainerConfig withHoldout = new TrainerConfig(defaults.bootstrapServers(), defaults.modelName(),
+    TrainerConfig defaults = TrainerConfig.defaults(KafkaConnection.plaintext("unused:0"), Path.of("unused"));
+    TrainerConfig withHoldout = new TrainerConfig(defaults.kafka(), defaults.modelName(),
         defaults.artifactDir(), SPEC, defaults.learner(), 32, 200, defaults.publishInterval(), 10, 500, 0.02, 64);
     List<TrainingExample> examples = new SyntheticPreferences(SPEC, 4).pairs("h-", 400);
     TrainingSchedule schedule = new TrainingSchedule(withHoldout, new ReplayBuffer(64, 64, 1));

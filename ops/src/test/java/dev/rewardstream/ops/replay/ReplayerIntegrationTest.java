@@ -126,7 +126,7 @@ class ReplayerIntegrationTest {
 
   private static Replayer.Progress replay(Replayer.Format format, Path log, StringWriter rejects) throws Exception {
     List<Replayer.Progress> progress = new ArrayList<>();
-    try (KafkaRecordSink sink = new KafkaRecordSink(KAFKA.infra().bootstrapServers(), KAFKA.infra().topics())) {
+    try (KafkaRecordSink sink = new KafkaRecordSink(KAFKA.infra().kafka(), KAFKA.infra().topics())) {
       Replayer.Progress done = new Replayer(format, 0, new PrintWriter(rejects), progress::add, 2).replay(log, sink);
       assertThat(progress).as("progress reported along the way and at the end").hasSizeGreaterThan(1);
       return done;

@@ -2,6 +2,7 @@ package dev.rewardstream.scorer.pairs;
 
 import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.scorer.ModelHolder;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.streams.StreamsService;
 import java.nio.file.Path;
@@ -20,16 +21,16 @@ public final class PairSuggestionService extends StreamsService {
   private final ModelHolder models;
 
   /** @param artifacts where the trainer publishes versions: the only place they are read from */
-  public PairSuggestionService(String bootstrapServers, Path stateDir, ArtifactStore artifacts,
+  public PairSuggestionService(KafkaConnection kafka, Path stateDir, ArtifactStore artifacts,
       PairSuggestionConfig config, Topics topics) {
-    this(new ModelHolder(config.modelName(), config.featureSpec(), artifacts), bootstrapServers, stateDir, config,
+    this(new ModelHolder(config.modelName(), config.featureSpec(), artifacts), kafka, stateDir, config,
         topics);
   }
 
-  private PairSuggestionService(ModelHolder models, String bootstrapServers, Path stateDir,
+  private PairSuggestionService(ModelHolder models, KafkaConnection kafka, Path stateDir,
       PairSuggestionConfig config, Topics topics) {
     super(meters -> PairSuggestionTopology.build(config, topics, models), topics.config().topicPrefix() + APPLICATION_ID,
-        bootstrapServers, stateDir, STREAM_THREADS);
+        kafka, stateDir, STREAM_THREADS);
     this.models = models;
   }
 
