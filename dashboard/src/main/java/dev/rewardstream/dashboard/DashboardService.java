@@ -1,16 +1,28 @@
 package dev.rewardstream.dashboard;
 
+import dev.rewardstream.security.ApiSecurity;
 import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.Topics;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.SameSite;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +53,12 @@ public final class DashboardService implements AutoCloseable {
   private final Thread followerThread;
   private final Javalin http;
   private final String host;
+  private final String scheme;
+  private static final String TOKEN_COOKIE = "rewardstream_token";
 
-  private DashboardService(KafkaConnection kafka, Topics topics, String host, int port) {
+  private DashboardService(KafkaConnection kafka, Topics topics, String host, int port, ApiSecurity security) {
     this.host = host;
+    this.scheme = security == null ? "http" : "https";
     this.follower = new TopicFollower(kafka, topics, state, LOOKBACK);
     this.lag = new ConsumerLag(kafka);
     this.followerThread = new Thread(follower, "dashboard-follower");
@@ -57,6 +72,10 @@ public final class DashboardService implements AutoCloseable {
       config.routes.get("/api/state", ctx -> ctx.contentType("application/json")
           .result(state.snapshot(System.currentTimeMillis()).toString()));
       config.routes.get("/health", ctx -> ctx.result("ok"));
+      if (security != null) {
+        serveHttpsOnly(config, host, port, security);
+        config.routes.before(ctx -> requireToken(ctx, security.token()));
+      }
       config.routes.sse("/api/events", client -> {
         client.keepAlive();
         clients.add(client);
@@ -72,7 +91,17 @@ public final class DashboardService implements AutoCloseable {
    * @throws IllegalStateException when the port cannot be bound
    */
   public static DashboardService start(KafkaConnection kafka, Topics topics, String host, int port) {
-    DashboardService service = new DashboardService(kafka, topics, host, port);
+    return start(kafka, topics, host, port, null);
+  }
+
+  /**
+   * As {@link #start(KafkaConnection, Topics, String, int)}, over HTTPS and with the platform's API token unless
+   * {@code security} is null: a browser opens {@code /?token=TOKEN} once and keeps it in an HTTP-only cookie; a
+   * program sends {@code Authorization: Bearer TOKEN}. Everything but {@code /health} needs it.
+   */
+  public static DashboardService start(KafkaConnection kafka, Topics topics, String host, int port,
+      ApiSecurity security) {
+    DashboardService service = new DashboardService(kafka, topics, host, port, security);
     try {
       service.http.start();
     } catch (RuntimeException e) {
@@ -87,7 +116,50 @@ public final class DashboardService implements AutoCloseable {
   }
 
   public String url() {
-    return "http://" + host + ":" + http.port();
+    return scheme + "://" + host + ":" + http.port();
+  }
+
+  /** Javalin adds its plain-HTTP connector only when none is configured: this one takes its place. */
+  private static void serveHttpsOnly(io.javalin.config.JavalinConfig config, String host, int port,
+      ApiSecurity security) {
+    config.jetty.addConnector((server, httpConfiguration) -> {
+      SslContextFactory.Server tls = new SslContextFactory.Server();
+      tls.setSslContext(security.tls());
+      // The certificate names the addresses the platform binds; Jetty's SNI check would refuse a bare IP.
+      httpConfiguration.addCustomizer(new SecureRequestCustomizer(false));
+      ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
+          new HttpConnectionFactory(httpConfiguration));
+      connector.setHost(host);
+      connector.setPort(port);
+      return connector;
+    });
+  }
+
+  private static void requireToken(Context ctx, String token) {
+    if (ctx.path().equals("/health")) {
+      return;
+    }
+    String query = ctx.queryParam("token");
+    if (query != null && matches(query, token)) {
+      // Into a cookie and out of the address bar, where history and Referer headers would keep it.
+      ctx.cookie(new Cookie(TOKEN_COOKIE, token, "/", -1, true, true, null, SameSite.STRICT));
+      ctx.redirect(ctx.path());
+      ctx.skipRemainingHandlers();
+      return;
+    }
+    String header = ctx.header("Authorization");
+    boolean bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        && matches(header.substring(7).trim(), token);
+    String cookie = ctx.cookie(TOKEN_COOKIE);
+    if (!bearer && !(cookie != null && matches(cookie, token))) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"rewardstream-dashboard\"");
+      ctx.status(HttpStatus.UNAUTHORIZED).result("the dashboard needs the platform's API token");
+      ctx.skipRemainingHandlers();
+    }
+  }
+
+  private static boolean matches(String given, String token) {
+    return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
   }
 
   public int port() {

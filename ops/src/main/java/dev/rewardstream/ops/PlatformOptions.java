@@ -24,8 +24,14 @@ final class PlatformOptions {
   Path dataDir;
 
   @Option(names = "--host", description = "Bind address of all servers (default: ${DEFAULT-VALUE}). Another than "
-      + "loopback needs --insecure-bind: nothing here authenticates a client.", defaultValue = PlatformConfig.DEFAULT_HOST)
+      + "loopback needs --secure (or --insecure-bind).", defaultValue = PlatformConfig.DEFAULT_HOST)
   String host;
+
+  @Option(names = "--secure", description = "Authenticate and encrypt everything: Kafka takes SASL_SSL "
+      + "(SCRAM-SHA-512) with one principal per service and ACLs, the registry HTTPS with basic auth (writers and "
+      + "readers), the scoring API and dashboard HTTPS with a bearer token. The CA, certificates, passwords, token and "
+      + "a client file per principal are written to DATA_DIR/security/.")
+  boolean secure;
 
   @Option(names = "--insecure-bind", description = "Bind --host even though it is not a loopback address: whoever "
       + "reaches it can then read and write every topic, register schemas and query the scoring API.")
@@ -108,10 +114,10 @@ final class PlatformOptions {
         Duration.ofMillis(checkpointIntervalMs), flinkParallelism, Duration.ofMillis(publishIntervalMs),
         scorerHttpPort, learner.toOptions(), environmentSpecs(), Duration.ofSeconds(unmatchedTimeoutS),
         rewardAttribution, scorer.toConfig(features.toSpec()), drift.toConfig(), pairs.toConfig(features.toSpec()),
-        metricsPort, flinkMetricsPort, dashboardPort);
+        metricsPort, flinkMetricsPort, dashboardPort, secure);
   }
 
-  /** The platform has no authentication yet: an address others can reach is an explicit choice. */
+  /** Unsecured, the platform authenticates no client: an address others can reach is an explicit choice. */
   private void requireLoopbackOrInsecureBind() {
     boolean loopback;
     try {
@@ -119,10 +125,10 @@ final class PlatformOptions {
     } catch (UnknownHostException e) {
       throw new ParameterException(command.commandLine(), "--host " + host + " does not resolve to an address");
     }
-    if (!loopback && !insecureBind) {
-      throw new ParameterException(command.commandLine(), "--host " + host + " is not a loopback address, and the "
-          + "platform authenticates no client (Kafka, the registry, the scoring API and the dashboard would be open "
-          + "to whoever reaches it): pass --insecure-bind to expose it anyway");
+    if (!loopback && !secure && !insecureBind) {
+      throw new ParameterException(command.commandLine(), "--host " + host + " is not a loopback address, and "
+          + "without --secure the platform authenticates no client (Kafka, the registry, the scoring API and the "
+          + "dashboard would be open to whoever reaches it): pass --secure, or --insecure-bind to expose it anyway");
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.rewardstream.ops;
 
 import dev.rewardstream.runtime.EmbeddedPlatform;
+import dev.rewardstream.runtime.PlatformSecurity;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,6 +52,17 @@ final class UpCommand implements Callable<Integer> {
         url));
     out.printf("  logs             %s%n", LogFile.current());
     out.printf("  topics           %s%n", String.join(", ", infra.topics().all().stream().map(t -> t.name()).toList()));
+    if (infra.secured()) {
+      Path security = platform.config().securityDir().toAbsolutePath();
+      out.printf("  secured          Kafka SASL_SSL (SCRAM-SHA-512) with ACLs, registry HTTPS + basic auth, scoring API "
+          + "and dashboard HTTPS + bearer token; CA: %s%n", security.resolve("ca.p12"));
+      out.printf("  client files     %s  (one per principal: --kafka-config FILE; Kafka and registry settings)%n",
+          security.resolve("client-PRINCIPAL.properties"));
+      out.printf("                   principals: %s%n", String.join(", ", PlatformSecurity.PRINCIPALS.stream()
+          .filter(p -> !p.equals(PlatformSecurity.REGISTRY)).toList()));
+      out.printf("  API token        %s  (Authorization: Bearer; the dashboard once as ?token=)%n",
+          security.resolve("api-token"));
+    }
     out.println("Ctrl-C stops everything; the next 'up' on the same --data-dir resumes.");
     out.flush();
   }

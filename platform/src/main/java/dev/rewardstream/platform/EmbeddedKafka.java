@@ -1,5 +1,8 @@
 package dev.rewardstream.platform;
 
+import dev.rewardstream.security.SecretFiles;
+import dev.rewardstream.security.SecurityMaterial;
+import dev.rewardstream.serde.KafkaConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,10 +32,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final KafkaRaftServer server;
   private final String bootstrapServers;
+  private final KafkaConnection internal;
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
+  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, KafkaConnection internal) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
+    this.internal = internal;
   }
 
   /**
@@ -44,6 +49,54 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static EmbeddedKafka start(Path dataDir, int port, int controllerPort) throws IOException {
     Node node = new Node(1, port, controllerPort);
     return startNode(dataDir, node, List.of(node), Uuid.randomUuid().toString());
+  }
+
+  /**
+   * A single secured node. Clients connect to {@code host:port} with SASL_SSL (SCRAM-SHA-512) and are authorized by
+   * ACLs (StandardAuthorizer, nothing allowed without one). The controller listener and an inter-broker listener on
+   * 127.0.0.1 take TLS with client certificates only: the host certificate's subject is the one super user, which is
+   * how {@link #internal()} creates the principals and their ACLs. No listener accepts plaintext.
+   */
+  public static EmbeddedKafka startSecure(Path dataDir, String host, int port, int internalPort, int controllerPort,
+      SecurityMaterial tls) throws IOException {
+    Node node = new Node(1, port, controllerPort);
+    Properties props = brokerProperties(dataDir.resolve("kafka-logs"), node, List.of(node));
+    props.putAll(secureListeners(host, port, internalPort, controllerPort, tls));
+    KafkaConnection internal = new KafkaConnection("127.0.0.1:" + internalPort, mutualTls(tls));
+    return startNode(dataDir, props, Uuid.randomUuid().toString(), host + ":" + port, internal);
+  }
+
+  /** The settings of a client that authenticates with the host certificate: the brokers' own, a super user. */
+  public static java.util.Map<String, String> mutualTls(SecurityMaterial tls) {
+    return java.util.Map.of("security.protocol", "SSL",
+        "ssl.keystore.type", "PKCS12", "ssl.keystore.location", tls.keystore().toString(),
+        "ssl.keystore.password", tls.storePassword(), "ssl.key.password", tls.storePassword(),
+        "ssl.truststore.type", "PKCS12", "ssl.truststore.location", tls.truststore().toString(),
+        "ssl.truststore.password", tls.storePassword());
+  }
+
+  static Properties secureListeners(String host, int port, int internalPort, int controllerPort,
+      SecurityMaterial tls) {
+    Properties p = new Properties();
+    p.put("listeners", "EXTERNAL://" + host + ":" + port + ",INTERNAL://127.0.0.1:" + internalPort
+        + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "EXTERNAL://" + host + ":" + port + ",INTERNAL://127.0.0.1:" + internalPort);
+    p.put("listener.security.protocol.map", "EXTERNAL:SASL_SSL,INTERNAL:SSL,CONTROLLER:SSL");
+    p.put("inter.broker.listener.name", "INTERNAL");
+    p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+    p.put("listener.name.external.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    mutualTls(tls).forEach((key, value) -> {
+      if (key.startsWith("ssl.")) {
+        p.put(key, value);
+      }
+    });
+    p.put("listener.name.internal.ssl.client.auth", "required");
+    p.put("listener.name.controller.ssl.client.auth", "required");
+    p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.put("super.users", "User:CN=" + SecurityMaterial.BROKER_CN);
+    p.put("allow.everyone.if.no.acl.found", "false");
+    return p;
   }
 
   /** One node of a KRaft quorum on this host, broker and controller at once, its listeners on 127.0.0.1. */
@@ -59,21 +112,29 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka startNode(Path dataDir, Node self, List<Node> quorum, String clusterId)
       throws IOException {
+    String bootstrap = "127.0.0.1:" + self.port();
+    return startNode(dataDir, brokerProperties(dataDir.resolve("kafka-logs"), self, quorum), clusterId, bootstrap,
+        KafkaConnection.plaintext(bootstrap));
+  }
+
+  private static EmbeddedKafka startNode(Path dataDir, Properties props, String clusterId, String bootstrap,
+      KafkaConnection internal) throws IOException {
     Path logDir = dataDir.resolve("kafka-logs");
     Files.createDirectories(logDir);
-    Properties props = brokerProperties(logDir, self, quorum);
     Path configFile = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(configFile)) {
       props.store(out, "generated by rewardstream; rewritten at every start");
     }
+    // A secured broker's file names its stores' password.
+    SecretFiles.restrictFile(configFile);
     if (!Files.exists(logDir.resolve("meta.properties"))) {
       format(configFile, clusterId);
     }
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
     server.startup();
-    String bootstrap = "127.0.0.1:" + self.port();
-    LOG.info("Kafka (KRaft) listening on {}, data in {}", bootstrap, logDir);
-    return new EmbeddedKafka(server, bootstrap);
+    LOG.info("Kafka (KRaft) listening on {} ({}), data in {}", bootstrap,
+        props.getProperty("listener.security.protocol.map"), logDir);
+    return new EmbeddedKafka(server, bootstrap, internal);
   }
 
   static Properties brokerProperties(Path logDir, Node self, List<Node> quorum) {
@@ -118,6 +179,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** A connection as the brokers' own super user: plaintext on an unsecured broker, mutual TLS on a secured one. */
+  public KafkaConnection internal() {
+    return internal;
   }
 
   @Override

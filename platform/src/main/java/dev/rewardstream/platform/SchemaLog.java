@@ -52,10 +52,14 @@ final class SchemaLog implements AutoCloseable {
     this.topic = topic;
   }
 
+  /** The schemas' topic: one partition, compacted (the latest state of each key is the registry's state). */
+  static NewTopic newTopic(String topic) {
+    return new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact"));
+  }
+
   /** Creates the topic if needed and reads it to its end. */
   static SchemaLog open(KafkaConnection kafka, String topic) {
-    TopicAdmin.ensure(kafka, List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
-        .configs(Map.of("cleanup.policy", "compact"))));
+    TopicAdmin.ensure(kafka, List.of(newTopic(topic)));
     Properties producerProps = kafka.properties();
     producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
     producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -4,18 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import dev.rewardstream.security.Credentials;
+import dev.rewardstream.security.HttpAccess;
 import dev.rewardstream.serde.KafkaConnection;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +41,20 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
   private final HttpServer http;
   private final SchemaLog log;
+  private final Access access;
 
-  private SchemaRegistryServer(HttpServer http, SchemaLog log) {
+  private SchemaRegistryServer(HttpServer http, SchemaLog log, Access access) {
     this.http = http;
     this.log = log;
+    this.access = access;
   }
+
+  /**
+   * A secured registry: HTTPS with {@code tls}, every request authenticated with basic auth against
+   * {@code credentials}; only {@code writers} may register schemas or change configuration, everyone else only reads
+   * (403, error 40301, as Confluent's registry answers).
+   */
+  public record Access(SSLContext tls, Credentials credentials, Set<String> writers) {}
 
   /** Starts on {@code host:port} (port 0 picks one) with its state in {@code topic} of the given cluster. */
   public static SchemaRegistryServer start(String bootstrapServers, String topic, String host, int port)
@@ -52,16 +65,25 @@ public final class SchemaRegistryServer implements AutoCloseable {
   /** As {@link #start(String, String, String, int)}, its state kept on any cluster. */
   public static SchemaRegistryServer start(KafkaConnection kafka, String topic, String host, int port)
       throws IOException {
+    return start(kafka, topic, host, port, null);
+  }
+
+  /** As {@link #start(KafkaConnection, String, String, int)}, secured by {@code access} unless it is null. */
+  public static SchemaRegistryServer start(KafkaConnection kafka, String topic, String host, int port, Access access)
+      throws IOException {
     SchemaLog log = SchemaLog.open(kafka, topic);
     HttpServer http;
     try {
-      http = HttpServer.create(new InetSocketAddress(host, port), 0);
+      http = HttpAccess.create(host, port, access == null ? null : access.tls());
     } catch (IOException | RuntimeException e) {
       log.close();
       throw e;
     }
-    SchemaRegistryServer server = new SchemaRegistryServer(http, log);
-    http.createContext("/", server::handle);
+    SchemaRegistryServer server = new SchemaRegistryServer(http, log, access);
+    HttpContext context = http.createContext("/", server::handle);
+    if (access != null) {
+      context.setAuthenticator(HttpAccess.basic("rewardstream-schema-registry", access.credentials()));
+    }
     http.setExecutor(Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "schema-registry-http");
       t.setDaemon(true);
@@ -73,7 +95,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://" + http.getAddress().getHostString() + ":" + http.getAddress().getPort();
+    return HttpAccess.scheme(http) + "://" + http.getAddress().getHostString() + ":" + http.getAddress().getPort();
   }
 
   public int port() {
@@ -91,6 +113,12 @@ public final class SchemaRegistryServer implements AutoCloseable {
     try (exchange) {
       String method = exchange.getRequestMethod();
       List<String> path = segments(exchange.getRequestURI().getRawPath());
+      if (access != null && changes(method, path) && !HttpAccess.isOneOf(exchange, access.writers())) {
+        ObjectNode error = JSON.createObjectNode().put("error_code", 40301).put("message", "User "
+            + exchange.getPrincipal().getUsername() + " is denied operation Write on " + String.join("/", path));
+        send(exchange, 403, JSON.writeValueAsBytes(error));
+        return;
+      }
       try {
         Object response = route(method, path, exchange.getRequestBody());
         send(exchange, 200, JSON.writeValueAsBytes(response));
@@ -103,6 +131,12 @@ public final class SchemaRegistryServer implements AutoCloseable {
         send(exchange, 500, JSON.writeValueAsBytes(error));
       }
     }
+  }
+
+  /** Registering a schema, changing a configuration, deleting: what only writers may do. Lookups are reads. */
+  private static boolean changes(String method, List<String> path) {
+    return method.equals("PUT") || method.equals("DELETE") || (method.equals("POST") && path.size() >= 3
+        && path.get(0).equals("subjects") && path.get(2).equals("versions"));
   }
 
   private Object route(String method, List<String> p, InputStream body) throws IOException {

@@ -7,6 +7,8 @@ import dev.rewardstream.platform.EmbeddedInfrastructure;
 import dev.rewardstream.scorer.ScorerService;
 import dev.rewardstream.drift.DriftService;
 import dev.rewardstream.scorer.pairs.PairSuggestionService;
+import dev.rewardstream.security.ApiSecurity;
+import dev.rewardstream.serde.Topics;
 import dev.rewardstream.trainer.TrainerService;
 import dev.rewardstream.trainer.TrainerStatus;
 import java.time.Duration;
@@ -90,16 +92,26 @@ public final class EmbeddedPlatform implements AutoCloseable {
       MeterRegistry meters = metrics == null ? new CompositeMeterRegistry() : metrics.registry();
       // Flink's reporter binds its port itself and does not say which it took: a free one is chosen for it.
       int flinkMetricsPort = config.flinkMetricsPort() == 0 ? FreePorts.next() : config.flinkMetricsPort();
-      EmbeddedInfrastructure infra = EmbeddedInfrastructure.start(config.dataDir().resolve("kafka"),
-          config.kafkaPort(), config.controllerPort(), config.host(), config.registryPort(), config.topicPrefix());
+      EmbeddedInfrastructure.Security security = config.secure()
+          ? PlatformSecurity.prepare(config.securityDir(), config.host(), config.topicPrefix()) : null;
+      EmbeddedInfrastructure infra = security == null
+          ? EmbeddedInfrastructure.start(config.dataDir().resolve("kafka"), config.kafkaPort(),
+              config.controllerPort(), config.host(), config.registryPort(), config.topicPrefix())
+          : EmbeddedInfrastructure.startSecure(config.dataDir().resolve("kafka"), config.host(), config.kafkaPort(),
+              config.controllerPort(), config.registryPort(), config.topicPrefix(), security);
       started_.add(infra);
-      LocalFeatureJob job = LocalFeatureJob.start(infra.kafka(),
-          config.featureJobConfig(infra.serdeConfig()),
+      ApiSecurity api = security == null ? null : PlatformSecurity.api(config.securityDir(), security.tls());
+      if (security != null) {
+        infra.writeClientFiles(config.securityDir());
+      }
+      LocalFeatureJob job = LocalFeatureJob.start(infra.kafka(PlatformSecurity.FEATURE_JOB),
+          config.featureJobConfig(infra.serdeConfig(PlatformSecurity.FEATURE_JOB)),
           config.dataDir().resolve("flink-checkpoints"),
           config.checkpointInterval(), config.flinkParallelism(),
           flinkMetricsPort < 0 ? OptionalInt.empty() : OptionalInt.of(flinkMetricsPort));
       started_.add(job);
-      TrainerService trainer = new TrainerService(config.trainerConfig(infra.kafka()), infra.topics());
+      TrainerService trainer = new TrainerService(config.trainerConfig(infra.kafka(PlatformSecurity.TRAINER)),
+          Topics.connect(infra.serdeConfig(PlatformSecurity.TRAINER)));
       trainer.withMetrics(meters);
       Thread trainerThread = new Thread(trainer, "trainer");
       trainerThread.setDaemon(true);
@@ -107,24 +119,28 @@ public final class EmbeddedPlatform implements AutoCloseable {
       trainerThread.setUncaughtExceptionHandler((thread, error) -> { });
       trainerThread.start();
       started_.add(() -> stopTrainer(trainer, trainerThread));
-      ScorerService scorer = new ScorerService(infra.kafka(), config.dataDir().resolve("scorer-state"),
-          ArtifactStore.at(config.artifactDir()), config.scorer(), infra.topics()).withHttp(config.host(), config.scorerHttpPort());
+      Topics scorerTopics = Topics.connect(infra.serdeConfig(PlatformSecurity.SCORER));
+      ScorerService scorer = new ScorerService(infra.kafka(PlatformSecurity.SCORER),
+          config.dataDir().resolve("scorer-state"), ArtifactStore.at(config.artifactDir()), config.scorer(),
+          scorerTopics).withHttp(config.host(), config.scorerHttpPort()).withHttpSecurity(api);
       started_.add(scorer);
       scorer.withMetrics(meters);
       scorer.start();
-      DriftService driftMonitor = new DriftService(infra.kafka(), config.dataDir().resolve("drift-state"),
-          config.drift(), infra.topics());
+      DriftService driftMonitor = new DriftService(infra.kafka(PlatformSecurity.DRIFT),
+          config.dataDir().resolve("drift-state"), config.drift(),
+          Topics.connect(infra.serdeConfig(PlatformSecurity.DRIFT)));
       started_.add(driftMonitor);
       driftMonitor.withMetrics(meters);
       driftMonitor.start();
-      PairSuggestionService pairSuggestions = new PairSuggestionService(infra.kafka(),
+      PairSuggestionService pairSuggestions = new PairSuggestionService(infra.kafka(PlatformSecurity.SCORER),
           config.dataDir().resolve("pairs-state"), ArtifactStore.at(config.artifactDir()), config.pairs(),
-          infra.topics());
+          scorerTopics);
       started_.add(pairSuggestions);
       pairSuggestions.withMetrics(meters);
       pairSuggestions.start();
       DashboardService dashboard = config.dashboardPort() < 0 ? null
-          : DashboardService.start(infra.kafka(), infra.topics(), config.host(), config.dashboardPort());
+          : DashboardService.start(infra.kafka(PlatformSecurity.DASHBOARD),
+              Topics.connect(infra.serdeConfig(PlatformSecurity.DASHBOARD)), config.host(), config.dashboardPort(), api);
       if (dashboard != null) {
         started_.add(dashboard);
       }

@@ -42,12 +42,14 @@ import java.util.Map;
  * @param flinkMetricsPort where Flink's Prometheus reporter serves the feature job's metrics; 0 picks a free one,
  *     -1: none
  * @param dashboardPort the live validation dashboard on {@code host}; 0 picks a free one, -1: none
+ * @param secure SASL_SSL and ACLs on Kafka, HTTPS with basic auth on the registry, HTTPS with a bearer token on the
+ *     scoring API and the dashboard; the CA, certificates, passwords, token and client files go to {@link #securityDir}
  */
 public record PlatformConfig(Path dataDir, String host, int kafkaPort, int controllerPort, int registryPort,
     String topicPrefix, Duration checkpointInterval, int flinkParallelism, Duration publishInterval,
     int scorerHttpPort, LearnerOptions learner, Map<String, EnvironmentSpec> environments, Duration unmatchedTimeout,
     RewardAttribution rewardAttribution, ScorerConfig scorer, DriftConfig drift, PairSuggestionConfig pairs,
-    int metricsPort, int flinkMetricsPort, int dashboardPort) {
+    int metricsPort, int flinkMetricsPort, int dashboardPort, boolean secure) {
 
   public PlatformConfig {
     environments = Map.copyOf(environments);
@@ -72,7 +74,7 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
         Duration.ofMillis(DEFAULT_PUBLISH_INTERVAL_MS), DEFAULT_SCORER_HTTP_PORT, LearnerOptions.defaults(), Map.of(),
         FeatureJobConfig.DEFAULT_UNMATCHED_TIMEOUT, FeatureJobConfig.DEFAULT_REWARD_ATTRIBUTION, ScorerConfig.defaults(),
         DriftConfig.defaults(), PairSuggestionConfig.defaults(), DEFAULT_METRICS_PORT, DEFAULT_FLINK_METRICS_PORT,
-        DEFAULT_DASHBOARD_PORT);
+        DEFAULT_DASHBOARD_PORT, false);
   }
 
   /** The defaults with every port free: for tests and benchmarks that start platforms side by side. */
@@ -100,7 +102,19 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
   public PlatformConfig withPorts(int kafka, int controller, int registry) {
     return new PlatformConfig(dataDir, host, kafka, controller, registry, topicPrefix, checkpointInterval,
         flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
-        scorer, drift, pairs, metricsPort, flinkMetricsPort, dashboardPort);
+        scorer, drift, pairs, metricsPort, flinkMetricsPort, dashboardPort, secure);
+  }
+
+  /** Secured, or not. */
+  public PlatformConfig withSecure(boolean secured) {
+    return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
+        flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
+        scorer, drift, pairs, metricsPort, flinkMetricsPort, dashboardPort, secured);
+  }
+
+  /** Where a secured platform keeps its CA, certificates, principals' passwords, API token and client files. */
+  public Path securityDir() {
+    return dataDir.resolve("security");
   }
 
   /** Where the trainer publishes versions, and the only place the scorer and pair suggestions read them from. */
@@ -116,24 +130,24 @@ public record PlatformConfig(Path dataDir, String host, int kafkaPort, int contr
         pairs.minInformation());
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
         flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
-        scoring, drift, suggestions, metricsPort, flinkMetricsPort, dashboardPort);
+        scoring, drift, suggestions, metricsPort, flinkMetricsPort, dashboardPort, secure);
   }
 
   public PlatformConfig withScorerHttpPort(int port) {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
         flinkParallelism, publishInterval, port, learner, environments, unmatchedTimeout, rewardAttribution, scorer,
-        drift, pairs, metricsPort, flinkMetricsPort, dashboardPort);
+        drift, pairs, metricsPort, flinkMetricsPort, dashboardPort, secure);
   }
 
   public PlatformConfig withMetricsPorts(int services, int flink) {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
         flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
-        scorer, drift, pairs, services, flink, dashboardPort);
+        scorer, drift, pairs, services, flink, dashboardPort, secure);
   }
 
   public PlatformConfig withDashboardPort(int port) {
     return new PlatformConfig(dataDir, host, kafkaPort, controllerPort, registryPort, topicPrefix, checkpointInterval,
         flinkParallelism, publishInterval, scorerHttpPort, learner, environments, unmatchedTimeout, rewardAttribution,
-        scorer, drift, pairs, metricsPort, flinkMetricsPort, port);
+        scorer, drift, pairs, metricsPort, flinkMetricsPort, port, secure);
   }
 }

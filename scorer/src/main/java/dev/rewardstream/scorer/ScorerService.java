@@ -2,6 +2,7 @@ package dev.rewardstream.scorer;
 
 import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.schema.RecordRejectedException;
+import dev.rewardstream.security.ApiSecurity;
 import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
@@ -50,6 +51,7 @@ public final class ScorerService implements AutoCloseable {
   private Thread firstVersionWatch;
   private String httpHost;
   private int httpPort = -1;
+  private ApiSecurity httpSecurity;
   private ScoringHttpServer http;
   private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
   private KafkaStreamsMetrics streamsMetrics;
@@ -107,12 +109,18 @@ public final class ScorerService implements AutoCloseable {
     return this;
   }
 
+  /** Serve the scoring API over HTTPS with a bearer token. */
+  public ScorerService withHttpSecurity(ApiSecurity security) {
+    this.httpSecurity = security;
+    return this;
+  }
+
   public void start() {
     // The API first: a port already taken fails the start before any stream thread runs.
     if (httpHost != null) {
       try {
         http = ScoringHttpServer.start(httpHost, httpPort, models, normalization, config, streams::state,
-            Math.max(2, Runtime.getRuntime().availableProcessors()), meters);
+            Math.max(2, Runtime.getRuntime().availableProcessors()), meters, httpSecurity);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the scoring API on " + httpHost + ":" + httpPort, e);
       }

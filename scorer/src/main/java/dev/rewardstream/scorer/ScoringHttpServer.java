@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.rewardstream.security.ApiSecurity;
+import dev.rewardstream.security.HttpAccess;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +25,6 @@ import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.RecordRejectedException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -137,7 +139,18 @@ public final class ScoringHttpServer implements AutoCloseable {
   public static ScoringHttpServer start(String host, int port, ModelHolder models, NormalizationTable normalization,
       ScorerConfig config, Supplier<KafkaStreams.State> streamsState, int threads, MeterRegistry meters)
       throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
+    return start(host, port, models, normalization, config, streamsState, threads, meters, null);
+  }
+
+  /**
+   * As {@link #start(String, int, ModelHolder, NormalizationTable, ScorerConfig, Supplier, int, MeterRegistry)},
+   * over HTTPS with a bearer token on every endpoint but {@code /health} (what load balancers probe) unless
+   * {@code security} is null.
+   */
+  public static ScoringHttpServer start(String host, int port, ModelHolder models, NormalizationTable normalization,
+      ScorerConfig config, Supplier<KafkaStreams.State> streamsState, int threads, MeterRegistry meters,
+      ApiSecurity security) throws IOException {
+    HttpServer http = HttpAccess.create(host, port, security == null ? null : security.tls());
     ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "scorer-http");
       t.setDaemon(true);
@@ -145,7 +158,11 @@ public final class ScoringHttpServer implements AutoCloseable {
     });
     ScoringHttpServer server =
         new ScoringHttpServer(http, executor, models, normalization, config, streamsState, meters);
-    http.createContext("/", server::handle);
+    HttpContext api = http.createContext("/", server::handle);
+    if (security != null) {
+      api.setAuthenticator(HttpAccess.bearer("rewardstream-scoring-api", security.token()));
+      http.createContext("/health", server::handle);
+    }
     http.setExecutor(executor);
     http.start();
     LOG.info("scoring API on {}", server.url());
@@ -157,7 +174,7 @@ public final class ScoringHttpServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://" + http.getAddress().getHostString() + ":" + port();
+    return HttpAccess.scheme(http) + "://" + http.getAddress().getHostString() + ":" + port();
   }
 
   @Override

@@ -36,8 +36,7 @@ public final class ConfluentRegistryClient implements SchemaRegistry {
     } catch (IOException e) {
       throw new SchemaRegistryUnavailableException("schema registry unreachable while registering " + subject, e);
     } catch (RestClientException e) {
-      throw new IllegalStateException(
-          "schema registry refused " + subject + ": " + e.getErrorCode() + " " + e.getMessage(), e);
+      throw new IllegalStateException("schema registry refused " + subject + ": " + describe(e), e);
     }
   }
 
@@ -52,8 +51,18 @@ public final class ConfluentRegistryClient implements SchemaRegistry {
       if (e.getErrorCode() == SCHEMA_NOT_FOUND || e.getStatus() == 404) {
         throw new UnknownSchemaException(id, e);
       }
-      throw new IllegalStateException("schema registry failed on id " + id + ": " + e.getMessage(), e);
+      throw new IllegalStateException("schema registry failed on id " + id + ": " + describe(e), e);
     }
+  }
+
+  /** The registry's answer; for 401 and 403, which come without a body the client can parse, what they mean. */
+  private static String describe(RestClientException e) {
+    return switch (e.getStatus()) {
+      case 401 -> "401 Unauthorized: the registry needs credentials and did not accept these (basic.auth.* or "
+          + "bearer.auth.* in the --kafka-config file)";
+      case 403 -> "403 Forbidden: these credentials may not do this (" + e.getMessage() + ")";
+      default -> e.getErrorCode() + " " + e.getMessage();
+    };
   }
 
   @Override
