@@ -21,7 +21,7 @@ public final class BenchRunner {
 
   /** Every scenario, in the order a full run takes them. */
   public static final List<String> SCENARIOS = List.of("label-efficiency", "pair-selection", "hh-rlhf", "bt-stream",
-      "freshness", "hh-rlhf-live", "label-efficiency-live", "trainer-throughput", "scorer-throughput", "scoring-api",
+      "freshness", "hh-rlhf-live", "label-efficiency-live", "trainer-throughput", "scorer-throughput", "scorer-tls", "scoring-api",
       "trajectory-api", "mpc", "feature-job-latency", "drift-detectors", "alerts", "chaos",
       "scale-out");
 
@@ -41,6 +41,7 @@ public final class BenchRunner {
       case "label-efficiency-live" -> new LiveLearningBench();
       case "trainer-throughput" -> new TrainerThroughputBench();
       case "scorer-throughput" -> new ScorerThroughputBench();
+      case "scorer-tls" -> new ScorerTlsBench();
       case "scoring-api" -> new ScoringApiBench();
       case "trajectory-api" -> new TrajectoryApiBench();
       case "mpc" -> new MpcBench();

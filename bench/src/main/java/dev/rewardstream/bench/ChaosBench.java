@@ -1,6 +1,7 @@
 package dev.rewardstream.bench;
 
 import dev.rewardstream.runtime.cluster.LocalCluster;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.TopicSpec;
@@ -118,7 +119,7 @@ final class ChaosBench implements BenchScenario {
 
   private static void awaitFirstScore(String bootstrap, Topics topics, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (StreamsAppMeter.endOffsets(bootstrap, topics.scores.name()) == 0) {
+    while (StreamsAppMeter.endOffsets(KafkaConnection.plaintext(bootstrap), topics.scores.name()) == 0) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("no interaction scored within " + timeout + " of the load's start");
       }

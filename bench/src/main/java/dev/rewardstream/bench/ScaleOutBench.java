@@ -96,8 +96,8 @@ final class ScaleOutBench implements BenchScenario {
         simulator.drain();
         sink.flush();
       }
-      long interactions = StreamsAppMeter.endOffsets(infra.bootstrapServers(), source.interactions.name());
-      long preferences = StreamsAppMeter.endOffsets(infra.bootstrapServers(), source.preferences.name());
+      long interactions = StreamsAppMeter.endOffsets(infra.kafka(), source.interactions.name());
+      long preferences = StreamsAppMeter.endOffsets(infra.kafka(), source.preferences.name());
       context.progress().accept("scale-out: " + interactions + " interactions, " + preferences + " preferences");
       figures.put("partitions", PARTITIONS);
       figures.put("interactions", interactions);
@@ -197,9 +197,9 @@ final class ScaleOutBench implements BenchScenario {
       for (int copy = 0; copy < SCORER_COPIES; copy++) {
         copy(source.interactions.name(), topics.interactions.name());
       }
-      long interactions = StreamsAppMeter.endOffsets(infra.bootstrapServers(), topics.interactions.name());
+      long interactions = StreamsAppMeter.endOffsets(infra.kafka(), topics.interactions.name());
       ScorerConfig config = ScorerConfig.defaults();
-      ScorerThroughputBench.publishModel(infra.bootstrapServers(), topics, dir.resolve("artifacts"), config,
+      ScorerThroughputBench.publishModel(infra.kafka(), topics, dir.resolve("artifacts"), config,
           LearnerOptions.defaults());
       context.progress().accept("scale-out: " + instances + " scorer instance(s) on " + PARTITIONS + " partitions");
       try (Processes processes = new Processes()) {
@@ -217,7 +217,7 @@ final class ScaleOutBench implements BenchScenario {
               dir.resolve("artifacts").toString())), dir.resolve(prefix + i + ".log")), out);
         }
         await("the scorers' banners", () -> outs.stream().allMatch(LocalCluster::serving), processes);
-        Metered metered = StreamsAppMeter.rate(infra.bootstrapServers(), prefix + "scorer",
+        Metered metered = StreamsAppMeter.rate(infra.kafka(), prefix + "scorer",
             Map.of(prefix + ScorerService.APPLICATION_ID, topics.interactions.name()), interactions,
             FRESH_PROCESS_WARM_UP, cpu(processes), processes::anyExited, context.progress());
         return figures(metered, Map.of("instances", instances, "stream_threads_each",
@@ -249,21 +249,21 @@ final class ScaleOutBench implements BenchScenario {
         String group = prefix + "rewardstream-features";
         Map<String, LongSupplier> cpu = new LinkedHashMap<>(cpu(workers));
         cpu.put("jobmanager", jobManager::cpuNanos);
-        Metered metered = StreamsAppMeter.rate(infra.bootstrapServers(), prefix + "feature-job",
+        Metered metered = StreamsAppMeter.rate(infra.kafka(), prefix + "feature-job",
             Map.of(group + "-interactions", topics.interactions.name(), group + "-preferences",
                 topics.preferences.name()), records, StreamsAppMeter.WARM_UP_FRACTION, cpu,
             () -> workers.anyExited() || jobManager.anyExited(), context.progress());
         Map<String, Object> cell = figures(metered, Map.of("taskmanagers", taskManagers, "parallelism",
             taskManagers));
         // The join's state once every record is in: the disk a day of interactions needs is sized from it.
-        StreamsAppMeter.awaitCommitted(infra.bootstrapServers(), group + "-interactions", topics.interactions.name(),
-            StreamsAppMeter.endOffsets(infra.bootstrapServers(), topics.interactions.name()));
-        StreamsAppMeter.awaitCommitted(infra.bootstrapServers(), group + "-preferences", topics.preferences.name(),
-            StreamsAppMeter.endOffsets(infra.bootstrapServers(), topics.preferences.name()));
+        StreamsAppMeter.awaitCommitted(infra.kafka(), group + "-interactions", topics.interactions.name(),
+            StreamsAppMeter.endOffsets(infra.kafka(), topics.interactions.name()));
+        StreamsAppMeter.awaitCommitted(infra.kafka(), group + "-preferences", topics.preferences.name(),
+            StreamsAppMeter.endOffsets(infra.kafka(), topics.preferences.name()));
         long checkpointId = flink.latestCheckpointId(jobId);
         await("a checkpoint after the last record", () -> flink.latestCheckpointId(jobId) > checkpointId, workers);
         cell.put("state_bytes_per_interaction", Stats.round((double) flink.latestCheckpointStateSize(jobId)
-            / StreamsAppMeter.endOffsets(infra.bootstrapServers(), topics.interactions.name())));
+            / StreamsAppMeter.endOffsets(infra.kafka(), topics.interactions.name())));
         // A rate says nothing if records went missing: what came out, counted (read_committed).
         long[] examples = {0};
         ChaosBench.scan(infra.bootstrapServers(), topics.trainingExamples, (record, example) -> examples[0]++);
@@ -288,7 +288,7 @@ final class ScaleOutBench implements BenchScenario {
         copy(source.trainingExamples.name(), topics.trainingExamples.name());
       }
       long examples = Math.min(measured,
-          StreamsAppMeter.endOffsets(infra.bootstrapServers(), topics.trainingExamples.name()));
+          StreamsAppMeter.endOffsets(infra.kafka(), topics.trainingExamples.name()));
       context.progress().accept("scale-out: the trainer (" + learner + ") on " + examples + " examples");
       try (Processes processes = new Processes()) {
         Path out = dir.resolve(prefix + "trainer.out");
@@ -299,7 +299,7 @@ final class ScaleOutBench implements BenchScenario {
             dir.resolve(prefix + "trainer.log")), out);
         await("the trainer's banner", () -> LocalCluster.serving(out), processes);
         String model = TrainerConfig.defaults(infra.kafka(), dir).modelName();
-        Metered metered = StreamsAppMeter.rate(infra.bootstrapServers(), prefix + "trainer",
+        Metered metered = StreamsAppMeter.rate(infra.kafka(), prefix + "trainer",
             Map.of(TrainerService.groupId(topics, model), topics.trainingExamples.name()), examples,
             FRESH_PROCESS_WARM_UP, cpu(processes), processes::anyExited, context.progress());
         return figures(metered, Map.of("learner", learner, "examples_read", examples));

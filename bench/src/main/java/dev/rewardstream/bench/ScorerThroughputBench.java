@@ -14,6 +14,7 @@ import dev.rewardstream.bench.StreamsAppMeter.Rate;
 
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.model.TextEncoder;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.sim.KafkaRecordSink;
 import dev.rewardstream.sim.Labeler;
 import dev.rewardstream.sim.Scenario;
@@ -92,16 +93,16 @@ final class ScorerThroughputBench implements BenchScenario {
         }
         sink.flush();
       }
-      long total = endOffsets(infra.bootstrapServers(), interactions);
+      long total = endOffsets(infra.kafka(), interactions);
       context.progress().accept("scorer-throughput: " + total + " interactions in the topic");
       ScorerConfig config = ScorerConfig.defaults();
       ScorerConfig mlpConfig = new ScorerConfig(MLP_MODEL, config.featureSpec(), config.maxTextChars(),
           config.retainedOutputs(), config.rescoreCheckInterval());
-      publishModel(infra.bootstrapServers(), infra.topics(), dir.resolve("artifacts"), config, LearnerOptions.defaults());
-      publishModel(infra.bootstrapServers(), infra.topics(), dir.resolve("artifacts"), mlpConfig,
+      publishModel(infra.kafka(), infra.topics(), dir.resolve("artifacts"), config, LearnerOptions.defaults());
+      publishModel(infra.kafka(), infra.topics(), dir.resolve("artifacts"), mlpConfig,
           LearnerOptions.network());
 
-      List<byte[]> samples = sampleValues(infra.bootstrapServers(), interactions, 5_000);
+      List<byte[]> samples = sampleValues(infra.kafka(), interactions, 5_000);
       int latencySeconds = context.quick() ? 3 : 20;
       TopicAdmin.ensure(infra.bootstrapServers(), List.of(new NewTopic("bench-identity-out", 3, (short) 1)));
       Passes passes = new Passes(infra, config, interactions, total, dir, context.progress());
@@ -131,27 +132,27 @@ final class ScorerThroughputBench implements BenchScenario {
       try (ScorerService scorer = new ScorerService(infra.kafka(), dir.resolve("scorer-state"),
           ArtifactStore.at(dir.resolve("artifacts")), config, infra.topics())) {
         scorer.start();
-        awaitCommitted(infra.bootstrapServers(), ScorerService.APPLICATION_ID, interactions, total);
-        scorerLatency = latency(infra.bootstrapServers(), interactions, infra.topics().scores.name(), samples,
+        awaitCommitted(infra.kafka(), ScorerService.APPLICATION_ID, interactions, total);
+        scorerLatency = latency(infra.kafka(), interactions, infra.topics().scores.name(), samples,
             latencySeconds, context.progress());
       }
       List<Double> identityLatency;
       try (KafkaStreams identity = identity("bench-identity", infra, dir.resolve("identity-state"))) {
         identity.start();
         // The scorer's latency phase added interactions: the identity catches up on them before its own.
-        awaitCommitted(infra.bootstrapServers(), "bench-identity", interactions,
-            endOffsets(infra.bootstrapServers(), interactions));
-        identityLatency = latency(infra.bootstrapServers(), interactions, "bench-identity-out", samples,
+        awaitCommitted(infra.kafka(), "bench-identity", interactions,
+            endOffsets(infra.kafka(), interactions));
+        identityLatency = latency(infra.kafka(), interactions, "bench-identity-out", samples,
             latencySeconds, context.progress());
       }
 
       Rate monitorRate;
-      long scores = endOffsets(infra.bootstrapServers(), infra.topics().scores.name());
+      long scores = endOffsets(infra.kafka(), infra.topics().scores.name());
       try (DriftService monitor = new DriftService(infra.kafka(), dir.resolve("drift-state"),
           DriftConfig.defaults(), infra.topics())) {
         monitor.start();
         // The first 2,000,000 of the passes' scores are plenty for a steady rate.
-        monitorRate = rate(infra.bootstrapServers(), DriftService.APPLICATION_ID, infra.topics().scores.name(),
+        monitorRate = rate(infra.kafka(), DriftService.APPLICATION_ID, infra.topics().scores.name(),
             Math.min(scores, 2_000_000), monitor::state, context.progress());
       }
       Map<String, Object> encoders = encoderPasses(infra, dir, samples.subList(0,
@@ -271,14 +272,14 @@ final class ScorerThroughputBench implements BenchScenario {
       ScorerConfig encoded = new ScorerConfig(config.modelName(),
           config.featureSpec().withTextEncoder(encoder.name()), config.maxTextChars(), config.retainedOutputs(),
           config.rescoreCheckInterval());
-      publishModel(infra.bootstrapServers(), topics, dir.resolve("artifacts"), encoded, LearnerOptions.defaults());
+      publishModel(infra.kafka(), topics, dir.resolve("artifacts"), encoded, LearnerOptions.defaults());
       String application = "bench-scorer-" + encoder.name();
       progress.accept("scorer-throughput: with the " + encoder.name() + " encoder on " + values.size()
           + " interactions");
       try (ScorerService scorer = new ScorerService(application, infra.kafka(), dir.resolve(application),
           ArtifactStore.at(dir.resolve("artifacts")), encoded, topics)) {
         scorer.start();
-        Rate rate = rate(infra.bootstrapServers(), application, topics.interactions.name(), values.size(),
+        Rate rate = rate(infra.kafka(), application, topics.interactions.name(), values.size(),
             scorer::state, progress);
         Map<String, Object> cell = new LinkedHashMap<>();
         cell.put("interactions", values.size());
@@ -295,10 +296,10 @@ final class ScorerThroughputBench implements BenchScenario {
   static final String MLP_MODEL = "reward-mlp";
 
   /** A freshly initialized model as version 1 of {@code config}'s model: inference costs the same whatever the weights. */
-  static void publishModel(String bootstrapServers, Topics topics, Path artifacts, ScorerConfig config,
+  static void publishModel(KafkaConnection kafka, Topics topics, Path artifacts, ScorerConfig config,
       LearnerOptions learnerOptions) throws Exception {
     try (RewardLearner learner = RewardLearner.create(config.featureSpec(), learnerOptions);
-        KafkaProducer<byte[], byte[]> producer = TopicIO.producer(bootstrapServers)) {
+        KafkaProducer<byte[], byte[]> producer = TopicIO.producer(kafka)) {
       ModelArtifacts.Written written = learner.write(artifacts, config.modelName(), 1);
       TopicIO.send(producer, topics.modelUpdates, config.modelName(), ModelUpdate.newBuilder()
           .setModelName(config.modelName()).setVersion(1).setCreatedAt(Instant.now())
@@ -317,14 +318,14 @@ final class ScorerThroughputBench implements BenchScenario {
       try (ScorerService scorer = new ScorerService(applicationId, infra.kafka(),
           dir.resolve(applicationId), ArtifactStore.at(dir.resolve("artifacts")), served, infra.topics())) {
         scorer.start();
-        return rate(infra.bootstrapServers(), applicationId, interactions, total, scorer::state, progress);
+        return rate(infra.kafka(), applicationId, interactions, total, scorer::state, progress);
       }
     }
 
     Rate identity(String applicationId) throws Exception {
       try (KafkaStreams identity = ScorerThroughputBench.identity(applicationId, infra, dir.resolve(applicationId))) {
         identity.start();
-        return rate(infra.bootstrapServers(), applicationId, interactions, total, identity::state, progress);
+        return rate(infra.kafka(), applicationId, interactions, total, identity::state, progress);
       }
     }
   }

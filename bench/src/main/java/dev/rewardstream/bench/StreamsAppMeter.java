@@ -1,5 +1,6 @@
 package dev.rewardstream.bench;
 
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.TopicIO;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,11 +44,11 @@ final class StreamsAppMeter {
    * either end; the fit over every sample in between averages the steps out (docs/design-notes.md). CPU per record is
    * the process CPU time over the same samples.
    */
-  static Rate rate(String bootstrapServers, String group, String input, long total,
+  static Rate rate(KafkaConnection kafka, String group, String input, long total,
       Supplier<KafkaStreams.State> state, Consumer<String> progress) throws Exception {
     com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    Metered metered = rate(bootstrapServers, group, Map.of(group, input), total, WARM_UP_FRACTION,
+    Metered metered = rate(kafka, group, Map.of(group, input), total, WARM_UP_FRACTION,
         Map.of("process", os::getProcessCpuTime), () -> state.get() == KafkaStreams.State.ERROR, progress);
     return new Rate(metered.recordsPerSecond(), metered.cpuMicrosPerRecord().get("process"));
   }
@@ -61,12 +62,10 @@ final class StreamsAppMeter {
    * consumer's processes, the broker's), read at each sample. {@code failed} stops the wait when the consumer failed.
    * The clock starts at {@code warmUp} of {@code total} (a fresh process compiles its hot code first).
    */
-  static Metered rate(String bootstrapServers, String label, Map<String, String> inputs, long total, double warmUp,
+  static Metered rate(KafkaConnection kafka, String label, Map<String, String> inputs, long total, double warmUp,
       Map<String, LongSupplier> cpuNanos, BooleanSupplier failed, Consumer<String> progress) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(kafka.properties())) {
       long startedAt = System.nanoTime();
       List<String> parts = List.copyOf(cpuNanos.keySet());
       long[] startedCpu = cpu(cpuNanos, parts);
@@ -143,9 +142,9 @@ final class StreamsAppMeter {
   static final int LATENCY_RATE = 1_000;
 
   /** Up to {@code n} interaction values from the topic, to be produced again with fresh timestamps. */
-  static List<byte[]> sampleValues(String bootstrapServers, String topic, int n) {
+  static List<byte[]> sampleValues(KafkaConnection kafka, String topic, int n) {
     List<byte[]> values = new java.util.ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(kafka, null)) {
       List<TopicPartition> partitions = TopicIO.partitions(consumer, topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -162,11 +161,11 @@ final class StreamsAppMeter {
    * as timestamp (the topologies forward the input timestamp to their output), and returns, for every output record
    * of those inputs, the seconds from send to visibility under read_committed.
    */
-  static List<Double> latency(String bootstrapServers, String input, String output, List<byte[]> samples,
+  static List<Double> latency(KafkaConnection kafka, String input, String output, List<byte[]> samples,
       int seconds, Consumer<String> progress) throws Exception {
     List<Double> latencies = new java.util.ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null);
-        KafkaProducer<byte[], byte[]> producer = TopicIO.producer(bootstrapServers)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(kafka, null);
+        KafkaProducer<byte[], byte[]> producer = TopicIO.producer(kafka)) {
       List<TopicPartition> partitions = TopicIO.partitions(consumer, output);
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
@@ -201,11 +200,9 @@ final class StreamsAppMeter {
     return latencies;
   }
 
-  static void awaitCommitted(String bootstrapServers, String group, String input, long end)
+  static void awaitCommitted(KafkaConnection kafka, String group, String input, long end)
       throws Exception {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(kafka.properties())) {
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (System.nanoTime() < deadline) {
         if (committedOn(admin, group, input) >= end) {
@@ -223,8 +220,8 @@ final class StreamsAppMeter {
         .filter(e -> e.getKey().topic().equals(input)).mapToLong(e -> e.getValue().offset()).sum();
   }
 
-  static long endOffsets(String bootstrapServers, String topic) {
-    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(bootstrapServers, null)) {
+  static long endOffsets(KafkaConnection kafka, String topic) {
+    try (KafkaConsumer<byte[], byte[]> consumer = TopicIO.consumer(kafka, null)) {
       List<TopicPartition> partitions = TopicIO.partitions(consumer, topic);
       return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
     }

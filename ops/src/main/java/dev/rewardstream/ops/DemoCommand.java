@@ -2,6 +2,8 @@ package dev.rewardstream.ops;
 
 import dev.rewardstream.bench.LearningCheck;
 import dev.rewardstream.runtime.EmbeddedPlatform;
+import dev.rewardstream.runtime.PlatformSecurity;
+import dev.rewardstream.serde.Topics;
 import dev.rewardstream.sim.KafkaRecordSink;
 import dev.rewardstream.sim.Labeler;
 import dev.rewardstream.sim.LiveAccuracy;
@@ -57,8 +59,11 @@ final class DemoCommand implements Callable<Integer> {
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(options.toConfig())) {
       UpCommand.printEndpoints(out, platform);
       var infra = platform.infrastructure();
-      try (KafkaRecordSink sink = new KafkaRecordSink(infra.kafka(), infra.topics());
-          LiveAccuracy accuracy = new LiveAccuracy(infra.kafka(), infra.topics())) {
+      // As the agents and a reader would connect: secured, with the producer's and the dashboard's principals.
+      try (KafkaRecordSink sink = new KafkaRecordSink(infra.kafka(PlatformSecurity.PRODUCER),
+              Topics.connect(infra.serdeConfig(PlatformSecurity.PRODUCER)));
+          LiveAccuracy accuracy = new LiveAccuracy(infra.kafka(PlatformSecurity.DASHBOARD),
+              Topics.connect(infra.serdeConfig(PlatformSecurity.DASHBOARD)))) {
         ScenarioSimulator simulator = new ScenarioSimulator(ScenarioSimulator.Options.defaults(Scenario.STATIONARY,
             seed).withAgents(true, false, false).withHeldOut(HELD_OUT_SHARE), new Labeler(temperature, seed), sink,
             infra.topics().interactions.name(), infra.topics().preferences.name());

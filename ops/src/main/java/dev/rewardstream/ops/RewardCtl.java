@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {UpCommand.class, DemoCommand.class, TopicsCommand.class, TrainerCommand.class,
         ScorerCommand.class, DashboardCommand.class, AlertsCommand.class, ReplayCommand.class, SimulateCommand.class,
         BenchCommand.class, DataCommand.class, ClusterCommand.class, BrokerCommand.class, RegistryCommand.class,
-        EncodersCommand.class})
+        EncodersCommand.class, RotateCommand.class})
 public final class RewardCtl {
 
   private static final Logger LOG = LoggerFactory.getLogger(RewardCtl.class);

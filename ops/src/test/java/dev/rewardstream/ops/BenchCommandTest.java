@@ -105,6 +105,10 @@ class BenchCommandTest {
       assertThat(encoder.get("cpu_us_per_record").asDouble()).isPositive();
       assertThat(encoder.get("ratio_to_no_encoder").asDouble()).isPositive();
     });
+    JsonNode tls = scenarios.get("scorer-tls");
+    assertThat(tls.get("interactions").asLong()).isPositive();
+    assertThat(tls.get("secured_records_per_s").asDouble()).isPositive();
+    assertThat(tls.get("secured_to_plaintext").asDouble()).isPositive();
     JsonNode api = scenarios.get("scoring-api");
     assertThat(api.get("rank_over_http").get("count").asInt()).isEqualTo(api.get("requests_measured").asInt());
     assertThat(api.get("rank_over_http").get("p50_s").asDouble())

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code rewardctl demo} as a user runs it: it reports what the live model has learned after N labels next to what
- * the learner bench learns from the same labels, and the two agree: the pipeline loses no label efficiency.
+ * the learner bench learns from the same labels, and the two agree: the pipeline loses no label efficiency. It runs
+ * secured ({@code --secure}): the demo's agents produce as the producer principal over SASL_SSL, and what is learned
+ * is what the unsecured platform learns.
  */
 class DemoCommandTest {
 
@@ -24,10 +26,10 @@ class DemoCommandTest {
 
   @Test
   void shouldLearnFromItsLabelsWhatTheLearnerBenchLearnsFromTheSame() throws Exception {
-    // Given a demo of 40 seconds at 10 answer pairs a second
-    RewardCtlProcess demo = RewardCtlProcess.start(dir.resolve("run"), "demo", "--data-dir",
+    // Given a secured demo of 20 seconds at 20 answer pairs a second
+    RewardCtlProcess demo = RewardCtlProcess.start(dir.resolve("run"), "demo", "--secure", "--data-dir",
         dir.resolve("data").toString(), "--kafka-port", String.valueOf(FreePorts.next()), "--controller-port",
-        String.valueOf(FreePorts.next()), "--registry-port", "0", "--scorer-http-port", "0", "--metrics-port", "0", "--flink-metrics-port", "0", "--duration-s", "40");
+        String.valueOf(FreePorts.next()), "--registry-port", "0", "--scorer-http-port", "0", "--metrics-port", "0", "--flink-metrics-port", "0", "--rate", "20", "--duration-s", "20");
 
     // When it ends
     assertThat(demo.waitFor(Duration.ofSeconds(180))).as(demo.console()).isZero();

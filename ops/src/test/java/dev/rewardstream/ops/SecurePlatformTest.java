@@ -76,7 +76,7 @@ class SecurePlatformTest {
       StringWriter simulated = new StringWriter();
       int simulate = new CommandLine(new RewardCtl()).setOut(new PrintWriter(simulated)).setErr(
           new PrintWriter(simulated)).execute("simulate", "--kafka-config", producerFile.toString(), "--agents", "text",
-          "--rate", "40", "--duration-s", "12");
+          "--rate", "40", "--duration-s", "6");
       assertThat(simulate).as(simulated.toString()).isZero();
       ClientConfigFile dashboardFile = ClientConfigFile.load(security.resolve("client-dashboard.properties"));
       KafkaConnection reader = dashboardFile.kafka(dashboardFile.bootstrapServers().orElseThrow());
@@ -153,6 +153,44 @@ class SecurePlatformTest {
     assertThat(exit).as(up.console()).isZero();
 
     // No secret reached the console or the log
+    List<String> secrets = secrets(data);
+    assertThat(secrets).hasSize(9);
+    String written = up.console() + Files.readString(dir.resolve("up/rewardctl.log"));
+    assertThat(secrets).allSatisfy(secret -> assertThat(written).doesNotContain(secret));
+
+    // Rotation: the producer's password and the API token, applied by the next start
+    Map<String, String> oldProducer = settings(data.resolve("security/client-producer.properties"));
+    String oldToken = Files.readString(data.resolve("security/api-token")).trim();
+    StringWriter rotated = new StringWriter();
+    assertThat(new CommandLine(new RewardCtl()).setOut(new PrintWriter(rotated)).execute("rotate", "--data-dir",
+        data.toString(), "--principal", "producer", "--api-token")).as(rotated.toString()).isZero();
+    assertThat(secrets).allSatisfy(secret -> assertThat(rotated.toString()).doesNotContain(secret));
+    RewardCtlProcess again = RewardCtlProcess.start(dir.resolve("again"), "up", "--secure", "--data-dir",
+        data.toString(), "--kafka-port", String.valueOf(kafkaPort), "--controller-port",
+        String.valueOf(FreePorts.next()), "--registry-port", "0", "--scorer-http-port", "0", "--dashboard-port", "-1",
+        "--metrics-port", "-1", "--flink-metrics-port", "-1");
+    try {
+      assertThat(again.awaitConsole("Ctrl-C stops everything", Duration.ofSeconds(150))).as(again.console()).isTrue();
+      String bootstrap = "127.0.0.1:" + kafkaPort;
+      assertThatThrownBy(() -> describeCluster(new KafkaConnection(bootstrap, oldProducer)))
+          .as("the old password").hasRootCauseInstanceOf(SaslAuthenticationException.class);
+      describeCluster(new KafkaConnection(bootstrap, settings(data.resolve("security/client-producer.properties"))));
+      String api = endpoint(again.console(), "scoring API");
+      HttpClient https = HttpClient.newBuilder().sslContext(SecurityMaterial.ensure(data.resolve("security"),
+          List.of()).clientContext()).build();
+      assertThat(https.send(HttpRequest.newBuilder(URI.create(api + "/v1/model"))
+          .header("Authorization", "Bearer " + oldToken).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .as("the old token").isEqualTo(401);
+      String token = Files.readString(data.resolve("security/api-token")).trim();
+      assertThat(https.send(HttpRequest.newBuilder(URI.create(api + "/v1/model"))
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .as("the new token: the version trained before the restart is served").isEqualTo(200);
+    } finally {
+      assertThat(again.terminate(Duration.ofSeconds(60))).isZero();
+    }
+  }
+
+  private static List<String> secrets(Path data) throws Exception {
     Properties credentials = new Properties();
     try (var in = Files.newBufferedReader(data.resolve("security/credentials.properties"))) {
       credentials.load(in);
@@ -160,9 +198,7 @@ class SecurePlatformTest {
     List<String> secrets = new ArrayList<>();
     credentials.stringPropertyNames().forEach(name -> secrets.add(credentials.getProperty(name)));
     secrets.add(Files.readString(data.resolve("security/api-token")).trim());
-    assertThat(secrets).hasSize(9);
-    String written = up.console() + Files.readString(dir.resolve("up/rewardctl.log"));
-    assertThat(secrets).allSatisfy(secret -> assertThat(written).doesNotContain(secret));
+    return secrets;
   }
 
   private static String endpoint(String banner, String name) {
