@@ -155,13 +155,14 @@ final class ScorerThroughputBench implements BenchScenario {
         monitorRate = rate(infra.kafka(), DriftService.APPLICATION_ID, infra.topics().scores.name(),
             Math.min(scores, 2_000_000), monitor::state, context.progress());
       }
-      Map<String, Object> encoders = encoderPasses(infra, dir, samples.subList(0,
-          Math.min(samples.size(), context.quick() ? QUICK_ENCODER_INTERACTIONS : ENCODER_INTERACTIONS)), config, median(scorerRates),
+      int encoderInteractions = context.quick() ? QUICK_ENCODER_INTERACTIONS : ENCODER_INTERACTIONS;
+      Map<String, Object> encoders = encoderPasses(infra, dir,
+          samples.subList(0, Math.min(samples.size(), encoderInteractions)), config, Rate.median(scorerRates),
           context.progress());
       figures.put("with_text_encoder", encoders);
       List<Double> ratios = ratios(scorerRates, identityRates);
       List<Double> mlpRatios = ratios(mlpRates, identityRates);
-      Rate mlpRate = median(mlpRates);
+      Rate mlpRate = Rate.median(mlpRates);
       figures.put("mlp_passes", mlpRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
       figures.put("mlp_pass_ratios", mlpRatios.stream().map(Stats::round).toList());
       figures.put("mlp_ratio", Stats.round(Stats.percentile(mlpRatios, 50)));
@@ -170,8 +171,8 @@ final class ScorerThroughputBench implements BenchScenario {
       figures.put("passes", scorerRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
       figures.put("identity_passes", identityRates.stream().map(rate -> Math.round(rate.recordsPerSecond())).toList());
       figures.put("pass_ratios", ratios.stream().map(Stats::round).toList());
-      Rate scorerRate = median(scorerRates);
-      Rate identityRate = median(identityRates);
+      Rate scorerRate = Rate.median(scorerRates);
+      Rate identityRate = Rate.median(identityRates);
       figures.put("interactions", total);
       figures.put("partitions", infra.topics().interactions.partitions());
       figures.put("stream_threads", ScorerService.streamThreads(infra.topics()));
@@ -337,12 +338,6 @@ final class ScorerThroughputBench implements BenchScenario {
       ratios.add(scorer.get(pass).recordsPerSecond() / identity.get(pass).recordsPerSecond());
     }
     return ratios;
-  }
-
-  /** The pass with the median rate (its CPU per record with it). */
-  private static Rate median(List<Rate> rates) {
-    List<Rate> sorted = rates.stream().sorted(java.util.Comparator.comparingDouble(Rate::recordsPerSecond)).toList();
-    return sorted.get(sorted.size() / 2);
   }
 
   private static KafkaStreams identity(String applicationId, EmbeddedInfrastructure infra, Path stateDir) {

@@ -33,7 +33,14 @@ final class StreamsAppMeter {
   static final double STEADY_END_FRACTION = 0.9;
 
   /** Steady-state records per second, and the whole process's CPU time per record over the same interval. */
-  record Rate(double recordsPerSecond, double cpuMicrosPerRecord) {}
+  record Rate(double recordsPerSecond, double cpuMicrosPerRecord) {
+
+    /** The pass with the median rate (its CPU per record with it). */
+    static Rate median(List<Rate> rates) {
+      List<Rate> sorted = rates.stream().sorted(java.util.Comparator.comparingDouble(Rate::recordsPerSecond)).toList();
+      return sorted.get(sorted.size() / 2);
+    }
+  }
 
   /**
    * Records per second in steady state: the least-squares slope of the application's committed input offsets over

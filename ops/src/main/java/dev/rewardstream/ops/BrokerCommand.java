@@ -1,6 +1,7 @@
 package dev.rewardstream.ops;
 
 import dev.rewardstream.platform.EmbeddedKafka;
+import dev.rewardstream.security.SecurityMaterial;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,11 @@ final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--cluster-id", required = true, description = "The same for every node; formats new data dirs.")
   String clusterId;
   @Option(names = "--data-dir", required = true) Path dataDir;
+  @Option(names = "--secure-dir", paramLabel = "DIR", description = "Secured: SASL_SSL for clients, mutual TLS between "
+      + "the nodes, ACLs; DIR holds the CA and host certificate ('cluster up --secure' makes it).")
+  Path secureDir;
+  @Option(names = "--internal-port", description = "With --secure-dir: the nodes' mutual-TLS listener on 127.0.0.1.")
+  int internalPort;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -35,7 +41,9 @@ final class BrokerCommand implements Callable<Integer> {
     EmbeddedKafka.Node self = nodes.stream().filter(node -> node.id() == nodeId).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("--node-id " + nodeId + " is not in --quorum " + quorum));
     StopSignals stop = StopSignals.install();
-    try (EmbeddedKafka broker = EmbeddedKafka.startNode(dataDir, self, nodes, clusterId)) {
+    try (EmbeddedKafka broker = secureDir == null ? EmbeddedKafka.startNode(dataDir, self, nodes, clusterId)
+        : EmbeddedKafka.startSecureNode(dataDir, "127.0.0.1", self, internalPort, nodes, clusterId,
+            SecurityMaterial.ensure(secureDir, List.of()))) {
       spec.commandLine().getOut().printf("broker %d: listening on %s, controller on 127.0.0.1:%d, data in %s%n", nodeId,
           broker.bootstrapServers(), self.controllerPort(), dataDir.toAbsolutePath());
       spec.commandLine().getOut().flush();

@@ -45,14 +45,23 @@ final class ClusterCommand implements Runnable {
     @Option(names = "--timeout-s", defaultValue = "240", description = "How long each part may take to get ready "
         + "(default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
+    @Option(names = "--secure", description = "Brokers with SASL_SSL (SCRAM-SHA-512) for clients and mutual TLS between "
+        + "them, ACLs, the registry over HTTPS with basic auth, one principal per service, the scoring API over HTTPS "
+        + "with a bearer token; the CA, passwords, token and client files go to DATA_DIR/security/.")
+    boolean secure;
 
     @Override
     public Integer call() throws Exception {
       var out = parent.spec.commandLine().getOut();
-      LocalCluster cluster = LocalCluster.up(parent.dataDir, basePort,
+      LocalCluster cluster = LocalCluster.up(parent.dataDir, new LocalCluster.Layout(basePort, secure),
           jobJar != null ? jobJar : LocalCluster.defaultJobJar(), RewardCtl.class.getName(),
           Duration.ofSeconds(timeoutSeconds), lines(out));
       out.printf("cluster: up; 'rewardctl cluster down --data-dir %s' stops it%n", parent.dataDir);
+      if (secure) {
+        out.printf("cluster: secured; client files %s, API token %s%n",
+            LocalCluster.securityDir(parent.dataDir).resolve("client-PRINCIPAL.properties"),
+            LocalCluster.securityDir(parent.dataDir).resolve("api-token"));
+      }
       LocalCluster.printTable(out, cluster.members());
       return 0;
     }

@@ -2,6 +2,7 @@ package dev.rewardstream.ops;
 
 import dev.rewardstream.platform.SchemaRegistryServer;
 import dev.rewardstream.runtime.PlatformConfig;
+import dev.rewardstream.runtime.PlatformSecurity;
 import dev.rewardstream.serde.ClientConfigFile;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,6 +23,9 @@ final class RegistryCommand implements Callable<Integer> {
   @Option(names = "--kafka-config", paramLabel = "FILE",
       description = "A Kafka client properties file (security.protocol, sasl.*, ssl.*) for the registry's own topic.")
   java.nio.file.Path kafkaConfig;
+  @Option(names = "--secure-dir", paramLabel = "DIR", description = "Serve HTTPS with DIR's host certificate and "
+      + "basic auth against DIR/credentials.properties; only the platform's writers may register schemas.")
+  java.nio.file.Path secureDir;
   @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every topic name.")
   String topicPrefix;
   @Option(names = "--host", defaultValue = PlatformConfig.DEFAULT_HOST,
@@ -38,8 +42,9 @@ final class RegistryCommand implements Callable<Integer> {
     StopSignals stop = StopSignals.install();
     try (SchemaRegistryServer registry = SchemaRegistryServer.start(
         (kafkaConfig == null ? ClientConfigFile.NONE : ClientConfigFile.load(kafkaConfig)).kafka(bootstrapServers),
-        topicPrefix + SchemaRegistryServer.DEFAULT_TOPIC, host, port)) {
-      spec.commandLine().getOut().printf("registry: http://%s:%d, schemas in %s on %s%n", host, port,
+        topicPrefix + SchemaRegistryServer.DEFAULT_TOPIC, host, port, secureDir == null ? null
+            : PlatformSecurity.registryAccess(secureDir, host))) {
+      spec.commandLine().getOut().printf("registry: %s, schemas in %s on %s%n", registry.url(),
           topicPrefix + SchemaRegistryServer.DEFAULT_TOPIC, bootstrapServers);
       spec.commandLine().getOut().flush();
       stop.await();

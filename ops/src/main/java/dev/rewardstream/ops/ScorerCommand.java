@@ -3,9 +3,11 @@ package dev.rewardstream.ops;
 import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.runtime.MetricsEndpoint;
 import dev.rewardstream.runtime.PlatformConfig;
+import dev.rewardstream.runtime.PlatformSecurity;
 import dev.rewardstream.scorer.ScorerService;
 import dev.rewardstream.drift.DriftService;
 import dev.rewardstream.scorer.pairs.PairSuggestionService;
+import dev.rewardstream.security.SecurityMaterial;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +52,9 @@ final class ScorerCommand implements Callable<Integer> {
   @Option(names = "--http-port", defaultValue = "" + PlatformConfig.DEFAULT_SCORER_HTTP_PORT,
       description = "Port of the scoring API; 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE}).")
   int httpPort;
+  @Option(names = "--tls-dir", paramLabel = "DIR", description = "A secured platform's security directory: serve the "
+      + "scoring API over HTTPS with its host certificate, requiring its bearer token (DIR/api-token).")
+  Path tlsDir;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -62,6 +67,9 @@ final class ScorerCommand implements Callable<Integer> {
             scorerOptions.toConfig(featureOptions.toSpec()), cluster.topics()) : null;
     if (scorer != null && httpPort >= 0) {
       scorer.withHttp(httpHost, httpPort);
+      if (tlsDir != null) {
+        scorer.withHttpSecurity(PlatformSecurity.api(tlsDir, SecurityMaterial.ensure(tlsDir, List.of(httpHost))));
+      }
     }
     DriftService monitor = driftMonitor
         ? new DriftService(cluster.kafka(), driftStateDir, driftOptions.toConfig(), cluster.topics()) : null;

@@ -2,13 +2,11 @@ package dev.rewardstream.platform;
 
 import dev.rewardstream.security.Credentials;
 import dev.rewardstream.security.SecurityMaterial;
-import dev.rewardstream.serde.ClientConfigFile;
 import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,9 +80,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         controllerPort, security.tls());
     try {
       security.access().apply(kafka.internal(), security.credentials(), security.credentials().principals());
-      // Created by the super user: waiting for its leader reads the brokers' log directories, a cluster right the
-      // registry's principal does not have.
-      TopicAdmin.ensure(kafka.internal(), List.of(SchemaLog.newTopic(topicPrefix + SchemaRegistryServer.DEFAULT_TOPIC)));
+      SchemaRegistryServer.createTopic(kafka.internal(), topicPrefix + SchemaRegistryServer.DEFAULT_TOPIC);
       KafkaConnection registryKafka = saslSsl(kafka.bootstrapServers(), security, REGISTRY_PRINCIPAL);
       SchemaRegistryServer registry = SchemaRegistryServer.start(registryKafka,
           topicPrefix + SchemaRegistryServer.DEFAULT_TOPIC, host, registryPort, new SchemaRegistryServer.Access(
@@ -144,47 +140,21 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     return topicReport;
   }
 
-  /**
-   * Writes {@code client-PRINCIPAL.properties} into {@code dir} for each principal but the registry's: a standard
-   * Kafka client file with the registry's settings in it, as Confluent's tools write them. Returns them by principal.
-   */
+  /** Writes a client file for every principal into {@code dir} ({@link SecureClients#writeClientFiles}). */
   public Map<String, Path> writeClientFiles(Path dir) {
     if (security == null) {
       throw new IllegalStateException("an unsecured platform needs no client files");
     }
-    Map<String, Path> files = new LinkedHashMap<>();
-    for (String principal : security.credentials().principals()) {
-      if (principal.equals(REGISTRY_PRINCIPAL)) {
-        continue;
-      }
-      Path file = dir.resolve("client-" + principal + ".properties");
-      Map<String, String> settings = new LinkedHashMap<>(kafka(principal).settings());
-      settings.putAll(registrySettings(security, principal));
-      ClientConfigFile.write(file, kafka.bootstrapServers(), registryUrl(), settings);
-      files.put(principal, file);
-    }
-    return files;
+    return SecureClients.writeClientFiles(dir, kafka.bootstrapServers(), registryUrl(), security.tls(),
+        security.credentials());
   }
 
-  static KafkaConnection saslSsl(String bootstrapServers, Security security, String principal) {
-    String password = security.credentials().password(principal);
-    return new KafkaConnection(bootstrapServers, Map.of(
-        "security.protocol", "SASL_SSL",
-        "sasl.mechanism", "SCRAM-SHA-512",
-        "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-            + principal + "\" password=\"" + password + "\";",
-        "ssl.truststore.type", "PKCS12",
-        "ssl.truststore.location", security.tls().truststore().toString(),
-        "ssl.truststore.password", security.tls().storePassword()));
+  private static KafkaConnection saslSsl(String bootstrapServers, Security security, String principal) {
+    return SecureClients.kafka(bootstrapServers, security.tls(), security.credentials(), principal);
   }
 
-  static Map<String, String> registrySettings(Security security, String principal) {
-    return Map.of(
-        "basic.auth.credentials.source", "USER_INFO",
-        "basic.auth.user.info", principal + ":" + security.credentials().password(principal),
-        "schema.registry.ssl.truststore.type", "PKCS12",
-        "schema.registry.ssl.truststore.location", security.tls().truststore().toString(),
-        "schema.registry.ssl.truststore.password", security.tls().storePassword());
+  private static Map<String, String> registrySettings(Security security, String principal) {
+    return SecureClients.registrySettings(security.tls(), security.credentials(), principal);
   }
 
   @Override

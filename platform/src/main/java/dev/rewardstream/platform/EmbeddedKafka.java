@@ -60,10 +60,19 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static EmbeddedKafka startSecure(Path dataDir, String host, int port, int internalPort, int controllerPort,
       SecurityMaterial tls) throws IOException {
     Node node = new Node(1, port, controllerPort);
-    Properties props = brokerProperties(dataDir.resolve("kafka-logs"), node, List.of(node));
-    props.putAll(secureListeners(host, port, internalPort, controllerPort, tls));
+    return startSecureNode(dataDir, host, node, internalPort, List.of(node), Uuid.randomUuid().toString(), tls);
+  }
+
+  /**
+   * As {@link #startSecure}, as one node of {@code quorum} ({@code rewardctl cluster up --secure}): the brokers
+   * replicate over their mutual-TLS listeners ({@code internalPort}) and the controllers vote over mutual TLS.
+   */
+  public static EmbeddedKafka startSecureNode(Path dataDir, String host, Node self, int internalPort,
+      List<Node> quorum, String clusterId, SecurityMaterial tls) throws IOException {
+    Properties props = brokerProperties(dataDir.resolve("kafka-logs"), self, quorum);
+    props.putAll(secureListeners(host, self.port(), internalPort, self.controllerPort(), tls));
     KafkaConnection internal = new KafkaConnection("127.0.0.1:" + internalPort, mutualTls(tls));
-    return startNode(dataDir, props, Uuid.randomUuid().toString(), host + ":" + port, internal);
+    return startNode(dataDir, props, clusterId, host + ":" + self.port(), internal);
   }
 
   /** The settings of a client that authenticates with the host certificate: the brokers' own, a super user. */

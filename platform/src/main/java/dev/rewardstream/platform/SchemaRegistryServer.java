@@ -68,6 +68,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
     return start(kafka, topic, host, port, null);
   }
 
+  /**
+   * Creates the schemas' topic if it does not exist yet. A secured cluster's super user does it before the registry
+   * starts: waiting for its leader reads the brokers' log directories, a right the registry's principal lacks.
+   */
+  public static void createTopic(KafkaConnection kafka, String topic) {
+    TopicAdmin.ensure(kafka, List.of(SchemaLog.newTopic(topic)));
+  }
+
   /** As {@link #start(KafkaConnection, String, String, int)}, secured by {@code access} unless it is null. */
   public static SchemaRegistryServer start(KafkaConnection kafka, String topic, String host, int port, Access access)
       throws IOException {

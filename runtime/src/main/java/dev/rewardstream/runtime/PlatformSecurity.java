@@ -76,6 +76,12 @@ public final class PlatformSecurity {
         FreePorts.next());
   }
 
+  /** A registry process's security ({@code rewardctl registry --secure-dir}): the platform's certificate and users. */
+  public static SchemaRegistryServer.Access registryAccess(Path dir, String host) {
+    return new SchemaRegistryServer.Access(SecurityMaterial.ensure(dir, List.of(host)).serverContext(),
+        Credentials.ensure(dir.resolve("credentials.properties"), PRINCIPALS), REGISTRY_WRITERS);
+  }
+
   /** The scoring API's and the dashboard's TLS and bearer token ({@code DIR/api-token}, made on first use). */
   public static ApiSecurity api(Path dir, SecurityMaterial tls) {
     try {

@@ -4,7 +4,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rewardstream.platform.EmbeddedInfrastructure;
+import dev.rewardstream.platform.EmbeddedKafka;
+import dev.rewardstream.platform.SchemaRegistryServer;
+import dev.rewardstream.platform.SecureClients;
 import dev.rewardstream.platform.TopicAdmin;
+import dev.rewardstream.runtime.PlatformSecurity;
+import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.Topics;
 import java.io.File;
@@ -59,9 +65,13 @@ public final class LocalCluster {
   }
 
   /** The cluster's ports, all on 127.0.0.1, counted from one base. */
-  public record Layout(int base) {
+  public record Layout(int base, boolean secure) {
     /** Every port the cluster listens on, relative to the base. */
-    public static final int[] OFFSETS = {0, 1, 2, 10, 11, 12, 20, 30, 31, 32, 40, 41, 50, 51, 52, 53, 54};
+    public static final int[] OFFSETS = {0, 1, 2, 3, 4, 5, 10, 11, 12, 20, 30, 31, 32, 40, 41, 50, 51, 52, 53, 54};
+
+    public Layout(int base) {
+      this(base, false);
+    }
 
     int bootstrap(int node) {
       return base + node - 1;
@@ -69,6 +79,20 @@ public final class LocalCluster {
 
     int controller(int node) {
       return base + 10 + node - 1;
+    }
+
+    /** A secured node's mutual-TLS listener, for the other nodes and the cluster's super user. */
+    int internal(int node) {
+      return base + 3 + node - 1;
+    }
+
+    /** The brokers' mutual-TLS listeners: how {@code cluster up --secure} administers them. */
+    public String internalServers() {
+      List<String> servers = new ArrayList<>();
+      for (int node = 1; node <= BROKERS; node++) {
+        servers.add("127.0.0.1:" + internal(node));
+      }
+      return String.join(",", servers);
     }
 
     public String bootstrapServers() {
@@ -88,7 +112,7 @@ public final class LocalCluster {
     }
 
     public String registryUrl() {
-      return "http://127.0.0.1:" + (base + 20);
+      return (secure ? "https" : "http") + "://127.0.0.1:" + (base + 20);
     }
 
     int flinkRpc() {
@@ -119,6 +143,9 @@ public final class LocalCluster {
   private final Duration timeout;
   private final Consumer<String> progress;
   private final List<Member> members = new ArrayList<>();
+  /** Null for an unsecured cluster. */
+  private final EmbeddedInfrastructure.Security security;
+  private final HttpClient registryClient;
   private FlinkStandalone flink;
   private String jobId;
 
@@ -126,6 +153,9 @@ public final class LocalCluster {
       Consumer<String> progress) {
     this.dir = dir;
     this.ports = ports;
+    this.security = ports.secure() ? PlatformSecurity.prepare(securityDir(dir), "127.0.0.1", "") : null;
+    this.registryClient = security == null ? HTTP
+        : HttpClient.newBuilder().sslContext(security.tls().clientContext()).build();
     this.commandMain = commandMain;
     this.jobJar = jobJar;
     this.timeout = timeout;
@@ -140,12 +170,22 @@ public final class LocalCluster {
    */
   public static LocalCluster up(Path dataDir, int basePort, Path jobJar, String commandMain, Duration timeout,
       Consumer<String> progress) throws Exception {
+    return up(dataDir, new Layout(basePort), jobJar, commandMain, timeout, progress);
+  }
+
+  /**
+   * As {@link #up(Path, int, Path, String, Duration, Consumer)}, secured when {@code layout} says so: brokers with
+   * SASL_SSL for clients and mutual TLS between them, ACLs, the registry over HTTPS with basic auth, each service with
+   * its principal's client file, the scoring API over HTTPS with the bearer token ({@code DATA_DIR/security/}).
+   */
+  public static LocalCluster up(Path dataDir, Layout layout, Path jobJar, String commandMain, Duration timeout,
+      Consumer<String> progress) throws Exception {
     Path dir = dataDir.toAbsolutePath();
     if (Files.exists(table(dir)) && readTable(dir).stream().anyMatch(Member::alive)) {
       throw new IllegalStateException("a cluster is already running from " + dir + " ('rewardctl cluster status')");
     }
     Files.createDirectories(dir.resolve("logs"));
-    LocalCluster cluster = new LocalCluster(dir, new Layout(basePort), commandMain, jobJar, timeout, progress);
+    LocalCluster cluster = new LocalCluster(dir, layout, commandMain, jobJar, timeout, progress);
     try {
       cluster.start();
       return cluster;
@@ -173,37 +213,56 @@ public final class LocalCluster {
       launch("taskmanager-" + tm, "flink", "(rpc: any port)", flink.taskManagerCommand(logs, "taskmanager-" + tm));
     }
     for (int node = 1; node <= BROKERS; node++) {
-      launch("broker-" + node, "kafka", "127.0.0.1:" + ports.bootstrap(node), service("-Xmx512m",
-          List.of("broker", "--node-id", Integer.toString(node), "--quorum", ports.quorum(), "--cluster-id",
-              clusterId, "--data-dir", dir.resolve("broker-" + node).toString())));
+      List<String> broker = new ArrayList<>(List.of("broker", "--node-id", Integer.toString(node), "--quorum",
+          ports.quorum(), "--cluster-id", clusterId, "--data-dir", dir.resolve("broker-" + node).toString()));
+      if (security != null) {
+        broker.addAll(List.of("--secure-dir", securityDir(dir).toString(), "--internal-port",
+            Integer.toString(ports.internal(node))));
+      }
+      launch("broker-" + node, "kafka", "127.0.0.1:" + ports.bootstrap(node), service("-Xmx512m", broker));
     }
     String bootstrap = ports.bootstrapServers();
-    awaitReady("3 brokers", () -> brokersUp(bootstrap));
-    progress.accept("cluster: 3 brokers on " + bootstrap);
+    awaitReady("3 brokers", () -> brokersUp(superUser()));
+    if (security != null) {
+      security.access().apply(superUser(), security.credentials(), security.credentials().principals());
+      SchemaRegistryServer.createTopic(superUser(), SchemaRegistryServer.DEFAULT_TOPIC);
+      SecureClients.writeClientFiles(securityDir(dir), bootstrap, ports.registryUrl(), security.tls(),
+          security.credentials());
+    }
+    progress.accept("cluster: 3 brokers on " + bootstrap + (security == null ? ""
+        : " (SASL_SSL, ACLs; client files in " + securityDir(dir) + ")"));
 
     String registry = ports.registryUrl();
-    launch("registry", "registry", registry, service("-Xmx256m",
-        List.of("registry", "--bootstrap-servers", bootstrap, "--port", Integer.toString(ports.base() + 20))));
-    awaitReady("the registry", () -> httpOk(registry + "/subjects"));
-    TopicAdmin.ensureTopics(bootstrap, Topics.connect(SerdeConfig.of(registry)));
+    List<String> registryCommand = new ArrayList<>(List.of("registry", "--bootstrap-servers", bootstrap, "--port",
+        Integer.toString(ports.base() + 20)));
+    if (security != null) {
+      registryCommand.addAll(List.of("--kafka-config", clientFile(PlatformSecurity.REGISTRY), "--secure-dir",
+          securityDir(dir).toString()));
+    }
+    launch("registry", "registry", registry, service("-Xmx256m", registryCommand));
+    awaitReady("the registry", this::registryAnswers);
+    TopicAdmin.ensureTopics(superUser(), Topics.connect(SerdeConfig.of(registry)));
     progress.accept("cluster: registry on " + registry + ", topics with 3 replicas (2 in sync)");
 
-    List<String> cluster = List.of("--bootstrap-servers", bootstrap, "--schema-registry", registry);
     for (int s = 1; s <= 2; s++) {
       Path state = dir.resolve("scorer-" + s);
-      launch("scorer-" + s, "scorer", "http://127.0.0.1:" + ports.scorerHttp(s), service("-Xmx768m",
-          concat(List.of("scorer"), cluster, List.of("--no-drift-monitor", "--state-dir",
+      List<String> https = security == null ? List.of() : List.of("--tls-dir", securityDir(dir).toString());
+      launch("scorer-" + s, "scorer", (security == null ? "http" : "https") + "://127.0.0.1:" + ports.scorerHttp(s),
+          service("-Xmx768m", concat(List.of("scorer"), cluster(PlatformSecurity.SCORER), https,
+          List.of("--no-drift-monitor", "--state-dir",
               state.resolve("state").toString(), "--pairs-state-dir", state.resolve("pairs").toString(),
               "--drift-state-dir", state.resolve("drift").toString(), "--artifact-dir",
               dir.resolve("artifacts").toString(), "--http-port", Integer.toString(ports.scorerHttp(s)), "--metrics-port", Integer.toString(ports.metrics(s))))));
     }
     launch("drift", "drift", "metrics :" + ports.metrics(3), service("-Xmx512m",
-        concat(List.of("scorer"), cluster, List.of("--no-scoring", "--no-pair-suggestions", "--drift-state-dir",
+        concat(List.of("scorer"), cluster(PlatformSecurity.DRIFT), List.of("--no-scoring", "--no-pair-suggestions",
+            "--drift-state-dir",
             dir.resolve("drift/state").toString(), "--state-dir", dir.resolve("drift/unused").toString(),
             "--metrics-port", Integer.toString(ports.metrics(3))))));
     for (int t = 1; t <= 2; t++) {
       launch("trainer-" + t, "trainer", "metrics :" + ports.metrics(3 + t), service("-Xmx1g",
-          concat(List.of("trainer"), cluster, List.of("--artifact-dir", dir.resolve("artifacts").toString(),
+          concat(List.of("trainer"), cluster(PlatformSecurity.TRAINER), List.of("--artifact-dir",
+              dir.resolve("artifacts").toString(),
               "--metrics-port", Integer.toString(ports.metrics(3 + t))))));
     }
     awaitReady("the JobManager and 2 TaskManagers", () -> flink.taskManagers() == 2);
@@ -264,8 +323,8 @@ public final class LocalCluster {
     members.set(members.indexOf(member), restarted);
     writeTable();
     switch (member.role()) {
-      case "kafka" -> awaitReady(name, () -> brokersUp(ports.bootstrapServers()));
-      case "registry" -> awaitReady(name, () -> httpOk(ports.registryUrl() + "/subjects"));
+      case "kafka" -> awaitReady(name, () -> brokersUp(superUser()));
+      case "registry" -> awaitReady(name, this::registryAnswers);
       case "flink" -> {
         awaitReady(name, () -> flink.taskManagers() == 2);
         if (name.equals("jobmanager")) {
@@ -308,8 +367,8 @@ public final class LocalCluster {
   }
 
   private void submitJob(Path restoreFrom) throws Exception {
-    jobId = flink.submit(jobJar, List.of("--bootstrap-servers", ports.bootstrapServers(), "--schema-registry",
-        ports.registryUrl(), "--flink-parallelism", "2"), restoreFrom, dir.resolve("logs/job-submission.log"));
+    jobId = flink.submit(jobJar, concat(cluster(PlatformSecurity.FEATURE_JOB), List.of("--flink-parallelism", "2")),
+        restoreFrom, dir.resolve("logs/job-submission.log"));
     awaitReady("the feature job RUNNING", () -> flink.running(jobId));
   }
 
@@ -383,10 +442,47 @@ public final class LocalCluster {
     }
   }
 
-  private static boolean brokersUp(String bootstrap) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-        3_000))) {
+  /** Where the cluster's security material, passwords and client files are ({@code cluster up --secure}). */
+  public static Path securityDir(Path dataDir) {
+    return dataDir.toAbsolutePath().resolve("security");
+  }
+
+  /** The brokers as their own super user (mutual TLS) when secured, else plaintext. */
+  public KafkaConnection superUser() {
+    return security == null ? KafkaConnection.plaintext(ports.bootstrapServers())
+        : new KafkaConnection(ports.internalServers(), EmbeddedKafka.mutualTls(security.tls()));
+  }
+
+  /** How a service of the cluster reaches Kafka and the registry: the addresses, or its principal's client file. */
+  private List<String> cluster(String principal) {
+    return security == null
+        ? List.of("--bootstrap-servers", ports.bootstrapServers(), "--schema-registry", ports.registryUrl())
+        : List.of("--kafka-config", clientFile(principal));
+  }
+
+  private String clientFile(String principal) {
+    return SecureClients.clientFile(securityDir(dir), principal).toString();
+  }
+
+  /** The registry answers: 200, or 401 when it asks for credentials (secured). */
+  private boolean registryAnswers() {
+    try {
+      int status = registryClient.send(HttpRequest.newBuilder(URI.create(ports.registryUrl() + "/subjects"))
+          .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return status == 200 || (security != null && status == 401);
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static boolean brokersUp(KafkaConnection kafka) {
+    java.util.Properties props = kafka.properties();
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
+    try (Admin admin = Admin.create(props)) {
       return admin.describeCluster().nodes().get().size() == BROKERS;
     } catch (Exception e) {
       return false;
