@@ -48,12 +48,21 @@ abstract class OnnxSentenceEncoder implements TextEncoder {
   private final String name;
   private final int dimension;
   private final String prefix;
+  /** The model's cache, shared by every encoder instance of it in this JVM. */
+  private final Map<TextKey, float[]> cache;
 
   /** @param prefix what the model expects before every text (E5's "query: "), or empty */
   OnnxSentenceEncoder(String name, int dimension, String prefix) {
     this.name = name;
     this.dimension = dimension;
     this.prefix = prefix;
+    this.cache = CACHES.computeIfAbsent(name, model -> java.util.Collections.synchronizedMap(
+        new LinkedHashMap<>(CACHED_TEXTS * 4 / 3 + 1, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<TextKey, float[]> eldest) {
+            return size() > CACHED_TEXTS;
+          }
+        }));
   }
 
   /** The model, loaded on first use and shared by the JVM (it is thread-safe). */
@@ -74,13 +83,6 @@ abstract class OnnxSentenceEncoder implements TextEncoder {
     if (text == null || text.isBlank()) {
       return new float[dimension];
     }
-    Map<TextKey, float[]> cache = CACHES.computeIfAbsent(name, model -> java.util.Collections.synchronizedMap(
-        new LinkedHashMap<>(CACHED_TEXTS * 4 / 3 + 1, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<TextKey, float[]> eldest) {
-            return size() > CACHED_TEXTS;
-          }
-        }));
     TextKey key = TextKey.of(text);
     float[] cached = cache.get(key);
     if (cached != null) {

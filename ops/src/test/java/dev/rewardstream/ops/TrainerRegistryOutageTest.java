@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewardstream.platform.EmbeddedKafka;
 import dev.rewardstream.platform.FreePorts;
-import dev.rewardstream.platform.SchemaRegistryServer;
 import dev.rewardstream.platform.TopicAdmin;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.ModelUpdate;
@@ -14,6 +13,7 @@ import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.testing.Await;
+import dev.rewardstream.testing.RestartableRegistry;
 import dev.rewardstream.trainer.TrainerConfig;
 import dev.rewardstream.trainer.TrainerService;
 import java.nio.file.Path;
@@ -35,10 +35,9 @@ class TrainerRegistryOutageTest {
 
   @Test
   void shouldWaitForTheRegistryInsteadOfExitingAndTrainEveryExampleOnce() throws Exception {
-    int registryPort = FreePorts.next();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.next(), FreePorts.next())) {
       String bootstrap = kafka.bootstrapServers();
-      SchemaRegistryServer registry = startRegistry(bootstrap, registryPort);
+      RestartableRegistry registry = RestartableRegistry.start(bootstrap);
       SerdeConfig serde = SerdeConfig.of(registry.url());
       // Each process has its own registry client and caches: the test's producer and reader, and each trainer.
       Topics topics = Topics.connect(serde);
@@ -61,7 +60,7 @@ class TrainerRegistryOutageTest {
         assertThat(standby.service.status().active()).as("the standby waits").isFalse();
 
         // When the registry goes down and the active trainer meets a record it needs the registry for
-        registry.close();
+        registry.stop();
         LearnableExamples.send(producer, topics, List.of(foreign));
         LearnableExamples.send(producer, topics, examples.subList(1_000, 1_400));
         // Then it ends its turn, keeps its input and stays up
@@ -73,7 +72,7 @@ class TrainerRegistryOutageTest {
         assertThat(standby.service.status().active()).as("the input stays with the waiting trainer").isFalse();
 
         // And once the registry is back it begins again from the published state
-        registry = startRegistry(bootstrap, registryPort);
+        registry.restart();
         Await.until("the first trainer's turn again", Duration.ofSeconds(60), () -> first.service.status().active());
         List<DeadLetter> letters = TopicIO.readUntil(bootstrap, topics.deadLetters, Duration.ofSeconds(60),
             read -> !read.isEmpty());
@@ -81,7 +80,7 @@ class TrainerRegistryOutageTest {
             assertThat(letter.getErrorMessage()).contains("feature spec"));
 
         // When the registry goes down again and the active trainer stops: the standby's turn begins in the outage
-        registry.close();
+        registry.stop();
         first.stop();
         LearnableExamples.send(producer, topics, examples.subList(1_400, 2_000));
         // (the standby is given the input at once, since the stopped trainer left the group)
@@ -90,7 +89,7 @@ class TrainerRegistryOutageTest {
         assertThat(standby.service.status().active()).as("no turn without the published state").isFalse();
 
         // Then it begins once the registry is back, and every example is trained exactly once
-        registry = startRegistry(bootstrap, registryPort);
+        registry.restart();
         long expected = LearnableExamples.trainable(examples, dir);
         ModelUpdate last = Await.until("a version trained on every example", Duration.ofSeconds(120),
             () -> LearnableExamples.latestPublished(bootstrap, topics),
@@ -104,16 +103,12 @@ class TrainerRegistryOutageTest {
         for (RunningTrainer trainer : trainers) {
           trainer.stop();
         }
-        registry.close();
+        registry.stop();
       }
       for (RunningTrainer trainer : trainers) {
         assertThat(trainer.escaped).as("nothing escaped %s", trainer.thread.getName()).isNull();
       }
     }
-  }
-
-  private static SchemaRegistryServer startRegistry(String bootstrap, int port) throws java.io.IOException {
-    return SchemaRegistryServer.start(bootstrap, SchemaRegistryServer.DEFAULT_TOPIC, "127.0.0.1", port);
   }
 
   private static final class RunningTrainer {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rewardstream.platform.EmbeddedKafka;
 import dev.rewardstream.platform.FreePorts;
-import dev.rewardstream.platform.SchemaRegistryServer;
 import dev.rewardstream.platform.TopicAdmin;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.serde.KafkaConnection;
@@ -12,6 +11,7 @@ import dev.rewardstream.serde.SerdeConfig;
 import dev.rewardstream.serde.TopicIO;
 import dev.rewardstream.serde.Topics;
 import dev.rewardstream.testing.Await;
+import dev.rewardstream.testing.RestartableRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,10 +45,9 @@ class RegistryOutageTest {
 
   @Test
   void shouldReadEveryRecordOnceWhenTheRegistryIsBackInsteadOfStopping() throws Exception {
-    int registryPort = FreePorts.next();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), FreePorts.next(), FreePorts.next())) {
       String bootstrap = kafka.bootstrapServers();
-      SchemaRegistryServer registry = startRegistry(bootstrap, registryPort);
+      RestartableRegistry registry = RestartableRegistry.start(bootstrap);
       SerdeConfig serde = SerdeConfig.of(registry.url());
       Topics producerTopics = Topics.connect(serde);
       TopicAdmin.ensureTopics(bootstrap, producerTopics);
@@ -66,7 +65,7 @@ class RegistryOutageTest {
         }
         producer.flush();
       }
-      registry.close();
+      registry.stop();
 
       // Given an application whose registry client has fetched nothing, started during the outage
       Topics topics = Topics.connect(serde);
@@ -85,7 +84,7 @@ class RegistryOutageTest {
         assertThat(readDecoded(bootstrap, Duration.ofSeconds(1))).isEmpty();
 
         // Then once the registry is back, every record comes through exactly once
-        registry = startRegistry(bootstrap, registryPort);
+        registry.restart();
         List<String> decoded = Await.until("every record decoded", Duration.ofSeconds(60),
             () -> readDecoded(bootstrap, Duration.ofSeconds(1)), read -> read.size() >= sent.size());
         Thread.sleep(1_000);
@@ -94,13 +93,9 @@ class RegistryOutageTest {
         assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
       } finally {
         StreamsApplications.stop(streams);
-        registry.close();
+        registry.stop();
       }
     }
-  }
-
-  private static SchemaRegistryServer startRegistry(String bootstrap, int port) throws java.io.IOException {
-    return SchemaRegistryServer.start(bootstrap, SchemaRegistryServer.DEFAULT_TOPIC, "127.0.0.1", port);
   }
 
   /** What the application committed to its output so far. */
