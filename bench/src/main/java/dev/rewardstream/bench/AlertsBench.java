@@ -58,7 +58,7 @@ final class AlertsBench implements BenchScenario {
       "uncertainty-spike", "label-agreement", "reward-hacking", "length-correlation", "overoptimization");
   /** After the simulator stops: the last labels are trained on, their version scores, the monitor reads it. */
   private static final Duration SETTLE = Duration.ofSeconds(20);
-  /** A quick run's 15 s of traffic trains a few versions: settling is only for the figures to be complete. */
+  /** A quick run's 10 s of traffic trains a few versions: settling is only for the figures to be complete. */
   private static final Duration QUICK_SETTLE = Duration.ofSeconds(8);
 
   /**
@@ -96,7 +96,7 @@ final class AlertsBench implements BenchScenario {
 
   @Override
   public Result run(Context context) throws Exception {
-    Duration duration = context.quick() ? Duration.ofSeconds(15) : Duration.ofSeconds(120);
+    Duration duration = context.quick() ? Duration.ofSeconds(10) : Duration.ofSeconds(120);
     List<Case> cases = context.quick() ? List.of(CASES.get(3)) : CASES;
     Map<String, Object> figures = new LinkedHashMap<>();
     Map<String, Object> byScenario = new LinkedHashMap<>();

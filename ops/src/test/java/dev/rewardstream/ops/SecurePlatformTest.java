@@ -60,6 +60,7 @@ class SecurePlatformTest {
     try {
       assertThat(up.awaitConsole("Ctrl-C stops everything", Duration.ofSeconds(150))).as(up.console()).isTrue();
       String banner = up.console();
+      assertThat(banner).contains("scorer           waiting for the first model version");
       Path security = data.resolve("security");
       assertThat(banner).contains(security.toAbsolutePath().resolve("client-PRINCIPAL.properties").toString())
           .contains("api-token");
@@ -165,10 +166,12 @@ class SecurePlatformTest {
     assertThat(new CommandLine(new RewardCtl()).setOut(new PrintWriter(rotated)).execute("rotate", "--data-dir",
         data.toString(), "--principal", "producer", "--api-token")).as(rotated.toString()).isZero();
     assertThat(secrets).allSatisfy(secret -> assertThat(rotated.toString()).doesNotContain(secret));
-    RewardCtlProcess again = RewardCtlProcess.start(dir.resolve("again"), "up", "--secure", "--data-dir",
-        data.toString(), "--kafka-port", String.valueOf(kafkaPort), "--controller-port",
-        String.valueOf(FreePorts.next()), "--registry-port", "0", "--scorer-http-port", "0", "--dashboard-port", "-1",
-        "--metrics-port", "-1", "--flink-metrics-port", "-1");
+    // (started as a user's shell starts it: no log location given, so the log goes to the data directory)
+    RewardCtlProcess again = RewardCtlProcess.startWithDefaultLog(dir.resolve("again"), Map.of("HOME",
+        dir.resolve("home").toString()), "up", "--secure", "--data-dir", data.toString(), "--kafka-port",
+        String.valueOf(kafkaPort), "--controller-port", String.valueOf(FreePorts.next()), "--registry-port", "0",
+        "--scorer-http-port", "0", "--dashboard-port", "-1", "--metrics-port", "-1", "--flink-metrics-port", "-1");
+    int againExit;
     try {
       assertThat(again.awaitConsole("Ctrl-C stops everything", Duration.ofSeconds(150))).as(again.console()).isTrue();
       String bootstrap = "127.0.0.1:" + kafkaPort;
@@ -185,8 +188,17 @@ class SecurePlatformTest {
       assertThat(https.send(HttpRequest.newBuilder(URI.create(api + "/v1/model"))
           .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
           .as("the new token: the version trained before the restart is served").isEqualTo(200);
+      assertThat(again.console()).contains("logs             " + data.toAbsolutePath().resolve("logs/rewardctl.log"));
+      assertThat(data.resolve("logs/rewardctl.log")).content().contains("platform");
     } finally {
-      assertThat(again.terminate(Duration.ofSeconds(60))).isZero();
+      againExit = again.terminate(Duration.ofSeconds(90));
+    }
+    // SIGTERM stops everything with status 0 and nothing on the console but the platform's own lines, and the
+    // directory it was started from holds nothing but the console this test captured
+    assertThat(againExit).as(again.console()).isZero();
+    assertThat(again.console()).endsWith("stopping...\nstopped\n").doesNotContain("Exception").doesNotContain("\tat ");
+    try (var files = Files.list(dir.resolve("again"))) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("console");
     }
   }
 

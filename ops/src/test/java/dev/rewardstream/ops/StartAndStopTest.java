@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code rewardctl up} as a user runs it: a start that cannot go ahead says why in one console line and exits
- * non-zero, with nothing started; a running platform stopped by SIGTERM ends with status 0 and no stack trace.
+ * non-zero, with nothing started; a command's log goes where the user can find it. (A running platform stopped by
+ * SIGTERM ending with status 0, no stack trace and its log in the data directory: {@link SecurePlatformTest}.)
  */
 class StartAndStopTest {
 
@@ -67,32 +68,6 @@ class StartAndStopTest {
     assertThat(errorLines(withBadDefaults)).singleElement().asString()
         .startsWith("rewardctl: cannot read the defaults file " + defaults + ": ").endsWith("; fix or remove it");
     assertThat(dir.resolve("data2")).doesNotExist();
-  }
-
-  @Test
-  void shouldStopCleanlyOnSigtermWithExitStatusZeroAndKeepItsLogInTheDataDirectory() throws Exception {
-    // Given a running platform, started as a user's shell starts it (no log location given)
-    Path data = dir.resolve("data");
-    RewardCtlProcess up = RewardCtlProcess.startWithDefaultLog(dir.resolve("run"), Map.of("HOME",
-        dir.resolve("home").toString()), "up", "--data-dir", data.toString(), "--kafka-port",
-        String.valueOf(FreePorts.next()), "--controller-port", String.valueOf(FreePorts.next()), "--registry-port",
-        "0", "--scorer-http-port", "0", "--metrics-port", "0", "--flink-metrics-port", "0");
-    assertThat(up.awaitConsole("Ctrl-C stops everything", Duration.ofSeconds(120))).as("started: %s", up.console())
-        .isTrue();
-    assertThat(up.console()).contains("scorer           waiting for the first model version")
-        .contains("logs             " + data.toAbsolutePath().resolve("logs/rewardctl.log"));
-    assertThat(data.resolve("logs/rewardctl.log")).content().contains("platform");
-
-    // When it gets SIGTERM
-    int exit = up.terminate(Duration.ofSeconds(90));
-
-    // Then it stops everything and exits 0, with nothing on the console but its own lines
-    assertThat(exit).as(up.console()).isZero();
-    assertThat(up.console()).endsWith("stopping...\nstopped\n").doesNotContain("Exception").doesNotContain("\tat ");
-    // And the directory it was started from holds nothing but the console this test captured
-    try (var files = Files.list(dir.resolve("run"))) {
-      assertThat(files.map(f -> f.getFileName().toString())).containsExactly("console");
-    }
   }
 
   @Test
