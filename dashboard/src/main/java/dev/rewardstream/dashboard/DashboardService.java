@@ -1,6 +1,7 @@
 package dev.rewardstream.dashboard;
 
 import dev.rewardstream.security.ApiSecurity;
+import dev.rewardstream.security.HttpAccess;
 import dev.rewardstream.serde.KafkaConnection;
 import dev.rewardstream.serde.Topics;
 import io.javalin.Javalin;
@@ -10,8 +11,6 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.SameSite;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.staticfiles.Location;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -140,27 +139,22 @@ public final class DashboardService implements AutoCloseable {
       return;
     }
     String query = ctx.queryParam("token");
-    if (query != null && matches(query, token)) {
+    if (query != null && HttpAccess.tokenMatches(query, token)) {
       // Into a cookie and out of the address bar, where history and Referer headers would keep it.
       ctx.cookie(new Cookie(TOKEN_COOKIE, token, "/", -1, true, true, null, SameSite.STRICT));
       ctx.redirect(ctx.path());
       ctx.skipRemainingHandlers();
       return;
     }
-    String header = ctx.header("Authorization");
-    boolean bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-        && matches(header.substring(7).trim(), token);
     String cookie = ctx.cookie(TOKEN_COOKIE);
-    if (!bearer && !(cookie != null && matches(cookie, token))) {
+    if (!HttpAccess.bearerMatches(ctx.header("Authorization"), token)
+        && !(cookie != null && HttpAccess.tokenMatches(cookie, token))) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"rewardstream-dashboard\"");
       ctx.status(HttpStatus.UNAUTHORIZED).result("the dashboard needs the platform's API token");
       ctx.skipRemainingHandlers();
     }
   }
 
-  private static boolean matches(String given, String token) {
-    return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
-  }
 
   public int port() {
     return http.port();

@@ -43,17 +43,16 @@ final class RotateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path security = dataDir.resolve("security");
-    if (!Files.exists(security.resolve("credentials.properties"))) {
+    if (!Files.exists(PlatformSecurity.credentialsFile(security))) {
       throw new ParameterException(spec.commandLine(), dataDir + " has no secured platform's credentials ("
-          + security.resolve("credentials.properties") + "); start it once with 'rewardctl up --secure'");
+          + PlatformSecurity.credentialsFile(security) + "); start it once with 'rewardctl up --secure'");
     }
     if (principals.isEmpty() && !apiToken && !hostCertificate) {
       throw new ParameterException(spec.commandLine(), "name what to rotate: --principal NAME, --api-token or "
           + "--host-certificate");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Credentials credentials = Credentials.ensure(security.resolve("credentials.properties"),
-        PlatformSecurity.PRINCIPALS);
+    Credentials credentials = PlatformSecurity.credentials(security);
     for (String principal : principals) {
       if (!PlatformSecurity.PRINCIPALS.contains(principal)) {
         throw new ParameterException(spec.commandLine(), "no principal named " + principal + "; the platform's are "

@@ -71,7 +71,7 @@ public final class PlatformSecurity {
    */
   public static EmbeddedInfrastructure.Security prepare(Path dir, String host, String topicPrefix) {
     SecurityMaterial tls = SecurityMaterial.ensure(dir, List.of(host));
-    Credentials credentials = Credentials.ensure(dir.resolve("credentials.properties"), PRINCIPALS);
+    Credentials credentials = credentials(dir);
     return new EmbeddedInfrastructure.Security(tls, credentials, access(topicPrefix), REGISTRY_WRITERS,
         FreePorts.next());
   }
@@ -79,7 +79,17 @@ public final class PlatformSecurity {
   /** A registry process's security ({@code rewardctl registry --secure-dir}): the platform's certificate and users. */
   public static SchemaRegistryServer.Access registryAccess(Path dir, String host) {
     return new SchemaRegistryServer.Access(SecurityMaterial.ensure(dir, List.of(host)).serverContext(),
-        Credentials.ensure(dir.resolve("credentials.properties"), PRINCIPALS), REGISTRY_WRITERS);
+        credentials(dir), REGISTRY_WRITERS);
+  }
+
+  /** Where a secured platform's principals' passwords are kept, below its security directory. */
+  public static Path credentialsFile(Path dir) {
+    return dir.resolve("credentials.properties");
+  }
+
+  /** Every principal's password in {@code dir}, each made on first use. */
+  public static Credentials credentials(Path dir) {
+    return Credentials.ensure(credentialsFile(dir), PRINCIPALS);
   }
 
   /** The scoring API's and the dashboard's TLS and bearer token ({@code DIR/api-token}, made on first use). */

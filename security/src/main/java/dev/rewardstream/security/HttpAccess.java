@@ -60,18 +60,26 @@ public final class HttpAccess {
     return principal != null && users.contains(principal.getUsername());
   }
 
+  /** Whether an {@code Authorization} header (null when absent) carries {@code token} as a bearer token. */
+  public static boolean bearerMatches(String authorizationHeader, String token) {
+    return authorizationHeader != null && authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)
+        && tokenMatches(authorizationHeader.substring(7).trim(), token);
+  }
+
+  /** {@code given} against {@code token} in constant time, so the comparison's duration tells nothing. */
+  public static boolean tokenMatches(String given, String token) {
+    return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+  }
+
   /**
    * {@code Authorization: Bearer TOKEN}, compared in constant time; anything else is answered 401 with a
    * {@code WWW-Authenticate} challenge, before the handler runs.
    */
   public static Authenticator bearer(String realm, String token) {
-    byte[] expected = token.getBytes(StandardCharsets.UTF_8);
     return new Authenticator() {
       @Override
       public Result authenticate(HttpExchange exchange) {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-            && MessageDigest.isEqual(expected, header.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
+        if (bearerMatches(exchange.getRequestHeaders().getFirst("Authorization"), token)) {
           return new Success(new HttpPrincipal("token", realm));
         }
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"" + realm + "\"");
