@@ -203,15 +203,6 @@ public final class LocalCluster {
       Files.writeString(clusterIdFile, org.apache.kafka.common.Uuid.randomUuid().toString());
     }
     String clusterId = Files.readString(clusterIdFile).trim();
-    // Flink needs nothing from Kafka until the job is submitted: its JVMs start while the brokers elect a leader, and
-    // the services start before the job is submitted. On two cores this took cluster up from 87 s to 75 s.
-    flink = FlinkStandalone.configure(dir.resolve("flink"), ports.flinkRpc(), ports.flinkRest(), ports.flinkBlob(),
-        2);
-    Path logs = dir.resolve("logs");
-    launch("jobmanager", "flink", flink.restUrl(), flink.jobManagerCommand(logs));
-    for (int tm = 1; tm <= 2; tm++) {
-      launch("taskmanager-" + tm, "flink", "(rpc: any port)", flink.taskManagerCommand(logs, "taskmanager-" + tm));
-    }
     for (int node = 1; node <= BROKERS; node++) {
       List<String> broker = new ArrayList<>(List.of("broker", "--node-id", Integer.toString(node), "--quorum",
           ports.quorum(), "--cluster-id", clusterId, "--data-dir", dir.resolve("broker-" + node).toString()));
@@ -244,6 +235,17 @@ public final class LocalCluster {
     TopicAdmin.ensureTopics(superUser(), Topics.connect(SerdeConfig.of(registry)));
     progress.accept("cluster: registry on " + registry + ", topics with 3 replicas (2 in sync)");
 
+    flink = FlinkStandalone.configure(dir.resolve("flink"), ports.flinkRpc(), ports.flinkRest(), ports.flinkBlob(),
+        2);
+    Path logs = dir.resolve("logs");
+    launch("jobmanager", "flink", flink.restUrl(), flink.jobManagerCommand(logs));
+    for (int tm = 1; tm <= 2; tm++) {
+      launch("taskmanager-" + tm, "flink", "(rpc: any port)", flink.taskManagerCommand(logs, "taskmanager-" + tm));
+    }
+    awaitReady("the JobManager and 2 TaskManagers", () -> flink.taskManagers() == 2);
+    submitJob(null);
+    progress.accept("cluster: Flink on " + flink.restUrl() + ", feature job " + jobId + " running");
+
     for (int s = 1; s <= 2; s++) {
       Path state = dir.resolve("scorer-" + s);
       List<String> https = security == null ? List.of() : List.of("--tls-dir", securityDir(dir).toString());
@@ -265,9 +267,6 @@ public final class LocalCluster {
               dir.resolve("artifacts").toString(),
               "--metrics-port", Integer.toString(ports.metrics(3 + t))))));
     }
-    awaitReady("the JobManager and 2 TaskManagers", () -> flink.taskManagers() == 2);
-    submitJob(null);
-    progress.accept("cluster: Flink on " + flink.restUrl() + ", feature job " + jobId + " running");
     for (Member member : members) {
       if (isService(member)) {
         awaitReady(member.name(), () -> ready(member));
