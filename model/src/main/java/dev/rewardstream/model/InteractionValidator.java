@@ -39,6 +39,15 @@ public final class InteractionValidator implements java.io.Serializable {
     if (i.getEnvReward() != null && !Double.isFinite(i.getEnvReward())) {
       throw new RecordRejectedException("env_reward is " + i.getEnvReward());
     }
+    for (java.util.Map.Entry<String, Float> rating : i.getRatings().entrySet()) {
+      if (!RewardAttributes.isValidName(rating.getKey())) {
+        throw new RecordRejectedException("rating name '" + rating.getKey() + "' is not 1-64 letters, digits, '_', "
+            + "'.' or '-'");
+      }
+      if (rating.getValue() == null || !Float.isFinite(rating.getValue())) {
+        throw new RecordRejectedException("rating '" + rating.getKey() + "' is " + rating.getValue());
+      }
+    }
   }
 
   private void bounded(String field, String text) {

@@ -14,21 +14,41 @@ public final class LoadedModel implements AutoCloseable {
 
   private final ModelUpdate update;
   private final SparseInference inference;
+  private final RewardAttributes attributes;
+  private final int members;
 
-  private LoadedModel(ModelUpdate update, SparseInference inference) {
+  private LoadedModel(ModelUpdate update, SparseInference inference, RewardAttributes attributes, int members) {
     this.update = update;
     this.inference = inference;
+    this.attributes = attributes;
+    this.members = members;
   }
 
   /** Loads {@code update}'s artifact from {@code store} once it is verified ({@link ModelArtifacts#load}). */
   public static LoadedModel load(ModelUpdate update, FeatureSpec spec, ArtifactStore store)
       throws ArtifactRejectedException {
     // The native network is needed only to read the verified parameters out; scoring uses plain Java arrays.
+    RewardAttributes attributes;
+    try {
+      attributes = RewardAttributes.of(update);
+    } catch (IllegalArgumentException e) {
+      throw new ArtifactRejectedException("model " + update.getModelName() + " v" + update.getVersion() + ": "
+          + e.getMessage(), e);
+    }
     try (NDManager manager = NDManager.newBaseManager()) {
       Block block = ModelArtifacts.load(update, spec, store, manager);
-      return new LoadedModel(update,
-          SparseInference.of(block, RewardNetwork.Architecture.parse(update.getArchitecture())));
+      RewardNetwork.Architecture architecture = RewardNetwork.Architecture.parse(update.getArchitecture());
+      if (architecture.heads() != attributes.heads()) {
+        throw new ArtifactRejectedException("model " + update.getModelName() + " v" + update.getVersion() + " has "
+            + architecture.heads() + " heads and names " + attributes.names().size() + " attributes");
+      }
+      return new LoadedModel(update, SparseInference.of(block, architecture), attributes, architecture.members());
     }
+  }
+
+  /** The attribute heads and the weights the served reward combines them with. */
+  public RewardAttributes attributes() {
+    return attributes;
   }
 
   public ModelUpdate update() {
@@ -44,6 +64,19 @@ public final class LoadedModel implements AutoCloseable {
     return scoreWithUncertainty(rows).mean();
   }
 
+  /** One head's mean reward of each row; head -1 (or a single-head model's 0) is the served reward. */
+  public float[] scoreHead(int head, List<SparseFeatures> rows) {
+    if (head < 0 || !attributes.named()) {
+      return score(rows);
+    }
+    float[][] byAttribute = scoreWithAttributes(rows.stream().map(FeatureVector::of).toList()).attributeRewards();
+    float[] out = new float[rows.size()];
+    for (int r = 0; r < out.length; r++) {
+      out[r] = byAttribute[r][head];
+    }
+    return out;
+  }
+
   /** Ensemble mean and standard deviation of each row's raw reward (std 0 for a single model). */
   public Ensemble scoreWithUncertainty(List<SparseFeatures> rows) {
     return scoreVectors(rows.stream().map(FeatureVector::of).toList());
@@ -51,25 +84,90 @@ public final class LoadedModel implements AutoCloseable {
 
   /** {@link #scoreWithUncertainty} on the featurizer's primitive vectors: the scorer's hot path. */
   public Ensemble scoreVectors(List<FeatureVector> rows) {
-    float[] mean = new float[rows.size()];
-    float[] std = new float[rows.size()];
-    for (int r = 0; r < rows.size(); r++) {
-      float[] members = inference.memberRewards(rows.get(r));
-      double mu = Ensemble.mean(members);
-      mean[r] = (float) mu;
-      std[r] = (float) Ensemble.std(members, mu);
-    }
-    return new Ensemble(mean, std);
+    return scoreWithAttributes(rows).rewards();
   }
 
-  /** Each ensemble member's reward of one row. */
+  /**
+   * The served reward's ensemble statistics of each row and, for a model with attributes, each head's mean reward
+   * ({@code attributeRewards[row][head]}, heads in {@link #attributes} order; null for a single-head model), from one
+   * pass over the parameters.
+   */
+  public record Scored(Ensemble rewards, List<String> attributes, float[][] attributeRewards) {
+
+    /** Row {@code row}'s head rewards by attribute name, in head order; empty for a single-head model. */
+    public java.util.Map<String, Double> attributeRewards(int row) {
+      if (attributeRewards == null) {
+        return java.util.Map.of();
+      }
+      java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+      for (int h = 0; h < attributes.size(); h++) {
+        out.put(attributes.get(h), (double) attributeRewards[row][h]);
+      }
+      return out;
+    }
+  }
+
+  public Scored scoreWithAttributes(List<FeatureVector> rows) {
+    float[] mean = new float[rows.size()];
+    float[] std = new float[rows.size()];
+    float[][] byAttribute = attributes.named() ? new float[rows.size()][] : null;
+    for (int r = 0; r < rows.size(); r++) {
+      float[] outputs = inference.memberRewards(rows.get(r));
+      float[] served = combine(outputs);
+      double mu = Ensemble.mean(served);
+      mean[r] = (float) mu;
+      std[r] = (float) Ensemble.std(served, mu);
+      if (byAttribute != null) {
+        byAttribute[r] = headMeans(outputs);
+      }
+    }
+    return new Scored(new Ensemble(mean, std), attributes.names(), byAttribute);
+  }
+
+  /** Each ensemble member's served reward of one row (for a model with attributes, the members' weighted heads). */
   public float[] memberRewards(FeatureVector row) {
-    return inference.memberRewards(row);
+    return combine(inference.memberRewards(row));
+  }
+
+  /**
+   * One row's members' served rewards and each head's mean reward (null for a single-head model), from one pass.
+   */
+  public record RowScore(float[] members, float[] attributeMeans) {}
+
+  public RowScore scoreRow(FeatureVector row) {
+    float[] outputs = inference.memberRewards(row);
+    return new RowScore(combine(outputs), attributes.named() ? headMeans(outputs) : null);
+  }
+
+  private float[] combine(float[] outputs) {
+    if (!attributes.named()) {
+      return outputs;
+    }
+    float[] served = new float[members];
+    for (int h = 0; h < attributes.heads(); h++) {
+      double weight = attributes.weight(h);
+      for (int m = 0; m < members; m++) {
+        served[m] += (float) (weight * outputs[h * members + m]);
+      }
+    }
+    return served;
+  }
+
+  private float[] headMeans(float[] outputs) {
+    float[] means = new float[attributes.heads()];
+    for (int h = 0; h < means.length; h++) {
+      double sum = 0;
+      for (int m = 0; m < members; m++) {
+        sum += outputs[h * members + m];
+      }
+      means[h] = (float) (sum / members);
+    }
+    return means;
   }
 
   /** What a label on the pair ({@code a}, {@code b}) would teach this version ({@link PairInformation}). */
   public PairInformation pairInformation(FeatureVector a, FeatureVector b) {
-    return PairInformation.ofMembers(inference.memberRewards(a), inference.memberRewards(b));
+    return PairInformation.ofMembers(memberRewards(a), memberRewards(b));
   }
 
   /** (raw − reference mean) / reference std, as published with the version. */

@@ -26,23 +26,39 @@ public final class RewardNetwork {
 
   private RewardNetwork() {}
 
-  /** What a parameters file belongs to; travels in the model-update event. */
-  public record Architecture(int inputDim, int hidden, int members) {
+  /**
+   * What a parameters file belongs to; travels in the model-update event. A multi-attribute model has {@code heads}
+   * outputs per member: the network's outputs are head-major, output {@code h × members + m} is head h of member m.
+   */
+  public record Architecture(int inputDim, int hidden, int members, int heads) {
     private static final Pattern FORMAT =
-        Pattern.compile("mlp\\(in=(\\d+),hidden=(\\d+)(?:,members=(\\d+))?\\)");
+        Pattern.compile("mlp\\(in=(\\d+),hidden=(\\d+)(?:,members=(\\d+))?(?:,heads=(\\d+))?\\)");
 
     public Architecture {
       if (members < 1) {
         throw new IllegalArgumentException("an ensemble needs at least one member, got " + members);
       }
+      if (heads < 1) {
+        throw new IllegalArgumentException("a reward network needs at least one head, got " + heads);
+      }
+    }
+
+    public Architecture(int inputDim, int hidden, int members) {
+      this(inputDim, hidden, members, 1);
     }
 
     public Architecture(int inputDim, int hidden) {
-      this(inputDim, hidden, 1);
+      this(inputDim, hidden, 1, 1);
+    }
+
+    /** Scalar outputs of the whole network: every member's every head. */
+    public int outputs() {
+      return members * heads;
     }
 
     public String describe() {
-      return "mlp(in=" + inputDim + ",hidden=" + hidden + (members > 1 ? ",members=" + members : "") + ")";
+      return "mlp(in=" + inputDim + ",hidden=" + hidden + (members > 1 ? ",members=" + members : "")
+          + (heads > 1 ? ",heads=" + heads : "") + ")";
     }
 
     public static Architecture parse(String text) {
@@ -51,17 +67,20 @@ public final class RewardNetwork {
         throw new IllegalArgumentException("unknown reward network architecture: " + text);
       }
       return new Architecture(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-          m.group(3) == null ? 1 : Integer.parseInt(m.group(3)));
+          m.group(3) == null ? 1 : Integer.parseInt(m.group(3)), m.group(4) == null ? 1 : Integer.parseInt(m.group(4)));
     }
   }
 
-  /** A new network with uninitialized parameters (a DJL trainer initializes them); outputs [rows, members]. */
+  /**
+   * A new network with uninitialized parameters (a DJL trainer initializes them); outputs [rows, heads × members].
+   * Each output is a copy of the member network: heads share the features, not parameters.
+   */
   public static Block create(Architecture architecture) {
-    if (architecture.members() == 1) {
+    if (architecture.outputs() == 1) {
       return member(architecture);
     }
     List<Block> members = new java.util.ArrayList<>();
-    for (int k = 0; k < architecture.members(); k++) {
+    for (int k = 0; k < architecture.outputs(); k++) {
       members.add(member(architecture));
     }
     return new ParallelBlock(outputs -> new NDList(NDArrays.concat(

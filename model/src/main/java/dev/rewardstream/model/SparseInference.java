@@ -67,7 +67,7 @@ final class SparseInference {
   }
 
   static SparseInference of(Block network, RewardNetwork.Architecture architecture) {
-    List<Block> memberBlocks = architecture.members() == 1 ? List.of(network)
+    List<Block> memberBlocks = architecture.outputs() == 1 ? List.of(network)
         : new ArrayList<>(network.getChildren().values());
     int members = memberBlocks.size();
     int hidden = architecture.hidden();

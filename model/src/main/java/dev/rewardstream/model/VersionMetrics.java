@@ -14,6 +14,10 @@ public final class VersionMetrics {
   public static final String CALIBRATION_ECE = "calibration_ece";
   /** Pairs in the validation window. */
   public static final String HOLDOUT_PAIRS = "holdout_pairs";
+  /** Pointwise examples (environment rewards, ratings) in the validation window. */
+  public static final String HOLDOUT_POINTS = "holdout_points";
+  /** Mean squared error on them. */
+  public static final String REGRESSION_MSE = "regression_mse";
   /** Examples trained when the version was published. */
   public static final String EXAMPLES_TRAINED = "examples_trained";
   /** The recent training loss when the version was published, to set beside its holdout log-loss. */
@@ -38,6 +42,14 @@ public final class VersionMetrics {
   public static final String LABEL_OVERRATING = "label_overrating|";
   /** How many pairs the overrating is over. */
   public static final String LABEL_CROSS_PAIRS = "label_cross_pairs|";
+
+  /**
+   * One attribute head's metric of a multi-attribute model, measured on the labels of that attribute only:
+   * {@code pairwise_accuracy@helpfulness}.
+   */
+  public static String ofAttribute(String metric, String attribute) {
+    return metric + "@" + attribute;
+  }
 
   /** Whether {@code key} is one of the per-scope label metrics. */
   public static boolean isPerScope(String key) {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Scores responses to one prompt synchronously, with the same validation and featurizer the topology applies to
@@ -22,11 +23,11 @@ public final class CandidateScorer {
 
   /**
    * One response's score, as the {@code scores} topic carries it: the ensemble's mean (raw and normalized), its std,
-   * and the pessimistic (mean − k·std) and optimistic (mean + k·std) rewards; {@code index} is its position in the
-   * request.
+   * the pessimistic (mean − k·std) and optimistic (mean + k·std) rewards, and each attribute head's reward (empty for
+   * a single-head model); {@code index} is its position in the request.
    */
   public record Scored(int index, String response, float rawReward, double normalizedReward, float std,
-      double pessimisticReward, double optimisticReward) {
+      double pessimisticReward, double optimisticReward, Map<String, Double> attributeRewards) {
 
     public double value(RankBy by) {
       return by.of(rawReward, pessimisticReward, optimisticReward);
@@ -80,12 +81,14 @@ public final class CandidateScorer {
       throw new RecordRejectedException("k must be a finite number ≥ 0, got " + k);
     }
     List<FeatureVector> features = features(prompt, responses);
-    Ensemble rewards = model.scoreVectors(features);
+    LoadedModel.Scored result = model.scoreWithAttributes(features);
+    Ensemble rewards = result.rewards();
     List<Scored> scored = new ArrayList<>(responses.size());
     for (int i = 0; i < responses.size(); i++) {
       float mean = rewards.mean()[i];
       float std = rewards.std()[i];
-      scored.add(new Scored(i, responses.get(i), mean, model.normalize(mean), std, mean - k * std, mean + k * std));
+      scored.add(new Scored(i, responses.get(i), mean, model.normalize(mean), std, mean - k * std, mean + k * std,
+          result.attributeRewards(i)));
     }
     return new Result(model.update().getModelName(), model.version(), scored);
   }

@@ -227,7 +227,8 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Object> 
     for (Interaction interaction : interactions) {
       features.add(features(interaction));
     }
-    Ensemble rewards = model.scoreVectors(features);
+    LoadedModel.Scored scored = model.scoreWithAttributes(features);
+    Ensemble rewards = scored.rewards();
     (rescore ? metrics.rescored : metrics.scored).increment(interactions.size());
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     double k = config.uncertaintyPenalty();
@@ -253,6 +254,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Object> 
       score.setRescore(rescore);
       score.setResponseLength(features.get(i).responseTokens());
       score.setInputSketch(asList(InputSketch.of(features.get(i))));
+      score.setAttributeRewards(scored.attributeRewards(i));
       score.setEventTime(interaction.getEventTime());
       score.setScoredAt(now);
       context.forward(new Record<>(interaction.getInteractionId(), score, timestamp));

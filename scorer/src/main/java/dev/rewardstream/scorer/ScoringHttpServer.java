@@ -332,9 +332,14 @@ public final class ScoringHttpServer implements AutoCloseable {
 
   /** The fields a {@code scores} record carries for one output. */
   private static ObjectNode rewardFields(ObjectNode node, CandidateScorer.Scored s) {
-    return node.put("raw_reward", s.rawReward()).put("normalized_reward", s.normalizedReward())
+    node.put("raw_reward", s.rawReward()).put("normalized_reward", s.normalizedReward())
         .put("std", s.std()).put("pessimistic_reward", s.pessimisticReward())
         .put("optimistic_reward", s.optimisticReward());
+    if (!s.attributeRewards().isEmpty()) {
+      ObjectNode attributes = node.putObject("attribute_rewards");
+      s.attributeRewards().forEach(attributes::put);
+    }
+    return node;
   }
 
   private JsonNode trajectories(JsonNode request) {
@@ -357,6 +362,10 @@ public final class ScoringHttpServer implements AutoCloseable {
       ObjectNode node = ranked.addObject().put("rank", rank++).put("index", t.index())
           .put("return_mean", t.returnMean()).put("return_std", t.returnStd())
           .put("pessimistic_return", t.pessimistic()).put("optimistic_return", t.optimistic());
+      if (!t.attributeReturns().isEmpty()) {
+        ObjectNode attributes = node.putObject("attribute_returns");
+        t.attributeReturns().forEach(attributes::put);
+      }
       if (withSteps) {
         ArrayNode rewards = node.putArray("step_rewards");
         ArrayNode stds = node.putArray("step_stds");
@@ -443,6 +452,9 @@ public final class ScoringHttpServer implements AutoCloseable {
         .put("numeric_features", NumericFeatures.of(models.featureSpec()).label());
     ObjectNode metrics = out.putObject("metrics");
     u.getMetrics().forEach((k, v) -> metrics.put(k.toString(), v));
+    // The served reward is Σ weight × head reward: a client can recombine attribute_rewards with its own weights.
+    ObjectNode attributes = out.putObject("attribute_weights");
+    u.getAttributes().forEach(a -> attributes.put(a.getName(), a.getWeight()));
     out.put("max_candidates", scorer.maxCandidates());
     out.put("max_trajectories", trajectories.maxTrajectories());
     ObjectNode environments = out.putObject("environments");

@@ -9,6 +9,8 @@ import dev.rewardstream.schema.NormalizationStats;
 import dev.rewardstream.schema.RecordRejectedException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -119,7 +121,7 @@ public final class TrajectoryScorer {
    * members' own returns; {@code index} is its position in the request.
    */
   public record Scored(int index, float[] stepMean, float[] stepStd, double returnMean, double returnStd,
-      double pessimistic, double optimistic) {
+      double pessimistic, double optimistic, Map<String, Double> attributeReturns) {
 
     public double value(RankBy by) {
       return by.of(returnMean, pessimistic, optimistic);
@@ -236,12 +238,17 @@ public final class TrajectoryScorer {
     float[] stepMean = new float[n];
     float[] stepStd = new float[n];
     double[] memberReturns = null;
+    double[] attributeReturns = model.attributes().named() ? new double[model.attributes().heads()] : null;
     double discount = 1;
     for (int i = 0; i < n; i++) {
-      float[] members = model.memberRewards(featurizer.featurizeNumbers(
+      LoadedModel.RowScore row = model.scoreRow(featurizer.featurizeNumbers(
           normalizer.standardizedState(steps.state(i, state)), normalizer.standardizedAction(steps.action(i, action))));
+      float[] members = row.members();
       if (memberReturns == null) {
         memberReturns = new double[members.length];
+      }
+      for (int h = 0; attributeReturns != null && h < attributeReturns.length; h++) {
+        attributeReturns[h] += discount * row.attributeMeans()[h];
       }
       for (int m = 0; m < members.length; m++) {
         memberReturns[m] += discount * members[m];
@@ -261,8 +268,12 @@ public final class TrajectoryScorer {
       squares += (r - returnMean) * (r - returnMean);
     }
     double returnStd = Math.sqrt(squares / memberReturns.length);
+    Map<String, Double> byAttribute = new LinkedHashMap<>();
+    for (int h = 0; attributeReturns != null && h < attributeReturns.length; h++) {
+      byAttribute.put(model.attributes().names().get(h), attributeReturns[h]);
+    }
     return new Scored(t, stepMean, stepStd, returnMean, returnStd, returnMean - k * returnStd,
-        returnMean + k * returnStd);
+        returnMean + k * returnStd, byAttribute);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.rewardstream.serde;
 import dev.rewardstream.schema.Score;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.io.Encoder;
 
 /**
@@ -50,6 +51,15 @@ public final class ScoreBodyWriter implements AvroBodyWriter<Score> {
       }
       out.writeArrayEnd();
     }
+    Map<String, Double> attributes = score.getAttributeRewards();
+    out.writeMapStart();
+    out.setItemCount(attributes.size());
+    for (Map.Entry<String, Double> attribute : attributes.entrySet()) {
+      out.startItem();
+      out.writeString(attribute.getKey());
+      out.writeDouble(attribute.getValue());
+    }
+    out.writeMapEnd();
     out.writeLong(score.getEventTime().toEpochMilli());
     out.writeLong(score.getScoredAt().toEpochMilli());
   }

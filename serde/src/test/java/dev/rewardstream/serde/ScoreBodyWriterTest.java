@@ -81,6 +81,11 @@ class ScoreBodyWriterTest {
       }
       score.setInputSketch(sketch);
     }
+    java.util.Map<String, Double> attributes = new java.util.LinkedHashMap<>();
+    for (int i = random.nextInt(4); i > 0; i--) {
+      attributes.put(pick(random, STRINGS), number(random));
+    }
+    score.setAttributeRewards(attributes);
     score.setEventTime(Instant.ofEpochMilli(random.nextLong(-10_000_000_000_000L, 10_000_000_000_000L)));
     score.setScoredAt(Instant.ofEpochMilli(random.nextLong(0, 4_000_000_000_000L)));
     return score;

@@ -139,6 +139,7 @@ public final class AssemblePairwiseExample
         .setProducedAt(Instant.now())
         .setAOrigin(origin(FeaturePart.SIDE_A))
         .setBOrigin(origin(FeaturePart.SIDE_B))
+        .setAttribute(p.getAttribute())
         .build());
     ctx.timerService().deleteProcessingTimeTimer(deadline.value());
     clear();

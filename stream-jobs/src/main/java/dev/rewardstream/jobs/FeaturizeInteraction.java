@@ -14,7 +14,7 @@ import org.apache.flink.util.OutputTag;
 /**
  * Featurizes each valid (and, when numeric, normalized) interaction with the featurizer the scorer uses. Steps of an
  * episode go on to reward attribution ({@link #EPISODE_STEPS}); a reward on an interaction outside any episode is a
- * pointwise example at once ({@link #POINTWISE}).
+ * pointwise example at once ({@link #POINTWISE}), as is each rating of an attribute of the output.
  */
 public final class FeaturizeInteraction extends ProcessFunction<Interaction, FeaturizedInteraction> {
 
@@ -48,6 +48,11 @@ public final class FeaturizeInteraction extends ProcessFunction<Interaction, Fea
     } else if (interaction.getEnvReward() != null) {
       ctx.output(POINTWISE, PointwiseExamples.of(fingerprint, interaction.getInteractionId(), features,
           interaction.getEnvReward(), interaction.getEventTime()));
+    }
+    // Sorted, so the examples of one interaction come out in the same order on every run.
+    for (String attribute : new java.util.TreeSet<>(interaction.getRatings().keySet())) {
+      ctx.output(POINTWISE, PointwiseExamples.rating(fingerprint, interaction.getInteractionId(), attribute, features,
+          interaction.getRatings().get(attribute), interaction.getEventTime()));
     }
   }
 }

@@ -14,8 +14,20 @@ final class PointwiseExamples {
 
   static TrainingExample of(String fingerprint, String interactionId, SparseFeatures features, double target,
       Instant eventTime) {
+    return of(fingerprint, "pointwise/" + interactionId, null, features, target, eventTime);
+  }
+
+  /** A rating of one attribute of an output: a label of that attribute's head, on the scale the rater used. */
+  static TrainingExample rating(String fingerprint, String interactionId, String attribute, SparseFeatures features,
+      double rating, Instant eventTime) {
+    return of(fingerprint, "rating/" + attribute + "/" + interactionId, attribute, features, rating, eventTime);
+  }
+
+  private static TrainingExample of(String fingerprint, String exampleId, String attribute, SparseFeatures features,
+      double target, Instant eventTime) {
     return TrainingExample.newBuilder()
-        .setExampleId("pointwise/" + interactionId)
+        .setExampleId(exampleId)
+        .setAttribute(attribute)
         .setKind(ExampleKind.POINTWISE)
         .setFeatureSpec(fingerprint)
         .setA(List.of(features))

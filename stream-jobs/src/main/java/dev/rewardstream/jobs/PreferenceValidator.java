@@ -27,6 +27,10 @@ public final class PreferenceValidator implements java.io.Serializable {
     if (!(confidence >= 0f && confidence <= 1f)) {
       throw new RecordRejectedException("confidence " + confidence + " is outside [0, 1]");
     }
+    if (p.getAttribute() != null && !dev.rewardstream.model.RewardAttributes.isValidName(p.getAttribute())) {
+      throw new RecordRejectedException("attribute '" + p.getAttribute() + "' is not 1-64 letters, digits, '_', '.' "
+          + "or '-'");
+    }
     side("a", p.getA());
     side("b", p.getB());
     if (p.getA().getInteractionId() != null && p.getA().getInteractionId().equals(p.getB().getInteractionId())) {

@@ -1,5 +1,7 @@
 package dev.rewardstream.trainer;
 
+import dev.rewardstream.model.RewardAttributes;
+import dev.rewardstream.model.VersionMetrics;
 import dev.rewardstream.schema.ExampleKind;
 import dev.rewardstream.schema.TrainingExample;
 import java.util.LinkedHashMap;
@@ -86,15 +88,41 @@ public record Evaluation(int pairs, double pairwiseAccuracy, double logLoss, int
     return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
   }
 
+  /**
+   * Accuracy (pairs) and mean squared error (ratings) of each attribute head on its own labels, keyed
+   * {@link VersionMetrics#ofAttribute}; empty for a single-head model.
+   */
+  public static Map<String, Double> perAttribute(List<TrainingExample> examples, double[][] sideRewards,
+      RewardAttributes attributes) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    for (int h = 0; attributes.named() && h < attributes.heads(); h++) {
+      List<TrainingExample> own = new java.util.ArrayList<>();
+      List<double[]> rewards = new java.util.ArrayList<>();
+      for (int i = 0; i < examples.size(); i++) {
+        if (attributes.headOf(examples.get(i).getAttribute()) == h) {
+          own.add(examples.get(i));
+          rewards.add(sideRewards[i]);
+        }
+      }
+      Evaluation head = of(own, rewards.toArray(new double[0][]));
+      String name = attributes.names().get(h);
+      metrics.put(VersionMetrics.ofAttribute(VersionMetrics.HOLDOUT_PAIRS, name), (double) head.pairs());
+      put(metrics, VersionMetrics.ofAttribute(VersionMetrics.PAIRWISE_ACCURACY, name), head.pairwiseAccuracy());
+      metrics.put(VersionMetrics.ofAttribute(VersionMetrics.HOLDOUT_POINTS, name), (double) head.points());
+      put(metrics, VersionMetrics.ofAttribute(VersionMetrics.REGRESSION_MSE, name), head.regressionMse());
+    }
+    return metrics;
+  }
+
   /** Metrics for the model-update event; NaNs are left out. */
   public Map<String, Double> asMetrics() {
     Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("holdout_pairs", (double) pairs);
-    put(metrics, "pairwise_accuracy", pairwiseAccuracy);
-    put(metrics, "log_loss", logLoss);
-    metrics.put("holdout_points", (double) points);
-    put(metrics, "regression_mse", regressionMse);
-    put(metrics, "calibration_ece", expectedCalibrationError);
+    metrics.put(VersionMetrics.HOLDOUT_PAIRS, (double) pairs);
+    put(metrics, VersionMetrics.PAIRWISE_ACCURACY, pairwiseAccuracy);
+    put(metrics, VersionMetrics.LOG_LOSS, logLoss);
+    metrics.put(VersionMetrics.HOLDOUT_POINTS, (double) points);
+    put(metrics, VersionMetrics.REGRESSION_MSE, regressionMse);
+    put(metrics, VersionMetrics.CALIBRATION_ECE, expectedCalibrationError);
     return metrics;
   }
 

@@ -1,6 +1,7 @@
 package dev.rewardstream.trainer;
 
 import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.RewardAttributes;
 import dev.rewardstream.schema.ExampleKind;
 import dev.rewardstream.schema.RecordRejectedException;
 import dev.rewardstream.schema.SparseFeatures;
@@ -9,16 +10,19 @@ import java.util.List;
 
 /**
  * What the trainer accepts from training-examples: the trainer's feature spec, a target and weight a loss can use,
- * sides of the right shape, every feature inside the feature space and finite. Anything else is dead-lettered.
+ * sides of the right shape, every feature inside the feature space and finite, an attribute the model has a head for.
+ * Anything else is dead-lettered.
  */
 final class ExampleValidator {
 
   private final String fingerprint;
   private final int dimension;
+  private final RewardAttributes attributes;
 
-  ExampleValidator(FeatureSpec spec) {
+  ExampleValidator(FeatureSpec spec, RewardAttributes attributes) {
     this.fingerprint = spec.fingerprint();
     this.dimension = spec.dimension();
+    this.attributes = attributes;
   }
 
   /** @throws RecordRejectedException saying what is wrong, for the dead letter */
@@ -26,6 +30,9 @@ final class ExampleValidator {
     if (!example.getFeatureSpec().equals(fingerprint)) {
       throw new RecordRejectedException("feature spec " + example.getFeatureSpec() + " is not the trainer's "
           + fingerprint);
+    }
+    if (attributes.headOf(example.getAttribute()) < 0) {
+      throw new RecordRejectedException(attributes.refusal(example.getAttribute()));
     }
     float target = example.getTarget();
     if (!Float.isFinite(target) || (example.getKind() == ExampleKind.PAIRWISE && (target < 0 || target > 1))) {
@@ -40,7 +47,6 @@ final class ExampleValidator {
       throw new RecordRejectedException("a " + example.getKind() + " example with " + example.getA().size() + "/"
           + example.getB().size() + " steps");
     }
-    
     for (List<SparseFeatures> side : List.of(example.getA(), example.getB())) {
       for (SparseFeatures step : side) {
         if (step.getIndices().size() != step.getValues().size()) {

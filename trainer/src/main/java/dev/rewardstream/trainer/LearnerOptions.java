@@ -1,5 +1,6 @@
 package dev.rewardstream.trainer;
 
+import dev.rewardstream.model.RewardAttributes;
 import dev.rewardstream.schema.LabelSource;
 import java.util.EnumMap;
 import java.util.Map;
@@ -15,9 +16,10 @@ import java.util.Map;
  * @param centerRewardsCoefficient weight of the mean squared reward of each pair, keeping rewards centred (0: off)
  * @param sourceWeights multiplier of the example weight per label source (absent: 1)
  * @param seed initialization and bootstrap seed
+ * @param attributes the reward attributes the model has a head for, and their weights in the served reward
  */
 public record LearnerOptions(Algorithm algorithm, int hidden, int members, float learningRate,
-    double centerRewardsCoefficient, Map<LabelSource, Double> sourceWeights, long seed) {
+    double centerRewardsCoefficient, Map<LabelSource, Double> sourceWeights, long seed, RewardAttributes attributes) {
 
   /** How the weights are learned; the served artifact is a {@code RewardNetwork} either way. */
   public enum Algorithm {
@@ -55,6 +57,9 @@ public record LearnerOptions(Algorithm algorithm, int hidden, int members, float
     if (algorithm == Algorithm.ONLINE_LINEAR && hidden != 0) {
       throw new IllegalArgumentException("the online-linear learner is linear: hidden must be 0, got " + hidden);
     }
+    if (algorithm == Algorithm.NETWORK && attributes.named()) {
+      throw new IllegalArgumentException("--attributes needs --learner online-linear: the network learner has one head");
+    }
   }
 
   /**
@@ -71,7 +76,7 @@ public record LearnerOptions(Algorithm algorithm, int hidden, int members, float
    * world measured (docs/label-efficiency.md) and recovers from a preference drift within a few thousand labels.
    */
   public static LearnerOptions defaults() {
-    return new LearnerOptions(Algorithm.ONLINE_LINEAR, 0, 8, 0.5f, 0, Map.of(), 42);
+    return new LearnerOptions(Algorithm.ONLINE_LINEAR, 0, 8, 0.5f, 0, Map.of(), 42, RewardAttributes.SINGLE);
   }
 
   /**
@@ -79,18 +84,19 @@ public record LearnerOptions(Algorithm algorithm, int hidden, int members, float
    * the online linear mixture; nonlinear, and slower to learn per label.
    */
   public static LearnerOptions network() {
-    return new LearnerOptions(Algorithm.NETWORK, 32, 3, 0.005f, 0.01, Map.of(), 42);
+    return new LearnerOptions(Algorithm.NETWORK, 32, 3, 0.005f, 0.01, Map.of(), 42, RewardAttributes.SINGLE);
   }
 
   /** A linear ensemble of 5 trained by Adam at 0.002 (a network without hidden layer). */
   public static LearnerOptions linear() {
-    return new LearnerOptions(Algorithm.NETWORK, 0, 5, 0.002f, 0.01, Map.of(), 42);
+    return new LearnerOptions(Algorithm.NETWORK, 0, 5, 0.002f, 0.01, Map.of(), 42, RewardAttributes.SINGLE);
   }
 
   /** For reports: "linear ×5, Adam lr 0.002", "MLP 32 ×3, Adam lr 0.005" or the online mixture. */
   public String describe() {
     if (algorithm == Algorithm.ONLINE_LINEAR) {
-      return "online linear mixture (SGD, FTRL, Bayes) ×" + members + " posterior draws";
+      return "online linear mixture (SGD, FTRL, Bayes) ×" + members + " posterior draws"
+          + (attributes.named() ? ", heads " + attributes.describe() : "");
     }
     return (hidden == 0 ? "linear" : "MLP " + hidden) + " ×" + members + ", Adam lr " + learningRate;
   }
@@ -100,26 +106,32 @@ public record LearnerOptions(Algorithm algorithm, int hidden, int members, float
   }
 
   public LearnerOptions withAlgorithm(Algorithm value) {
-    return new LearnerOptions(value, hidden, members, learningRate, centerRewardsCoefficient, sourceWeights, seed);
+    return new LearnerOptions(value, hidden, members, learningRate, centerRewardsCoefficient, sourceWeights, seed, attributes);
   }
 
   public LearnerOptions withHidden(int value) {
-    return new LearnerOptions(algorithm, value, members, learningRate, centerRewardsCoefficient, sourceWeights, seed);
+    return new LearnerOptions(algorithm, value, members, learningRate, centerRewardsCoefficient, sourceWeights, seed, attributes);
   }
 
   public LearnerOptions withMembers(int value) {
-    return new LearnerOptions(algorithm, hidden, value, learningRate, centerRewardsCoefficient, sourceWeights, seed);
+    return new LearnerOptions(algorithm, hidden, value, learningRate, centerRewardsCoefficient, sourceWeights, seed, attributes);
   }
 
   public LearnerOptions withLearningRate(float value) {
-    return new LearnerOptions(algorithm, hidden, members, value, centerRewardsCoefficient, sourceWeights, seed);
+    return new LearnerOptions(algorithm, hidden, members, value, centerRewardsCoefficient, sourceWeights, seed, attributes);
   }
 
   public LearnerOptions withCenterRewardsCoefficient(double value) {
-    return new LearnerOptions(algorithm, hidden, members, learningRate, value, sourceWeights, seed);
+    return new LearnerOptions(algorithm, hidden, members, learningRate, value, sourceWeights, seed, attributes);
   }
 
   public LearnerOptions withSourceWeights(Map<LabelSource, Double> value) {
-    return new LearnerOptions(algorithm, hidden, members, learningRate, centerRewardsCoefficient, value, seed);
+    return new LearnerOptions(algorithm, hidden, members, learningRate, centerRewardsCoefficient, value, seed,
+        attributes);
+  }
+
+  public LearnerOptions withAttributes(RewardAttributes value) {
+    return new LearnerOptions(algorithm, hidden, members, learningRate, centerRewardsCoefficient, sourceWeights, seed,
+        value);
   }
 }

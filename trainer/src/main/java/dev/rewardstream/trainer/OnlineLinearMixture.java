@@ -115,14 +115,18 @@ public final class OnlineLinearMixture implements RewardLearner {
    */
   static OnlineLinearMixture fromPublished(FeatureSpec spec, LearnerOptions options, ModelUpdate update,
       ArtifactStore store) throws ArtifactRejectedException {
-    OnlineLinearMixture learner = new OnlineLinearMixture(spec, options);
     try (NDManager manager = NDManager.newBaseManager()) {
-      Block block = ModelArtifacts.load(update, spec, store, manager);
-      List<float[]> members = linearWeights(block);
-      for (float[] member : members) {
-        for (int i = 0; i < learner.dimension; i++) {
-          learner.sgd[i] += member[i] / members.size();
-        }
+      List<float[]> members = linearWeights(ModelArtifacts.load(update, spec, store, manager));
+      return fromMembers(spec, options, members);
+    }
+  }
+
+  /** Every expert starts from the members' mean; FTRL through the state that yields it. */
+  static OnlineLinearMixture fromMembers(FeatureSpec spec, LearnerOptions options, List<float[]> members) {
+    OnlineLinearMixture learner = new OnlineLinearMixture(spec, options);
+    for (float[] member : members) {
+      for (int i = 0; i < learner.dimension; i++) {
+        learner.sgd[i] += member[i] / members.size();
       }
     }
     for (int i = 0; i < learner.dimension; i++) {
@@ -427,8 +431,8 @@ public final class OnlineLinearMixture implements RewardLearner {
     }
   }
 
-  /** The linear layer of each member, in member order (a linear network has exactly one per member). */
-  private static List<Linear> linearHeads(Block block) {
+  /** The linear layer of each output, in output order (a linear network has exactly one per output). */
+  static List<Linear> linearHeads(Block block) {
     List<Linear> heads = new java.util.ArrayList<>();
     collectLinear(block, heads);
     return heads;
@@ -444,7 +448,7 @@ public final class OnlineLinearMixture implements RewardLearner {
     }
   }
 
-  private static List<float[]> linearWeights(Block block) {
+  static List<float[]> linearWeights(Block block) {
     List<float[]> weights = new java.util.ArrayList<>();
     for (Linear head : linearHeads(block)) {
       NDArray array = head.getParameters().get("weight").getArray();

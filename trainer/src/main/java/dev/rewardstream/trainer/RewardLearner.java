@@ -6,6 +6,7 @@ import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.model.RewardNetwork;
+import dev.rewardstream.model.RewardAttributes;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
@@ -24,6 +25,9 @@ public interface RewardLearner extends AutoCloseable {
 
   /** A new learner of the kind {@code options} name. */
   static RewardLearner create(FeatureSpec spec, LearnerOptions options) {
+    if (options.attributes().named()) {
+      return new AttributeHeads(spec, options);
+    }
     return switch (options.algorithm()) {
       case ONLINE_LINEAR -> new OnlineLinearMixture(spec, options);
       case NETWORK -> new OnlineRewardLearner(spec, options);
@@ -32,6 +36,9 @@ public interface RewardLearner extends AutoCloseable {
 
   /** A learner continuing from what {@link #saveState} wrote. */
   static RewardLearner fromState(FeatureSpec spec, LearnerOptions options, DataInputStream in) throws IOException {
+    if (options.attributes().named()) {
+      return AttributeHeads.fromState(spec, options, in);
+    }
     return switch (options.algorithm()) {
       case ONLINE_LINEAR -> OnlineLinearMixture.fromState(spec, options, in);
       case NETWORK -> OnlineRewardLearner.fromState(spec, options, in);
@@ -41,6 +48,9 @@ public interface RewardLearner extends AutoCloseable {
   /** A learner continuing from a published version's verified parameters, when no checkpoint of its own is left. */
   static RewardLearner fromPublished(FeatureSpec spec, LearnerOptions options, ModelUpdate update,
       ArtifactStore store) throws ArtifactRejectedException {
+    if (options.attributes().named() || !update.getAttributes().isEmpty()) {
+      return AttributeHeads.fromPublished(spec, options, update, store);
+    }
     return switch (options.algorithm()) {
       case ONLINE_LINEAR -> OnlineLinearMixture.fromPublished(spec, options, update, store);
       case NETWORK -> OnlineRewardLearner.fromPublished(spec, options, update, store);
@@ -49,7 +59,8 @@ public interface RewardLearner extends AutoCloseable {
 
   /** The architecture of the versions a learner of these options publishes. */
   static RewardNetwork.Architecture architecture(FeatureSpec spec, LearnerOptions options) {
-    return new RewardNetwork.Architecture(spec.dimension(), options.hidden(), options.members());
+    return new RewardNetwork.Architecture(spec.dimension(), options.hidden(), options.members(),
+        options.attributes().heads());
   }
 
   RewardNetwork.Architecture architecture();
@@ -62,6 +73,21 @@ public interface RewardLearner extends AutoCloseable {
   /** Per-step rewards (the served mean), without learning. */
   float[] score(List<SparseFeatures> steps);
 
+  /** The heads this learner has, and their weights in the served reward. */
+  default RewardAttributes attributes() {
+    return RewardAttributes.SINGLE;
+  }
+
+  /** Per-step rewards of one head (-1: the served reward). */
+  default float[] scoreHead(int head, List<SparseFeatures> steps) {
+    return score(steps);
+  }
+
+  /** Each example's side rewards by the head of the attribute it judges ({@link SideRewards#byAttribute}). */
+  default double[][] sideRewards(List<TrainingExample> examples) {
+    return SideRewards.byAttribute(examples, attributes(), this::scoreHead);
+  }
+
   /** Per-step rewards with the spread the published version's members will show. */
   Ensemble scoreWithUncertainty(List<SparseFeatures> steps);
 
@@ -71,8 +97,9 @@ public interface RewardLearner extends AutoCloseable {
    */
   Ensemble margins(List<SparseFeatures> a, List<SparseFeatures> b);
 
+  /** How well each head orders the labels of its own attribute, over {@code examples}. */
   default Evaluation evaluate(List<TrainingExample> examples) {
-    return Evaluation.of(examples, SideRewards.of(examples, this::score));
+    return Evaluation.of(examples, sideRewards(examples));
   }
 
   /** Writes the current parameters as a servable version. */

@@ -113,7 +113,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
     this.config = config;
     this.topics = topics;
     freshState();
-    this.validator = new ExampleValidator(config.featureSpec());
+    this.validator = new ExampleValidator(config.featureSpec(), config.learner().attributes());
     String group = groupId(topics, config.modelName());
     this.consumer = TopicIO.consumer(config.kafka(), group, Map.of(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, SingleActiveAssignor.class.getName(),
@@ -427,8 +427,8 @@ public final class TrainerService implements Runnable, AutoCloseable {
     List<TrainingExample> gateWindow = validation.gateExamples();
     double[][] gateRewards = validation.gateCandidateRewards();
     if (live != null && Evaluation.of(gateWindow, gateRewards).pairs() >= MIN_HOLDOUT_PAIRS_FOR_GATE) {
-      HoldoutGate.Verdict verdict = HoldoutGate.decide(gateWindow, gateRewards, SideRewards.of(gateWindow, live::score),
-          config.gateTolerance());
+      HoldoutGate.Verdict verdict = HoldoutGate.decide(gateWindow, gateRewards,
+          SideRewards.byAttribute(gateWindow, live.attributes(), live::scoreHead), config.gateTolerance());
       if (!verdict.publish()) {
         rejectedCandidates++;
         schedule.refused();
@@ -436,16 +436,18 @@ public final class TrainerService implements Runnable, AutoCloseable {
         return;
       }
     }
-    // The reward scale the scorer normalizes by: the candidate's own rewards of recent examples.
-    Evaluation reference = learner.evaluate(window.size() >= MIN_HOLDOUT_PAIRS_FOR_GATE ? window
-        : replay.recent(512));
+    // The reward scale the scorer normalizes by: the candidate's own served rewards of recent examples.
+    List<TrainingExample> referenceExamples = window.size() >= MIN_HOLDOUT_PAIRS_FOR_GATE ? window
+        : replay.recent(512);
+    Evaluation reference = Evaluation.of(referenceExamples, SideRewards.of(referenceExamples, learner::score));
     long version = liveVersion + 1;
     try {
       Map<TopicPartition, Long> positions = new HashMap<>();
       for (TopicPartition partition : consumer.assignment()) {
         positions.put(partition, consumer.position(partition));
       }
-      ModelUpdate update = publisher.publish(version, learner, replay, schedule, candidate, reference, positions,
+      ModelUpdate update = publisher.publish(version, learner, replay, schedule, candidate,
+          Evaluation.perAttribute(window, validation.candidateRewards(), learner.attributes()), reference, positions,
           rejectedCandidates, consumer.groupMetadata(), publishListener);
       LoadedModel previous = live;
       live = LoadedModel.load(update, config.featureSpec(), config.artifactStore());

@@ -98,7 +98,7 @@ public final class TrainingSchedule {
         batch.addAll(replay.sample(take));
       }
       if (progressive()) {
-        double[][] before = SideRewards.of(fresh, learner::score);
+        double[][] before = learner.sideRewards(fresh);
         for (int i = 0; i < fresh.size(); i++) {
           scoredBeforeLearning.addLast(new Scored(fresh.get(i), before[i], learnedSequence++));
           scopeAgreement.record(fresh.get(i), before[i]);
@@ -140,7 +140,7 @@ public final class TrainingSchedule {
       return new Validation(examples, rewards, gateFrom);
     }
     List<TrainingExample> window = new ArrayList<>(holdout);
-    return new Validation(window, SideRewards.of(window, learner::score), 0);
+    return new Validation(window, learner.sideRewards(window), 0);
   }
 
   /** A version was published: the examples learned from now on are new to it. */

@@ -41,6 +41,7 @@ final class VersionPublisher {
 
   /**
    * @param candidate the candidate's validation, published as its metrics
+   * @param perAttribute the same per attribute head ({@link Evaluation#perAttribute}), empty for a single head
    * @param reference the candidate's rewards whose mean and spread the scorer normalizes by
    * @param positions the consumer's positions after the last example trained on, by "topic-partition"
    * @param candidatesRefused candidates the gate refused so far, so readers of the topic see refusals between versions
@@ -49,10 +50,11 @@ final class VersionPublisher {
    * @return the event, committed
    */
   ModelUpdate publish(long version, RewardLearner learner, ReplayBuffer replay, TrainingSchedule schedule,
-      Evaluation candidate, Evaluation reference, Map<TopicPartition, Long> positions, long candidatesRefused,
+      Evaluation candidate, Map<String, Double> perAttribute, Evaluation reference, Map<TopicPartition, Long> positions, long candidatesRefused,
       ConsumerGroupMetadata group, Consumer<ModelUpdate> acknowledged) throws Exception {
     ModelArtifacts.Written written = learner.write(config.artifactDir(), config.modelName(), version);
     Map<String, Double> metrics = new HashMap<>(candidate.asMetrics());
+    metrics.putAll(perAttribute);
     metrics.put(VersionMetrics.EXAMPLES_TRAINED, (double) schedule.examplesTrained());
     metrics.putAll(schedule.scopeAgreement());
     metrics.put(VersionMetrics.CANDIDATES_REFUSED, (double) candidatesRefused);
@@ -75,6 +77,7 @@ final class VersionPublisher {
         .setRewardStd(reference.rewardStd())
         .setExamplesTrained(schedule.examplesTrained())
         .setMetrics(metrics)
+        .setAttributes(learner.attributes().toAvro())
         .build();
     producer.beginTransaction();
     producer.send(new ProducerRecord<>(topics.modelUpdates.name(),

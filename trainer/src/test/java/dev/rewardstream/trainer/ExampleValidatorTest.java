@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ExampleValidatorTest {
 
   private static final FeatureSpec SPEC = new FeatureSpec(8, false);
-  private final ExampleValidator validator = new ExampleValidator(SPEC);
+  private final ExampleValidator validator = new ExampleValidator(SPEC, dev.rewardstream.model.RewardAttributes.SINGLE);
   private final TrainingExample good = new SyntheticPreferences(SPEC, 3).pairs("v-", 1).get(0);
 
   @Test
