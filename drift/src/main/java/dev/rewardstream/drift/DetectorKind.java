@@ -47,6 +47,18 @@ public enum DetectorKind {
     return this != REWARD_HACKING && this != LABEL_AGREEMENT;
   }
 
+  /**
+   * Whether it also runs on each attribute head's rewards ({@code policy=v3/attribute=NAME}): the tests of a reward's
+   * level and distribution, and its correlation with length (a verbosity bias shows in the head that rewards it).
+   * The uncertainty, input and label detectors watch the outputs and the served model, which the policy scope covers.
+   */
+  public boolean watchesAttributes() {
+    return switch (this) {
+      case ADWIN, PAGE_HINKLEY, PSI, KS, LENGTH_CORRELATION -> true;
+      default -> false;
+    };
+  }
+
   public DriftDetector create(DriftConfig config) {
     return switch (this) {
       case ADWIN -> new Adwin(config.adwinDelta(), config.adwinClock());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import dev.rewardstream.model.Scopes;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -19,7 +20,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Runs every {@link DetectorKind} on the scores of one scope (the record key, e.g. {@code policy=v3}) and emits the
+ * Runs every {@link DetectorKind} on the scores of one scope (the record key, e.g. {@code policy=v3}; on an attribute
+ * head's scope those that {@link DetectorKind#watchesAttributes}) and emits the
  * de-duplicated alerts, keyed {@code detector/scope}. Each (detector, scope) is one entry of a persistent store, so
  * the detectors and their alert state are restored with the store (from its changelog) after a restart or a
  * rebalance.
@@ -110,8 +112,9 @@ public final class DriftProcessor implements Processor<String, Observation, Stri
     }
     long modelExamples = observation.modelExamples();
     boolean settled = modelExamples < 0 || modelExamples >= config.warmupExamples();
+    boolean attributeScope = Scopes.isAttribute(scope);
     for (DetectorKind kind : DetectorKind.values()) {
-      if (kind.comparesScoresOverTime() && !settled) {
+      if ((kind.comparesScoresOverTime() && !settled) || (attributeScope && !kind.watchesAttributes())) {
         continue;
       }
       String key = ScopedDetector.key(kind, scope);

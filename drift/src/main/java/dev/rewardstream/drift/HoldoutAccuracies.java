@@ -1,6 +1,7 @@
 package dev.rewardstream.drift;
 
 import dev.rewardstream.model.VersionMetrics;
+import dev.rewardstream.schema.AttributeWeight;
 import dev.rewardstream.schema.ModelUpdate;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -28,6 +29,8 @@ public final class HoldoutAccuracies {
   /** Per model and version, each scope's label agreement, parsed once from the update rather than on every score. */
   private final Map<String, NavigableMap<Long, Map<String, LabelAgreement>>> labelsByModel = new ConcurrentHashMap<>();
   private final Map<String, NavigableMap<Long, Long>> examplesByModel = new ConcurrentHashMap<>();
+  /** Per model and version, each attribute head's reference mean and std: {attribute → [mean, std]}. */
+  private final Map<String, NavigableMap<Long, Map<String, double[]>>> scalesByModel = new ConcurrentHashMap<>();
 
   public void update(ModelUpdate update) {
     keep(examplesByModel.computeIfAbsent(update.getModelName(), name -> new ConcurrentSkipListMap<>()),
@@ -43,6 +46,18 @@ public final class HoldoutAccuracies {
             metrics.getOrDefault(VersionMetrics.LABEL_OVERRATING + scope, Double.NaN)));
       }
     });
+    Map<String, double[]> scales = new java.util.HashMap<>();
+    for (AttributeWeight attribute : update.getAttributes()) {
+      Double mean = metrics.get(VersionMetrics.ofAttribute(VersionMetrics.REWARD_MEAN, attribute.getName()));
+      Double std = metrics.get(VersionMetrics.ofAttribute(VersionMetrics.REWARD_STD, attribute.getName()));
+      if (mean != null && std != null) {
+        scales.put(attribute.getName(), new double[] {mean, std});
+      }
+    }
+    if (!scales.isEmpty()) {
+      keep(scalesByModel.computeIfAbsent(update.getModelName(), name -> new ConcurrentSkipListMap<>()),
+          update.getVersion(), scales);
+    }
     if (!perScope.isEmpty()) {
       keep(labelsByModel.computeIfAbsent(update.getModelName(), name -> new ConcurrentSkipListMap<>()),
           update.getVersion(), perScope);
@@ -79,6 +94,20 @@ public final class HoldoutAccuracies {
     NavigableMap<Long, Map<String, LabelAgreement>> versions = labelsByModel.get(model);
     Map.Entry<Long, Map<String, LabelAgreement>> known = versions == null ? null : versions.floorEntry(version);
     return known == null ? LabelAgreement.UNKNOWN : known.getValue().getOrDefault(scope, LabelAgreement.UNKNOWN);
+  }
+
+  /**
+   * An attribute head's reward on the scale of its version's reference sample, (raw − mean) / std, as the served
+   * reward is normalized; the raw reward when that version's scale is not known.
+   */
+  public double normalizeAttribute(String model, long version, String attribute, double raw) {
+    NavigableMap<Long, Map<String, double[]>> versions = scalesByModel.get(model);
+    Map<String, double[]> known = versions == null ? null : versions.get(version);
+    double[] scale = known == null ? null : known.get(attribute);
+    if (scale == null) {
+      return raw;
+    }
+    return scale[1] > 1e-12 ? (raw - scale[0]) / scale[1] : raw - scale[0];
   }
 
   /** The accuracy of {@code model} at {@code version}, or of its closest earlier version; NaN when none is known. */

@@ -18,7 +18,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 /**
  * Decodes the scores topic for the detectors into {@link Observation}s, keyed by scope: {@code policy=<v>}, and also
  * {@code policy=<v>/agent=<a>} when per-agent detection is on. Undecodable records become dead letters with their
- * origin. Rescores are skipped on purpose: they repeat outputs the detectors have already seen, in a burst whenever a
+ * origin. A multi-attribute model's score is also observed once per attribute head, under
+ * {@code policy=<v>/attribute=<name>}, on that version's scale of the head. Rescores are skipped on purpose: they repeat outputs the detectors have already seen, in a burst whenever a
  * model version lands, and would read as a sudden shift. Of a trajectory only the first step reaches the detectors:
  * the steps of one episode share its states and are far from independent, and the window tests (KS, PSI, the input
  * sketch) counted 500 steps of a dozen episodes as 500 independent values and raised on a stationary policy every
@@ -97,6 +98,13 @@ final class ScoreIntake implements Processor<byte[], byte[], String, Object> {
     forward(scope, observation, score, record.timestamp());
     if (perAgent) {
       forward(Scopes.agent(score.getPolicyVersion(), score.getAgentId()), observation, score, record.timestamp());
+    }
+    for (Map.Entry<String, Double> attribute : score.getAttributeRewards().entrySet()) {
+      double reward = accuracies.normalizeAttribute(score.getModelName(), score.getModelVersion(), attribute.getKey(),
+          attribute.getValue());
+      context.forward(new Record<>(Scopes.attribute(score.getPolicyVersion(), attribute.getKey()),
+          new Observation(reward, 0, score.getResponseLength(), Double.NaN, null, LabelAgreement.UNKNOWN,
+              observation.modelExamples()), record.timestamp()));
     }
   }
 

@@ -120,6 +120,41 @@ class DriftTopologyTest {
   }
 
   @Test
+  void shouldWatchEachAttributeHeadOnItsVersionsScaleWhenTheServedRewardStaysPut() {
+    // Helpfulness rises and conciseness falls by as much: the served reward (their sum) does not move.
+    ModelUpdate update = published(1, 0.8);
+    Map<String, Double> metrics = new java.util.HashMap<>(update.getMetrics());
+    metrics.put("reward_mean@helpful", 10.0);
+    metrics.put("reward_std@helpful", 2.0);
+    metrics.put("reward_mean@concise", -3.0);
+    metrics.put("reward_std@concise", 0.5);
+    update.setMetrics(metrics);
+    update.setAttributes(List.of(new dev.rewardstream.schema.AttributeWeight("helpful", 1.0),
+        new dev.rewardstream.schema.AttributeWeight("concise", 1.0)));
+    updates.pipeInput("reward", update);
+    Stream before = (i, random) -> withAttributes(score(gaussian(random), 0.1, 100), 10 + 2 * gaussian(random),
+        -3 + 0.5 * gaussian(random));
+    assertThat(pipe(0, SHIFT_AT, 0, before)).isEmpty();
+
+    List<DriftAlert> raised = raised(pipe(SHIFT_AT, LENGTH, 0, (i, random) -> withAttributes(
+        score(gaussian(random), 0.1, 100), 10 + 2 * (gaussian(random) + 1), -3 + 0.5 * (gaussian(random) - 1))));
+
+    assertThat(raised).noneMatch(a -> a.getScope().equals("policy=p1"));
+    assertThat(raised).filteredOn(a -> a.getScope().equals("policy=p1/attribute=helpful"))
+        .extracting(DriftAlert::getDetector).containsOnly("adwin", "page-hinkley", "psi", "ks");
+    assertThat(raised).filteredOn(a -> a.getScope().equals("policy=p1/attribute=concise"))
+        .extracting(DriftAlert::getDetector).containsOnly("adwin", "page-hinkley", "psi", "ks");
+  }
+
+  private static Score withAttributes(Score score, double helpful, double concise) {
+    Map<String, Double> attributes = new java.util.LinkedHashMap<>();
+    attributes.put("helpful", helpful);
+    attributes.put("concise", concise);
+    score.setAttributeRewards(attributes);
+    return score;
+  }
+
+  @Test
   void shouldDetectAnUncertaintySpike() {
     pipe(0, SHIFT_AT, 0, stationary());
 

@@ -2,8 +2,8 @@ package dev.rewardstream.model;
 
 /**
  * The names of what the drift monitor watches, shared with the trainer, which measures the reward model against the
- * labels under the same names: a policy version ({@code policy=v3}) and an agent within it
- * ({@code policy=v3/agent=a}).
+ * labels under the same names: a policy version ({@code policy=v3}), an agent within it ({@code policy=v3/agent=a}),
+ * and one attribute head's rewards of a policy's outputs ({@code policy=v3/attribute=helpfulness}).
  */
 public final class Scopes {
 
@@ -15,5 +15,16 @@ public final class Scopes {
 
   public static String agent(String policyVersion, String agentId) {
     return policy(policyVersion) + "/agent=" + agentId;
+  }
+
+  private static final String ATTRIBUTE = "/attribute=";
+
+  public static String attribute(String policyVersion, String attribute) {
+    return policy(policyVersion) + ATTRIBUTE + attribute;
+  }
+
+  /** Whether {@code scope} watches one attribute head's rewards rather than the served reward. */
+  public static boolean isAttribute(String scope) {
+    return scope.contains(ATTRIBUTE);
   }
 }

@@ -18,6 +18,14 @@ public final class VersionMetrics {
   public static final String HOLDOUT_POINTS = "holdout_points";
   /** Mean squared error on them. */
   public static final String REGRESSION_MSE = "regression_mse";
+  /**
+   * Mean of the version's rewards over its reference sample; published per attribute head
+   * ({@link #ofAttribute}) so each head's rewards can be compared on one scale (the served reward's is the update's
+   * {@code reward_mean}).
+   */
+  public static final String REWARD_MEAN = "reward_mean";
+  /** Standard deviation of the same. */
+  public static final String REWARD_STD = "reward_std";
   /** Examples trained when the version was published. */
   public static final String EXAMPLES_TRAINED = "examples_trained";
   /** The recent training loss when the version was published, to set beside its holdout log-loss. */

@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.model.RewardAttributes;
 import dev.rewardstream.schema.LabelSource;
 import dev.rewardstream.trainer.LearnerOptions;
 import java.util.Map;
@@ -29,6 +30,13 @@ final class LearnerCliOptions {
           + "e.g. --source-weight AI=0.5 (default: 1 each).")
   Map<LabelSource, Double> sourceWeights;
 
+  @Option(names = "--attributes", paramLabel = "NAME=WEIGHT,...",
+      description = "One reward head per attribute, e.g. helpfulness=0.7,conciseness=0.3: each learns the preferences "
+          + "naming its attribute and the ratings of it; the served reward is the weighted sum, and every score "
+          + "carries each head's reward. Labels naming no attribute train the head 'overall'; labels of an attribute "
+          + "without a head are dead-lettered (default: one head that learns every label).")
+  String attributes;
+
   LearnerOptions toOptions() {
     LearnerOptions.Algorithm algorithm = learner == null ? LearnerOptions.defaults().algorithm()
         : LearnerOptions.Algorithm.named(learner);
@@ -57,6 +65,9 @@ final class LearnerCliOptions {
         }
       });
       options = options.withSourceWeights(sourceWeights);
+    }
+    if (attributes != null) {
+      options = options.withAttributes(RewardAttributes.parse(attributes));
     }
     return options;
   }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.model.RewardNetwork;
+import dev.rewardstream.model.RewardAttributes;
 import dev.rewardstream.schema.ModelUpdate;
 import java.io.IOException;
 import java.net.URI;
@@ -21,6 +22,7 @@ final class LiveModelFixture implements AutoCloseable {
   private final Path artifacts;
   private final FeatureSpec spec;
   private final RewardNetwork.Architecture architecture;
+  private final RewardAttributes attributes;
 
   LiveModelFixture(Path artifacts, FeatureSpec spec, int hidden) {
     this(artifacts, spec, hidden, 1);
@@ -28,9 +30,15 @@ final class LiveModelFixture implements AutoCloseable {
 
   /** An ensemble of {@code members} independently initialized networks, which disagree wherever inputs differ. */
   LiveModelFixture(Path artifacts, FeatureSpec spec, int hidden, int members) {
+    this(artifacts, spec, hidden, members, RewardAttributes.SINGLE);
+  }
+
+  /** With one head per attribute, each its own randomly initialized network. */
+  LiveModelFixture(Path artifacts, FeatureSpec spec, int hidden, int members, RewardAttributes attributes) {
     this.artifacts = artifacts;
     this.spec = spec;
-    this.architecture = new RewardNetwork.Architecture(spec.dimension(), hidden, members);
+    this.architecture = new RewardNetwork.Architecture(spec.dimension(), hidden, members, attributes.heads());
+    this.attributes = attributes;
   }
 
   /** Publishes {@code version} into {@code models}; it is live when this returns. */
@@ -41,7 +49,7 @@ final class LiveModelFixture implements AutoCloseable {
         .setCreatedAt(Instant.parse("2026-11-01T10:00:00Z")).setArtifactUri(written.uri().toString())
         .setSha256(written.sha256()).setFeatureSpec(spec.fingerprint()).setArchitecture(architecture.describe())
         .setRewardMean(0.5).setRewardStd(2.0).setExamplesTrained(100)
-        .setMetrics(Map.of("pairwise_accuracy", 0.75)).build();
+        .setMetrics(Map.of("pairwise_accuracy", 0.75)).setAttributes(attributes.toAvro()).build();
     if (!models.offer(update)) {
       throw new IllegalStateException("version " + version + " was not accepted");
     }

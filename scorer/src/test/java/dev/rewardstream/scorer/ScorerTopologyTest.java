@@ -32,6 +32,8 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.rewardstream.schema.AttributeWeight;
+import static org.assertj.core.api.Assertions.within;
 import org.junit.jupiter.api.io.TempDir;
 
 class ScorerTopologyTest {
@@ -132,6 +134,37 @@ class ScorerTopologyTest {
     assertThat(score.getInputSketch()).as("the input sketch the feature-shift detector reads")
         .hasSize(dev.rewardstream.model.InputSketch.DIMENSIONS)
         .containsExactly(sketch[0], sketch[1], sketch[2], sketch[3], sketch[4]);
+  }
+
+  @Test
+  void shouldServeTheWeightedAttributeHeadsAndEachHeadsReward() throws Exception {
+    RewardNetwork.Architecture heads = new RewardNetwork.Architecture(SPEC.dimension(), 8, 3, 2);
+    ModelUpdate update = publish(RewardNetwork.build(heads, manager), 1);
+    update.setArchitecture(heads.describe());
+    update.setAttributes(List.of(new AttributeWeight("helpful", 0.7), new AttributeWeight("concise", 0.3)));
+    updates.pipeInput("reward", update);
+    Interaction interaction = interaction("i-1", "a long and thorough answer");
+
+    interactions.pipeInput("i-1", interaction);
+
+    Score score = scores.readValue();
+    assertThat(score.getAttributeRewards()).containsOnlyKeys("helpful", "concise");
+    double helpful = score.getAttributeRewards().get("helpful");
+    double concise = score.getAttributeRewards().get("concise");
+    assertThat(helpful).isNotEqualTo(concise);
+    assertThat(score.getRawReward()).isCloseTo(0.7 * helpful + 0.3 * concise, within(1e-5));
+    List<dev.rewardstream.schema.SparseFeatures> rows = List.of(featurizer.featurize(interaction));
+    assertThat(helpful).isCloseTo(models.live().orElseThrow().scoreHead(0, rows)[0], within(1e-6));
+
+    // A version whose heads and named attributes disagree is refused; the previous one keeps serving.
+    ModelUpdate mismatched = publish(RewardNetwork.build(heads, manager), 2);
+    mismatched.setArchitecture(heads.describe());
+    mismatched.setAttributes(List.of(new AttributeWeight("helpful", 1.0)));
+    updates.pipeInput("reward", mismatched);
+    driver.advanceWallClockTime(Duration.ofMillis(150));
+    interactions.pipeInput("i-2", interaction("i-2", "another"));
+    assertThat(alerts.readValue().getMessage()).contains("has 2 heads and names 1 attributes");
+    assertThat(scores.readValue().getModelVersion()).isEqualTo(1);
   }
 
   @Test

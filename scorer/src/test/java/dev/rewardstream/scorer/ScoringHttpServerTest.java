@@ -154,6 +154,25 @@ class ScoringHttpServerTest {
   }
 
   @Test
+  void shouldAnswerEveryAttributeHeadsRewardBesideTheWeightedSum() throws Exception {
+    try (LiveModelFixture heads = new LiveModelFixture(dir.resolve("artifacts").resolve("heads"), SPEC, 8, 2,
+        dev.rewardstream.model.RewardAttributes.parse("helpful=0.7,concise=0.3"))) {
+      heads.publish(models, 1);
+
+      JsonNode scored = JSON.readTree(post("/v1/score",
+          JSON.createObjectNode().put("prompt", "q").put("response", "a helpful answer").toString()).body());
+      JsonNode ranked = JSON.readTree(post("/v1/rank", rankRequest("q", List.of("a", "b c d"))).body());
+      JsonNode model = JSON.readTree(get("/v1/model").body());
+
+      JsonNode attributes = scored.get("attribute_rewards");
+      assertThat(scored.get("raw_reward").asDouble()).isCloseTo(0.7 * attributes.get("helpful").asDouble()
+          + 0.3 * attributes.get("concise").asDouble(), org.assertj.core.api.Assertions.within(1e-5));
+      assertThat(ranked.get("ranked")).allSatisfy(c -> assertThat(c.get("attribute_rewards").size()).isEqualTo(2));
+      assertThat(model.get("attribute_weights").get("concise").asDouble()).isEqualTo(0.3);
+    }
+  }
+
+  @Test
   void shouldAnswer503UntilAModelVersionIsLive() throws Exception {
     // Given no version published yet
 

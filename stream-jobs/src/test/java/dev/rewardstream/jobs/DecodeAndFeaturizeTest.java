@@ -30,6 +30,8 @@ class DecodeAndFeaturizeTest extends JobTestBase {
     ByteBuffer.wrap(unknownSchema, 1, 4).putInt(77_777);
     Interaction nan = Interaction.newBuilder(interaction("i-nan", "q", "x")).setState(List.of(Float.NaN)).build();
     Interaction tooLong = interaction("i-long", "q", "y".repeat(config.maxTextChars() + 1));
+    Interaction badRating = Interaction.newBuilder(interaction("i-rating", "q", "z"))
+        .setRatings(java.util.Map.of("helpfulness", Float.POSITIVE_INFINITY)).build();
     try (OneInputStreamOperatorTestHarness<RawRecord, InteractionEnvelope> harness =
         ProcessFunctionTestHarnesses.forProcessFunction(new DecodeInteraction(config))) {
       harness.open();
@@ -39,18 +41,20 @@ class DecodeAndFeaturizeTest extends JobTestBase {
       harness.processElement(raw(topic.name(), 3, topic.encode(nan)), 0);
       harness.processElement(raw(topic.name(), 4, topic.encode(tooLong)), 0);
       harness.processElement(raw(topic.name(), 5, null), 0);
+      harness.processElement(raw(topic.name(), 6, topic.encode(badRating)), 0);
 
       assertThat(harness.extractOutputValues()).singleElement()
           .satisfies(e -> assertThat(e.interaction.getInteractionId()).isEqualTo("i-1"));
       List<DeadLetter> letters = harness.getSideOutput(DeadLetterOutput.TAG).stream().map(StreamRecord::getValue)
           .toList();
-      assertThat(letters).extracting(DeadLetter::getSourceOffset).containsExactly(1L, 2L, 3L, 4L, 5L);
+      assertThat(letters).extracting(DeadLetter::getSourceOffset).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
       assertThat(letters).extracting(DeadLetter::getErrorMessage).satisfiesExactly(
           m -> assertThat(m).contains("not Confluent wire format"),
           m -> assertThat(m).contains("unknown schema id 77777"),
           m -> assertThat(m).contains("state[0] is NaN"),
           m -> assertThat(m).contains("the limit is " + config.maxTextChars()),
-          m -> assertThat(m).contains("tombstone"));
+          m -> assertThat(m).contains("tombstone"),
+          m -> assertThat(m).contains("rating 'helpfulness' is Infinity"));
       assertThat(letters).allMatch(l -> l.getStage().equals(DecodeInteraction.STAGE)
           && l.getSourceTopic().equals(topic.name()));
     }

@@ -177,6 +177,41 @@ class FeatureOperatorsTest extends JobTestBase {
   }
 
   @Test
+  void shouldCarryTheAttributeAPreferenceJudges() throws Exception {
+    try (KeyedTwoInputStreamOperatorTestHarness<String, PreferenceEnvelope, FeaturePart, TrainingExample> harness =
+        assemble()) {
+      dev.rewardstream.schema.Preference judged = preference("p", "i-a", "i-b", PreferenceOutcome.A);
+      judged.setAttribute("conciseness");
+      harness.processElement1(new StreamRecord<>(envelopeOf(judged)));
+      harness.processElement2(new StreamRecord<>(new FeaturePart("p", FeaturePart.SIDE_A, 0,
+          featurizer.featurizeText("q", "a"))));
+      harness.processElement2(new StreamRecord<>(new FeaturePart("p", FeaturePart.SIDE_B, 0,
+          featurizer.featurizeText("q", "b"))));
+
+      assertThat(harness.extractOutputValues()).singleElement()
+          .satisfies(example -> assertThat(example.getAttribute()).isEqualTo("conciseness"));
+    }
+  }
+
+  @Test
+  void shouldMakeEachRatingOfAnOutputAPointwiseLabelOfItsAttribute() throws Exception {
+    var harness = ProcessFunctionTestHarnesses.forProcessFunction(new FeaturizeInteraction(config));
+    Interaction rated = Interaction.newBuilder().setInteractionId("i-1").setAgentId("agent").setPolicyVersion("p")
+        .setEventTime(T0).setPrompt("q").setResponse("a short answer")
+        .setRatings(Map.of("helpfulness", 3f, "verbosity", 1f)).build();
+    harness.processElement(rated, 0);
+
+    List<TrainingExample> examples = harness.getSideOutput(FeaturizeInteraction.POINTWISE).stream()
+        .map(StreamRecord::getValue).toList();
+    assertThat(examples).extracting(TrainingExample::getExampleId, TrainingExample::getAttribute,
+        TrainingExample::getTarget, TrainingExample::getKind).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("rating/helpfulness/i-1", "helpfulness", 3f, ExampleKind.POINTWISE),
+        org.assertj.core.groups.Tuple.tuple("rating/verbosity/i-1", "verbosity", 1f, ExampleKind.POINTWISE));
+    assertThat(examples.get(0).getA()).containsExactly(featurizer.featurize(rated));
+    harness.close();
+  }
+
+  @Test
   void shouldAssembleTrajectorySegmentsStepByStep() throws Exception {
     try (KeyedTwoInputStreamOperatorTestHarness<String, PreferenceEnvelope, FeaturePart, TrainingExample> harness =
         assemble()) {

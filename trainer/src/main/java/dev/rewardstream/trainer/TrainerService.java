@@ -440,6 +440,16 @@ public final class TrainerService implements Runnable, AutoCloseable {
     List<TrainingExample> referenceExamples = window.size() >= MIN_HOLDOUT_PAIRS_FOR_GATE ? window
         : replay.recent(512);
     Evaluation reference = Evaluation.of(referenceExamples, SideRewards.of(referenceExamples, learner::score));
+    Map<String, Double> perAttribute = new HashMap<>(
+        Evaluation.perAttribute(window, validation.candidateRewards(), learner.attributes()));
+    for (int h = 0; learner.attributes().named() && h < learner.attributes().heads(); h++) {
+      int head = h;
+      Evaluation scale = Evaluation.of(referenceExamples,
+          SideRewards.of(referenceExamples, steps -> learner.scoreHead(head, steps)));
+      String name = learner.attributes().names().get(h);
+      perAttribute.put(VersionMetrics.ofAttribute(VersionMetrics.REWARD_MEAN, name), scale.rewardMean());
+      perAttribute.put(VersionMetrics.ofAttribute(VersionMetrics.REWARD_STD, name), scale.rewardStd());
+    }
     long version = liveVersion + 1;
     try {
       Map<TopicPartition, Long> positions = new HashMap<>();
@@ -447,7 +457,7 @@ public final class TrainerService implements Runnable, AutoCloseable {
         positions.put(partition, consumer.position(partition));
       }
       ModelUpdate update = publisher.publish(version, learner, replay, schedule, candidate,
-          Evaluation.perAttribute(window, validation.candidateRewards(), learner.attributes()), reference, positions,
+          perAttribute, reference, positions,
           rejectedCandidates, consumer.groupMetadata(), publishListener);
       LoadedModel previous = live;
       live = LoadedModel.load(update, config.featureSpec(), config.artifactStore());
