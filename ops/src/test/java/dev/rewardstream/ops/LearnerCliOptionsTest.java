@@ -49,6 +49,16 @@ class LearnerCliOptionsTest {
   }
 
   @Test
+  void shouldGiveThePlatformsTrainerOneHeadPerAttribute() {
+    UpCommand up = parse(new UpCommand(), "--attributes", "helpfulness=0.7,conciseness=0.3");
+
+    assertThat(up.options.toConfig().learner().attributes().names()).containsExactly("helpfulness", "conciseness");
+    assertThat(up.options.toConfig().learner().attributes().weights()).containsExactly(0.7, 0.3);
+    assertThatThrownBy(() -> parse(new TrainerCommand(), "--learner", "network", "--attributes", "a,b").learner
+        .toOptions()).hasMessageContaining("--attributes needs --learner online-linear");
+  }
+
+  @Test
   void shouldRefuseWeightsAndSizesThatCannotTrain() {
     assertThatThrownBy(() -> parse(new TrainerCommand(), "--source-weight", "AI=-1").learner.toOptions())
         .hasMessageContaining("--source-weight AI");

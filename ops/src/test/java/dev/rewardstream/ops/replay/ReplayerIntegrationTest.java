@@ -38,9 +38,10 @@ class ReplayerIntegrationTest {
     Files.write(log, List.of(
         "{\"type\":\"interaction\",\"interaction_id\":\"j-1\",\"agent_id\":\"ag\",\"policy_version\":\"p1\","
             + "\"event_time\":\"2024-05-01T10:00:00Z\",\"prompt\":\"hi\",\"response\":\"hello\","
-            + "\"state\":[0.5,null],\"env_reward\":1.5,\"metadata\":{\"k\":\"v\"}}",
+            + "\"state\":[0.5,null],\"env_reward\":1.5,\"metadata\":{\"k\":\"v\"},\"ratings\":{\"helpfulness\":3}}",
         "{\"type\":\"preference\",\"preference_id\":\"j-pref\",\"event_time\":1714557600000,"
-            + "\"a\":{\"interaction_id\":\"j-1\"},\"b\":{\"interaction_id\":\"j-2\"},\"outcome\":\"B\",\"source\":\"AI\"}",
+            + "\"a\":{\"interaction_id\":\"j-1\"},\"b\":{\"interaction_id\":\"j-2\"},\"outcome\":\"B\",\"source\":\"AI\","
+            + "\"attribute\":\"conciseness\"}",
         "{\"type\":\"interaction\", oops",
         "{\"type\":\"interaction\",\"interaction_id\":\"j-3\",\"policy_version\":\"p1\",\"event_time\":1}",
         "",
@@ -67,11 +68,13 @@ class ReplayerIntegrationTest {
     assertThat(interaction.getEnvReward()).isEqualTo(1.5);
     assertThat(interaction.getStep()).isZero();
     assertThat(interaction.getMetadata()).containsEntry("k", "v");
+    assertThat(interaction.getRatings()).containsEntry("helpfulness", 3f);
     Preference preference = readPreferences(1, p -> p.getPreferenceId().equals("j-pref")).get(0);
     assertThat(preference.getOutcome()).isEqualTo(PreferenceOutcome.B);
     assertThat(preference.getSource()).isEqualTo(LabelSource.AI);
     assertThat(preference.getConfidence()).isEqualTo(1.0f);
     assertThat(preference.getB().getInteractionId()).isEqualTo("j-2");
+    assertThat(preference.getAttribute()).isEqualTo("conciseness");
   }
 
   @Test
