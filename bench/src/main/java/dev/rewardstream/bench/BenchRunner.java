@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 public final class BenchRunner {
 
   /** Every scenario, in the order a full run takes them. */
-  public static final List<String> SCENARIOS = List.of("label-efficiency", "pair-selection", "multi-attribute", "hh-rlhf", "bt-stream",
+  public static final List<String> SCENARIOS = List.of("label-efficiency", "pair-selection", "multi-attribute", "process-rewards", "hh-rlhf", "bt-stream",
       "freshness", "hh-rlhf-live", "label-efficiency-live", "trainer-throughput", "scorer-throughput", "scorer-tls", "scoring-api",
       "trajectory-api", "mpc", "feature-job-latency", "drift-detectors", "alerts", "chaos",
       "scale-out");
@@ -35,6 +35,7 @@ public final class BenchRunner {
       case "label-efficiency" -> new LabelEfficiencyBench();
       case "pair-selection" -> new PairSelectionBench();
       case "multi-attribute" -> new MultiAttributeBench();
+      case "process-rewards" -> new ProcessRewardBench();
       case "hh-rlhf" -> new HhRlhfBench();
       case "hh-rlhf-live" -> new HhRlhfLiveBench();
       case "bt-stream" -> new BtStreamBench();

@@ -18,9 +18,11 @@ import java.util.HexFormat;
  * @param quadraticNumbers whether numeric state and action values keep their magnitude and come with their pairwise
  *     products, instead of each vector being scaled to unit length: a reward quadratic in state and action (a control
  *     cost such as −|a − K·s|²) is then linear in the features, and a planner can tell a small action from a large one
+ * @param stepSeparator what separates the steps of a response ({@link ResponseSteps}), for process rewards: each step
+ *     is featurized on its own and the response's reward is the sum of its steps'; empty: a response is one step
  */
-public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String textEncoder, boolean quadraticNumbers)
-    implements Serializable {
+public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String textEncoder, boolean quadraticNumbers,
+    String stepSeparator) implements Serializable {
 
   /** Bump when the featurizer's code changes what it computes: old models must then be refused. */
   public static final int FEATURIZER_REVISION = 1;
@@ -40,9 +42,15 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String 
       throw new IllegalArgumentException("charNgrams must be in [0, 8], got " + charNgrams);
     }
     textEncoder = textEncoder == null ? "" : textEncoder;
+    stepSeparator = stepSeparator == null ? "" : stepSeparator;
     if (!textEncoder.matches("[a-z0-9.-]*")) {
       throw new IllegalArgumentException("textEncoder must be a name of [a-z0-9.-], got \"" + textEncoder + "\"");
     }
+  }
+
+  /** A response is one step. */
+  public FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String textEncoder, boolean quadraticNumbers) {
+    this(hashBits, bigrams, charNgrams, textEncoder, quadraticNumbers, "");
   }
 
   /** With numeric vectors scaled to unit length, as before quadratic numbers existed. */
@@ -70,7 +78,16 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String 
    * @throws IllegalStateException naming the encoders on the class path when {@code textEncoder} is not one
    */
   public static FeatureSpec of(String numericFeatures, String textEncoder) {
-    FeatureSpec spec = NumericFeatures.named(numericFeatures).applyTo(DEFAULT);
+    return of(numericFeatures, textEncoder, "");
+  }
+
+  /**
+   * As {@link #of(String, String)}, with responses cut into steps at {@code stepSeparator} (the command line's form,
+   * {@link ResponseSteps#separatedBy}); empty for none.
+   */
+  public static FeatureSpec of(String numericFeatures, String textEncoder, String stepSeparator) {
+    FeatureSpec spec = NumericFeatures.named(numericFeatures).applyTo(DEFAULT)
+        .withSteps(ResponseSteps.separatedBy(stepSeparator));
     if (textEncoder == null || textEncoder.isBlank() || textEncoder.equals(TextEncoder.NONE)) {
       return spec;
     }
@@ -80,12 +97,22 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String 
 
   /** This spec with the response (and final human turn) also encoded by the named {@link TextEncoder}. */
   public FeatureSpec withTextEncoder(String name) {
-    return new FeatureSpec(hashBits, bigrams, charNgrams, name, quadraticNumbers);
+    return new FeatureSpec(hashBits, bigrams, charNgrams, name, quadraticNumbers, stepSeparator);
   }
 
   /** This spec with numeric values kept at their scale and their pairwise products added. */
   public FeatureSpec withQuadraticNumbers() {
-    return new FeatureSpec(hashBits, bigrams, charNgrams, textEncoder, true);
+    return new FeatureSpec(hashBits, bigrams, charNgrams, textEncoder, true, stepSeparator);
+  }
+
+  /** This spec with responses cut into steps by {@code steps}. */
+  public FeatureSpec withSteps(ResponseSteps steps) {
+    return new FeatureSpec(hashBits, bigrams, charNgrams, textEncoder, quadraticNumbers, steps.separator());
+  }
+
+  /** How responses are cut into steps. */
+  public ResponseSteps steps() {
+    return ResponseSteps.separatedBy(ResponseSteps.escape(stepSeparator));
   }
 
   public int dimension() {
@@ -95,7 +122,8 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String 
   public String fingerprint() {
     String canonical = "rewardstream-featurizer/r" + FEATURIZER_REVISION + "/bits=" + hashBits + "/bigrams=" + bigrams
         + (charNgrams > 0 ? "/chars=" + charNgrams : "") + (textEncoder.isEmpty() ? "" : "/encoder=" + textEncoder)
-        + (quadraticNumbers ? "/numbers=quadratic" : "");
+        + (quadraticNumbers ? "/numbers=quadratic" : "")
+        + (stepSeparator.isEmpty() ? "" : "/steps=" + ResponseSteps.escape(stepSeparator));
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return "fs1-" + HexFormat.of().formatHex(digest, 0, 8);

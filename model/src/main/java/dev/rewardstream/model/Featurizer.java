@@ -3,6 +3,7 @@ package dev.rewardstream.model;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.SparseFeatures;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -91,6 +92,33 @@ public final class Featurizer {
     structural(acc, prompt, responseTokens.size());
     numbers(acc, Numbers.of(interaction.getState()), Numbers.of(interaction.getAction()));
     return acc.build(interaction.getResponse() == null ? -1 : responseTokens.size());
+  }
+
+  /**
+   * The features of each step of the interaction's response as {@code steps} cuts it: each step featurized as the
+   * response to the same prompt, so the response's reward is the sum of its steps' and the reward of a prefix is the
+   * sum so far. A response of one step (or none) gives {@link #featurizeVector} of the interaction.
+   */
+  public List<FeatureVector> featurizeSteps(Interaction interaction, ResponseSteps steps) {
+    List<String> parts = steps.split(interaction.getResponse());
+    if (parts.size() < 2) {
+      return List.of(featurizeVector(interaction));
+    }
+    List<FeatureVector> out = new ArrayList<>(parts.size());
+    for (String part : parts) {
+      Interaction step = new Interaction();
+      for (int field = 0; field < Interaction.SCHEMA$.getFields().size(); field++) {
+        step.put(field, interaction.get(field));
+      }
+      step.setResponse(part);
+      if (!out.isEmpty()) {
+        // The numbers describe the interaction, not a step: counted once, with the first step.
+        step.setState(null);
+        step.setAction(null);
+      }
+      out.add(featurizeVector(step));
+    }
+    return out;
   }
 
   /**

@@ -50,6 +50,34 @@ public final class InteractionValidator implements java.io.Serializable {
     }
   }
 
+  /**
+   * Process labels must match the response's steps as {@code steps} cuts it, one rating (or null) per step, each in
+   * [-1, 1] (PRM800K's bad, neutral, good).
+   *
+   * @throws RecordRejectedException saying how they do not
+   */
+  public void validateStepRatings(Interaction i, ResponseSteps steps) {
+    List<Float> ratings = i.getStepRatings();
+    if (ratings == null) {
+      return;
+    }
+    if (!steps.enabled()) {
+      throw new RecordRejectedException("step_ratings given, but responses are not cut into steps (start the feature "
+          + "job and scorer with --step-separator)");
+    }
+    int count = steps.split(i.getResponse()).size();
+    if (ratings.size() != count) {
+      throw new RecordRejectedException("step_ratings has " + ratings.size() + " ratings, the response has " + count
+          + " steps (separator '" + steps.describe() + "')");
+    }
+    for (int k = 0; k < ratings.size(); k++) {
+      Float rating = ratings.get(k);
+      if (rating != null && !(rating >= -1f && rating <= 1f)) {
+        throw new RecordRejectedException("step_ratings[" + k + "] is " + rating + ", outside [-1, 1]");
+      }
+    }
+  }
+
   private void bounded(String field, String text) {
     if (text != null && text.length() > maxTextChars) {
       throw new RecordRejectedException(field + " has " + text.length() + " characters, the limit is " + maxTextChars);

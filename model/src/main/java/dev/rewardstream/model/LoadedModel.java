@@ -92,7 +92,41 @@ public final class LoadedModel implements AutoCloseable {
    * ({@code attributeRewards[row][head]}, heads in {@link #attributes} order; null for a single-head model), from one
    * pass over the parameters.
    */
-  public record Scored(Ensemble rewards, List<String> attributes, float[][] attributeRewards) {
+  public record Scored(Ensemble rewards, List<String> attributes, float[][] attributeRewards, float[][] stepRewards) {
+
+    public Scored(Ensemble rewards, List<String> attributes, float[][] attributeRewards) {
+      this(rewards, attributes, attributeRewards, null);
+    }
+
+    /**
+     * Output {@code row}'s reward after each of its steps (the prefix's reward, the steps' mean rewards summed so far);
+     * empty for an output of one step.
+     */
+    public List<Double> prefixRewards(int row) {
+      if (stepRewards == null || stepRewards[row] == null) {
+        return List.of();
+      }
+      List<Double> out = new java.util.ArrayList<>(stepRewards[row].length);
+      double sum = 0;
+      for (float step : stepRewards[row]) {
+        sum += step;
+        out.add(sum);
+      }
+      return out;
+    }
+
+    /** The first step of output {@code row} whose own reward is below −{@code threshold}; null when none is. */
+    public Integer firstBadStep(int row, double threshold) {
+      if (stepRewards == null || stepRewards[row] == null) {
+        return null;
+      }
+      for (int k = 0; k < stepRewards[row].length; k++) {
+        if (stepRewards[row][k] < -threshold) {
+          return k;
+        }
+      }
+      return null;
+    }
 
     /** Row {@code row}'s head rewards by attribute name, in head order; empty for a single-head model. */
     public java.util.Map<String, Double> attributeRewards(int row) {
@@ -122,6 +156,49 @@ public final class LoadedModel implements AutoCloseable {
       }
     }
     return new Scored(new Ensemble(mean, std), attributes.names(), byAttribute);
+  }
+
+  /**
+   * As {@link #scoreWithAttributes}, for outputs made of steps ({@code outputs.get(i)} the steps of output i): an
+   * output's members' rewards are the sums of its steps' (so its spread is that of the sum), and each step's mean
+   * reward is kept for the prefix rewards.
+   */
+  public Scored scoreOutputs(List<List<FeatureVector>> outputs) {
+    int n = outputs.size();
+    float[] mean = new float[n];
+    float[] std = new float[n];
+    float[][] byAttribute = attributes.named() ? new float[n][] : null;
+    float[][] steps = new float[n][];
+    for (int r = 0; r < n; r++) {
+      List<FeatureVector> parts = outputs.get(r);
+      float[] served = new float[members];
+      float[] heads = byAttribute == null ? null : new float[attributes.heads()];
+      float[] stepMeans = parts.size() > 1 ? new float[parts.size()] : null;
+      for (int k = 0; k < parts.size(); k++) {
+        float[] raw = inference.memberRewards(parts.get(k));
+        float[] combined = combine(raw);
+        for (int m = 0; m < members; m++) {
+          served[m] += combined[m];
+        }
+        if (heads != null) {
+          float[] headMean = headMeans(raw);
+          for (int h = 0; h < heads.length; h++) {
+            heads[h] += headMean[h];
+          }
+        }
+        if (stepMeans != null) {
+          stepMeans[k] = (float) Ensemble.mean(combined);
+        }
+      }
+      double mu = Ensemble.mean(served);
+      mean[r] = (float) mu;
+      std[r] = (float) Ensemble.std(served, mu);
+      if (byAttribute != null) {
+        byAttribute[r] = heads;
+      }
+      steps[r] = stepMeans;
+    }
+    return new Scored(new Ensemble(mean, std), attributes.names(), byAttribute, steps);
   }
 
   /** Each ensemble member's served reward of one row (for a model with attributes, the members' weighted heads). */

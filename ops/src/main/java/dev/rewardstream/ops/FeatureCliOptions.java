@@ -23,7 +23,12 @@ final class FeatureCliOptions {
       + "those on the class path. About 10 ms of CPU per text for all-minilm-l6-v2-q (default: ${DEFAULT-VALUE}).")
   String textEncoder = TextEncoder.NONE;
 
+  @Option(names = "--step-separator", paramLabel = "TEXT", description = "Process rewards: cut every response into "
+      + "steps at TEXT (\\n and \\t for newline and tab, e.g. '\\n\\n'); each step gets its own reward, the response "
+      + "the sum, and scores carry each prefix's reward and the first bad step (default: none, a response is one step).")
+  String stepSeparator = "";
+
   FeatureSpec toSpec() {
-    return FeatureSpec.of(numericFeatures, textEncoder);
+    return FeatureSpec.of(numericFeatures, textEncoder, stepSeparator);
   }
 }

@@ -1,5 +1,6 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.model.ResponseSteps;
 import dev.rewardstream.replay.Replayer;
 import dev.rewardstream.sim.KafkaRecordSink;
 import java.io.PrintWriter;
@@ -22,11 +23,12 @@ import picocli.CommandLine.Spec;
  * even then, and the summary line says how many.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-    description = "Ingest a JSONL or HH-RLHF log into the topics with rate control; malformed lines go to a rejects file.")
+    description = "Ingest a JSONL, HH-RLHF or PRM800K log into the topics with rate control; malformed lines go to a "
+        + "rejects file.")
 final class ReplayCommand implements Callable<Integer> {
 
   enum FormatOption {
-    jsonl(Replayer.Format.JSONL), hh_rlhf(Replayer.Format.HH_RLHF);
+    jsonl(Replayer.Format.JSONL), hh_rlhf(Replayer.Format.HH_RLHF), prm800k(Replayer.Format.PRM800K);
 
     final Replayer.Format format;
 
@@ -40,8 +42,14 @@ final class ReplayCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Log file (.jsonl, optionally gzipped).") Path file;
 
   @Option(names = "--format", defaultValue = "jsonl", converter = FormatConverter.class,
-      description = "jsonl or hh-rlhf (default: ${DEFAULT-VALUE}).")
+      description = "jsonl, hh-rlhf or prm800k (OpenAI's PRM800K step labels: each solution one interaction with "
+          + "step_ratings) (default: ${DEFAULT-VALUE}).")
   FormatOption format;
+
+  @Option(names = "--step-separator", defaultValue = "\\n\\n", paramLabel = "TEXT",
+      description = "prm800k: what joins a solution's steps, the platform's --step-separator (default: "
+          + "${DEFAULT-VALUE}).")
+  String stepSeparator;
 
   @Option(names = "--rate", defaultValue = "0",
       description = "Input lines per second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
@@ -71,7 +79,8 @@ final class ReplayCommand implements Callable<Integer> {
         out.printf("[%6.1fs] %d lines (%.0f/s): %d interactions, %d preferences sent, %d rejected%n",
             p.elapsedSeconds(), p.lines(), p.linesPerSecond(), p.interactions(), p.preferences(), p.rejected());
         out.flush();
-      }, progressEvery);
+      }, progressEvery, format.format == Replayer.Format.PRM800K ? ResponseSteps.separatedBy(stepSeparator)
+          : ResponseSteps.NONE);
       Replayer.Progress done = replayer.replay(file, sink);
       out.printf("replayed %s: %d interactions and %d preferences stored; %d malformed lines skipped%s%n", file,
           done.interactions(), done.preferences(), done.rejected(),

@@ -38,6 +38,11 @@ final class ScorerCliOptions {
           + "(default: ${DEFAULT-VALUE}).")
   int maxTrajectories = DEFAULTS.maxTrajectories();
 
+  @Option(names = "--bad-step-threshold", paramLabel = "T",
+      description = "With --step-separator: a step whose own reward is below −T is judged bad; a score names the "
+          + "first such step (default: ${DEFAULT-VALUE}, half-way from a neutral to a bad step on PRM800K's scale).")
+  double badStepThreshold = DEFAULTS.badStepThreshold();
+
   ScorerConfig toConfig(FeatureSpec spec) {
     if (maxTextChars < 1) {
       throw new IllegalArgumentException("--max-text-chars must be at least 1, got " + maxTextChars);
@@ -58,7 +63,10 @@ final class ScorerCliOptions {
     if (maxTrajectories < 1) {
       throw new IllegalArgumentException("--max-trajectories must be at least 1, got " + maxTrajectories);
     }
+    if (!(badStepThreshold >= 0) || !Double.isFinite(badStepThreshold)) {
+      throw new IllegalArgumentException("--bad-step-threshold must be ≥ 0, got " + badStepThreshold);
+    }
     return new ScorerConfig(DEFAULTS.modelName(), spec, maxTextChars, retainedOutputs,
-        Duration.ofMillis(rescoreCheckIntervalMs), uncertaintyPenalty, discount, maxTrajectories);
+        Duration.ofMillis(rescoreCheckIntervalMs), uncertaintyPenalty, discount, maxTrajectories, badStepThreshold);
   }
 }

@@ -5,6 +5,7 @@ import dev.rewardstream.model.FeatureVector;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.model.ResponseSteps;
 import dev.rewardstream.model.PairInformation;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.RecordRejectedException;
@@ -23,11 +24,13 @@ public final class CandidateScorer {
 
   /**
    * One response's score, as the {@code scores} topic carries it: the ensemble's mean (raw and normalized), its std,
-   * the pessimistic (mean − k·std) and optimistic (mean + k·std) rewards, and each attribute head's reward (empty for
-   * a single-head model); {@code index} is its position in the request.
+   * the pessimistic (mean − k·std) and optimistic (mean + k·std) rewards, each attribute head's reward (empty for
+   * a single-head model), and for a response made of steps each prefix's reward and the first bad step (empty and
+   * null otherwise); {@code index} is its position in the request.
    */
   public record Scored(int index, String response, float rawReward, double normalizedReward, float std,
-      double pessimisticReward, double optimisticReward, Map<String, Double> attributeRewards) {
+      double pessimisticReward, double optimisticReward, Map<String, Double> attributeRewards,
+      List<Double> prefixRewards, Integer firstBadStep) {
 
     public double value(RankBy by) {
       return by.of(rawReward, pessimisticReward, optimisticReward);
@@ -56,11 +59,21 @@ public final class CandidateScorer {
   private final Featurizer featurizer;
   private final InteractionValidator validator;
   private final int maxCandidates;
+  private final ResponseSteps steps;
+  private final double badStepThreshold;
 
   public CandidateScorer(Featurizer featurizer, InteractionValidator validator, int maxCandidates) {
+    this(featurizer, validator, maxCandidates, ScorerConfig.DEFAULT_BAD_STEP_THRESHOLD);
+  }
+
+  /** Responses are cut into steps as the featurizer's spec says; {@code badStepThreshold} as the scorer's. */
+  public CandidateScorer(Featurizer featurizer, InteractionValidator validator, int maxCandidates,
+      double badStepThreshold) {
     this.featurizer = featurizer;
     this.validator = validator;
     this.maxCandidates = maxCandidates;
+    this.steps = featurizer.spec().steps();
+    this.badStepThreshold = badStepThreshold;
   }
 
   public int maxCandidates() {
@@ -80,15 +93,17 @@ public final class CandidateScorer {
     if (!(k >= 0) || !Double.isFinite(k)) {
       throw new RecordRejectedException("k must be a finite number ≥ 0, got " + k);
     }
-    List<FeatureVector> features = features(prompt, responses);
-    LoadedModel.Scored result = model.scoreWithAttributes(features);
+    List<Interaction> candidates = candidates(prompt, responses);
+    LoadedModel.Scored result = steps.enabled()
+        ? model.scoreOutputs(candidates.stream().map(c -> featurizer.featurizeSteps(c, steps)).toList())
+        : model.scoreWithAttributes(candidates.stream().map(featurizer::featurizeVector).toList());
     Ensemble rewards = result.rewards();
     List<Scored> scored = new ArrayList<>(responses.size());
     for (int i = 0; i < responses.size(); i++) {
       float mean = rewards.mean()[i];
       float std = rewards.std()[i];
       scored.add(new Scored(i, responses.get(i), mean, model.normalize(mean), std, mean - k * std, mean + k * std,
-          result.attributeRewards(i)));
+          result.attributeRewards(i), result.prefixRewards(i), result.firstBadStep(i, badStepThreshold)));
     }
     return new Result(model.update().getModelName(), model.version(), scored);
   }
@@ -101,7 +116,7 @@ public final class CandidateScorer {
    * (every pair of the candidates is considered; ties keep the candidates' order).
    */
   public List<SuggestedPair> suggestPairs(LoadedModel model, String prompt, List<String> responses, int top) {
-    List<FeatureVector> features = features(prompt, responses);
+    List<FeatureVector> features = candidates(prompt, responses).stream().map(featurizer::featurizeVector).toList();
     if (responses.size() < 2) {
       throw new RecordRejectedException("candidates needs at least two entries to make a pair");
     }
@@ -115,7 +130,7 @@ public final class CandidateScorer {
     return List.copyOf(pairs.subList(0, Math.min(top, pairs.size())));
   }
 
-  private List<FeatureVector> features(String prompt, List<String> responses) {
+  private List<Interaction> candidates(String prompt, List<String> responses) {
     if (responses.isEmpty()) {
       throw new RecordRejectedException("candidates is empty");
     }
@@ -123,7 +138,7 @@ public final class CandidateScorer {
       throw new RecordRejectedException(
           "candidates has " + responses.size() + " entries, the limit is " + maxCandidates);
     }
-    List<FeatureVector> features = new ArrayList<>(responses.size());
+    List<Interaction> candidates = new ArrayList<>(responses.size());
     for (int i = 0; i < responses.size(); i++) {
       String response = responses.get(i);
       if (response == null) {
@@ -138,8 +153,8 @@ public final class CandidateScorer {
       } catch (RecordRejectedException e) {
         throw new RecordRejectedException("candidates[" + i + "]: " + e.getMessage());
       }
-      features.add(featurizer.featurizeVector(asInteraction));
+      candidates.add(asInteraction);
     }
-    return features;
+    return candidates;
   }
 }

@@ -6,6 +6,7 @@ import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.InputSketch;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.model.ResponseSteps;
 import dev.rewardstream.schema.AlertStatus;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.schema.DriftAlert;
@@ -53,6 +54,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Object> 
   private final String episodeStoreName;
   private KeyValueStore<String, byte[]> episodes;
   private final Featurizer featurizer;
+  private final ResponseSteps steps;
   private final InteractionValidator validator;
   private ProcessorContext<String, Object> context;
   /** Partitions of the input topic, read once when the first summary part needs it; -1 while unknown. */
@@ -79,6 +81,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Object> 
     this.retainedStoreName = retainedStoreName;
     this.episodeStoreName = episodeStoreName;
     this.featurizer = new Featurizer(config.featureSpec());
+    this.steps = config.featureSpec().steps();
     this.validator = new InteractionValidator(config.maxTextChars());
   }
 
@@ -181,7 +184,7 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Object> 
     for (byte[] value : retained.valuesByOffset()) {
       window.add(topics.interactions.decode(value));
     }
-    List<FeatureVector> features = emit(window, live, true, context.currentSystemTimeMs());
+    Featurized features = emit(window, live, true, context.currentSystemTimeMs());
     models.previous().ifPresent(previous -> summarizeShift(previous, live, features));
   }
 
@@ -191,10 +194,10 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Object> 
    * ({@link RescoreSummaries}). Every task that rescored sends a part, an empty window too, so the report knows when
    * it has them all.
    */
-  private void summarizeShift(LoadedModel previous, LoadedModel live, List<FeatureVector> features) {
-    int n = features.size();
-    float[] before = n == 0 ? new float[0] : previous.scoreVectors(features).mean();
-    float[] after = n == 0 ? new float[0] : live.scoreVectors(features).mean();
+  private void summarizeShift(LoadedModel previous, LoadedModel live, Featurized features) {
+    int n = features.whole().size();
+    float[] before = n == 0 ? new float[0] : features.scoredBy(previous).rewards().mean();
+    float[] after = n == 0 ? new float[0] : features.scoredBy(live).rewards().mean();
     double shiftSum = 0;
     for (int i = 0; i < n; i++) {
       shiftSum += after[i] - before[i];
@@ -217,17 +220,32 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Object> 
         context.currentSystemTimeMs()));
   }
 
+  /**
+   * The features of a batch of outputs: of each whole response (its sketch and length), and of each step when
+   * responses are cut into steps (null when they are not), which is what is scored then.
+   */
+  private record Featurized(List<FeatureVector> whole, List<List<FeatureVector>> steps) {
+
+    LoadedModel.Scored scoredBy(LoadedModel model) {
+      return steps == null ? model.scoreWithAttributes(whole) : model.scoreOutputs(steps);
+    }
+  }
+
   /** Scores and forwards {@code interactions}; returns their features. */
-  private List<FeatureVector> emit(List<Interaction> interactions, LoadedModel model, boolean rescore,
-      long timestamp) {
-    List<FeatureVector> features = new ArrayList<>(interactions.size());
+  private Featurized emit(List<Interaction> interactions, LoadedModel model, boolean rescore, long timestamp) {
+    List<FeatureVector> whole = new ArrayList<>(interactions.size());
+    List<List<FeatureVector>> stepped = steps.enabled() ? new ArrayList<>(interactions.size()) : null;
+    Featurized features = new Featurized(whole, stepped);
     if (interactions.isEmpty()) {
       return features;
     }
     for (Interaction interaction : interactions) {
-      features.add(features(interaction));
+      whole.add(features(interaction));
+      if (stepped != null) {
+        stepped.add(featurizer.featurizeSteps(normalization.normalize(interaction), steps));
+      }
     }
-    LoadedModel.Scored scored = model.scoreWithAttributes(features);
+    LoadedModel.Scored scored = features.scoredBy(model);
     Ensemble rewards = scored.rewards();
     (rescore ? metrics.rescored : metrics.scored).increment(interactions.size());
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
@@ -252,9 +270,11 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Object> 
       score.setEpisodeId(interaction.getEpisodeId());
       score.setDiscountedReturn(rescore ? null : discountedReturn(interaction, mean));
       score.setRescore(rescore);
-      score.setResponseLength(features.get(i).responseTokens());
-      score.setInputSketch(asList(InputSketch.of(features.get(i))));
+      score.setResponseLength(whole.get(i).responseTokens());
+      score.setInputSketch(asList(InputSketch.of(whole.get(i))));
       score.setAttributeRewards(scored.attributeRewards(i));
+      score.setPrefixRewards(scored.prefixRewards(i));
+      score.setFirstBadStep(scored.firstBadStep(i, config.badStepThreshold()));
       score.setEventTime(interaction.getEventTime());
       score.setScoredAt(now);
       context.forward(new Record<>(interaction.getInteractionId(), score, timestamp));

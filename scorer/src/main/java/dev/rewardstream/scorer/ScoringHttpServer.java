@@ -107,7 +107,7 @@ public final class ScoringHttpServer implements AutoCloseable {
     this.config = config;
     Featurizer featurizer = new Featurizer(config.featureSpec());
     InteractionValidator validator = new InteractionValidator(config.maxTextChars());
-    this.scorer = new CandidateScorer(featurizer, validator, DEFAULT_MAX_CANDIDATES);
+    this.scorer = new CandidateScorer(featurizer, validator, DEFAULT_MAX_CANDIDATES, config.badStepThreshold());
     this.trajectories = new TrajectoryScorer(featurizer, normalization, config.maxTrajectories());
     this.streamsState = streamsState;
     this.requestDuration = Timer.builder("rewardstream.api.request.duration")
@@ -338,6 +338,15 @@ public final class ScoringHttpServer implements AutoCloseable {
     if (!s.attributeRewards().isEmpty()) {
       ObjectNode attributes = node.putObject("attribute_rewards");
       s.attributeRewards().forEach(attributes::put);
+    }
+    if (!s.prefixRewards().isEmpty()) {
+      ArrayNode prefixes = node.putArray("prefix_rewards");
+      s.prefixRewards().forEach(prefixes::add);
+      if (s.firstBadStep() == null) {
+        node.putNull("first_bad_step");
+      } else {
+        node.put("first_bad_step", s.firstBadStep());
+      }
     }
     return node;
   }

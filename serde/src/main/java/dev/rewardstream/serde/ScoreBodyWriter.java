@@ -60,6 +60,20 @@ public final class ScoreBodyWriter implements AvroBodyWriter<Score> {
       out.writeDouble(attribute.getValue());
     }
     out.writeMapEnd();
+    List<Double> prefixRewards = score.getPrefixRewards();
+    out.writeArrayStart();
+    out.setItemCount(prefixRewards.size());
+    for (Double reward : prefixRewards) {
+      out.startItem();
+      out.writeDouble(reward);
+    }
+    out.writeArrayEnd();
+    if (score.getFirstBadStep() == null) {
+      out.writeIndex(0);
+    } else {
+      out.writeIndex(1);
+      out.writeInt(score.getFirstBadStep());
+    }
     out.writeLong(score.getEventTime().toEpochMilli());
     out.writeLong(score.getScoredAt().toEpochMilli());
   }

@@ -89,6 +89,12 @@ class ScoreBodyWriterTest {
       attributes.put(pick(random, STRINGS), number(random));
     }
     score.setAttributeRewards(attributes);
+    List<Double> prefixRewards = new ArrayList<>();
+    for (int i = random.nextInt(3) == 0 ? random.nextInt(6) : 0; i > 0; i--) {
+      prefixRewards.add(number(random));
+    }
+    score.setPrefixRewards(prefixRewards);
+    score.setFirstBadStep(random.nextBoolean() ? null : random.nextInt(-1, 40));
     score.setEventTime(Instant.ofEpochMilli(random.nextLong(-10_000_000_000_000L, 10_000_000_000_000L)));
     score.setScoredAt(Instant.ofEpochMilli(random.nextLong(0, 4_000_000_000_000L)));
     return score;

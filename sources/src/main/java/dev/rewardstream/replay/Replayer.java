@@ -3,6 +3,7 @@ package dev.rewardstream.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rewardstream.sim.Pacer;
 import dev.rewardstream.sim.RecordSink;
+import dev.rewardstream.model.ResponseSteps;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.Preference;
 import java.io.BufferedInputStream;
@@ -31,7 +32,9 @@ public final class Replayer {
     /** {@link JsonRecords}: one interaction or preference per line. */
     JSONL,
     /** {@link HhRlhfRecords}: one chosen/rejected pair per line. */
-    HH_RLHF
+    HH_RLHF,
+    /** {@link Prm800kRecords}: one step-labelled solution per line. */
+    PRM800K
   }
 
   /** Counts so far; {@code lines} includes blank lines, which are skipped without being rejects. */
@@ -46,6 +49,7 @@ public final class Replayer {
   private final PrintWriter rejects;
   private final Consumer<Progress> progress;
   private final long progressEveryLines;
+  private final ResponseSteps steps;
 
   /**
    * @param linesPerSecond input lines per second; 0 = as fast as the sink takes them
@@ -54,6 +58,16 @@ public final class Replayer {
    */
   public Replayer(Format format, double linesPerSecond, PrintWriter rejects, Consumer<Progress> progress,
       long progressEveryLines) {
+    this(format, linesPerSecond, rejects, progress, progressEveryLines, ResponseSteps.NONE);
+  }
+
+  /** @param steps how the platform cuts responses into steps: PRM800K's solutions are joined with its separator */
+  public Replayer(Format format, double linesPerSecond, PrintWriter rejects, Consumer<Progress> progress,
+      long progressEveryLines, ResponseSteps steps) {
+    if (format == Format.PRM800K && !steps.enabled()) {
+      throw new IllegalArgumentException("--format prm800k needs the platform's --step-separator");
+    }
+    this.steps = steps;
     this.format = format;
     this.linesPerSecond = linesPerSecond;
     this.rejects = rejects;
@@ -77,7 +91,10 @@ public final class Replayer {
         pacer.await();
         try {
           JsonNode node = JsonRecords.parse(line);
-          if (format == Format.HH_RLHF) {
+          if (format == Format.PRM800K) {
+            sink.interaction(Prm800kRecords.interaction(node, steps, source, lines, Instant.now()));
+            interactions++;
+          } else if (format == Format.HH_RLHF) {
             HhRlhfRecords.Records records =
                 HhRlhfRecords.records(HhRlhfRecords.pair(node), source, lines, Instant.now());
             records.interactions().forEach(sink::interaction);

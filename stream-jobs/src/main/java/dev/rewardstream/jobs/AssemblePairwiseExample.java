@@ -35,6 +35,8 @@ public final class AssemblePairwiseExample
   private final FeatureJobConfig config;
   private transient ValueState<PreferenceEnvelope> preference;
   private transient MapState<String, SparseFeatures> parts;
+  /** Per slot whose interaction's response is made of steps, how many: each step is a part of its own. */
+  private transient MapState<String, Integer> responseSteps;
   /** Per side, the policy version and agent of its first step (joined by {@link #ORIGIN_SEPARATOR}). */
   private transient MapState<Integer, String> origins;
   private transient ValueState<Long> deadline;
@@ -52,6 +54,8 @@ public final class AssemblePairwiseExample
     parts = getRuntimeContext().getMapState(
         new MapStateDescriptor<>("parts", Types.STRING, TypeInformation.of(SparseFeatures.class)));
     origins = getRuntimeContext().getMapState(new MapStateDescriptor<>("origins", Types.INT, Types.STRING));
+    responseSteps = getRuntimeContext().getMapState(
+        new MapStateDescriptor<>("response-steps", Types.STRING, Types.INT));
     deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
     emittedUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("emitted-until", Types.LONG));
     fingerprint = config.featureSpec().fingerprint();
@@ -74,7 +78,11 @@ public final class AssemblePairwiseExample
     if (emittedUntil.value() != null) {
       return; // a late re-delivery of a part of an example already emitted
     }
-    parts.put(FeaturePart.slot(part.side, part.step), part.features);
+    String slot = FeaturePart.slot(part.side, part.step);
+    parts.put(FeaturePart.responseSlot(slot, part.responseStep), part.features);
+    if (part.responseSteps > 1) {
+      responseSteps.put(slot, part.responseSteps);
+    }
     if (part.step == 0 && part.policyVersion != null && part.agentId != null) {
       origins.put(part.side, part.policyVersion + ORIGIN_SEPARATOR + part.agentId);
     }
@@ -157,14 +165,22 @@ public final class AssemblePairwiseExample
     return new ExampleOrigin(origin.substring(0, separator), origin.substring(separator + 1));
   }
 
+  /**
+   * The side's steps in order: a segment's interactions, and within each the steps of its response, so the side's
+   * reward is the sum of every step's. Null while a part is missing.
+   */
   private List<SparseFeatures> side(int side, int steps) throws Exception {
     List<SparseFeatures> features = new ArrayList<>(steps);
     for (int step = 0; step < steps; step++) {
-      SparseFeatures f = parts.get(FeaturePart.slot(side, step));
-      if (f == null) {
-        return null;
+      String slot = FeaturePart.slot(side, step);
+      Integer count = responseSteps.get(slot);
+      for (int k = 0; k < (count == null ? 1 : count); k++) {
+        SparseFeatures f = parts.get(FeaturePart.responseSlot(slot, k));
+        if (f == null) {
+          return null;
+        }
+        features.add(f);
       }
-      features.add(f);
     }
     return features;
   }
@@ -181,6 +197,7 @@ public final class AssemblePairwiseExample
   private void clear() {
     preference.clear();
     parts.clear();
+    responseSteps.clear();
     origins.clear();
     deadline.clear();
   }

@@ -1,5 +1,6 @@
 package dev.rewardstream.jobs;
 
+import dev.rewardstream.model.ResponseSteps;
 import dev.rewardstream.model.InteractionValidator;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.serde.TopicSpec;
@@ -10,10 +11,12 @@ public final class DecodeInteraction extends DecodeAndValidate<Interaction, Inte
 
   public static final String STAGE = "stream-jobs/decode-interaction";
   private final InteractionValidator validator;
+  private final ResponseSteps steps;
 
   public DecodeInteraction(FeatureJobConfig config) {
     super(config.serde(), STAGE);
     this.validator = new InteractionValidator(config.maxTextChars());
+    this.steps = config.featureSpec().steps();
   }
 
   @Override
@@ -24,6 +27,7 @@ public final class DecodeInteraction extends DecodeAndValidate<Interaction, Inte
   @Override
   protected void validate(Interaction record) {
     validator.validate(record);
+    validator.validateStepRatings(record, steps);
   }
 
   @Override

@@ -31,7 +31,7 @@ public record FeatureJobArgs(KafkaConnection kafka, FeatureJobConfig config, Dur
 
   static final List<String> OPTIONS = List.of("bootstrap-servers", "schema-registry", "kafka-config", "topic-prefix",
       "checkpoint-interval-ms", "unmatched-timeout-s", "flink-parallelism", "environments", "reward-attribution",
-      "max-text-chars", "numeric-features", "text-encoder", "state-backend");
+      "max-text-chars", "numeric-features", "text-encoder", "step-separator", "state-backend");
 
   public static FeatureJobArgs parse(String[] args) {
     ParameterTool params = ParameterTool.fromArgs(args);
@@ -53,7 +53,7 @@ public record FeatureJobArgs(KafkaConnection kafka, FeatureJobConfig config, Dur
             FeatureJobConfig.DEFAULT_REWARD_ATTRIBUTION.name())))
         .withMaxTextChars(params.getInt("max-text-chars", InteractionValidator.DEFAULT_MAX_TEXT_CHARS))
         .withFeatureSpec(FeatureSpec.of(params.get("numeric-features", NumericFeatures.UNIT.label()),
-            params.get("text-encoder", TextEncoder.NONE)));
+            params.get("text-encoder", TextEncoder.NONE), params.get("step-separator", "")));
     Duration checkpointInterval = Duration.ofMillis(params.getLong("checkpoint-interval-ms",
         FeatureJob.DEFAULT_CHECKPOINT_INTERVAL.toMillis()));
     OptionalInt parallelism = params.has("flink-parallelism")

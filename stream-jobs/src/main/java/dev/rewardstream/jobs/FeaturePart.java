@@ -14,6 +14,9 @@ public class FeaturePart {
   /** The policy version and agent of the interaction; null for inline sides and state from before they were kept. */
   public String policyVersion;
   public String agentId;
+  /** Which step of the interaction's response these features are, of how many: 0 of 1 for a one-step response. */
+  public int responseStep;
+  public int responseSteps = 1;
 
   public FeaturePart() {}
 
@@ -31,14 +34,32 @@ public class FeaturePart {
     this.agentId = agentId;
   }
 
-  /** Of an interaction kept by the join. */
-  static FeaturePart of(FeatureRequest request, dev.rewardstream.schema.internal.FeaturizedInteraction interaction) {
-    return new FeaturePart(request.preferenceId, request.side, request.step, interaction.getFeatures(),
-        interaction.getPolicyVersion(), interaction.getAgentId());
+  /** Of an interaction kept by the join: one part per step of its response. */
+  static java.util.List<FeaturePart> of(FeatureRequest request,
+      dev.rewardstream.schema.internal.FeaturizedInteraction interaction) {
+    java.util.List<SparseFeatures> steps = interaction.getResponseSteps();
+    if (steps.isEmpty()) {
+      return java.util.List.of(new FeaturePart(request.preferenceId, request.side, request.step,
+          interaction.getFeatures(), interaction.getPolicyVersion(), interaction.getAgentId()));
+    }
+    java.util.List<FeaturePart> parts = new java.util.ArrayList<>(steps.size());
+    for (int k = 0; k < steps.size(); k++) {
+      FeaturePart part = new FeaturePart(request.preferenceId, request.side, request.step, steps.get(k),
+          interaction.getPolicyVersion(), interaction.getAgentId());
+      part.responseStep = k;
+      part.responseSteps = steps.size();
+      parts.add(part);
+    }
+    return parts;
   }
 
   /** The map key of this part in the assembling operator's state. */
   public static String slot(int side, int step) {
     return side + "/" + step;
+  }
+
+  /** The key of step {@code responseStep} (above 0) of the response at {@code slot}. */
+  public static String responseSlot(String slot, int responseStep) {
+    return responseStep == 0 ? slot : slot + "." + responseStep;
   }
 }

@@ -1,6 +1,9 @@
 package dev.rewardstream.jobs;
 
+import dev.rewardstream.model.FeatureVector;
 import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.model.ResponseSteps;
+import java.util.List;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
@@ -14,7 +17,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * Featurizes each valid (and, when numeric, normalized) interaction with the featurizer the scorer uses. Steps of an
  * episode go on to reward attribution ({@link #EPISODE_STEPS}); a reward on an interaction outside any episode is a
- * pointwise example at once ({@link #POINTWISE}), as is each rating of an attribute of the output.
+ * pointwise example at once ({@link #POINTWISE}), as is each rating of an attribute of the output and each rated step
+ * of a response made of steps (the spec's step separator), whose features are kept per step for the join.
  */
 public final class FeaturizeInteraction extends ProcessFunction<Interaction, FeaturizedInteraction> {
 
@@ -26,6 +30,7 @@ public final class FeaturizeInteraction extends ProcessFunction<Interaction, Fea
   private final FeatureJobConfig config;
   private transient Featurizer featurizer;
   private transient String fingerprint;
+  private transient ResponseSteps steps;
 
   public FeaturizeInteraction(FeatureJobConfig config) {
     this.config = config;
@@ -35,13 +40,28 @@ public final class FeaturizeInteraction extends ProcessFunction<Interaction, Fea
   public void open(OpenContext openContext) {
     featurizer = new Featurizer(config.featureSpec());
     fingerprint = config.featureSpec().fingerprint();
+    steps = config.featureSpec().steps();
   }
 
   @Override
   public void processElement(Interaction interaction, Context ctx, Collector<FeaturizedInteraction> out) {
     SparseFeatures features = featurizer.featurize(interaction);
+    List<SparseFeatures> responseSteps = List.of();
+    if (steps.enabled()) {
+      List<FeatureVector> vectors = featurizer.featurizeSteps(interaction, steps);
+      if (vectors.size() > 1) {
+        responseSteps = vectors.stream().map(FeatureVector::toAvro).toList();
+      }
+    }
     out.collect(new FeaturizedInteraction(interaction.getInteractionId(), interaction.getEventTime(), features,
-        interaction.getPolicyVersion(), interaction.getAgentId()));
+        interaction.getPolicyVersion(), interaction.getAgentId(), responseSteps));
+    List<Float> ratings = interaction.getStepRatings();
+    for (int k = 0; ratings != null && k < ratings.size(); k++) {
+      if (ratings.get(k) != null) {
+        ctx.output(POINTWISE, PointwiseExamples.step(fingerprint, interaction.getInteractionId(), k,
+            responseSteps.isEmpty() ? features : responseSteps.get(k), ratings.get(k), interaction.getEventTime()));
+      }
+    }
     if (interaction.getEpisodeId() != null) {
       ctx.output(EPISODE_STEPS, new EpisodeStep(interaction.getEpisodeId(), interaction.getInteractionId(), features,
           interaction.getEnvReward(), interaction.getDone(), interaction.getEventTime().toEpochMilli()));

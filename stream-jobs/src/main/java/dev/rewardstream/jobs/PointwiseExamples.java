@@ -23,6 +23,12 @@ final class PointwiseExamples {
     return of(fingerprint, "rating/" + attribute + "/" + interactionId, attribute, features, rating, eventTime);
   }
 
+  /** A process label: the rating of step {@code step} of a response, a label of that step's own reward. */
+  static TrainingExample step(String fingerprint, String interactionId, int step, SparseFeatures features,
+      double rating, Instant eventTime) {
+    return of(fingerprint, "step/" + step + "/" + interactionId, null, features, rating, eventTime);
+  }
+
   private static TrainingExample of(String fingerprint, String exampleId, String attribute, SparseFeatures features,
       double target, Instant eventTime) {
     return TrainingExample.newBuilder()

@@ -49,7 +49,7 @@ public final class ServeFeatures
     Iterable<FeatureRequest> pending = waiting.get();
     if (pending != null) {
       for (FeatureRequest request : pending) {
-        out.collect(FeaturePart.of(request, value));
+        FeaturePart.of(request, value).forEach(out::collect);
       }
     }
     waiting.clear();
@@ -59,7 +59,7 @@ public final class ServeFeatures
   public void processElement2(FeatureRequest request, Context ctx, Collector<FeaturePart> out) throws Exception {
     FeaturizedInteraction known = interaction.value();
     if (known != null) {
-      out.collect(FeaturePart.of(request, known));
+      FeaturePart.of(request, known).forEach(out::collect);
       return;
     }
     waiting.add(request);

@@ -135,7 +135,7 @@ class FeatureOperatorsTest extends JobTestBase {
       assertThat(harness.extractOutputValues()).isEmpty();
 
       SparseFeatures f = featurizer.featurizeText("q", "late answer");
-      harness.processElement1(new StreamRecord<>(new FeaturizedInteraction("i-1", T0, f, "policy-1", "agent-1")));
+      harness.processElement1(new StreamRecord<>(new FeaturizedInteraction("i-1", T0, f, "policy-1", "agent-1", List.of())));
 
       assertThat(harness.extractOutputValues()).singleElement().satisfies(part -> {
         assertThat(part.preferenceId).isEqualTo("p");

@@ -42,9 +42,10 @@ import java.util.function.IntToDoubleFunction;
  * {@link #margins} reports the Bayesian posterior's own margin uncertainty over all coordinates, since for choosing
  * which pair to label a word never seen is exactly what is uncertain.
  *
- * <p>Pointwise examples (environment rewards) are learned by the same three with the squared loss (SGD normalized by
- * the input's squared norm, which keeps a step of 0.5 stable on inputs made of several unit-norm groups) and do not
- * move the mixture weights, which judge preference prediction.
+ * <p>Pointwise examples (environment rewards, ratings, step labels) are learned by the same three with the squared
+ * loss (SGD normalized by the input's squared norm, which keeps a step of 0.5 stable on inputs made of several
+ * unit-norm groups) and move the mixture weights by each expert's predictive log-likelihood under unit Gaussian noise,
+ * as pairs move them by theirs.
  */
 public final class OnlineLinearMixture implements RewardLearner {
 
@@ -188,6 +189,13 @@ public final class OnlineLinearMixture implements RewardLearner {
     }
     Direction x = direction(example.getA(), List.of());
     double target = example.getTarget();
+    // Each expert judged by its predictive log-likelihood under unit Gaussian noise, as the pairs judge it by theirs:
+    // a stream of ratings alone (step labels, attribute ratings) would otherwise serve the uniform mixture forever,
+    // and FTRL's sparse weights would shrink every prediction by a third.
+    double[] before = {dot(x, Expert.SGD), dot(x, Expert.FTRL), dot(x, Expert.BAYES)};
+    for (int k = 0; k < EXPERTS; k++) {
+      discountedLoss[k] = LOSS_DISCOUNT * discountedLoss[k] + weight * 0.5 * (before[k] - target) * (before[k] - target);
+    }
     double norm = 0;
     for (int n = 0; n < x.size; n++) {
       norm += x.value[n] * x.value[n];
