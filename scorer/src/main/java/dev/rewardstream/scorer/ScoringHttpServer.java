@@ -458,7 +458,8 @@ public final class ScoringHttpServer implements AutoCloseable {
         .put("fingerprint", u.getFeatureSpec())
         .put("hash_bits", models.featureSpec().hashBits())
         .put("bigrams", models.featureSpec().bigrams())
-        .put("numeric_features", NumericFeatures.of(models.featureSpec()).label());
+        .put("numeric_features", NumericFeatures.of(models.featureSpec()).label())
+        .put("step_separator", models.featureSpec().steps().describe());
     ObjectNode metrics = out.putObject("metrics");
     u.getMetrics().forEach((k, v) -> metrics.put(k.toString(), v));
     // The served reward is Σ weight × head reward: a client can recombine attribute_rewards with its own weights.

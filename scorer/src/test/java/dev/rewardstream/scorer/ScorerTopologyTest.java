@@ -168,6 +168,48 @@ class ScorerTopologyTest {
   }
 
   @Test
+  void shouldScoreAResponseMadeOfStepsAsTheSumOfItsStepsWithEachPrefixAndTheFirstBadStep() throws Exception {
+    FeatureSpec stepped = SPEC.withSteps(dev.rewardstream.model.ResponseSteps.separatedBy("\\n"));
+    ScorerConfig steppedConfig = new ScorerConfig("reward", stepped, 10_000, 5, Duration.ofMillis(100), 1.0, 0.99,
+        16, 0.0);
+    Featurizer steps = new Featurizer(stepped);
+    try (ModelHolder holder = new ModelHolder("reward", stepped, ArtifactStore.at(dir.resolve("artifacts")));
+        TopologyTestDriver stepDriver = TopologyDrivers.of(ScorerTopology.build(steppedConfig, topics, holder),
+            "scorer-steps", dir.resolve("state-steps"), T0)) {
+      var in = TopologyDrivers.input(stepDriver, topics.interactions);
+      var out = TopologyDrivers.output(stepDriver, topics.scores);
+      ModelArtifacts.Written written = ModelArtifacts.write(dir.resolve("artifacts"), "reward", 1,
+          RewardNetwork.build(ARCH, manager));
+      TopologyDrivers.input(stepDriver, topics.modelUpdates).pipeInput("reward", ModelUpdate.newBuilder()
+          .setModelName("reward").setVersion(1).setCreatedAt(T0).setArtifactUri(written.uri().toString())
+          .setSha256(written.sha256()).setFeatureSpec(stepped.fingerprint()).setArchitecture(ARCH.describe())
+          .setRewardMean(0).setRewardStd(1).setExamplesTrained(1).setMetrics(Map.of()).build());
+      Interaction solution = interaction("s-1", "first step here\nthen a second\nand a third one");
+
+      in.pipeInput("s-1", solution);
+
+      Score score = out.readValue();
+      float[] stepRewards = holder.live().orElseThrow().score(List.of(steps.featurizeText("question",
+          "first step here"), steps.featurizeText("question", "then a second"), steps.featurizeText("question",
+          "and a third one")));
+      assertThat(score.getPrefixRewards()).hasSize(3);
+      assertThat(score.getPrefixRewards().get(0)).isCloseTo(stepRewards[0], within(1e-5));
+      assertThat(score.getPrefixRewards().get(2)).isCloseTo(score.getRawReward(), within(1e-5))
+          .isCloseTo(stepRewards[0] + stepRewards[1] + stepRewards[2], within(1e-5));
+      Integer expectedBad = null;
+      for (int k = 0; k < 3 && expectedBad == null; k++) {
+        expectedBad = stepRewards[k] < 0 ? k : null;
+      }
+      assertThat(score.getFirstBadStep()).isEqualTo(expectedBad);
+
+      in.pipeInput("s-2", interaction("s-2", "one step only"));
+      Score single = out.readValue();
+      assertThat(single.getPrefixRewards()).isEmpty();
+      assertThat(single.getFirstBadStep()).isNull();
+    }
+  }
+
+  @Test
   void shouldAccumulateTheDiscountedReturnOfAnEpisodeAndForgetItWhenDone() throws Exception {
     updates.pipeInput("reward", publish(RewardNetwork.build(ARCH, manager), 1));
     for (int step = 0; step < 3; step++) {

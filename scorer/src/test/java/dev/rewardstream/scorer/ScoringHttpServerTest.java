@@ -2,6 +2,7 @@ package dev.rewardstream.scorer;
 
 import static dev.rewardstream.scorer.LiveModelFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.rewardstream.model.ArtifactStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -169,6 +170,32 @@ class ScoringHttpServerTest {
           + 0.3 * attributes.get("concise").asDouble(), org.assertj.core.api.Assertions.within(1e-5));
       assertThat(ranked.get("ranked")).allSatisfy(c -> assertThat(c.get("attribute_rewards").size()).isEqualTo(2));
       assertThat(model.get("attribute_weights").get("concise").asDouble()).isEqualTo(0.3);
+    }
+  }
+
+  @Test
+  void shouldAnswerEachPrefixsRewardAndTheFirstBadStepOfAResponseMadeOfSteps() throws Exception {
+    FeatureSpec stepped = SPEC.withSteps(dev.rewardstream.model.ResponseSteps.separatedBy("\\n"));
+    ScorerConfig steppedConfig = new ScorerConfig("reward", stepped, MAX_TEXT, 5, Duration.ofMillis(100), 1.0, 0.99,
+        16, 0.0);
+    try (ModelHolder holder = new ModelHolder("reward", stepped, ArtifactStore.at(dir.resolve("steps")));
+        LiveModelFixture network = new LiveModelFixture(dir.resolve("steps"), stepped, 8);
+        ScoringHttpServer steps = ScoringHttpServer.start("127.0.0.1", 0, holder, steppedConfig,
+            streamsState::get, 2)) {
+      network.publish(holder, 1);
+
+      JsonNode body = JSON.readTree(send(client, "POST", steps.url() + "/v1/score", JSON.createObjectNode()
+          .put("prompt", "q").put("response", "step one\nstep two\nstep three").toString()).body());
+
+      float[] rewards = holder.live().orElseThrow().score(List.of(new Featurizer(stepped).featurizeText("q",
+          "step one"), new Featurizer(stepped).featurizeText("q", "step two"),
+          new Featurizer(stepped).featurizeText("q", "step three")));
+      JsonNode prefixes = body.get("prefix_rewards");
+      assertThat(prefixes).hasSize(3);
+      assertThat(prefixes.get(1).asDouble()).isCloseTo(rewards[0] + rewards[1], within(1e-5));
+      assertThat(body.get("raw_reward").asDouble()).isCloseTo(prefixes.get(2).asDouble(), within(1e-5));
+      int firstBad = rewards[0] < 0 ? 0 : rewards[1] < 0 ? 1 : rewards[2] < 0 ? 2 : -1;
+      assertThat(body.get("first_bad_step").isNull() ? -1 : body.get("first_bad_step").asInt()).isEqualTo(firstBad);
     }
   }
 

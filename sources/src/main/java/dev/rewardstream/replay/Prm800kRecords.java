@@ -52,6 +52,7 @@ public final class Prm800kRecords {
       JsonNode human = step.get("human_completion");
       JsonNode taken;
       boolean last = false;
+      boolean own = false;
       if (chosen != null && chosen.canConvertToInt()) {
         taken = completions.path(chosen.asInt());
         if (taken.isMissingNode()) {
@@ -60,6 +61,7 @@ public final class Prm800kRecords {
         }
       } else if (human != null && !human.isNull()) {
         taken = human;
+        own = true;
       } else {
         taken = firstBad(completions);
         last = true;
@@ -74,8 +76,8 @@ public final class Prm800kRecords {
       if (!text.isBlank()) {
         texts.add(text.strip());
         JsonNode rating = taken.isTextual() ? null : taken.get("rating");
-        // The labeler's own step is a correct one (PRM800K's phase 1 asked for a +1 step).
-        ratings.add(rating == null || rating.isNull() ? (taken.isTextual() ? 1f : null) : (float) rating.asDouble());
+        // The labeler's own step is a correct one: PRM800K's phase 1 asked for a +1 step.
+        ratings.add(rating != null && rating.isNumber() ? (Float) (float) rating.asDouble() : own ? (Float) 1f : null);
       }
       if (last) {
         break;

@@ -61,6 +61,40 @@ class DecodeAndFeaturizeTest extends JobTestBase {
   }
 
   @Test
+  void shouldDeadLetterStepRatingsThatDoNotMatchTheResponsesSteps() throws Exception {
+    FeatureJobConfig config = FeatureJobConfig.defaults(KAFKA.infra().serdeConfig());
+    FeatureJobConfig stepped = config.withFeatureSpec(config.featureSpec().withSteps(
+        dev.rewardstream.model.ResponseSteps.separatedBy("\\n")));
+    var topic = KAFKA.infra().topics().interactions;
+    Interaction twoSteps = interaction("i-2", "q", "first\nsecond");
+    Interaction matching = Interaction.newBuilder(twoSteps).setStepRatings(List.of(1f, -1f)).build();
+    Interaction tooMany = Interaction.newBuilder(twoSteps).setInteractionId("i-3")
+        .setStepRatings(List.of(1f, 0f, -1f)).build();
+    Interaction outOfRange = Interaction.newBuilder(twoSteps).setInteractionId("i-4")
+        .setStepRatings(java.util.Arrays.asList(null, 3f)).build();
+    try (OneInputStreamOperatorTestHarness<RawRecord, InteractionEnvelope> harness =
+        ProcessFunctionTestHarnesses.forProcessFunction(new DecodeInteraction(stepped));
+        OneInputStreamOperatorTestHarness<RawRecord, InteractionEnvelope> unstepped =
+            ProcessFunctionTestHarnesses.forProcessFunction(new DecodeInteraction(config))) {
+      harness.open();
+      unstepped.open();
+      harness.processElement(raw(topic.name(), 0, topic.encode(matching)), 0);
+      harness.processElement(raw(topic.name(), 1, topic.encode(tooMany)), 0);
+      harness.processElement(raw(topic.name(), 2, topic.encode(outOfRange)), 0);
+      unstepped.processElement(raw(topic.name(), 3, topic.encode(matching)), 0);
+
+      assertThat(harness.extractOutputValues()).singleElement()
+          .satisfies(e -> assertThat(e.interaction.getInteractionId()).isEqualTo("i-2"));
+      assertThat(harness.getSideOutput(DeadLetterOutput.TAG)).extracting(r -> r.getValue().getErrorMessage())
+          .satisfiesExactly(
+              m -> assertThat(m).contains("step_ratings has 3 ratings, the response has 2 steps"),
+              m -> assertThat(m).contains("step_ratings[1] is 3.0, outside [-1, 1]"));
+      assertThat(unstepped.getSideOutput(DeadLetterOutput.TAG)).singleElement()
+          .satisfies(r -> assertThat(r.getValue().getErrorMessage()).contains("--step-separator"));
+    }
+  }
+
+  @Test
   void shouldFeaturizeAndRouteRewardsToPointwiseExamplesOrEpisodeAttribution() throws Exception {
     FeatureJobConfig config = FeatureJobConfig.defaults(KAFKA.infra().serdeConfig());
     Interaction text = interaction("t", "q", "an answer");

@@ -212,6 +212,54 @@ class FeatureOperatorsTest extends JobTestBase {
   }
 
   @Test
+  void shouldKeepEachStepOfAResponseAndMakeEachRatedStepAPointwiseLabel() throws Exception {
+    FeatureJobConfig stepped = config.withFeatureSpec(config.featureSpec().withSteps(
+        dev.rewardstream.model.ResponseSteps.separatedBy("\\n")));
+    var harness = ProcessFunctionTestHarnesses.forProcessFunction(new FeaturizeInteraction(stepped));
+    Interaction solution = Interaction.newBuilder().setInteractionId("s-1").setAgentId("agent").setPolicyVersion("p")
+        .setEventTime(T0).setPrompt("solve x + 1 = 3").setResponse("x = 3 - 1\nx = 2\nso x is 5")
+        .setStepRatings(Arrays.asList(1f, null, -1f)).build();
+    harness.processElement(solution, 0);
+
+    FeaturizedInteraction kept = harness.extractOutputValues().get(0);
+    Featurizer steps = new Featurizer(stepped.featureSpec());
+    assertThat(kept.getResponseSteps()).containsExactly(steps.featurizeText("solve x + 1 = 3", "x = 3 - 1"),
+        steps.featurizeText("solve x + 1 = 3", "x = 2"), steps.featurizeText("solve x + 1 = 3", "so x is 5"));
+    List<TrainingExample> labels = harness.getSideOutput(FeaturizeInteraction.POINTWISE).stream()
+        .map(StreamRecord::getValue).toList();
+    assertThat(labels).extracting(TrainingExample::getExampleId, TrainingExample::getTarget).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("step/0/s-1", 1f), org.assertj.core.groups.Tuple.tuple("step/2/s-1", -1f));
+    assertThat(labels.get(1).getA()).containsExactly(kept.getResponseSteps().get(2));
+    harness.close();
+  }
+
+  @Test
+  void shouldSpreadAPreferenceOverEveryStepOfTheResponsesItCompares() throws Exception {
+    SparseFeatures a0 = featurizer.featurizeText("q", "a0");
+    SparseFeatures a1 = featurizer.featurizeText("q", "a1");
+    SparseFeatures b = featurizer.featurizeText("q", "b");
+    FeaturizedInteraction twoSteps = new FeaturizedInteraction("i-a", T0, featurizer.featurizeText("q", "a0 a1"),
+        "policy-1", "agent-1", List.of(a0, a1));
+    FeaturizedInteraction oneStep = new FeaturizedInteraction("i-b", T0, b, "policy-1", "agent-1", List.of());
+    try (KeyedTwoInputStreamOperatorTestHarness<String, PreferenceEnvelope, FeaturePart, TrainingExample> harness =
+        assemble()) {
+      harness.processElement1(new StreamRecord<>(envelopeOf(preference("p", "i-a", "i-b", PreferenceOutcome.A))));
+      // The steps of side A arrive in reverse, after side B.
+      List<FeaturePart> parts = FeaturePart.of(new FeatureRequest("p", "i-a", FeaturePart.SIDE_A, 0, 0), twoSteps);
+      harness.processElement2(new StreamRecord<>(
+          FeaturePart.of(new FeatureRequest("p", "i-b", FeaturePart.SIDE_B, 0, 0), oneStep).get(0)));
+      harness.processElement2(new StreamRecord<>(parts.get(1)));
+      assertThat(harness.extractOutputValues()).as("side A still misses its first step").isEmpty();
+      harness.processElement2(new StreamRecord<>(parts.get(0)));
+
+      TrainingExample example = harness.extractOutputValues().get(0);
+      assertThat(example.getA()).containsExactly(a0, a1);
+      assertThat(example.getB()).containsExactly(b);
+      assertThat(harness.numKeyedStateEntries()).as("only the duplicate marker").isEqualTo(1);
+    }
+  }
+
+  @Test
   void shouldAssembleTrajectorySegmentsStepByStep() throws Exception {
     try (KeyedTwoInputStreamOperatorTestHarness<String, PreferenceEnvelope, FeaturePart, TrainingExample> harness =
         assemble()) {

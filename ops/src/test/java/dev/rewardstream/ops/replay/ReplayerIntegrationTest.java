@@ -119,6 +119,52 @@ class ReplayerIntegrationTest {
     });
   }
 
+  @Test
+  void shouldTurnEachPrm800kSolutionIntoAnInteractionWithItsStepRatings() throws Exception {
+    // Given the PRM800K-format fixture: a phase-2 solution stopped at its first error, a correct one whose last step
+    // holds the separator, a phase-1 one with the labeler's own step, a bad problem, and a line without a problem
+    Path log = files.resolve("prm800k-sample.jsonl");
+    try (var in = ReplayerIntegrationTest.class.getResourceAsStream("/prm800k-sample.jsonl")) {
+      Files.copy(in, log);
+    }
+    StringWriter rejects = new StringWriter();
+    dev.rewardstream.model.ResponseSteps steps = dev.rewardstream.model.ResponseSteps.separatedBy("\\n\\n");
+
+    Replayer.Progress done;
+    try (KafkaRecordSink sink = new KafkaRecordSink(KAFKA.infra().kafka(), KAFKA.infra().topics())) {
+      done = new Replayer(Replayer.Format.PRM800K, 0, new PrintWriter(rejects), p -> { }, 100, steps)
+          .replay(log, sink);
+    }
+
+    assertThat(done.interactions()).isEqualTo(3);
+    assertThat(rejects.toString().lines()).satisfiesExactly(
+        l -> assertThat(l).startsWith("4\tthe labeler reported a bad problem"),
+        l -> assertThat(l).startsWith("5\tmissing question.problem"));
+    List<Interaction> solutions = readInteractions(3, i -> i.getInteractionId().startsWith("prm800k-sample-"));
+    Interaction stopped = byId(solutions, "prm800k-sample-1");
+    assertThat(stopped.getPrompt()).isEqualTo("What is 2 + 2 times 3?");
+    assertThat(steps.split(stopped.getResponse())).containsExactly("Multiplication comes before addition.",
+        "Let me write the expression down.", "So 2 + 2 = 4, and 4 times 3 = 12.");
+    assertThat(stopped.getStepRatings()).containsExactly(1f, 0f, -1f);
+    assertThat(stopped.getPolicyVersion()).isEqualTo("generation-9");
+    assertThat(stopped.getEventTime()).isEqualTo(Instant.parse("2023-01-22T04:34:27.052Z"));
+    Interaction solved = byId(solutions, "prm800k-sample-2");
+    assertThat(steps.split(solved.getResponse())).containsExactly("Subtract 1 from both sides.",
+        "So x = 4. # Answer 4");
+    assertThat(solved.getStepRatings()).containsExactly(1f, 1f);
+    Interaction own = byId(solutions, "prm800k-sample-3");
+    assertThat(steps.split(own.getResponse())).containsExactly("10 / 4 = 2.5.", "# Answer 2.5");
+    assertThat(own.getStepRatings()).containsExactly(1f, null);
+    // Each matches the step cut the feature job checks it against.
+    for (Interaction solution : solutions) {
+      new dev.rewardstream.model.InteractionValidator(32_768).validateStepRatings(solution, steps);
+    }
+  }
+
+  private static Interaction byId(List<Interaction> interactions, String id) {
+    return interactions.stream().filter(i -> i.getInteractionId().equals(id)).findFirst().orElseThrow();
+  }
+
   private static String pair(String chosen, String rejected) {
     return "{\"chosen\": " + json(chosen) + ", \"rejected\": " + json(rejected) + "}";
   }
