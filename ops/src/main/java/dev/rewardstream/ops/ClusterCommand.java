@@ -1,8 +1,11 @@
 package dev.rewardstream.ops;
 
+import dev.rewardstream.model.ResponseSteps;
+import dev.rewardstream.model.RewardAttributes;
 import dev.rewardstream.runtime.cluster.LocalCluster;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,11 +52,17 @@ final class ClusterCommand implements Runnable {
         + "them, ACLs, the registry over HTTPS with basic auth, one principal per service, the scoring API over HTTPS "
         + "with a bearer token; the CA, passwords, token and client files go to DATA_DIR/security/.")
     boolean secure;
+    @Option(names = "--attributes", paramLabel = "NAME=WEIGHT,...", description = "One reward head per attribute, "
+        + "as on 'up' (passed to the trainers).")
+    String attributes;
+    @Option(names = "--step-separator", paramLabel = "TEXT", description = "Process rewards: responses cut into steps, "
+        + "as on 'up' (passed to the feature job, the scorers and the trainers).")
+    String stepSeparator;
 
     @Override
     public Integer call() throws Exception {
       var out = parent.spec.commandLine().getOut();
-      LocalCluster cluster = LocalCluster.up(parent.dataDir, new LocalCluster.Layout(basePort, secure),
+      LocalCluster cluster = LocalCluster.up(parent.dataDir, new LocalCluster.Layout(basePort, secure), modelOptions(),
           jobJar != null ? jobJar : LocalCluster.defaultJobJar(), RewardCtl.class.getName(),
           Duration.ofSeconds(timeoutSeconds), lines(out));
       out.printf("cluster: up; 'rewardctl cluster down --data-dir %s' stops it%n", parent.dataDir);
@@ -64,6 +73,21 @@ final class ClusterCommand implements Runnable {
       }
       LocalCluster.printTable(out, cluster.members());
       return 0;
+    }
+
+    /** Checked here, so a bad value fails 'cluster up' before any process starts. */
+    LocalCluster.ModelOptions modelOptions() {
+      List<String> feature = new ArrayList<>();
+      if (stepSeparator != null) {
+        ResponseSteps.separatedBy(stepSeparator);
+        feature.addAll(List.of("--step-separator", stepSeparator));
+      }
+      List<String> learner = new ArrayList<>();
+      if (attributes != null) {
+        RewardAttributes.parse(attributes);
+        learner.addAll(List.of("--attributes", attributes));
+      }
+      return new LocalCluster.ModelOptions(feature, learner);
     }
   }
 

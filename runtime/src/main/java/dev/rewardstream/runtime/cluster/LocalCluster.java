@@ -64,6 +64,20 @@ public final class LocalCluster {
     }
   }
 
+  /**
+   * What the model is, as the services' own options say it, passed through as given: {@code featureArgs} to the feature
+   * job, the scorers and the trainers (one feature spec everywhere, e.g. {@code --step-separator}),
+   * {@code learnerArgs} to the trainers (e.g. {@code --attributes}).
+   */
+  public record ModelOptions(List<String> featureArgs, List<String> learnerArgs) {
+    public static final ModelOptions DEFAULTS = new ModelOptions(List.of(), List.of());
+
+    public ModelOptions {
+      featureArgs = List.copyOf(featureArgs);
+      learnerArgs = List.copyOf(learnerArgs);
+    }
+  }
+
   /** The cluster's ports, all on 127.0.0.1, counted from one base. */
   public record Layout(int base, boolean secure) {
     /** Every port the cluster listens on, relative to the base. */
@@ -138,6 +152,7 @@ public final class LocalCluster {
 
   private final Path dir;
   private final Layout ports;
+  private final ModelOptions model;
   private final String commandMain;
   private final Path jobJar;
   private final Duration timeout;
@@ -149,10 +164,11 @@ public final class LocalCluster {
   private FlinkStandalone flink;
   private String jobId;
 
-  private LocalCluster(Path dir, Layout ports, String commandMain, Path jobJar, Duration timeout,
+  private LocalCluster(Path dir, Layout ports, ModelOptions model, String commandMain, Path jobJar, Duration timeout,
       Consumer<String> progress) {
     this.dir = dir;
     this.ports = ports;
+    this.model = model;
     this.security = ports.secure() ? PlatformSecurity.prepare(securityDir(dir), "127.0.0.1", "") : null;
     this.registryClient = security == null ? HTTP
         : HttpClient.newBuilder().sslContext(security.tls().clientContext()).build();
@@ -180,12 +196,18 @@ public final class LocalCluster {
    */
   public static LocalCluster up(Path dataDir, Layout layout, Path jobJar, String commandMain, Duration timeout,
       Consumer<String> progress) throws Exception {
+    return up(dataDir, layout, ModelOptions.DEFAULTS, jobJar, commandMain, timeout, progress);
+  }
+
+  /** As {@link #up(Path, Layout, Path, String, Duration, Consumer)}, the services started with {@code model}'s options. */
+  public static LocalCluster up(Path dataDir, Layout layout, ModelOptions model, Path jobJar, String commandMain,
+      Duration timeout, Consumer<String> progress) throws Exception {
     Path dir = dataDir.toAbsolutePath();
     if (Files.exists(table(dir)) && readTable(dir).stream().anyMatch(Member::alive)) {
       throw new IllegalStateException("a cluster is already running from " + dir + " ('rewardctl cluster status')");
     }
     Files.createDirectories(dir.resolve("logs"));
-    LocalCluster cluster = new LocalCluster(dir, layout, commandMain, jobJar, timeout, progress);
+    LocalCluster cluster = new LocalCluster(dir, layout, model, commandMain, jobJar, timeout, progress);
     try {
       cluster.start();
       return cluster;
@@ -250,7 +272,7 @@ public final class LocalCluster {
       Path state = dir.resolve("scorer-" + s);
       List<String> https = security == null ? List.of() : List.of("--tls-dir", securityDir(dir).toString());
       launch("scorer-" + s, "scorer", (security == null ? "http" : "https") + "://127.0.0.1:" + ports.scorerHttp(s),
-          service("-Xmx768m", concat(List.of("scorer"), cluster(PlatformSecurity.SCORER), https,
+          service("-Xmx768m", concat(List.of("scorer"), cluster(PlatformSecurity.SCORER), https, model.featureArgs(),
           List.of("--no-drift-monitor", "--state-dir",
               state.resolve("state").toString(), "--pairs-state-dir", state.resolve("pairs").toString(),
               "--drift-state-dir", state.resolve("drift").toString(), "--artifact-dir",
@@ -263,7 +285,8 @@ public final class LocalCluster {
             "--metrics-port", Integer.toString(ports.metrics(3))))));
     for (int t = 1; t <= 2; t++) {
       launch("trainer-" + t, "trainer", "metrics :" + ports.metrics(3 + t), service("-Xmx1g",
-          concat(List.of("trainer"), cluster(PlatformSecurity.TRAINER), List.of("--artifact-dir",
+          concat(List.of("trainer"), cluster(PlatformSecurity.TRAINER), model.featureArgs(), model.learnerArgs(),
+              List.of("--artifact-dir",
               dir.resolve("artifacts").toString(),
               "--metrics-port", Integer.toString(ports.metrics(3 + t))))));
     }
@@ -366,7 +389,8 @@ public final class LocalCluster {
   }
 
   private void submitJob(Path restoreFrom) throws Exception {
-    jobId = flink.submit(jobJar, concat(cluster(PlatformSecurity.FEATURE_JOB), List.of("--flink-parallelism", "2")),
+    jobId = flink.submit(jobJar, concat(cluster(PlatformSecurity.FEATURE_JOB), model.featureArgs(),
+        List.of("--flink-parallelism", "2")),
         restoreFrom, dir.resolve("logs/job-submission.log"));
     awaitReady("the feature job RUNNING", () -> flink.running(jobId));
   }
