@@ -247,6 +247,25 @@ public final class LoadedModel implements AutoCloseable {
     return PairInformation.ofMembers(memberRewards(a), memberRewards(b));
   }
 
+  /** The same for two outputs made of steps, each member's reward of an output the sum of its steps'. */
+  public PairInformation pairInformation(List<FeatureVector> a, List<FeatureVector> b) {
+    return PairInformation.ofMembers(memberRewards(a), memberRewards(b));
+  }
+
+  private float[] memberRewards(List<FeatureVector> steps) {
+    if (steps.size() == 1) {
+      return memberRewards(steps.get(0));
+    }
+    float[] sum = new float[members];
+    for (FeatureVector step : steps) {
+      float[] rewards = memberRewards(step);
+      for (int m = 0; m < members; m++) {
+        sum[m] += rewards[m];
+      }
+    }
+    return sum;
+  }
+
   /** (raw − reference mean) / reference std, as published with the version. */
   public double normalize(double raw) {
     double std = update.getRewardStd();

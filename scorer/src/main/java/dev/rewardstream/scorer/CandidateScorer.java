@@ -116,7 +116,8 @@ public final class CandidateScorer {
    * (every pair of the candidates is considered; ties keep the candidates' order).
    */
   public List<SuggestedPair> suggestPairs(LoadedModel model, String prompt, List<String> responses, int top) {
-    List<FeatureVector> features = candidates(prompt, responses).stream().map(featurizer::featurizeVector).toList();
+    List<List<FeatureVector>> features = candidates(prompt, responses).stream()
+        .map(c -> featurizer.featurizeSteps(c, steps)).toList();
     if (responses.size() < 2) {
       throw new RecordRejectedException("candidates needs at least two entries to make a pair");
     }

@@ -1,6 +1,7 @@
 package dev.rewardstream.scorer.pairs;
 
 import dev.rewardstream.model.FeatureVector;
+import dev.rewardstream.model.ResponseSteps;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.model.PairInformation;
@@ -35,6 +36,7 @@ final class SuggestPairsProcessor implements Processor<String, byte[], String, P
   private final Topics topics;
   private final ModelHolder models;
   private final Featurizer featurizer;
+  private final ResponseSteps steps;
   private ProcessorContext<String, PairSuggestion> context;
   private KeyValueStore<String, byte[]> recent;
 
@@ -43,6 +45,7 @@ final class SuggestPairsProcessor implements Processor<String, byte[], String, P
     this.topics = topics;
     this.models = models;
     this.featurizer = new Featurizer(config.featureSpec());
+    this.steps = config.featureSpec().steps();
   }
 
   @Override
@@ -67,7 +70,7 @@ final class SuggestPairsProcessor implements Processor<String, byte[], String, P
   }
 
   private void suggest(Record<String, byte[]> record, Interaction arrived, List<byte[]> kept, LoadedModel model) {
-    FeatureVector arrivedFeatures = featurizer.featurizeVector(arrived);
+    List<FeatureVector> arrivedFeatures = featurizer.featurizeSteps(arrived, steps);
     Interaction best = null;
     PairInformation bestInformation = null;
     for (byte[] value : kept) {
@@ -76,7 +79,8 @@ final class SuggestPairsProcessor implements Processor<String, byte[], String, P
           || candidate.getResponse().equals(arrived.getResponse())) {
         continue;
       }
-      PairInformation information = model.pairInformation(featurizer.featurizeVector(candidate), arrivedFeatures);
+      PairInformation information = model.pairInformation(featurizer.featurizeSteps(candidate, steps),
+          arrivedFeatures);
       if (bestInformation == null || information.information() > bestInformation.information()) {
         best = candidate;
         bestInformation = information;
