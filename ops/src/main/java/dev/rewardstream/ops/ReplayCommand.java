@@ -23,12 +23,13 @@ import picocli.CommandLine.Spec;
  * even then, and the summary line says how many.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-    description = "Ingest a JSONL, HH-RLHF or PRM800K log into the topics with rate control; malformed lines go to a "
-        + "rejects file.")
+    description = "Ingest a JSONL, HH-RLHF, PRM800K or HelpSteer log into the topics with rate control; malformed lines "
+        + "go to a rejects file.")
 final class ReplayCommand implements Callable<Integer> {
 
   enum FormatOption {
-    jsonl(Replayer.Format.JSONL), hh_rlhf(Replayer.Format.HH_RLHF), prm800k(Replayer.Format.PRM800K);
+    jsonl(Replayer.Format.JSONL), hh_rlhf(Replayer.Format.HH_RLHF), prm800k(Replayer.Format.PRM800K),
+    helpsteer(Replayer.Format.HELPSTEER);
 
     final Replayer.Format format;
 
@@ -42,8 +43,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Log file (.jsonl, optionally gzipped).") Path file;
 
   @Option(names = "--format", defaultValue = "jsonl", converter = FormatConverter.class,
-      description = "jsonl, hh-rlhf or prm800k (OpenAI's PRM800K step labels: each solution one interaction with "
-          + "step_ratings) (default: ${DEFAULT-VALUE}).")
+      description = "jsonl, hh-rlhf, prm800k (OpenAI's PRM800K step labels: each solution one interaction with "
+          + "step_ratings) or helpsteer (NVIDIA's HelpSteer/HelpSteer2: each response one interaction with its 0-4 "
+          + "ratings) (default: ${DEFAULT-VALUE}).")
   FormatOption format;
 
   @Option(names = "--step-separator", defaultValue = "\\n\\n", paramLabel = "TEXT",

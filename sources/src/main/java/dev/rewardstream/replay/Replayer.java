@@ -34,7 +34,9 @@ public final class Replayer {
     /** {@link HhRlhfRecords}: one chosen/rejected pair per line. */
     HH_RLHF,
     /** {@link Prm800kRecords}: one step-labelled solution per line. */
-    PRM800K
+    PRM800K,
+    /** {@link HelpSteerRecords}: one response rated per attribute per line. */
+    HELPSTEER
   }
 
   /** Counts so far; {@code lines} includes blank lines, which are skipped without being rejects. */
@@ -91,7 +93,10 @@ public final class Replayer {
         pacer.await();
         try {
           JsonNode node = JsonRecords.parse(line);
-          if (format == Format.PRM800K) {
+          if (format == Format.HELPSTEER) {
+            sink.interaction(HelpSteerRecords.interaction(node, source, lines, Instant.now()));
+            interactions++;
+          } else if (format == Format.PRM800K) {
             sink.interaction(Prm800kRecords.interaction(node, steps, source, lines, Instant.now()));
             interactions++;
           } else if (format == Format.HH_RLHF) {

@@ -1,6 +1,7 @@
 package dev.rewardstream.trainer;
 
 import dev.rewardstream.model.LoadedModel;
+import dev.rewardstream.model.RewardAttributes;
 import dev.rewardstream.model.VersionMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -114,6 +115,12 @@ public final class TrainerService implements Runnable, AutoCloseable {
     this.topics = topics;
     freshState();
     this.validator = new ExampleValidator(config.featureSpec(), config.learner().attributes());
+    RewardAttributes attributes = config.learner().attributes();
+    if (attributes.named() && attributes.headOf(null) < 0) {
+      LOG.warn("the attribute heads {} have no '{}' head: labels that name no attribute will be dead-lettered (add "
+          + "{}=WEIGHT to --attributes to learn them)", attributes.names(), RewardAttributes.OVERALL,
+          RewardAttributes.OVERALL);
+    }
     String group = groupId(topics, config.modelName());
     this.consumer = TopicIO.consumer(config.kafka(), group, Map.of(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, SingleActiveAssignor.class.getName(),

@@ -161,6 +161,31 @@ class ReplayerIntegrationTest {
     }
   }
 
+  @Test
+  void shouldTurnEachHelpSteerLineIntoAnInteractionRatedPerAttribute() throws Exception {
+    Path log = files.resolve("helpsteer-sample.jsonl");
+    Files.write(log, List.of(
+        "{\"prompt\": \"c#\", \"response\": \"C# is a language by Microsoft.\", \"helpfulness\": 3, "
+            + "\"correctness\": 4, \"coherence\": 4, \"complexity\": 2, \"verbosity\": 1}",
+        "{\"prompt\": \"hi\", \"response\": \"hello\", \"helpfulness\": 9}",
+        "{\"prompt\": \"hi\", \"response\": \"hello\"}",
+        "{\"prompt\": \"hi\", \"response\": \"hey\", \"verbosity\": 0}"), StandardCharsets.UTF_8);
+    StringWriter rejects = new StringWriter();
+
+    Replayer.Progress done = replay(Replayer.Format.HELPSTEER, log, rejects);
+
+    assertThat(done.interactions()).isEqualTo(2);
+    assertThat(rejects.toString().lines()).satisfiesExactly(
+        l -> assertThat(l).startsWith("2\thelpfulness is 9; HelpSteer rates 0 to 4"),
+        l -> assertThat(l).startsWith("3\tno rating"));
+    List<Interaction> rated = readInteractions(2, i -> i.getInteractionId().startsWith("helpsteer-sample-"));
+    assertThat(byId(rated, "helpsteer-sample-1").getRatings()).containsOnly(
+        java.util.Map.entry("helpfulness", 3f), java.util.Map.entry("correctness", 4f),
+        java.util.Map.entry("coherence", 4f), java.util.Map.entry("complexity", 2f),
+        java.util.Map.entry("verbosity", 1f));
+    assertThat(byId(rated, "helpsteer-sample-4").getRatings()).containsOnly(java.util.Map.entry("verbosity", 0f));
+  }
+
   private static Interaction byId(List<Interaction> interactions, String id) {
     return interactions.stream().filter(i -> i.getInteractionId().equals(id)).findFirst().orElseThrow();
   }
