@@ -42,7 +42,7 @@ public final class TrajectoryAvro {
     requireFields(TrajectoryResponse.getClassSchema(), "model_name", "model_version", "environment",
         "statistics_count", "gamma", "k", "by", "trajectories");
     requireFields(ScoredTrajectory.getClassSchema(), "rank", "index", "return_mean", "return_std",
-        "pessimistic_return", "optimistic_return", "step_rewards", "step_stds", "attribute_returns");
+        "pessimistic_return", "optimistic_return", "step_rewards", "step_stds");
   }
 
   private TrajectoryAvro() {}
@@ -175,14 +175,6 @@ public final class TrajectoryAvro {
         out.writeDouble(t.optimistic());
         writeFloats(out, withSteps ? t.stepMean() : new float[0]);
         writeFloats(out, withSteps ? t.stepStd() : new float[0]);
-        out.writeMapStart();
-        out.setItemCount(t.attributeReturns().size());
-        for (java.util.Map.Entry<String, Double> attribute : t.attributeReturns().entrySet()) {
-          out.startItem();
-          out.writeString(attribute.getKey());
-          out.writeDouble(attribute.getValue());
-        }
-        out.writeMapEnd();
       }
       out.writeArrayEnd();
       out.flush();
