@@ -164,6 +164,15 @@ public final class TrainerService implements Runnable, AutoCloseable {
         "Expected calibration error of the newest version on its validation window", model);
     versionMetric("rewardstream.trainer.loss", VersionMetrics.TRAINING_LOSS,
         "Recent training loss when the newest version was published", model);
+    for (String attribute : config.learner().attributes().names()) {
+      Tags head = model.and("attribute", attribute);
+      versionMetric("rewardstream.trainer.attribute.accuracy",
+          VersionMetrics.ofAttribute(VersionMetrics.PAIRWISE_ACCURACY, attribute),
+          "Pairwise accuracy of one attribute head on its own labels in the newest version's validation window", head);
+      versionMetric("rewardstream.trainer.attribute.rating.mse",
+          VersionMetrics.ofAttribute(VersionMetrics.REGRESSION_MSE, attribute),
+          "Squared error of one attribute head on its ratings in the newest version's validation window", head);
+    }
   }
 
   private void versionMetric(String name, String key, String description, Tags tags) {
