@@ -41,7 +41,8 @@ final class VersionPublisher {
 
   /**
    * @param candidate the candidate's validation, published as its metrics
-   * @param perAttribute the same per attribute head ({@link Evaluation#perAttribute}), empty for a single head
+   * @param perAttribute each attribute head's validation ({@link Evaluation#perAttribute}) and reward scale, empty for a
+   *     single head
    * @param reference the candidate's rewards whose mean and spread the scorer normalizes by
    * @param positions the consumer's positions after the last example trained on, by "topic-partition"
    * @param candidatesRefused candidates the gate refused so far, so readers of the topic see refusals between versions
