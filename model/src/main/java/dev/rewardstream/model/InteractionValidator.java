@@ -41,8 +41,8 @@ public final class InteractionValidator implements java.io.Serializable {
     }
     for (java.util.Map.Entry<String, Float> rating : i.getRatings().entrySet()) {
       if (!RewardAttributes.isValidName(rating.getKey())) {
-        throw new RecordRejectedException("rating name '" + rating.getKey() + "' is not 1-64 letters, digits, '_', "
-            + "'.' or '-'");
+        throw new RecordRejectedException("rating name '" + rating.getKey() + "' is not "
+            + RewardAttributes.NAME_RULE);
       }
       if (rating.getValue() == null || !Float.isFinite(rating.getValue())) {
         throw new RecordRejectedException("rating '" + rating.getKey() + "' is " + rating.getValue());

@@ -24,6 +24,8 @@ public record RewardAttributes(List<String> names, List<Double> weights) {
   public static final RewardAttributes SINGLE = new RewardAttributes(List.of(), List.of());
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  /** What {@link #isValidName} accepts, for the errors that refuse a name. */
+  public static final String NAME_RULE = "1-64 letters, digits, '_', '.' or '-'";
 
   public RewardAttributes {
     names = List.copyOf(names);
@@ -35,7 +37,7 @@ public record RewardAttributes(List<String> names, List<Double> weights) {
     for (int h = 0; h < names.size(); h++) {
       String name = names.get(h);
       if (!isValidName(name)) {
-        throw new IllegalArgumentException("attribute name '" + name + "' is not 1-64 letters, digits, '_', '.' or '-'");
+        throw new IllegalArgumentException("attribute name '" + name + "' is not " + NAME_RULE);
       }
       if (!seen.add(name)) {
         throw new IllegalArgumentException("attribute '" + name + "' is named twice");
@@ -46,7 +48,7 @@ public record RewardAttributes(List<String> names, List<Double> weights) {
     }
   }
 
-  /** Whether {@code name} can name an attribute: 1-64 letters, digits, '_', '.' or '-'. */
+  /** Whether {@code name} can name an attribute ({@link #NAME_RULE}). */
   public static boolean isValidName(String name) {
     return name != null && NAME.matcher(name).matches();
   }

@@ -240,10 +240,15 @@ final class ScoreProcessor implements Processor<byte[], byte[], String, Object> 
       return features;
     }
     for (Interaction interaction : interactions) {
-      whole.add(features(interaction));
-      if (stepped != null) {
-        stepped.add(featurizer.featurizeSteps(normalization.normalize(interaction), steps));
+      if (stepped == null) {
+        whole.add(features(interaction));
+        continue;
       }
+      Interaction normalized = normalization.normalize(interaction);
+      List<FeatureVector> parts = featurizer.featurizeSteps(normalized, steps);
+      stepped.add(parts);
+      // A response of one step is its own whole: featurized once.
+      whole.add(parts.size() == 1 ? parts.get(0) : featurizer.featurizeVector(normalized));
     }
     LoadedModel.Scored scored = features.scoredBy(model);
     Ensemble rewards = scored.rewards();

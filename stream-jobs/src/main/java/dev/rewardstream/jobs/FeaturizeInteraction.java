@@ -45,14 +45,11 @@ public final class FeaturizeInteraction extends ProcessFunction<Interaction, Fea
 
   @Override
   public void processElement(Interaction interaction, Context ctx, Collector<FeaturizedInteraction> out) {
-    SparseFeatures features = featurizer.featurize(interaction);
-    List<SparseFeatures> responseSteps = List.of();
-    if (steps.enabled()) {
-      List<FeatureVector> vectors = featurizer.featurizeSteps(interaction, steps);
-      if (vectors.size() > 1) {
-        responseSteps = vectors.stream().map(FeatureVector::toAvro).toList();
-      }
-    }
+    List<FeatureVector> vectors = steps.enabled() ? featurizer.featurizeSteps(interaction, steps) : List.of();
+    List<SparseFeatures> responseSteps = vectors.size() > 1
+        ? vectors.stream().map(FeatureVector::toAvro).toList() : List.of();
+    // A response of one step is its own whole: featurized once.
+    SparseFeatures features = vectors.size() == 1 ? vectors.get(0).toAvro() : featurizer.featurize(interaction);
     out.collect(new FeaturizedInteraction(interaction.getInteractionId(), interaction.getEventTime(), features,
         interaction.getPolicyVersion(), interaction.getAgentId(), responseSteps));
     List<Float> ratings = interaction.getStepRatings();

@@ -28,8 +28,8 @@ public final class PreferenceValidator implements java.io.Serializable {
       throw new RecordRejectedException("confidence " + confidence + " is outside [0, 1]");
     }
     if (p.getAttribute() != null && !dev.rewardstream.model.RewardAttributes.isValidName(p.getAttribute())) {
-      throw new RecordRejectedException("attribute '" + p.getAttribute() + "' is not 1-64 letters, digits, '_', '.' "
-          + "or '-'");
+      throw new RecordRejectedException("attribute '" + p.getAttribute() + "' is not "
+          + dev.rewardstream.model.RewardAttributes.NAME_RULE);
     }
     side("a", p.getA());
     side("b", p.getB());
