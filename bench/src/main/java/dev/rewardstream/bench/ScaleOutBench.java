@@ -2,6 +2,7 @@ package dev.rewardstream.bench;
 
 import dev.rewardstream.bench.StreamsAppMeter.Metered;
 import dev.rewardstream.platform.EmbeddedInfrastructure;
+import dev.rewardstream.platform.FreePorts;
 import dev.rewardstream.platform.TopicAdmin;
 import dev.rewardstream.runtime.cluster.FlinkStandalone;
 import dev.rewardstream.runtime.cluster.LocalCluster;
@@ -17,8 +18,6 @@ import dev.rewardstream.trainer.LearnerOptions;
 import dev.rewardstream.trainer.TrainerConfig;
 import dev.rewardstream.trainer.TrainerService;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -234,7 +233,7 @@ final class ScaleOutBench implements BenchScenario {
       context.progress().accept("scale-out: the feature job on " + taskManagers + " TaskManager(s)");
       Path flinkDir = dir.resolve(prefix + "flink");
       Path logs = Files.createDirectories(flinkDir.resolve("logs"));
-      FlinkStandalone flink = FlinkStandalone.configure(flinkDir, freePort(), freePort(), freePort(), 1);
+      FlinkStandalone flink = FlinkStandalone.configure(flinkDir, FreePorts.next(), FreePorts.next(), FreePorts.next(), 1);
       try (Processes jobManager = new Processes(); Processes workers = new Processes()) {
         jobManager.start(flink.jobManagerCommand(logs), logs.resolve("jobmanager.out"));
         for (int tm = 1; tm <= taskManagers; tm++) {
@@ -372,12 +371,6 @@ final class ScaleOutBench implements BenchScenario {
           throw new IllegalStateException(what + " not within " + START_TIMEOUT);
         }
         Thread.sleep(250);
-      }
-    }
-
-    private static int freePort() throws IOException {
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        return socket.getLocalPort();
       }
     }
   }
