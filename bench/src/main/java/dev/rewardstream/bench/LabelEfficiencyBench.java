@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * Learning curves: how much each learner has learned after 250 … 20,000 labels, as accuracy against the hidden true
  * order on fresh pairs it never saw, on simulated worlds of different structure, against single-pass online logistic
  * regression anchors trained on the same label streams, and how much better it does on the pairs it trained on
- * (memorization). The trainer's learners are driven as the running trainer drives them ({@link TrainerCadence}): the
+ * (memorization), next to an offline learner fitted on all labels at once (how much of that gap any learner that uses
+ * the labels keeps). The trainer's learners are driven as the running trainer drives them ({@link TrainerCadence}): the
  * figure after N labels is that of the version published last before the N-th label arrived.
  */
 final class LabelEfficiencyBench implements BenchScenario {
@@ -49,6 +50,9 @@ final class LabelEfficiencyBench implements BenchScenario {
   /** The memorization bound, checked from this many labels on. */
   private static final double GAP_LIMIT = 0.03;
   private static final int GAP_FROM_LABELS = 2000;
+  /** Ascending: the first is nearly unregularized, the last flattens the model towards a coin flip. */
+  private static final double[] REFERENCE_LAMBDAS = {3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 1};
+  private static final int REFERENCE_FOLDS = 5;
   private static final double SGD_LEARNING_RATE = 0.5;
   private static final double[] FTRL = {0.1, 1, 1, 1};
   private static final int[] HH_AT = {250, 500, 1000, 2000};
@@ -94,7 +98,47 @@ final class LabelEfficiencyBench implements BenchScenario {
     }
   }
 
-  private record WorldRun(LabelStreams.World world, double[] bayes, Map<String, Cells> cells, double seconds) {}
+  private record WorldRun(LabelStreams.World world, double[] bayes, Map<String, Cells> cells,
+      MemorizationReference reference, double seconds) {}
+
+  /**
+   * {@link OfflineLogistic} on the first {@value #GAP_FROM_LABELS} labels of each seed, on exact word counts, for every
+   * λ of {@link #REFERENCE_LAMBDAS}: [λ][seed] fresh and seen accuracy, and per seed the λ that 5-fold cross-validation
+   * on the labels picks.
+   */
+  private record MemorizationReference(double[][] unseen, double[][] seen, int[] chosen) {
+
+    static MemorizationReference empty(int seeds) {
+      return new MemorizationReference(new double[REFERENCE_LAMBDAS.length][seeds],
+          new double[REFERENCE_LAMBDAS.length][seeds], new int[seeds]);
+    }
+
+    double chosenMean(double[][] of) {
+      double[] v = new double[chosen.length];
+      for (int s = 0; s < v.length; s++) {
+        v[s] = of[chosen[s]][s];
+      }
+      return Stats.mean(v);
+    }
+
+    double chosenSd(double[][] of) {
+      double[] v = new double[chosen.length];
+      for (int s = 0; s < v.length; s++) {
+        v[s] = of[chosen[s]][s];
+      }
+      return Stats.sd(v);
+    }
+
+    /** The weakest regularization whose mean gap is within the bound, or -1. */
+    int weakestWithinBound() {
+      for (int l = 0; l < REFERENCE_LAMBDAS.length; l++) {
+        if (Stats.mean(seen[l]) - Stats.mean(unseen[l]) <= GAP_LIMIT) {
+          return l;
+        }
+      }
+      return -1;
+    }
+  }
 
   private record Comparison(String bestAnchor, double bestMean, double bestSd, double mean, double sd,
       boolean passed) {}
@@ -231,10 +275,21 @@ final class LabelEfficiencyBench implements BenchScenario {
       cells.put(learner, new Cells(counts.length, seeds));
     }
     double[] bayes = new double[seeds];
+    boolean referenced = world.hasCounts() && max >= GAP_FROM_LABELS;
+    MemorizationReference reference = referenced ? MemorizationReference.empty(seeds) : null;
     for (int s = 0; s < seeds; s++) {
       long seed = context.seed() + s;
       LabelStreams.Streams streams = world.streams(seed, max, FRESH_PAIRS);
       bayes[s] = streams.fresh().stream().mapToDouble(LabelledPair::bayesOptimal).average().orElse(Double.NaN);
+      if (referenced) {
+        long t0 = System.nanoTime();
+        reference(world.countDimension(), streams, seed, reference, s);
+        int l = reference.chosen()[s];
+        context.progress().accept(String.format(Locale.ROOT, "label-efficiency %s seed %d offline reference: λ %s "
+                + "by cross-validation, %.1f %% fresh / %.1f %% seen at %d labels in %.1f s", world.name(), seed,
+            lambda(REFERENCE_LAMBDAS[l]), 100 * reference.unseen()[l][s], 100 * reference.seen()[l][s],
+            GAP_FROM_LABELS, (System.nanoTime() - t0) / 1e9));
+      }
       int dimension = FeatureSpec.DEFAULT.dimension();
       int countDimension = world.countDimension();
       for (String learner : learners) {
@@ -260,7 +315,50 @@ final class LabelEfficiencyBench implements BenchScenario {
                 counts[last]), (System.nanoTime() - t0) / 1e9));
       }
     }
-    return new WorldRun(world, bayes, cells, (System.nanoTime() - start) / 1e9);
+    return new WorldRun(world, bayes, cells, reference, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The memorization reference of one seed: the offline learner fitted on the first {@value #GAP_FROM_LABELS} labels
+   * at every λ, measured like the other learners (the same fresh pairs and the same sample of trained pairs), and
+   * the λ of least held-out log-loss over {@value #REFERENCE_FOLDS} folds of those labels, as a practitioner without
+   * the true order would pick it.
+   */
+  private static void reference(int dimension, LabelStreams.Streams streams, long seed, MemorizationReference into,
+      int s) {
+    List<LabelledPair> trained = streams.stream().subList(0, GAP_FROM_LABELS);
+    List<SparseVector> x = trained.stream().map(LabelledPair::counts).toList();
+    double[] y = trained.stream().mapToDouble(LabelledPair::target).toArray();
+    List<LabelledPair> seen = sample(trained, seed, GAP_FROM_LABELS);
+    double bestLoss = Double.POSITIVE_INFINITY;
+    for (int l = 0; l < REFERENCE_LAMBDAS.length; l++) {
+      double lambda = REFERENCE_LAMBDAS[l];
+      double[] w = OfflineLogistic.fit(x, y, dimension, lambda);
+      into.unseen()[l][s] = accuracy(margins(w, streams.fresh()), streams.fresh());
+      into.seen()[l][s] = accuracy(margins(w, seen), seen);
+      double loss = 0;
+      for (int fold = 0; fold < REFERENCE_FOLDS; fold++) {
+        List<SparseVector> fitX = new ArrayList<>();
+        List<Double> fitY = new ArrayList<>();
+        List<SparseVector> heldX = new ArrayList<>();
+        List<Double> heldY = new ArrayList<>();
+        for (int n = 0; n < x.size(); n++) {
+          (n % REFERENCE_FOLDS == fold ? heldX : fitX).add(x.get(n));
+          (n % REFERENCE_FOLDS == fold ? heldY : fitY).add(y[n]);
+        }
+        double[] fw = OfflineLogistic.fit(fitX, fitY.stream().mapToDouble(Double::doubleValue).toArray(), dimension,
+            lambda);
+        loss += OfflineLogistic.logLoss(fw, heldX, heldY.stream().mapToDouble(Double::doubleValue).toArray());
+      }
+      if (loss < bestLoss) {
+        bestLoss = loss;
+        into.chosen()[s] = l;
+      }
+    }
+  }
+
+  private static double[] margins(double[] w, List<LabelledPair> pairs) {
+    return pairs.stream().mapToDouble(p -> OfflineLogistic.margin(w, p.counts())).toArray();
   }
 
   private static int lastMeasured(Cells cells, int[] counts, int seed) {
@@ -454,8 +552,40 @@ final class LabelEfficiencyBench implements BenchScenario {
     double gap = maxGap(run.cells().get(DEFAULT), counts);
     comparison.put("max_seen_unseen_gap_from_2k", Double.isFinite(gap) ? Stats.round(gap) : null);
     w.put("default_vs_best_anchor", comparison);
+    if (run.reference() != null) {
+      w.put("memorization_reference", referenceFigures(run.reference()));
+    }
     w.put("wall_s", Stats.round(run.seconds()));
     return w;
+  }
+
+  private static Map<String, Object> referenceFigures(MemorizationReference reference) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("labels", GAP_FROM_LABELS);
+    r.put("features", "exact L2-normalized word counts");
+    r.put("cross_validation_folds", REFERENCE_FOLDS);
+    Map<String, Object> byLambda = new LinkedHashMap<>();
+    for (int l = 0; l < REFERENCE_LAMBDAS.length; l++) {
+      Map<String, Object> cell = new LinkedHashMap<>();
+      cell.put("unseen_mean", Stats.round(Stats.mean(reference.unseen()[l])));
+      cell.put("unseen_sd", Stats.round(Stats.sd(reference.unseen()[l])));
+      cell.put("seen_mean", Stats.round(Stats.mean(reference.seen()[l])));
+      cell.put("gap", Stats.round(Stats.mean(reference.seen()[l]) - Stats.mean(reference.unseen()[l])));
+      byLambda.put(lambda(REFERENCE_LAMBDAS[l]), cell);
+    }
+    r.put("by_lambda", byLambda);
+    r.put("cross_validated_lambda_per_seed", Arrays.stream(reference.chosen())
+        .mapToObj(l -> REFERENCE_LAMBDAS[l]).toList());
+    Map<String, Object> chosen = new LinkedHashMap<>();
+    chosen.put("unseen_mean", Stats.round(reference.chosenMean(reference.unseen())));
+    chosen.put("unseen_sd", Stats.round(reference.chosenSd(reference.unseen())));
+    chosen.put("seen_mean", Stats.round(reference.chosenMean(reference.seen())));
+    chosen.put("gap", Stats.round(reference.chosenMean(reference.seen()) - reference.chosenMean(reference.unseen())));
+    r.put("cross_validated", chosen);
+    int within = reference.weakestWithinBound();
+    r.put("weakest_lambda_within_gap_limit", within < 0 ? null : REFERENCE_LAMBDAS[within]);
+    r.put("unseen_mean_within_gap_limit", within < 0 ? null : Stats.round(Stats.mean(reference.unseen()[within])));
+    return r;
   }
 
   // ---------------------------------------------------------------- HH-RLHF
@@ -651,6 +781,39 @@ final class LabelEfficiencyBench implements BenchScenario {
       }
       md.append('\n');
     }
+    md.append('\n');
+    if (runs.stream().noneMatch(r -> r.reference() != null)) {
+      return md.toString();
+    }
+    md.append(String.format(Locale.ROOT, "The offline reference: L2-regularized logistic regression fitted on all of "
+        + "the first %,d labels at once (many passes, to convergence) on exact L2-normalized word counts, λ chosen by "
+        + "%d-fold cross-validation of the log-loss on those labels, as a practitioner without the true order would "
+        + "choose it. Fresh accuracy and gap in points at %,d labels; then the weakest regularization whose gap is "
+        + "within %.0f points (read off the true order, which no learner has) and its fresh accuracy: what meeting the "
+        + "bound by regularizing costs.%n%n| world | `default` | offline, λ by cross-validation | λ chosen | gap ≤ %.0f "
+        + "from λ | fresh there |%n|---|---|---|---|---|---|%n", GAP_FROM_LABELS, REFERENCE_FOLDS, GAP_FROM_LABELS,
+        100 * GAP_LIMIT, 100 * GAP_LIMIT));
+    int at = -1;
+    for (int c = 0; c < counts.length; c++) {
+      at = counts[c] == GAP_FROM_LABELS ? c : at;
+    }
+    for (WorldRun run : runs) {
+      MemorizationReference r = run.reference();
+      if (r == null) {
+        continue;
+      }
+      Cells d = run.cells().get(DEFAULT);
+      int within = r.weakestWithinBound();
+      md.append(String.format(Locale.ROOT, "| %s | %s | %.1f ± %.1f [%+.1f] | %s | %s | %s |%n", run.world().name(),
+          at >= 0 && d.measured(at) ? String.format(Locale.ROOT, "%.1f ± %.1f [%+.1f]", 100 * d.unseenMean(at),
+              100 * d.unseenSd(at), 100 * d.gap(at)) : "–",
+          100 * r.chosenMean(r.unseen()), 100 * r.chosenSd(r.unseen()),
+          100 * (r.chosenMean(r.seen()) - r.chosenMean(r.unseen())),
+          Arrays.stream(r.chosen()).mapToObj(l -> lambda(REFERENCE_LAMBDAS[l])).collect(Collectors.joining(" / ")),
+          within < 0 ? "none up to " + lambda(REFERENCE_LAMBDAS[REFERENCE_LAMBDAS.length - 1])
+              : lambda(REFERENCE_LAMBDAS[within]),
+          within < 0 ? "–" : String.format(Locale.ROOT, "%.1f", 100 * Stats.mean(r.unseen()[within]))));
+    }
     return md.append('\n').toString();
   }
 
@@ -721,6 +884,10 @@ final class LabelEfficiencyBench implements BenchScenario {
 
   private static String labels(int n) {
     return n >= 1000 && n % 1000 == 0 ? n / 1000 + "k" : String.format(Locale.ROOT, "%,d", n);
+  }
+
+  private static String lambda(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   private static String num(double v) {
