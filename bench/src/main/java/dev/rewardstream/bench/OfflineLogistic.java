@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class OfflineLogistic {
 
-  private static final int MAX_ITERATIONS = 2000;
+  static final int MAX_ITERATIONS = 2000;
   private static final double GRADIENT_TOLERANCE = 1e-6;
 
   private OfflineLogistic() {}
