@@ -253,17 +253,71 @@ public final class LoadedModel implements AutoCloseable {
   }
 
   private float[] memberRewards(List<FeatureVector> steps) {
+    return combine(outputs(steps));
+  }
+
+  /** Every output (heads × members, head-major) of an output made of steps: the sums of its steps'. */
+  private float[] outputs(List<FeatureVector> steps) {
     if (steps.size() == 1) {
-      return memberRewards(steps.get(0));
+      return inference.memberRewards(steps.get(0));
     }
-    float[] sum = new float[members];
+    float[] sum = null;
     for (FeatureVector step : steps) {
-      float[] rewards = memberRewards(step);
-      for (int m = 0; m < members; m++) {
-        sum[m] += rewards[m];
+      float[] outputs = inference.memberRewards(step);
+      if (sum == null) {
+        sum = outputs.clone();
+      } else {
+        for (int o = 0; o < sum.length; o++) {
+          sum[o] += outputs[o];
+        }
       }
     }
     return sum;
+  }
+
+  /** What a label on a pair would teach, and the attribute that label should judge (null: the single head). */
+  public record AttributedInformation(String attribute, PairInformation information) {}
+
+  /**
+   * The attribute whose label on the pair would teach this version most, and what it would teach: each head is judged
+   * by its own members, since a label naming an attribute trains only that head. A model without attribute heads
+   * answers its single head with a null attribute.
+   */
+  public AttributedInformation mostInformative(List<FeatureVector> a, List<FeatureVector> b) {
+    if (!attributes.named()) {
+      return new AttributedInformation(null, pairInformation(a, b));
+    }
+    float[] outputsA = outputs(a);
+    float[] outputsB = outputs(b);
+    AttributedInformation best = null;
+    for (int h = 0; h < attributes.heads(); h++) {
+      PairInformation information = headInformation(outputsA, outputsB, h);
+      if (best == null || information.information() > best.information().information()) {
+        best = new AttributedInformation(attributes.names().get(h), information);
+      }
+    }
+    return best;
+  }
+
+  /**
+   * What a label judging {@code attribute} on the pair would teach the head that learns it.
+   *
+   * @throws IllegalArgumentException when this model has no head for {@code attribute}
+   */
+  public AttributedInformation informationFor(List<FeatureVector> a, List<FeatureVector> b, String attribute) {
+    int head = attributes.headOf(attribute);
+    if (head < 0) {
+      throw new IllegalArgumentException(attributes.refusal(attribute));
+    }
+    if (!attributes.named()) {
+      return new AttributedInformation(null, pairInformation(a, b));
+    }
+    return new AttributedInformation(attributes.names().get(head), headInformation(outputs(a), outputs(b), head));
+  }
+
+  private PairInformation headInformation(float[] outputsA, float[] outputsB, int head) {
+    return PairInformation.ofMembers(java.util.Arrays.copyOfRange(outputsA, head * members, (head + 1) * members),
+        java.util.Arrays.copyOfRange(outputsB, head * members, (head + 1) * members));
   }
 
   /** (raw − reference mean) / reference std, as published with the version. */

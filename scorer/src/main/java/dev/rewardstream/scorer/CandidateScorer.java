@@ -108,14 +108,22 @@ public final class CandidateScorer {
     return new Result(model.update().getModelName(), model.version(), scored);
   }
 
-  /** A pair of candidates and what a label on it would teach the model. */
-  public record SuggestedPair(int a, int b, PairInformation information) {}
+  /**
+   * A pair of candidates, what a label on it would teach the model, and the attribute that label should judge (null
+   * for a model without attribute heads).
+   */
+  public record SuggestedPair(int a, int b, PairInformation information, String attribute) {}
 
   /**
    * The {@code top} pairs of candidates whose preference label would teach {@code model} most, most informative first
-   * (every pair of the candidates is considered; ties keep the candidates' order).
+   * (every pair of the candidates is considered; ties keep the candidates' order). With {@code attribute} null, each
+   * pair is judged for the attribute whose head it would teach most; else for that attribute's head.
    */
-  public List<SuggestedPair> suggestPairs(LoadedModel model, String prompt, List<String> responses, int top) {
+  public List<SuggestedPair> suggestPairs(LoadedModel model, String prompt, List<String> responses, int top,
+      String attribute) {
+    if (attribute != null && model.attributes().headOf(attribute) < 0) {
+      throw new RecordRejectedException(model.attributes().refusal(attribute));
+    }
     List<List<FeatureVector>> features = candidates(prompt, responses).stream()
         .map(c -> featurizer.featurizeSteps(c, steps)).toList();
     if (responses.size() < 2) {
@@ -124,7 +132,10 @@ public final class CandidateScorer {
     List<SuggestedPair> pairs = new ArrayList<>();
     for (int a = 0; a < features.size(); a++) {
       for (int b = a + 1; b < features.size(); b++) {
-        pairs.add(new SuggestedPair(a, b, model.pairInformation(features.get(a), features.get(b))));
+        LoadedModel.AttributedInformation judged = attribute == null
+            ? model.mostInformative(features.get(a), features.get(b))
+            : model.informationFor(features.get(a), features.get(b), attribute);
+        pairs.add(new SuggestedPair(a, b, judged.information(), judged.attribute()));
       }
     }
     pairs.sort(java.util.Comparator.comparingDouble((SuggestedPair p) -> p.information().information()).reversed());

@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  *       mean, std, pessimistic and optimistic value; {@code "steps": false} leaves the per-step arrays out. Sent
  *       as {@code Content-Type: avro/binary}, the question and answer are Avro datums ({@link TrajectoryAvro}).
  *   <li>{@code POST /v1/pairs} {@code {"prompt": "...", "candidates": [...], "top": 5}}: the pairs of candidates whose
- *       preference label would teach the live version most, with its P(A ≻ B) and the expected information gain.
+ *       preference label would teach the live version most, with its P(A ≻ B) and the expected information gain. For
+ *       a model with attribute heads each pair names the attribute whose label would teach most, or is judged for the
+ *       request's {@code "attribute"}.
  *   <li>{@code GET /v1/model}: the live version, its feature spec and holdout metrics, and the environments whose
  *       trajectories it can score, with their vector dimensions.
  *   <li>{@code GET /health}: 200 when a version is live and the Streams application is RUNNING, else 503 and why
@@ -305,16 +307,19 @@ public final class ScoringHttpServer implements AutoCloseable {
     recordBatch("/v1/pairs", responses.size());
     LoadedModel model = liveModel();
     List<CandidateScorer.SuggestedPair> suggested =
-        scorer.suggestPairs(model, optionalText(request, "prompt"), responses, top);
+        scorer.suggestPairs(model, optionalText(request, "prompt"), responses, top, optionalText(request, "attribute"));
     ObjectNode out = JSON.createObjectNode().put("model_name", model.update().getModelName())
         .put("model_version", model.version());
     ArrayNode pairs = out.putArray("pairs");
     for (CandidateScorer.SuggestedPair pair : suggested) {
-      pairs.addObject().put("a", pair.a()).put("b", pair.b())
+      ObjectNode entry = pairs.addObject().put("a", pair.a()).put("b", pair.b())
           .put("p_a", pair.information().probabilityA())
           .put("margin_mean", pair.information().marginMean())
           .put("margin_std", pair.information().marginStd())
           .put("information", pair.information().information());
+      if (pair.attribute() != null) {
+        entry.put("attribute", pair.attribute());
+      }
     }
     return out;
   }

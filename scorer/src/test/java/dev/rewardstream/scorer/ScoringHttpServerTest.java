@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.apache.kafka.streams.KafkaStreams;
@@ -170,7 +171,35 @@ class ScoringHttpServerTest {
           + 0.3 * attributes.get("concise").asDouble(), org.assertj.core.api.Assertions.within(1e-5));
       assertThat(ranked.get("ranked")).allSatisfy(c -> assertThat(c.get("attribute_rewards").size()).isEqualTo(2));
       assertThat(model.get("attribute_weights").get("concise").asDouble()).isEqualTo(0.3);
+
+      // Pair suggestions name the attribute whose head a label would teach most, or judge the one asked for.
+      String candidates = JSON.writeValueAsString(List.of("a", "b c d", "e f", "g h i j"));
+      Map<String, Double> best = informationByPair(post("/v1/pairs", "{\"candidates\": " + candidates
+          + ", \"top\": 6}"), null);
+      Map<String, Double> helpful = informationByPair(post("/v1/pairs", "{\"candidates\": " + candidates
+          + ", \"top\": 6, \"attribute\": \"helpful\"}"), "helpful");
+      Map<String, Double> concise = informationByPair(post("/v1/pairs", "{\"candidates\": " + candidates
+          + ", \"top\": 6, \"attribute\": \"concise\"}"), "concise");
+      assertThat(best).hasSize(6);
+      assertThat(best).allSatisfy((pair, information) -> assertThat(information)
+          .isCloseTo(Math.max(helpful.get(pair), concise.get(pair)), within(1e-9)));
+      assertThat(best).isNotEqualTo(helpful).isNotEqualTo(concise);
+      assertError(post("/v1/pairs", "{\"candidates\": " + candidates + ", \"attribute\": \"tone\"}"), 400,
+          "attribute 'tone' is not one of this model's heads");
     }
+  }
+
+  /** Each suggested pair's information by "a-b"; every pair names {@code attribute}, or one of the heads when null. */
+  private static Map<String, Double> informationByPair(HttpResponse<String> response, String attribute)
+      throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Map<String, Double> byPair = new java.util.HashMap<>();
+    for (JsonNode pair : JSON.readTree(response.body()).get("pairs")) {
+      String named = pair.get("attribute").asText();
+      assertThat(named).isIn(attribute == null ? List.of("helpful", "concise") : List.of(attribute));
+      byPair.put(pair.get("a").asInt() + "-" + pair.get("b").asInt(), pair.get("information").asDouble());
+    }
+    return byPair;
   }
 
   @Test

@@ -28,7 +28,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps each prompt's latest outputs and, when a new one arrives, finds among them the partner whose pair with it
  * the live version is least sure about in a way a label would settle (the largest expected information gain); that
  * pair is suggested if it clears the configured minimum. One suggestion at most per new output, so the topic grows
- * with the outputs, not with their square.
+ * with the outputs, not with their square. For a model with attribute heads, every head is asked, and the suggestion
+ * names the attribute whose label would teach most.
  */
 final class SuggestPairsProcessor implements Processor<String, byte[], String, PairSuggestion> {
 
@@ -72,23 +73,25 @@ final class SuggestPairsProcessor implements Processor<String, byte[], String, P
   private void suggest(Record<String, byte[]> record, Interaction arrived, List<byte[]> kept, LoadedModel model) {
     List<FeatureVector> arrivedFeatures = featurizer.featurizeSteps(arrived, steps);
     Interaction best = null;
-    PairInformation bestInformation = null;
+    LoadedModel.AttributedInformation bestAttributed = null;
     for (byte[] value : kept) {
       Interaction candidate = topics.interactions.decode(value);
       if (candidate.getInteractionId().equals(arrived.getInteractionId())
           || candidate.getResponse().equals(arrived.getResponse())) {
         continue;
       }
-      PairInformation information = model.pairInformation(featurizer.featurizeSteps(candidate, steps),
-          arrivedFeatures);
-      if (bestInformation == null || information.information() > bestInformation.information()) {
+      LoadedModel.AttributedInformation attributed =
+          model.mostInformative(featurizer.featurizeSteps(candidate, steps), arrivedFeatures);
+      if (bestAttributed == null
+          || attributed.information().information() > bestAttributed.information().information()) {
         best = candidate;
-        bestInformation = information;
+        bestAttributed = attributed;
       }
     }
-    if (best == null || bestInformation.information() < config.minInformation()) {
+    if (best == null || bestAttributed.information().information() < config.minInformation()) {
       return;
     }
+    PairInformation bestInformation = bestAttributed.information();
     PairSuggestion suggestion = PairSuggestion.newBuilder()
         .setSuggestionId(best.getInteractionId() + "~" + arrived.getInteractionId())
         .setPromptKey(record.key())
@@ -103,6 +106,7 @@ final class SuggestPairsProcessor implements Processor<String, byte[], String, P
         .setMarginStd(bestInformation.marginStd())
         .setInformation(bestInformation.information())
         .setCreatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+        .setAttribute(bestAttributed.attribute())
         .build();
     context.forward(new Record<>(record.key(), suggestion, record.timestamp()));
   }

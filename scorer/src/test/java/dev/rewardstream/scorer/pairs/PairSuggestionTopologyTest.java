@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.model.RewardNetwork;
+import dev.rewardstream.schema.AttributeWeight;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.PairSuggestion;
@@ -17,6 +18,7 @@ import dev.rewardstream.serde.Topics;
 import dev.rewardstream.testing.TopologyDrivers;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
@@ -95,6 +97,7 @@ class PairSuggestionTopologyTest {
         featurizer.featurizeVector(interaction("c", "how do i reset it", "turn it off and on again"))).information();
     assertThat(suggestion.getAInteractionId()).isEqualTo(withA >= withB ? "a" : "b");
     assertThat(suggestion.getInformation()).isEqualTo(Math.max(withA, withB));
+    assertThat(suggestion.getAttribute()).as("a model without attribute heads").isNull();
   }
 
   @Test
@@ -113,13 +116,57 @@ class PairSuggestionTopologyTest {
     assertThat(suggestions.readValue().getBInteractionId()).isEqualTo("e");
   }
 
+  @Test
+  void shouldNameTheAttributeWhoseHeadALabelWouldTeachMost() throws Exception {
+    // Given a live version with two attribute heads and two earlier answers to one prompt
+    RewardNetwork.Architecture heads = new RewardNetwork.Architecture(SPEC.dimension(), 8, 4, 2);
+    updates.pipeInput("reward", publish(1, heads, List.of(new AttributeWeight("helpful", 0.5),
+        new AttributeWeight("concise", 0.5))));
+    Interaction a = interaction("a", "how do i reset it", "open settings then security");
+    Interaction b = interaction("b", "how do i reset it", "i do not know");
+    Interaction c = interaction("c", "how do i reset it", "turn it off and on again");
+    interactions.pipeInput("a", a);
+    interactions.pipeInput("b", b);
+    suggestions.readValuesToList();
+
+    // When a third answer arrives
+    interactions.pipeInput("c", c);
+
+    // Then the suggestion names the (partner, attribute) whose label teaches its head most, with that head's figures
+    PairSuggestion suggestion = suggestions.readValue();
+    var live = models.live().orElseThrow();
+    var featurizer = new dev.rewardstream.model.Featurizer(SPEC);
+    double best = -1;
+    String bestPartner = null;
+    String bestAttribute = null;
+    for (Interaction partner : List.of(a, b)) {
+      for (String attribute : List.of("helpful", "concise")) {
+        double information = live.informationFor(List.of(featurizer.featurizeVector(partner)),
+            List.of(featurizer.featurizeVector(c)), attribute).information().information();
+        if (information > best) {
+          best = information;
+          bestPartner = partner.getInteractionId();
+          bestAttribute = attribute;
+        }
+      }
+    }
+    assertThat(suggestion.getAttribute()).isEqualTo(bestAttribute);
+    assertThat(suggestion.getAInteractionId()).isEqualTo(bestPartner);
+    assertThat(suggestion.getInformation()).isEqualTo(best);
+  }
+
   private ModelUpdate publish(long version) throws Exception {
+    return publish(version, ENSEMBLE, List.of());
+  }
+
+  private ModelUpdate publish(long version, RewardNetwork.Architecture architecture, List<AttributeWeight> attributes)
+      throws Exception {
     ModelArtifacts.Written written = ModelArtifacts.write(dir.resolve("artifacts"), "reward", version,
-        RewardNetwork.build(ENSEMBLE, manager));
+        RewardNetwork.build(architecture, manager));
     return ModelUpdate.newBuilder().setModelName("reward").setVersion(version).setCreatedAt(T0)
         .setArtifactUri(written.uri().toString()).setSha256(written.sha256()).setFeatureSpec(SPEC.fingerprint())
-        .setArchitecture(ENSEMBLE.describe()).setRewardMean(0).setRewardStd(1).setExamplesTrained(100)
-        .setMetrics(Map.of()).build();
+        .setArchitecture(architecture.describe()).setRewardMean(0).setRewardStd(1).setExamplesTrained(100)
+        .setMetrics(Map.of()).setAttributes(attributes).build();
   }
 
   private static Interaction interaction(String id, String prompt, String response) {
