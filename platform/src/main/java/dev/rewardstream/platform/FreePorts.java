@@ -53,10 +53,13 @@ public final class FreePorts {
     }
   }
 
-  /** Where the kernel's range starts; 0 where it cannot be read (not Linux), which leaves the ephemeral fallback. */
-  private static int ephemeralRangeStart() {
+  /**
+   * Where the kernel's range starts; 0 where it cannot be read (not Linux), which leaves the ephemeral fallback. Read by
+   * lines: {@code Files.readString} returned "3" for this procfs file of "32768\t60999" (JDK 17 here).
+   */
+  static int ephemeralRangeStart() {
     try {
-      return Integer.parseInt(Files.readString(EPHEMERAL_RANGE).trim().split("\\s+")[0]);
+      return Integer.parseInt(Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return 0;
     }

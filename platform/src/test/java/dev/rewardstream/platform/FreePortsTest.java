@@ -22,8 +22,9 @@ class FreePortsTest {
   void shouldHandOutDistinctBindablePortsThatNoOutgoingConnectionCanTake() throws IOException {
     Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     Assumptions.assumeTrue(Files.isReadable(range), "skipped: no Linux ephemeral port range to stay out of");
-    int ephemeralStart = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+    int ephemeralStart = Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
     Assumptions.assumeTrue(ephemeralStart >= 11_000, "skipped: the ephemeral range starts too low to stay below it");
+    assertThat(FreePorts.ephemeralRangeStart()).isEqualTo(ephemeralStart);
 
     // Hundreds of outgoing connections, as a test with many Kafka clients makes, while ports are handed out.
     List<Socket> outgoing = new ArrayList<>();

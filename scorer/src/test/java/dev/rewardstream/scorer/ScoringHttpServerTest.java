@@ -174,32 +174,35 @@ class ScoringHttpServerTest {
 
       // Pair suggestions name the attribute whose head a label would teach most, or judge the one asked for.
       String candidates = JSON.writeValueAsString(List.of("a", "b c d", "e f", "g h i j"));
-      Map<String, Double> best = informationByPair(post("/v1/pairs", "{\"candidates\": " + candidates
-          + ", \"top\": 6}"), null);
-      Map<String, Double> helpful = informationByPair(post("/v1/pairs", "{\"candidates\": " + candidates
-          + ", \"top\": 6, \"attribute\": \"helpful\"}"), "helpful");
-      Map<String, Double> concise = informationByPair(post("/v1/pairs", "{\"candidates\": " + candidates
-          + ", \"top\": 6, \"attribute\": \"concise\"}"), "concise");
+      Map<String, JsonNode> best = pairsByIndices(post("/v1/pairs", "{\"candidates\": " + candidates
+          + ", \"top\": 6}"));
+      Map<String, JsonNode> helpful = pairsByIndices(post("/v1/pairs", "{\"candidates\": " + candidates
+          + ", \"top\": 6, \"attribute\": \"helpful\"}"));
+      Map<String, JsonNode> concise = pairsByIndices(post("/v1/pairs", "{\"candidates\": " + candidates
+          + ", \"top\": 6, \"attribute\": \"concise\"}"));
       assertThat(best).hasSize(6);
-      assertThat(best).allSatisfy((pair, information) -> assertThat(information)
-          .isCloseTo(Math.max(helpful.get(pair), concise.get(pair)), within(1e-9)));
-      assertThat(best).isNotEqualTo(helpful).isNotEqualTo(concise);
+      assertThat(helpful.values()).allSatisfy(pair -> assertThat(pair.get("attribute").asText()).isEqualTo("helpful"));
+      assertThat(concise.values()).allSatisfy(pair -> assertThat(pair.get("attribute").asText()).isEqualTo("concise"));
+      best.forEach((indices, pair) -> {
+        double forHelpful = helpful.get(indices).get("information").asDouble();
+        double forConcise = concise.get(indices).get("information").asDouble();
+        assertThat(pair.get("information").asDouble()).isEqualTo(Math.max(forHelpful, forConcise));
+        assertThat(pair.get("attribute").asText()).as(indices)
+            .isEqualTo(forConcise > forHelpful ? "concise" : "helpful");
+      });
       assertError(post("/v1/pairs", "{\"candidates\": " + candidates + ", \"attribute\": \"tone\"}"), 400,
           "attribute 'tone' is not one of this model's heads");
     }
   }
 
-  /** Each suggested pair's information by "a-b"; every pair names {@code attribute}, or one of the heads when null. */
-  private static Map<String, Double> informationByPair(HttpResponse<String> response, String attribute)
-      throws Exception {
+  /** Each suggested pair by "a-b". */
+  private static Map<String, JsonNode> pairsByIndices(HttpResponse<String> response) throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    Map<String, Double> byPair = new java.util.HashMap<>();
+    Map<String, JsonNode> byIndices = new java.util.HashMap<>();
     for (JsonNode pair : JSON.readTree(response.body()).get("pairs")) {
-      String named = pair.get("attribute").asText();
-      assertThat(named).isIn(attribute == null ? List.of("helpful", "concise") : List.of(attribute));
-      byPair.put(pair.get("a").asInt() + "-" + pair.get("b").asInt(), pair.get("information").asDouble());
+      byIndices.put(pair.get("a").asInt() + "-" + pair.get("b").asInt(), pair);
     }
-    return byPair;
+    return byIndices;
   }
 
   @Test
