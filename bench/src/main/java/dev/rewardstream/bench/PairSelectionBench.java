@@ -20,8 +20,9 @@ import java.util.Random;
 /**
  * Active pair selection against random selection: each round a prompt gets {@value #CANDIDATES} answers, and one pair
  * of them is labelled, either a random pair or the pair whose label the current model expects to teach it most
- * (the largest expected information gain, {@link PairInformation}, from the model's margin and its uncertainty, as
- * {@code POST /v1/pairs} and the pair-suggestions topic choose). Both strategies see the same answers and the same
+ * (the largest expected information gain, {@link PairInformation}, from the model's margin and its posterior spread,
+ * which is what {@code POST /v1/pairs} and the pair-suggestions topic compute from a published version's members and
+ * its unseen-weight variance). Both strategies see the same answers and the same
  * labeler; the default learner learns each label as it comes. The figure: how many labels active selection needs to
  * reach the accuracy random selection has at {@value #REFERENCE_LABELS} labels (goal: half or fewer).
  */

@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.SparseFeatures;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One verified model version, ready to score. Immutable after loading, so it can be swapped in atomically and scored
@@ -16,12 +19,30 @@ public final class LoadedModel implements AutoCloseable {
   private final SparseInference inference;
   private final RewardAttributes attributes;
   private final int members;
+  /** The version's {@link VersionMetrics#UNSEEN_WEIGHT_VARIANCE}; 0 where it publishes none. */
+  private final double unseenWeightVariance;
+  /** Per head, the features its members agree on (no label touched them); null where that says nothing. */
+  private final boolean[][] untouched;
 
   private LoadedModel(ModelUpdate update, SparseInference inference, RewardAttributes attributes, int members) {
     this.update = update;
     this.inference = inference;
     this.attributes = attributes;
     this.members = members;
+    Double variance = update.getMetrics().get(VersionMetrics.UNSEEN_WEIGHT_VARIANCE);
+    this.unseenWeightVariance = variance == null || !(variance > 0) ? 0 : variance;
+    this.untouched = unseenWeightVariance > 0 ? untouchedByHead(inference, attributes.heads(), members) : null;
+  }
+
+  private static boolean[][] untouchedByHead(SparseInference inference, int heads, int members) {
+    boolean[][] byHead = new boolean[heads][];
+    for (int h = 0; h < heads; h++) {
+      byHead[h] = inference.inputsWhereOutputsAgree(h * members, (h + 1) * members);
+      if (byHead[h] == null) {
+        return null;
+      }
+    }
+    return byHead;
   }
 
   /** Loads {@code update}'s artifact from {@code store} once it is verified ({@link ModelArtifacts#load}). */
@@ -244,11 +265,17 @@ public final class LoadedModel implements AutoCloseable {
 
   /** What a label on the pair ({@code a}, {@code b}) would teach this version ({@link PairInformation}). */
   public PairInformation pairInformation(FeatureVector a, FeatureVector b) {
-    return PairInformation.ofMembers(memberRewards(a), memberRewards(b));
+    return pairInformation(List.of(a), List.of(b));
   }
 
-  /** The same for two outputs made of steps, each member's reward of an output the sum of its steps'. */
+  /**
+   * The same for two outputs made of steps, each member's reward of an output the sum of its steps'. For a model with
+   * attribute heads, the weighted sum's: no label trains it, so suggestions ask the heads ({@link #mostInformative}).
+   */
   public PairInformation pairInformation(List<FeatureVector> a, List<FeatureVector> b) {
+    if (!attributes.named()) {
+      return headInformation(a, b, outputs(a), outputs(b), 0);
+    }
     return PairInformation.ofMembers(memberRewards(a), memberRewards(b));
   }
 
@@ -291,7 +318,7 @@ public final class LoadedModel implements AutoCloseable {
     float[] outputsB = outputs(b);
     AttributedInformation best = null;
     for (int h = 0; h < attributes.heads(); h++) {
-      PairInformation information = headInformation(outputsA, outputsB, h);
+      PairInformation information = headInformation(a, b, outputsA, outputsB, h);
       if (best == null || information.information() > best.information().information()) {
         best = new AttributedInformation(attributes.names().get(h), information);
       }
@@ -312,12 +339,51 @@ public final class LoadedModel implements AutoCloseable {
     if (!attributes.named()) {
       return new AttributedInformation(null, pairInformation(a, b));
     }
-    return new AttributedInformation(attributes.names().get(head), headInformation(outputs(a), outputs(b), head));
+    return new AttributedInformation(attributes.names().get(head),
+        headInformation(a, b, outputs(a), outputs(b), head));
   }
 
-  private PairInformation headInformation(float[] outputsA, float[] outputsB, int head) {
-    return PairInformation.ofMembers(java.util.Arrays.copyOfRange(outputsA, head * members, (head + 1) * members),
-        java.util.Arrays.copyOfRange(outputsB, head * members, (head + 1) * members));
+  /**
+   * One head's: from its members alone where the version says nothing of features no label touched; else a Gaussian
+   * belief about the margin, the members' mean and spread plus the unseen-weight variance of every untouched feature
+   * the two outputs differ in (what the trainer's own posterior holds, and what {@code pair-selection} measures).
+   */
+  private PairInformation headInformation(List<FeatureVector> a, List<FeatureVector> b, float[] outputsA,
+      float[] outputsB, int head) {
+    float[] rewardsA = Arrays.copyOfRange(outputsA, head * members, (head + 1) * members);
+    float[] rewardsB = Arrays.copyOfRange(outputsB, head * members, (head + 1) * members);
+    if (untouched == null) {
+      return PairInformation.ofMembers(rewardsA, rewardsB);
+    }
+    double mean = 0;
+    double squares = 0;
+    for (int m = 0; m < members; m++) {
+      double margin = rewardsA[m] - rewardsB[m];
+      mean += margin / members;
+      squares += margin * margin / members;
+    }
+    Map<Integer, Double> difference = new HashMap<>();
+    addUntouched(difference, a, 1, untouched[head]);
+    addUntouched(difference, b, -1, untouched[head]);
+    double unseen = 0;
+    for (double d : difference.values()) {
+      unseen += d * d;
+    }
+    double variance = Math.max(0, squares - mean * mean) + unseenWeightVariance * unseen;
+    return PairInformation.ofGaussian(mean, Math.sqrt(variance));
+  }
+
+  private static void addUntouched(Map<Integer, Double> into, List<FeatureVector> steps, double sign,
+      boolean[] untouched) {
+    for (FeatureVector step : steps) {
+      int[] indices = step.indices();
+      float[] values = step.values();
+      for (int k = 0; k < indices.length; k++) {
+        if (untouched[indices[k]]) {
+          into.merge(indices[k], sign * values[k], Double::sum);
+        }
+      }
+    }
   }
 
   /** (raw − reference mean) / reference std, as published with the version. */

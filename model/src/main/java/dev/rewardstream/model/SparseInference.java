@@ -122,6 +122,27 @@ final class SparseInference {
     return members;
   }
 
+  /**
+   * For a linear network, per input, whether the outputs {@code from} … {@code to − 1} all weigh it the same: where a
+   * linear ensemble's members agree exactly. Null for a network with a hidden layer, whose members agree on nothing
+   * input by input.
+   */
+  boolean[] inputsWhereOutputsAgree(int from, int to) {
+    if (hidden > 0) {
+      return null;
+    }
+    boolean[] agree = new boolean[firstWeightsByInput.length / members];
+    for (int i = 0; i < agree.length; i++) {
+      int base = i * members;
+      boolean same = true;
+      for (int o = from + 1; o < to && same; o++) {
+        same = firstWeightsByInput[base + o] == firstWeightsByInput[base + from];
+      }
+      agree[i] = same;
+    }
+    return agree;
+  }
+
   /** Every member's reward of one row. */
   float[] memberRewards(FeatureVector row) {
     int[] indices = row.indices();

@@ -34,6 +34,12 @@ public final class VersionMetrics {
   public static final String CANDIDATES_REFUSED = "candidates_refused";
   /** The event time of the newest preference the version learned, epoch ms (exact as a double below 2^53). */
   public static final String NEWEST_EXAMPLE_EVENT_TIME_MS = "newest_example_event_time_ms";
+  /**
+   * A linear version's prior variance of a weight no label has touched. Its members agree on such a weight (they
+   * perturb only what labels touched), so when judging which pair to label, the scorer adds this variance for each
+   * such feature a pair differs in: a word never labelled is exactly what a label would teach.
+   */
+  public static final String UNSEEN_WEIGHT_VARIANCE = "unseen_weight_variance";
 
   /**
    * Per-scope label agreement ({@link Scopes}): the key is the prefix followed by the scope. Measured on each scope's

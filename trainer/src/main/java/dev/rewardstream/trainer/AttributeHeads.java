@@ -125,6 +125,11 @@ final class AttributeHeads implements RewardLearner {
     return attributes;
   }
 
+  @Override
+  public java.util.Map<String, Double> versionMetrics() {
+    return heads.get(0).versionMetrics();
+  }
+
   /** Each example trains the head of its attribute; the validator refused every example no head judges. */
   @Override
   public double trainStep(List<TrainingExample> examples) {

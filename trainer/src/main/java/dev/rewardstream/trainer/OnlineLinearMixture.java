@@ -10,6 +10,7 @@ import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.model.RewardNetwork;
+import dev.rewardstream.model.VersionMetrics;
 import dev.rewardstream.schema.ExampleKind;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.SparseFeatures;
@@ -147,6 +148,11 @@ public final class OnlineLinearMixture implements RewardLearner {
   @Override
   public FeatureSpec featureSpec() {
     return spec;
+  }
+
+  @Override
+  public java.util.Map<String, Double> versionMetrics() {
+    return java.util.Map.of(VersionMetrics.UNSEEN_WEIGHT_VARIANCE, PRIOR_VARIANCE);
   }
 
   @Override

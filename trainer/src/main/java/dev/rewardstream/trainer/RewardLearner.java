@@ -7,6 +7,7 @@ import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.model.RewardNetwork;
 import dev.rewardstream.model.RewardAttributes;
+import dev.rewardstream.model.VersionMetrics;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
@@ -76,6 +77,11 @@ public interface RewardLearner extends AutoCloseable {
   /** The heads this learner has, and their weights in the served reward. */
   default RewardAttributes attributes() {
     return RewardAttributes.SINGLE;
+  }
+
+  /** What a version of this learner tells its readers about itself, beside its validation ({@link VersionMetrics}). */
+  default java.util.Map<String, Double> versionMetrics() {
+    return java.util.Map.of();
   }
 
   /** Per-step rewards of one head (-1: the served reward). */

@@ -59,6 +59,7 @@ final class VersionPublisher {
     metrics.put(VersionMetrics.EXAMPLES_TRAINED, (double) schedule.examplesTrained());
     metrics.putAll(schedule.scopeAgreement());
     metrics.put(VersionMetrics.CANDIDATES_REFUSED, (double) candidatesRefused);
+    metrics.putAll(learner.versionMetrics());
     if (Double.isFinite(schedule.trainingLoss())) {
       metrics.put(VersionMetrics.TRAINING_LOSS, schedule.trainingLoss());
     }

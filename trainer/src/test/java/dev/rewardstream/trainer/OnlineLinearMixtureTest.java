@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.FeatureVector;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.LoadedModel;
 import dev.rewardstream.model.ModelArtifacts;
+import dev.rewardstream.model.RewardAttributes;
 import dev.rewardstream.schema.ExampleKind;
 import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.LabelSource;
@@ -177,11 +179,62 @@ class OnlineLinearMixtureTest {
     }
   }
 
+  @Test
+  void shouldCountWordsNoLabelTouchedAsUncertainWhenTheScorerChoosesPairs() throws Exception {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 3);
+    Featurizer featurizer = new Featurizer(SPEC);
+    // Words the labels never used, as many on each side, so only they differ between the two answers.
+    SparseFeatures a = featurizer.featurizeText("how do i reset it", "zqxvbn wplkjh");
+    SparseFeatures b = featurizer.featurizeText("how do i reset it", "mnbvqz yxwvut");
+    try (OnlineLinearMixture learner = new OnlineLinearMixture(SPEC, OPTIONS)) {
+      learner.trainStep(data.pairs("train-", 300));
+      ModelUpdate announced = publish(learner, 1, learner.versionMetrics());
+      ModelUpdate silent = publish(learner, 2, Map.of());
+
+      try (LoadedModel served = LoadedModel.load(announced, SPEC, ArtifactStore.at(artifacts));
+          LoadedModel old = LoadedModel.load(silent, SPEC, ArtifactStore.at(artifacts))) {
+        var pair = served.pairInformation(FeatureVector.of(a), FeatureVector.of(b));
+        Ensemble trainerView = learner.margins(List.of(a), List.of(b));
+
+        // The members agree on the unseen words, so they alone see nothing to learn there.
+        assertThat(old.pairInformation(FeatureVector.of(a), FeatureVector.of(b)).information()).isZero();
+        assertThat(pair.information()).isGreaterThan(0.1);
+        assertThat(pair.marginStd()).isCloseTo(trainerView.std()[0], within(1e-4));
+      }
+    }
+  }
+
+  @Test
+  void shouldSuggestAHeadNoLabelHasTrainedOverOneThatLearnedTheWords() throws Exception {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 5);
+    List<TrainingExample> helpfulOnly = data.pairs("train-", 300).stream()
+        .map(e -> TrainingExample.newBuilder(e).setAttribute("helpful").build()).toList();
+    LearnerOptions options = OPTIONS.withAttributes(RewardAttributes.parse("helpful=0.5,concise=0.5"));
+    try (RewardLearner learner = RewardLearner.create(SPEC, options)) {
+      learner.trainStep(helpfulOnly);
+      ModelUpdate update = publish(learner, 1, learner.versionMetrics());
+
+      try (LoadedModel served = LoadedModel.load(update, SPEC, ArtifactStore.at(artifacts))) {
+        TrainingExample probe = data.pairs("probe-", 1).get(0);
+        List<FeatureVector> a = List.of(FeatureVector.of(probe.getA().get(0)));
+        List<FeatureVector> b = List.of(FeatureVector.of(probe.getB().get(0)));
+
+        assertThat(served.mostInformative(a, b).attribute()).isEqualTo("concise");
+        assertThat(served.informationFor(a, b, "concise").information().information())
+            .isGreaterThan(served.informationFor(a, b, "helpful").information().information());
+      }
+    }
+  }
+
   private ModelUpdate publish(RewardLearner learner, long version) throws Exception {
+    return publish(learner, version, Map.of());
+  }
+
+  private ModelUpdate publish(RewardLearner learner, long version, Map<String, Double> metrics) throws Exception {
     ModelArtifacts.Written written = learner.write(artifacts, "reward", version);
     return ModelUpdate.newBuilder().setModelName("reward").setVersion(version).setCreatedAt(Instant.now())
         .setArtifactUri(written.uri().toString()).setSha256(written.sha256()).setFeatureSpec(SPEC.fingerprint())
         .setArchitecture(learner.architecture().describe()).setRewardMean(0).setRewardStd(1).setExamplesTrained(0)
-        .setMetrics(Map.of()).build();
+        .setMetrics(metrics).setAttributes(learner.attributes().toAvro()).build();
   }
 }
