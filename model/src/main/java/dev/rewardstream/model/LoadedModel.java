@@ -274,7 +274,7 @@ public final class LoadedModel implements AutoCloseable {
    */
   public PairInformation pairInformation(List<FeatureVector> a, List<FeatureVector> b) {
     if (!attributes.named()) {
-      return headInformation(a, b, outputs(a), outputs(b), 0);
+      return headInformation(difference(a, b), outputs(a), outputs(b), 0);
     }
     return PairInformation.ofMembers(memberRewards(a), memberRewards(b));
   }
@@ -316,9 +316,10 @@ public final class LoadedModel implements AutoCloseable {
     }
     float[] outputsA = outputs(a);
     float[] outputsB = outputs(b);
+    Map<Integer, Double> difference = difference(a, b);
     AttributedInformation best = null;
     for (int h = 0; h < attributes.heads(); h++) {
-      PairInformation information = headInformation(a, b, outputsA, outputsB, h);
+      PairInformation information = headInformation(difference, outputsA, outputsB, h);
       if (best == null || information.information() > best.information().information()) {
         best = new AttributedInformation(attributes.names().get(h), information);
       }
@@ -340,7 +341,7 @@ public final class LoadedModel implements AutoCloseable {
       return new AttributedInformation(null, pairInformation(a, b));
     }
     return new AttributedInformation(attributes.names().get(head),
-        headInformation(a, b, outputs(a), outputs(b), head));
+        headInformation(difference(a, b), outputs(a), outputs(b), head));
   }
 
   /**
@@ -348,8 +349,8 @@ public final class LoadedModel implements AutoCloseable {
    * belief about the margin, the members' mean and spread plus the unseen-weight variance of every untouched feature
    * the two outputs differ in (what the trainer's own posterior holds, and what {@code pair-selection} measures).
    */
-  private PairInformation headInformation(List<FeatureVector> a, List<FeatureVector> b, float[] outputsA,
-      float[] outputsB, int head) {
+  private PairInformation headInformation(Map<Integer, Double> difference, float[] outputsA, float[] outputsB,
+      int head) {
     float[] rewardsA = Arrays.copyOfRange(outputsA, head * members, (head + 1) * members);
     float[] rewardsB = Arrays.copyOfRange(outputsB, head * members, (head + 1) * members);
     if (untouched == null) {
@@ -362,26 +363,36 @@ public final class LoadedModel implements AutoCloseable {
       mean += margin / members;
       squares += margin * margin / members;
     }
-    Map<Integer, Double> difference = new HashMap<>();
-    addUntouched(difference, a, 1, untouched[head]);
-    addUntouched(difference, b, -1, untouched[head]);
     double unseen = 0;
-    for (double d : difference.values()) {
-      unseen += d * d;
+    for (Map.Entry<Integer, Double> d : difference.entrySet()) {
+      if (untouched[head][d.getKey()]) {
+        unseen += d.getValue() * d.getValue();
+      }
     }
     double variance = Math.max(0, squares - mean * mean) + unseenWeightVariance * unseen;
     return PairInformation.ofGaussian(mean, Math.sqrt(variance));
   }
 
-  private static void addUntouched(Map<Integer, Double> into, List<FeatureVector> steps, double sign,
-      boolean[] untouched) {
+  /**
+   * The features of a minus those of b (steps summed), which every head filters by its untouched features; null when
+   * the version says nothing of them, so nothing is built.
+   */
+  private Map<Integer, Double> difference(List<FeatureVector> a, List<FeatureVector> b) {
+    if (untouched == null) {
+      return null;
+    }
+    Map<Integer, Double> difference = new HashMap<>();
+    add(difference, a, 1);
+    add(difference, b, -1);
+    return difference;
+  }
+
+  private static void add(Map<Integer, Double> into, List<FeatureVector> steps, double sign) {
     for (FeatureVector step : steps) {
       int[] indices = step.indices();
       float[] values = step.values();
       for (int k = 0; k < indices.length; k++) {
-        if (untouched[indices[k]]) {
-          into.merge(indices[k], sign * values[k], Double::sum);
-        }
+        into.merge(indices[k], sign * values[k], Double::sum);
       }
     }
   }
