@@ -61,17 +61,22 @@ final class FeatureAccumulator {
     groupStart = size;
   }
 
-  /** Scales the features added since {@link #startGroup} to unit L2 norm; a group of norm 0 is left out. */
+  /** {@link #normalizeGroup(float)} to unit norm. */
   void normalizeGroup() {
-    double norm = 0;
+    normalizeGroup(1f);
+  }
+
+  /** Scales the features added since {@link #startGroup} to L2 norm {@code norm}; a group of norm 0 is left out. */
+  void normalizeGroup(float norm) {
+    double squares = 0;
     for (int i = groupStart; i < size; i++) {
-      norm += (double) values[i] * values[i];
+      squares += (double) values[i] * values[i];
     }
-    if (norm == 0) {
+    if (squares == 0) {
       size = groupStart;
       return;
     }
-    float scale = (float) (1.0 / Math.sqrt(norm));
+    float scale = (float) (norm / Math.sqrt(squares));
     for (int i = groupStart; i < size; i++) {
       values[i] *= scale;
     }

@@ -28,6 +28,14 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String 
   public static final int FEATURIZER_REVISION = 1;
 
   /**
+   * The L2 norm of each embedding group (each word group's is 1). At norm 1 a dense embedding coordinate is a fraction
+   * of a word feature's size, and the default learner's per-coordinate prior and FTRL's L1/L2, set for words, held the
+   * embedding's weights back; 2.5 is the best of the norms measured on HH-RLHF (docs/text-encoders.md). Part of an
+   * encoder spec's fingerprint, so a version trained at another norm is refused.
+   */
+  public static final float EMBEDDING_NORM = 2.5f;
+
+  /**
    * Hashed words of the response and of the prompt, no bigrams: measured, unigrams and bigrams normalized as one group
    * put half of each response's mass on rare bigram features, which online learners fit pairs through (memorizing
    * them) instead of learning the words (docs/label-efficiency.md).
@@ -121,7 +129,8 @@ public record FeatureSpec(int hashBits, boolean bigrams, int charNgrams, String 
 
   public String fingerprint() {
     String canonical = "rewardstream-featurizer/r" + FEATURIZER_REVISION + "/bits=" + hashBits + "/bigrams=" + bigrams
-        + (charNgrams > 0 ? "/chars=" + charNgrams : "") + (textEncoder.isEmpty() ? "" : "/encoder=" + textEncoder)
+        + (charNgrams > 0 ? "/chars=" + charNgrams : "") + (textEncoder.isEmpty() ? ""
+            : "/encoder=" + textEncoder + "/embedding-norm=" + EMBEDDING_NORM)
         + (quadraticNumbers ? "/numbers=quadratic" : "")
         + (stepSeparator.isEmpty() ? "" : "/steps=" + ResponseSteps.escape(stepSeparator));
     try {

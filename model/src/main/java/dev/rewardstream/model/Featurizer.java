@@ -77,11 +77,11 @@ public final class Featurizer {
         String response = interaction.getResponse();
         acc.startGroup();
         embedding(acc, "e", encoder.encode(response));
-        acc.normalizeGroup();
+        acc.normalizeGroup(FeatureSpec.EMBEDDING_NORM);
         acc.startGroup();
         embedding(acc, "d", encoder.encode(prompt == null ? response
             : "Human: " + Dialogues.lastHumanTurn(prompt) + "\n\nAssistant: " + response));
-        acc.normalizeGroup();
+        acc.normalizeGroup(FeatureSpec.EMBEDDING_NORM);
       }
     }
     if (prompt != null) {

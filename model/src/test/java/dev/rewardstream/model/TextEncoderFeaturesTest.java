@@ -79,6 +79,25 @@ class TextEncoderFeaturesTest {
   }
 
   @Test
+  void eachEmbeddingGroupHasTheEmbeddingNorm() {
+    SparseFeatures plain = new Featurizer(FeatureSpec.DEFAULT).featurizeText(CONTEXT, "I can't help.");
+    SparseFeatures encoded = new Featurizer(FeatureSpec.DEFAULT.withTextEncoder("fake"), new FakeEncoder(false))
+        .featurizeText(CONTEXT, "I can't help.");
+    java.util.Map<Integer, Double> embeddings = new java.util.HashMap<>();
+    for (int n = 0; n < encoded.getIndices().size(); n++) {
+      embeddings.merge(encoded.getIndices().get(n), (double) encoded.getValues().get(n), Double::sum);
+    }
+    for (int n = 0; n < plain.getIndices().size(); n++) {
+      embeddings.merge(plain.getIndices().get(n), -(double) plain.getValues().get(n), Double::sum);
+    }
+    double squares = embeddings.values().stream().mapToDouble(v -> v * v).sum();
+
+    // The response's group and the final exchange's, each at the norm the spec's fingerprint names.
+    assertThat(squares).isCloseTo(2 * FeatureSpec.EMBEDDING_NORM * FeatureSpec.EMBEDDING_NORM,
+        org.assertj.core.data.Offset.offset(1e-4));
+  }
+
+  @Test
   void refusesAnEncoderTheSpecDoesNotName() {
     assertThatThrownBy(() -> new Featurizer(FeatureSpec.DEFAULT, new FakeEncoder(false)))
         .isInstanceOf(IllegalArgumentException.class);

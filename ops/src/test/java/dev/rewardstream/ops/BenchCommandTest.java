@@ -62,6 +62,10 @@ class BenchCommandTest {
     JsonNode selection = scenarios.get("pair-selection").get("worlds").get("issue200");
     assertThat(selection.get("random_accuracy_at_reference").asDouble()).isBetween(0.5, 1.0);
     assertThat(selection.get("active_curve").size()).isEqualTo(selection.get("random_curve").size()).isPositive();
+    assertThat(selection.get("oracle_curve").size()).isEqualTo(selection.get("random_curve").size());
+    // Knowing the hidden reward, the oracle's choice of pair must at least keep up with a random one's.
+    assertThat(selection.get("oracle_accuracy_at_reference").asDouble())
+        .isGreaterThan(selection.get("random_accuracy_at_reference").asDouble() - 0.03);
     JsonNode hh = scenarios.get("hh-rlhf");
     assertThat(hh.get("pairs").asInt()).isEqualTo(400);
     assertThat(hh.get("linear").get("accuracy_mean").asDouble()).isBetween(0.0, 1.0);

@@ -489,6 +489,18 @@ public final class OnlineLinearMixture implements RewardLearner {
     return new double[][] {sgd, ftrlZ, ftrlN, bayesMean, bayesPrecision};
   }
 
+  /** An independent learner in this one's exact state: what a label would do can be asked of it without learning it. */
+  public OnlineLinearMixture copy() {
+    OnlineLinearMixture copy = new OnlineLinearMixture(spec, options);
+    double[][] from = arrays();
+    double[][] to = copy.arrays();
+    for (int a = 0; a < from.length; a++) {
+      System.arraycopy(from[a], 0, to[a], 0, from[a].length);
+    }
+    System.arraycopy(discountedLoss, 0, copy.discountedLoss, 0, EXPERTS);
+    return copy;
+  }
+
   @Override
   public void close() {}
 

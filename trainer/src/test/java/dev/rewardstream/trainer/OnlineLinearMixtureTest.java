@@ -116,6 +116,25 @@ class OnlineLinearMixtureTest {
   }
 
   @Test
+  void aCopyLearnsAsTheOriginalWouldAndLeavesItAsItWas() {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 23);
+    List<TrainingExample> train = data.pairs("train-", 300);
+    List<SparseFeatures> probe = data.pairs("probe-", 50).stream().map(e -> e.getA().get(0)).toList();
+    try (OnlineLinearMixture original = new OnlineLinearMixture(SPEC, OPTIONS)) {
+      original.trainStep(train.subList(0, 150));
+      float[] atCopy = original.score(probe);
+      try (OnlineLinearMixture copy = original.copy()) {
+        copy.trainStep(train.subList(150, 300));
+
+        assertThat(original.score(probe)).containsExactly(atCopy);
+        original.trainStep(train.subList(150, 300));
+        assertThat(copy.score(probe)).containsExactly(original.score(probe));
+        assertThat(copy.mixtureWeights()).containsExactly(original.mixtureWeights());
+      }
+    }
+  }
+
+  @Test
   void shouldResumeFromAPublishedVersionWithTheSameOrdering() throws Exception {
     SyntheticPreferences data = new SyntheticPreferences(SPEC, 11);
     List<TrainingExample> test = data.pairs("test-", 300);
