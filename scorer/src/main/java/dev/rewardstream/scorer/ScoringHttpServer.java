@@ -397,7 +397,8 @@ public final class ScoringHttpServer implements AutoCloseable {
     ScoredTrajectories scored = scoreTrajectories(request.model(), request.environment(), request.gamma(),
         request.k(), request.by(),
         spec -> TrajectoryAvro.unpack(request, spec.getStateMean().size(), spec.getActionMean().size()));
-    return TrajectoryAvro.write(scored.result(), scored.by(), scored.gamma(), scored.k(), request.steps());
+    return TrajectoryAvro.write(scored.result(), scored.by(), scored.gamma(), scored.k(), request.steps(),
+        request.answerRevision());
   }
 
   /** A trajectories request answered, with the settings it was answered under. */

@@ -37,19 +37,26 @@ public final class TrajectoryAvro {
 
   static {
     requireFields(TrajectoryRequest.getClassSchema(), "model", "environment", "gamma", "k", "by", "steps",
-        "trajectories");
+        "trajectories", "answer_revision");
     requireFields(PackedTrajectory.getClassSchema(), "states", "actions");
     requireFields(TrajectoryResponse.getClassSchema(), "model_name", "model_version", "environment",
         "statistics_count", "gamma", "k", "by", "trajectories");
     requireFields(ScoredTrajectory.getClassSchema(), "rank", "index", "return_mean", "return_std",
-        "pessimistic_return", "optimistic_return", "step_rewards", "step_stds");
+        "pessimistic_return", "optimistic_return", "step_rewards", "step_stds", "attribute_returns");
   }
+
+  /** The answer without {@code attribute_returns}: what a request without {@code answer_revision} gets. */
+  public static final int FIRST_REVISION = 1;
+  public static final int ATTRIBUTES_REVISION = 2;
 
   private TrajectoryAvro() {}
 
-  /** The question, with each trajectory's vectors as the packed float arrays the client sent. */
+  /**
+   * The question, with each trajectory's vectors as the packed float arrays the client sent, and the answer's
+   * revision its client decodes.
+   */
   public record Request(String model, String environment, Double gamma, Double k, String by, boolean steps,
-      List<PackedVectors> trajectories) {}
+      List<PackedVectors> trajectories, int answerRevision) {}
 
   /** One trajectory's states and actions, step after step; NaN is a missing value. */
   public record PackedVectors(float[] states, float[] actions) {}
@@ -58,8 +65,20 @@ public final class TrajectoryAvro {
   public static Request read(byte[] body) {
     try {
       BinaryDecoder in = DecoderFactory.get().binaryDecoder(body, null);
-      Request request = new Request(optionalString(in, body), optionalString(in, body), optionalDouble(in),
-          optionalDouble(in), optionalString(in, body), in.readBoolean(), trajectories(in, body));
+      String model = optionalString(in, body);
+      String environment = optionalString(in, body);
+      Double gamma = optionalDouble(in);
+      Double k = optionalDouble(in);
+      String by = optionalString(in, body);
+      boolean steps = in.readBoolean();
+      List<PackedVectors> trajectories = trajectories(in, body);
+      // A client on the schema before answer_revision ends its datum here.
+      int revision = in.isEnd() ? FIRST_REVISION : in.readInt();
+      if (revision != FIRST_REVISION && revision != ATTRIBUTES_REVISION) {
+        throw new RecordRejectedException("answer_revision " + revision + " is not one this scorer writes ("
+            + FIRST_REVISION + " or " + ATTRIBUTES_REVISION + ")");
+      }
+      Request request = new Request(model, environment, gamma, k, by, steps, trajectories, revision);
       if (!in.isEnd()) {
         throw new RecordRejectedException("body has bytes after its TrajectoryRequest datum");
       }
@@ -148,8 +167,9 @@ public final class TrajectoryAvro {
     return trajectories;
   }
 
-  /** The answer, best first by {@code by}, as one {@link TrajectoryResponse} datum. */
-  public static byte[] write(TrajectoryScorer.Result result, RankBy by, double gamma, double k, boolean withSteps) {
+  /** The answer, best first by {@code by}, as one {@link TrajectoryResponse} datum of {@code revision}. */
+  public static byte[] write(TrajectoryScorer.Result result, RankBy by, double gamma, double k, boolean withSteps,
+      int revision) {
     List<TrajectoryScorer.Scored> ranked = result.ranked(by);
     int stepsEach = withSteps && !ranked.isEmpty() ? ranked.get(0).stepMean().length : 0;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + ranked.size() * (64 + 8 * stepsEach));
@@ -175,6 +195,16 @@ public final class TrajectoryAvro {
         out.writeDouble(t.optimistic());
         writeFloats(out, withSteps ? t.stepMean() : new float[0]);
         writeFloats(out, withSteps ? t.stepStd() : new float[0]);
+        if (revision >= ATTRIBUTES_REVISION) {
+          out.writeMapStart();
+          out.setItemCount(t.attributeReturns().size());
+          for (java.util.Map.Entry<String, Double> attribute : t.attributeReturns().entrySet()) {
+            out.startItem();
+            out.writeString(attribute.getKey());
+            out.writeDouble(attribute.getValue());
+          }
+          out.writeMapEnd();
+        }
       }
       out.writeArrayEnd();
       out.flush();

@@ -184,20 +184,7 @@ class TrajectoryApiTest {
     // Given the same trajectories, one step with a missing value (null in JSON, NaN when packed)
     List<List<float[][]>> trajectories = List.of(trajectory(4), trajectory(7), trajectory(2));
     trajectories.get(1).get(3)[0][2] = Float.NaN;
-    List<PackedTrajectory> packed = new ArrayList<>();
-    for (List<float[][]> trajectory : trajectories) {
-      List<Float> states = new ArrayList<>();
-      List<Float> actions = new ArrayList<>();
-      for (float[][] step : trajectory) {
-        for (float v : step[0]) {
-          states.add(v);
-        }
-        for (float v : step[1]) {
-          actions.add(v);
-        }
-      }
-      packed.add(PackedTrajectory.newBuilder().setStates(states).setActions(actions).build());
-    }
+    List<PackedTrajectory> packed = packed(trajectories);
     TrajectoryRequest binary = TrajectoryRequest.newBuilder().setEnvironment("arm").setGamma(0.95).setK(1.0)
         .setBy("optimistic").setTrajectories(packed).build();
 
@@ -250,6 +237,92 @@ class TrajectoryApiTest {
     HttpResponse<byte[]> ragged = postBinary(TrajectoryAvro.writeRequest(binary));
     assertThat(new String(ragged.body(), java.nio.charset.StandardCharsets.UTF_8))
         .contains("trajectories[0] has 12 state and 7 action values, which are not whole steps");
+  }
+
+  @Test
+  void shouldAnswerEachAttributesReturnToClientsThatDecodeIt() throws Exception {
+    // Given a model with two attribute heads, and trajectories asked about in JSON and in binary
+    try (LiveModelFixture heads = new LiveModelFixture(dir.resolve("artifacts").resolve("heads"), SPEC, 8, 2,
+        dev.rewardstream.model.RewardAttributes.parse("safe=0.7,fast=0.3"))) {
+      heads.publish(models, 4);
+      List<List<float[][]>> trajectories = List.of(trajectory(3), trajectory(5));
+      TrajectoryRequest binary = TrajectoryRequest.newBuilder().setEnvironment("arm").setGamma(0.9).setK(1.0)
+          .setTrajectories(packed(trajectories)).build();
+      byte[] current = TrajectoryAvro.writeRequest(binary);
+
+      // When
+      JsonNode json = post(request(trajectories).put("gamma", 0.9).put("k", 1.0));
+      TrajectoryResponse answer = TrajectoryAvro.readResponse(postBinary(current).body());
+      // A client on the schema before answer_revision: its datum is the same without the trailing int (2 is 0x04)
+      assertThat(current[current.length - 1]).isEqualTo((byte) 4);
+      HttpResponse<byte[]> earlier = postBinary(Arrays.copyOf(current, current.length - 1));
+
+      // Then the current client gets every head's return, as the JSON answer has it
+      assertThat(answer.getModelVersion()).isEqualTo(4);
+      for (ScoredTrajectory scored : answer.getTrajectories()) {
+        JsonNode expected = byIndex(json, scored.getIndex()).get("attribute_returns");
+        assertThat(scored.getAttributeReturns()).hasSize(2);
+        for (String head : List.of("safe", "fast")) {
+          assertThat(scored.getAttributeReturns().get(head)).isEqualTo(expected.get(head).asDouble());
+        }
+        assertThat(scored.getReturnMean()).isCloseTo(0.7 * scored.getAttributeReturns().get("safe")
+            + 0.3 * scored.getAttributeReturns().get("fast"), within(1e-5));
+      }
+      // and the earlier client an answer its own schema decodes to the last byte, the same returns
+      org.apache.avro.Schema earlierSchema = withoutField(TrajectoryResponse.getClassSchema(), "attribute_returns");
+      org.apache.avro.io.BinaryDecoder in = org.apache.avro.io.DecoderFactory.get()
+          .binaryDecoder(earlier.body(), null);
+      org.apache.avro.generic.GenericRecord decoded =
+          new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(earlierSchema)
+              .read(null, in);
+      assertThat(in.isEnd()).isTrue();
+      List<?> scored = (List<?>) decoded.get("trajectories");
+      for (int r = 0; r < scored.size(); r++) {
+        assertThat(((org.apache.avro.generic.GenericRecord) scored.get(r)).get("return_mean"))
+            .isEqualTo(answer.getTrajectories().get(r).getReturnMean());
+      }
+      HttpResponse<byte[]> unknown = postBinary(TrajectoryAvro.writeRequest(
+          TrajectoryRequest.newBuilder(binary).setAnswerRevision(9).build()));
+      assertThat(unknown.statusCode()).isEqualTo(400);
+      assertThat(new String(unknown.body(), java.nio.charset.StandardCharsets.UTF_8))
+          .contains("answer_revision 9 is not one this scorer writes");
+    }
+  }
+
+  /** The schema a client had before {@code field} was added to its nested records. */
+  private static org.apache.avro.Schema withoutField(org.apache.avro.Schema schema, String field) throws Exception {
+    JsonNode json = JSON.readTree(schema.toString());
+    removeField(json, field);
+    return new org.apache.avro.Schema.Parser().parse(json.toString());
+  }
+
+  private static void removeField(JsonNode node, String field) {
+    if (node.isObject() && node.get("fields") instanceof ArrayNode fields) {
+      for (int i = fields.size() - 1; i >= 0; i--) {
+        if (fields.get(i).get("name").asText().equals(field)) {
+          fields.remove(i);
+        }
+      }
+    }
+    node.forEach(child -> removeField(child, field));
+  }
+
+  private static List<PackedTrajectory> packed(List<List<float[][]>> trajectories) {
+    List<PackedTrajectory> packed = new ArrayList<>();
+    for (List<float[][]> trajectory : trajectories) {
+      List<Float> states = new ArrayList<>();
+      List<Float> actions = new ArrayList<>();
+      for (float[][] step : trajectory) {
+        for (float v : step[0]) {
+          states.add(v);
+        }
+        for (float v : step[1]) {
+          actions.add(v);
+        }
+      }
+      packed.add(PackedTrajectory.newBuilder().setStates(states).setActions(actions).build());
+    }
+    return packed;
   }
 
   private HttpResponse<byte[]> postBinary(byte[] body) throws Exception {
