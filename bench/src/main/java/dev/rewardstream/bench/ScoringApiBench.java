@@ -16,6 +16,11 @@ import dev.rewardstream.scorer.CandidateScorer;
 import dev.rewardstream.scorer.ModelHolder;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScoringHttpServer;
+import dev.rewardstream.schema.Interaction;
+import dev.rewardstream.schema.SparseFeatures;
+import dev.rewardstream.schema.TrainingExample;
+import dev.rewardstream.trainer.LearnerOptions;
+import dev.rewardstream.trainer.OnlineLinearMixture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,11 +42,20 @@ import org.apache.kafka.streams.KafkaStreams;
  * production feature spec and a 32-unit network; its anchor, measured on the same requests in the same run, is the
  * same scoring called in process (validate, featurize, one forward pass), so the difference is what HTTP and JSON
  * cost. The served model is a freshly initialized version: inference costs the same whatever the weights.
+ *
+ * <p>Then {@code POST /v1/pairs} with {@value #FEW_PAIR_CANDIDATES} and {@value #MANY_PAIR_CANDIDATES} candidates (the
+ * API's limit): every pair of them judged, under the default linear learner's version after
+ * {@value #PAIR_MODEL_LABELS} labels over a {@value #PAIR_VOCABULARY}-word vocabulary, so that most pairs differ in
+ * words no label touched (each counted at the version's unseen-weight variance, the costly part).
  */
 final class ScoringApiBench implements BenchScenario {
 
   private static final int CANDIDATES = 16;
   private static final int HIDDEN = 32;
+  private static final int FEW_PAIR_CANDIDATES = 16;
+  private static final int MANY_PAIR_CANDIDATES = ScoringHttpServer.DEFAULT_MAX_CANDIDATES;
+  private static final int PAIR_MODEL_LABELS = 500;
+  private static final int PAIR_VOCABULARY = 2_000;
 
   @Override
   public String name() {
@@ -58,6 +72,8 @@ final class ScoringApiBench implements BenchScenario {
     List<Double> overHttp = new ArrayList<>();
     List<Double> overJavalin = new ArrayList<>();
     List<Double> inProcess = new ArrayList<>();
+    List<Double> pairsFew;
+    List<Double> pairsMany;
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     try (NDManager manager = NDManager.newBaseManager();
         ModelHolder models = new ModelHolder(config.modelName(), spec, ArtifactStore.at(artifacts));
@@ -106,6 +122,13 @@ final class ScoringApiBench implements BenchScenario {
         }
       }
       javalin.stop();
+      publishLinearVersion(models, artifacts, config, random);
+      context.progress().accept("scoring-api: /v1/pairs with " + FEW_PAIR_CANDIDATES + " and "
+          + MANY_PAIR_CANDIDATES + " candidates");
+      pairsFew = timePairs(client, server.url(), json, random, FEW_PAIR_CANDIDATES, context.quick() ? 10 : 50,
+          context.quick() ? 20 : 200);
+      pairsMany = timePairs(client, server.url(), json, random, MANY_PAIR_CANDIDATES, context.quick() ? 2 : 5,
+          context.quick() ? 3 : 30);
     } finally {
       FreshnessBench.deleteQuietly(artifacts);
     }
@@ -119,18 +142,28 @@ final class ScoringApiBench implements BenchScenario {
     double httpP50 = Stats.percentile(overHttp, 50);
     double localP50 = Stats.percentile(inProcess, 50);
     figures.put("http_and_json_share_of_p50", Stats.round((httpP50 - localP50) / httpP50));
+    figures.put("pairs_" + FEW_PAIR_CANDIDATES + "_candidates", Stats.latencySummary(pairsFew));
+    figures.put("pairs_" + MANY_PAIR_CANDIDATES + "_candidates", Stats.latencySummary(pairsMany));
     String md = String.format(Locale.ROOT, "`POST /v1/rank`, %d candidates of 40 words, %d features, %d hidden "
             + "units, one client over loopback, %d requests after %d warm-up.%n%n"
             + "| | p50 | p95 | p99 | max |%n|---|---|---|---|---|%n"
             + "| over HTTP: the scoring API (the JDK's HttpServer) | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n"
             + "| anchor: the same scoring in process | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n"
             + "| the same ranking on Javalin 7 / Jetty 12 | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n%n"
-            + "HTTP and JSON are %.0f %% of the median request.%n",
+            + "HTTP and JSON are %.0f %% of the median request.%n%n"
+            + "`POST /v1/pairs` (every pair of the candidates judged; the default linear learner's version after %d "
+            + "labels over a %,d-word vocabulary, candidates of 40 words from it):%n%n"
+            + "| candidates (pairs) | requests | p50 | p95 | max |%n|---|---|---|---|---|%n"
+            + "| %d (%,d) | %d | %.2f ms | %.2f ms | %.2f ms |%n"
+            + "| %d (%,d) | %d | %.1f ms | %.1f ms | %.1f ms |%n",
         CANDIDATES, spec.dimension(), HIDDEN, measured, warmUp,
         ms(overHttp, 50), ms(overHttp, 95), ms(overHttp, 99), ms(overHttp, 100),
         ms(inProcess, 50), ms(inProcess, 95), ms(inProcess, 99), ms(inProcess, 100),
         ms(overJavalin, 50), ms(overJavalin, 95), ms(overJavalin, 99), ms(overJavalin, 100),
-        100 * (httpP50 - localP50) / httpP50);
+        100 * (httpP50 - localP50) / httpP50, PAIR_MODEL_LABELS, PAIR_VOCABULARY,
+        FEW_PAIR_CANDIDATES, pairs(FEW_PAIR_CANDIDATES), pairsFew.size(), ms(pairsFew, 50), ms(pairsFew, 95),
+        ms(pairsFew, 100), MANY_PAIR_CANDIDATES, pairs(MANY_PAIR_CANDIDATES), pairsMany.size(), ms(pairsMany, 50),
+        ms(pairsMany, 95), ms(pairsMany, 100));
     return Result.of(figures, md);
   }
 
@@ -163,6 +196,81 @@ final class ScoringApiBench implements BenchScenario {
         ctx.contentType("application/json").result(json.writeValueAsBytes(out));
       });
     }).start();
+  }
+
+  private static int pairs(int candidates) {
+    return candidates * (candidates - 1) / 2;
+  }
+
+  private static String[] vocabulary(Random random) {
+    String[] words = new String[PAIR_VOCABULARY];
+    for (int w = 0; w < words.length; w++) {
+      StringBuilder word = new StringBuilder();
+      for (int k = 4 + random.nextInt(5); k > 0; k--) {
+        word.append((char) ('a' + random.nextInt(26)));
+      }
+      words[w] = word.toString();
+    }
+    return words;
+  }
+
+  private static String answer(String[] words, Random random) {
+    StringBuilder text = new StringBuilder();
+    for (int w = 0; w < 40; w++) {
+      text.append(words[random.nextInt(words.length)]).append(' ');
+    }
+    return text.toString();
+  }
+
+  /**
+   * Serves the default linear learner after {@value #PAIR_MODEL_LABELS} labels between answers over the pair
+   * vocabulary, with the metrics the trainer publishes (its unseen-weight variance among them).
+   */
+  private static void publishLinearVersion(ModelHolder models, Path artifacts, ScorerConfig config, Random random)
+      throws java.io.IOException {
+    FeatureSpec spec = config.featureSpec();
+    Featurizer featurizer = new Featurizer(spec);
+    String[] words = vocabulary(new Random(17));
+    try (OnlineLinearMixture learner = new OnlineLinearMixture(spec, LearnerOptions.defaults())) {
+      for (int label = 0; label < PAIR_MODEL_LABELS; label++) {
+        SparseFeatures a = featurize(featurizer, answer(words, random));
+        SparseFeatures b = featurize(featurizer, answer(words, random));
+        learner.trainStep(List.of(LabelStreams.example(spec, "api-" + label, List.of(a), List.of(b),
+            random.nextBoolean())));
+      }
+      ModelArtifacts.Written written = learner.write(artifacts, models.modelName(), 2);
+      ModelUpdate update = ModelUpdate.newBuilder().setModelName(models.modelName()).setVersion(2)
+          .setCreatedAt(Instant.now()).setArtifactUri(written.uri().toString()).setSha256(written.sha256())
+          .setFeatureSpec(spec.fingerprint()).setArchitecture(learner.architecture().describe()).setRewardMean(0)
+          .setRewardStd(1).setExamplesTrained(PAIR_MODEL_LABELS).setMetrics(learner.versionMetrics()).build();
+      if (!models.offer(update)) {
+        throw new IllegalStateException("the scorer refused the benchmark's linear version");
+      }
+    }
+  }
+
+  private static SparseFeatures featurize(Featurizer featurizer, String response) {
+    return featurizer.featurize(Interaction.newBuilder().setInteractionId("").setAgentId("").setPolicyVersion("")
+        .setEventTime(Instant.EPOCH).setPrompt("how do i").setResponse(response).build());
+  }
+
+  /** Round trips of {@code POST /v1/pairs} asking for the top 5 pairs of {@code candidates} fresh answers. */
+  private static List<Double> timePairs(HttpClient client, String url, ObjectMapper json, Random random,
+      int candidates, int warmUp, int measured) throws Exception {
+    String[] words = vocabulary(new Random(17));
+    List<Double> seconds = new ArrayList<>();
+    for (int n = 0; n < warmUp + measured; n++) {
+      ObjectNode request = json.createObjectNode().put("prompt", "how do i").put("top", 5);
+      ArrayNode texts = request.putArray("candidates");
+      for (int c = 0; c < candidates; c++) {
+        texts.add(answer(words, random));
+      }
+      long elapsed = post(client, url + "/v1/pairs", request.toString());
+      if (n >= warmUp) {
+        seconds.add(elapsed / 1e9);
+      }
+    }
+    return seconds;
   }
 
   /** Sends one request; returns its round trip in nanoseconds. */

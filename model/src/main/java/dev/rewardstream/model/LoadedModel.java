@@ -5,7 +5,6 @@ import ai.djl.nn.Block;
 import dev.rewardstream.schema.ModelUpdate;
 import dev.rewardstream.schema.SparseFeatures;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -274,7 +273,7 @@ public final class LoadedModel implements AutoCloseable {
    */
   public PairInformation pairInformation(List<FeatureVector> a, List<FeatureVector> b) {
     if (!attributes.named()) {
-      return headInformation(difference(a, b), outputs(a), outputs(b), 0);
+      return prepare(List.of(a, b)).headInformation(0, 1, 0);
     }
     return PairInformation.ofMembers(memberRewards(a), memberRewards(b));
   }
@@ -311,20 +310,7 @@ public final class LoadedModel implements AutoCloseable {
    * answers its single head with a null attribute.
    */
   public AttributedInformation mostInformative(List<FeatureVector> a, List<FeatureVector> b) {
-    if (!attributes.named()) {
-      return new AttributedInformation(null, pairInformation(a, b));
-    }
-    float[] outputsA = outputs(a);
-    float[] outputsB = outputs(b);
-    Map<Integer, Double> difference = difference(a, b);
-    AttributedInformation best = null;
-    for (int h = 0; h < attributes.heads(); h++) {
-      PairInformation information = headInformation(difference, outputsA, outputsB, h);
-      if (best == null || information.information() > best.information().information()) {
-        best = new AttributedInformation(attributes.names().get(h), information);
-      }
-    }
-    return best;
+    return prepare(List.of(a, b)).mostInformative(0, 1);
   }
 
   /**
@@ -333,68 +319,129 @@ public final class LoadedModel implements AutoCloseable {
    * @throws IllegalArgumentException when this model has no head for {@code attribute}
    */
   public AttributedInformation informationFor(List<FeatureVector> a, List<FeatureVector> b, String attribute) {
-    int head = attributes.headOf(attribute);
-    if (head < 0) {
-      throw new IllegalArgumentException(attributes.refusal(attribute));
-    }
-    if (!attributes.named()) {
-      return new AttributedInformation(null, pairInformation(a, b));
-    }
-    return new AttributedInformation(attributes.names().get(head),
-        headInformation(difference(a, b), outputs(a), outputs(b), head));
+    return prepare(List.of(a, b)).informationFor(0, 1, attribute);
+  }
+
+  /** Outputs (each made of steps) to judge pairs of: what one output contributes is computed once, not per pair. */
+  public Outputs prepare(List<List<FeatureVector>> outputs) {
+    return new Outputs(outputs);
   }
 
   /**
-   * One head's: from its members alone where the version says nothing of features no label touched; else a Gaussian
-   * belief about the margin, the members' mean and spread plus the unseen-weight variance of every untouched feature
-   * the two outputs differ in (what the trainer's own posterior holds, and what {@code pair-selection} measures).
+   * Outputs ready to be judged in pairs, as {@code POST /v1/pairs} judges every pair of up to 256 (32,640 pairs): each
+   * output's member rewards, and per head its features no label touched with their squared norm. A pair's unseen
+   * variance Σ(a_j − b_j)² over those features is then |a_U|² + |b_U|² − 2·a_U·b_U, a merge of two short sorted lists.
+   * Scoring both outputs and building their difference anew for every pair took 200 ms (p50) for 256 candidates; this
+   * takes 25 ms (docs/bench, {@code scoring-api}).
    */
-  private PairInformation headInformation(Map<Integer, Double> difference, float[] outputsA, float[] outputsB,
-      int head) {
-    float[] rewardsA = Arrays.copyOfRange(outputsA, head * members, (head + 1) * members);
-    float[] rewardsB = Arrays.copyOfRange(outputsB, head * members, (head + 1) * members);
-    if (untouched == null) {
-      return PairInformation.ofMembers(rewardsA, rewardsB);
-    }
-    double mean = 0;
-    double squares = 0;
-    for (int m = 0; m < members; m++) {
-      double margin = rewardsA[m] - rewardsB[m];
-      mean += margin / members;
-      squares += margin * margin / members;
-    }
-    double unseen = 0;
-    for (Map.Entry<Integer, Double> d : difference.entrySet()) {
-      if (untouched[head][d.getKey()]) {
-        unseen += d.getValue() * d.getValue();
+  public final class Outputs {
+    private final float[][] outputs;
+    /** [output][head]: the untouched features' indices (ascending) and values, summed over steps; null: no variance. */
+    private final int[][][] unseenIndex;
+    private final double[][][] unseenValue;
+    private final double[][] unseenSquares;
+
+    private Outputs(List<List<FeatureVector>> steps) {
+      int count = steps.size();
+      outputs = new float[count][];
+      unseenIndex = untouched == null ? null : new int[count][][];
+      unseenValue = untouched == null ? null : new double[count][][];
+      unseenSquares = untouched == null ? null : new double[count][];
+      for (int o = 0; o < count; o++) {
+        outputs[o] = outputs(steps.get(o));
+        if (untouched == null) {
+          continue;
+        }
+        java.util.TreeMap<Integer, Double> summed = new java.util.TreeMap<>();
+        for (FeatureVector step : steps.get(o)) {
+          for (int k = 0; k < step.indices().length; k++) {
+            summed.merge(step.indices()[k], (double) step.values()[k], Double::sum);
+          }
+        }
+        unseenIndex[o] = new int[attributes.heads()][];
+        unseenValue[o] = new double[attributes.heads()][];
+        unseenSquares[o] = new double[attributes.heads()];
+        for (int h = 0; h < attributes.heads(); h++) {
+          int[] index = new int[summed.size()];
+          double[] value = new double[summed.size()];
+          int n = 0;
+          for (Map.Entry<Integer, Double> feature : summed.entrySet()) {
+            if (untouched[h][feature.getKey()]) {
+              index[n] = feature.getKey();
+              value[n] = feature.getValue();
+              unseenSquares[o][h] += value[n] * value[n];
+              n++;
+            }
+          }
+          unseenIndex[o][h] = Arrays.copyOf(index, n);
+          unseenValue[o][h] = Arrays.copyOf(value, n);
+        }
       }
     }
-    double variance = Math.max(0, squares - mean * mean) + unseenWeightVariance * unseen;
-    return PairInformation.ofGaussian(mean, Math.sqrt(variance));
-  }
 
-  /**
-   * The features of a minus those of b (steps summed), which every head filters by its untouched features; null when
-   * the version says nothing of them, so nothing is built.
-   */
-  private Map<Integer, Double> difference(List<FeatureVector> a, List<FeatureVector> b) {
-    if (untouched == null) {
-      return null;
+    /** {@link LoadedModel#mostInformative} of outputs {@code a} and {@code b}. */
+    public AttributedInformation mostInformative(int a, int b) {
+      if (!attributes.named()) {
+        return new AttributedInformation(null, headInformation(a, b, 0));
+      }
+      AttributedInformation best = null;
+      for (int h = 0; h < attributes.heads(); h++) {
+        PairInformation information = headInformation(a, b, h);
+        if (best == null || information.information() > best.information().information()) {
+          best = new AttributedInformation(attributes.names().get(h), information);
+        }
+      }
+      return best;
     }
-    Map<Integer, Double> difference = new HashMap<>();
-    add(difference, a, 1);
-    add(difference, b, -1);
-    return difference;
+
+    /** {@link LoadedModel#informationFor} of outputs {@code a} and {@code b}. */
+    public AttributedInformation informationFor(int a, int b, String attribute) {
+      int head = attributes.headOf(attribute);
+      if (head < 0) {
+        throw new IllegalArgumentException(attributes.refusal(attribute));
+      }
+      return new AttributedInformation(attributes.named() ? attributes.names().get(head) : null,
+          headInformation(a, b, head));
+    }
+
+    /**
+     * One head's: from its members alone where the version says nothing of features no label touched; else a Gaussian
+     * belief about the margin, the members' mean and spread plus the unseen-weight variance of every untouched
+     * feature the two outputs differ in (what the trainer's own posterior holds, and what {@code pair-selection}
+     * measures).
+     */
+    private PairInformation headInformation(int a, int b, int head) {
+      float[] rewardsA = Arrays.copyOfRange(outputs[a], head * members, (head + 1) * members);
+      float[] rewardsB = Arrays.copyOfRange(outputs[b], head * members, (head + 1) * members);
+      if (untouched == null) {
+        return PairInformation.ofMembers(rewardsA, rewardsB);
+      }
+      double mean = 0;
+      double squares = 0;
+      for (int m = 0; m < members; m++) {
+        double margin = rewardsA[m] - rewardsB[m];
+        mean += margin / members;
+        squares += margin * margin / members;
+      }
+      double unseen = Math.max(0, unseenSquares[a][head] + unseenSquares[b][head]
+          - 2 * dot(unseenIndex[a][head], unseenValue[a][head], unseenIndex[b][head], unseenValue[b][head]));
+      double variance = Math.max(0, squares - mean * mean) + unseenWeightVariance * unseen;
+      return PairInformation.ofGaussian(mean, Math.sqrt(variance));
+    }
   }
 
-  private static void add(Map<Integer, Double> into, List<FeatureVector> steps, double sign) {
-    for (FeatureVector step : steps) {
-      int[] indices = step.indices();
-      float[] values = step.values();
-      for (int k = 0; k < indices.length; k++) {
-        into.merge(indices[k], sign * values[k], Double::sum);
+  private static double dot(int[] indexA, double[] valueA, int[] indexB, double[] valueB) {
+    double dot = 0;
+    for (int i = 0, j = 0; i < indexA.length && j < indexB.length; ) {
+      if (indexA[i] == indexB[j]) {
+        dot += valueA[i++] * valueB[j++];
+      } else if (indexA[i] < indexB[j]) {
+        i++;
+      } else {
+        j++;
       }
     }
+    return dot;
   }
 
   /** (raw − reference mean) / reference std, as published with the version. */

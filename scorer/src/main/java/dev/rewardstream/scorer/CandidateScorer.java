@@ -129,12 +129,13 @@ public final class CandidateScorer {
     if (responses.size() < 2) {
       throw new RecordRejectedException("candidates needs at least two entries to make a pair");
     }
+    LoadedModel.Outputs outputs = model.prepare(features);
     List<SuggestedPair> pairs = new ArrayList<>();
     for (int a = 0; a < features.size(); a++) {
       for (int b = a + 1; b < features.size(); b++) {
         LoadedModel.AttributedInformation judged = attribute == null
-            ? model.mostInformative(features.get(a), features.get(b))
-            : model.informationFor(features.get(a), features.get(b), attribute);
+            ? outputs.mostInformative(a, b)
+            : outputs.informationFor(a, b, attribute);
         pairs.add(new SuggestedPair(a, b, judged.information(), judged.attribute()));
       }
     }

@@ -224,6 +224,34 @@ class OnlineLinearMixtureTest {
   }
 
   @Test
+  void shouldJudgeEveryPairOfPreparedOutputsAsTheTrainerWouldWithSharedUnseenWordsCancelling() throws Exception {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 3);
+    Featurizer featurizer = new Featurizer(SPEC);
+    // Unseen words, some shared between answers: a shared word's difference cancels, in the trainer and the scorer.
+    List<SparseFeatures> answers = List.of(featurizer.featurizeText("q", "zqxvbn wplkjh qqzzxx"),
+        featurizer.featurizeText("q", "zqxvbn mnbvqz"), featurizer.featurizeText("q", "wplkjh qqzzxx yxwvut"),
+        featurizer.featurizeText("q", "zqxvbn wplkjh qqzzxx yxwvut"));
+    try (OnlineLinearMixture learner = new OnlineLinearMixture(SPEC, OPTIONS)) {
+      learner.trainStep(data.pairs("train-", 300));
+      try (LoadedModel served = LoadedModel.load(publish(learner, 1, learner.versionMetrics()), SPEC,
+          ArtifactStore.at(artifacts))) {
+        LoadedModel.Outputs prepared = served.prepare(answers.stream().map(a -> List.of(FeatureVector.of(a)))
+            .toList());
+        for (int i = 0; i < answers.size(); i++) {
+          for (int j = i + 1; j < answers.size(); j++) {
+            var together = prepared.mostInformative(i, j).information();
+            var alone = served.pairInformation(FeatureVector.of(answers.get(i)), FeatureVector.of(answers.get(j)));
+            Ensemble trainerView = learner.margins(List.of(answers.get(i)), List.of(answers.get(j)));
+
+            assertThat(together.marginStd()).as("%d-%d", i, j).isCloseTo(trainerView.std()[0], within(1e-4));
+            assertThat(together.information()).isCloseTo(alone.information(), within(1e-12));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void shouldSuggestAHeadNoLabelHasTrainedOverOneThatLearnedTheWords() throws Exception {
     SyntheticPreferences data = new SyntheticPreferences(SPEC, 5);
     List<TrainingExample> helpfulOnly = data.pairs("train-", 300).stream()
