@@ -296,7 +296,7 @@ final class MpcBench implements BenchScenario {
       ModelUpdate update = ModelUpdate.newBuilder().setModelName(config.modelName()).setVersion(version)
           .setCreatedAt(Instant.now()).setArtifactUri(written.uri().toString()).setSha256(written.sha256())
           .setFeatureSpec(config.featureSpec().fingerprint()).setArchitecture(learner.architecture().describe())
-          .setRewardMean(0).setRewardStd(1).setExamplesTrained(0).setMetrics(Map.of()).build();
+          .setRewardMean(0).setRewardStd(1).setExamplesTrained(0).setMetrics(learner.versionMetrics()).build();
       if (!models.offer(update)) {
         throw new IllegalStateException("the scorer refused version " + version);
       }

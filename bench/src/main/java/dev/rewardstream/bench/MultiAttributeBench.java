@@ -3,12 +3,10 @@ package dev.rewardstream.bench;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.RewardAttributes;
-import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.trainer.LearnerOptions;
 import dev.rewardstream.trainer.RewardLearner;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,8 +164,8 @@ final class MultiAttributeBench implements BenchScenario {
       String prompt = world.prompt(evaluation);
       int[] a = world.response(evaluation);
       int[] b = world.response(evaluation);
-      freshA.add(featurize(featurizer, prompt, world.text(a)));
-      freshB.add(featurize(featurizer, prompt, world.text(b)));
+      freshA.add(featurizer.featurizeText(prompt, world.text(a)));
+      freshB.add(featurizer.featurizeText(prompt, world.text(b)));
       freshTruth.add(new Truth[] {truth(world, a), truth(world, b)});
     }
     RewardAttributes attributes = RewardAttributes.parse("helpfulness=0.5,conciseness=0.5");
@@ -187,8 +185,8 @@ final class MultiAttributeBench implements BenchScenario {
         double difference = helpfulness ? ta.helpfulness() - tb.helpfulness() : ta.conciseness() - tb.conciseness();
         boolean aPreferred = labeler.nextDouble() < 1 / (1 + Math.exp(-difference / TEMPERATURE));
         TrainingExample example = TrainingExample.newBuilder(LabelStreams.example(features, "l-" + label,
-                List.of(featurize(featurizer, prompt, world.text(a))),
-                List.of(featurize(featurizer, prompt, world.text(b))), aPreferred))
+                List.of(featurizer.featurizeText(prompt, world.text(a))),
+                List.of(featurizer.featurizeText(prompt, world.text(b))), aPreferred))
             .setAttribute(helpfulness ? "helpfulness" : "conciseness").build();
         heads.trainStep(List.of(example));
         single.trainStep(List.of(example));
@@ -273,8 +271,4 @@ final class MultiAttributeBench implements BenchScenario {
     return out;
   }
 
-  private static SparseFeatures featurize(Featurizer featurizer, String prompt, String response) {
-    return featurizer.featurize(Interaction.newBuilder().setInteractionId("").setAgentId("").setPolicyVersion("")
-        .setEventTime(Instant.EPOCH).setPrompt(prompt).setResponse(response).build());
-  }
 }

@@ -4,12 +4,10 @@ import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.Featurizer;
 import dev.rewardstream.model.PairInformation;
-import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.trainer.LearnerOptions;
 import dev.rewardstream.trainer.OnlineLinearMixture;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,7 +174,7 @@ final class PairSelectionBench implements BenchScenario {
         List<SparseFeatures> candidates = new ArrayList<>(CANDIDATES);
         for (int c = 0; c < CANDIDATES; c++) {
           ids[c] = world.response(answers);
-          candidates.add(featurize(featurizer, prompt, world.text(ids[c])));
+          candidates.add(featurizer.featurizeText(prompt, world.text(ids[c])));
         }
         double[] rewards = new double[CANDIDATES];
         for (int c = 0; c < CANDIDATES; c++) {
@@ -217,7 +215,7 @@ final class PairSelectionBench implements BenchScenario {
       int[] b = world.response(random);
       double difference = world.reward(a) - world.reward(b);
       if (difference != 0) {
-        pairs.add(new TruePair(featurize(featurizer, prompt, world.text(a)), featurize(featurizer, prompt,
+        pairs.add(new TruePair(featurizer.featurizeText(prompt, world.text(a)), featurizer.featurizeText(prompt,
             world.text(b)), difference));
       }
     }
@@ -301,10 +299,6 @@ final class PairSelectionBench implements BenchScenario {
     return pairs.get(best);
   }
 
-  private static SparseFeatures featurize(Featurizer featurizer, String prompt, String response) {
-    return featurizer.featurize(Interaction.newBuilder().setInteractionId("").setAgentId("").setPolicyVersion("")
-        .setEventTime(Instant.EPOCH).setPrompt(prompt).setResponse(response).build());
-  }
 
   private static List<Double> round(double[] values) {
     List<Double> out = new ArrayList<>(values.length);

@@ -16,9 +16,7 @@ import dev.rewardstream.scorer.CandidateScorer;
 import dev.rewardstream.scorer.ModelHolder;
 import dev.rewardstream.scorer.ScorerConfig;
 import dev.rewardstream.scorer.ScoringHttpServer;
-import dev.rewardstream.schema.Interaction;
 import dev.rewardstream.schema.SparseFeatures;
-import dev.rewardstream.schema.TrainingExample;
 import dev.rewardstream.trainer.LearnerOptions;
 import dev.rewardstream.trainer.OnlineLinearMixture;
 import java.net.URI;
@@ -122,12 +120,13 @@ final class ScoringApiBench implements BenchScenario {
         }
       }
       javalin.stop();
-      publishLinearVersion(models, artifacts, config, random);
+      String[] pairWords = vocabulary(new Random(17));
+      publishLinearVersion(models, artifacts, config, pairWords, random);
       context.progress().accept("scoring-api: /v1/pairs with " + FEW_PAIR_CANDIDATES + " and "
           + MANY_PAIR_CANDIDATES + " candidates");
-      pairsFew = timePairs(client, server.url(), json, random, FEW_PAIR_CANDIDATES, context.quick() ? 10 : 50,
+      pairsFew = timePairs(client, server.url(), json, pairWords, random, FEW_PAIR_CANDIDATES, context.quick() ? 10 : 50,
           context.quick() ? 20 : 200);
-      pairsMany = timePairs(client, server.url(), json, random, MANY_PAIR_CANDIDATES, context.quick() ? 2 : 5,
+      pairsMany = timePairs(client, server.url(), json, pairWords, random, MANY_PAIR_CANDIDATES, context.quick() ? 2 : 5,
           context.quick() ? 3 : 30);
     } finally {
       FreshnessBench.deleteQuietly(artifacts);
@@ -226,38 +225,24 @@ final class ScoringApiBench implements BenchScenario {
    * Serves the default linear learner after {@value #PAIR_MODEL_LABELS} labels between answers over the pair
    * vocabulary, with the metrics the trainer publishes (its unseen-weight variance among them).
    */
-  private static void publishLinearVersion(ModelHolder models, Path artifacts, ScorerConfig config, Random random)
-      throws java.io.IOException {
+  private static void publishLinearVersion(ModelHolder models, Path artifacts, ScorerConfig config, String[] words,
+      Random random) {
     FeatureSpec spec = config.featureSpec();
     Featurizer featurizer = new Featurizer(spec);
-    String[] words = vocabulary(new Random(17));
     try (OnlineLinearMixture learner = new OnlineLinearMixture(spec, LearnerOptions.defaults())) {
       for (int label = 0; label < PAIR_MODEL_LABELS; label++) {
-        SparseFeatures a = featurize(featurizer, answer(words, random));
-        SparseFeatures b = featurize(featurizer, answer(words, random));
+        SparseFeatures a = featurizer.featurizeText("how do i", answer(words, random));
+        SparseFeatures b = featurizer.featurizeText("how do i", answer(words, random));
         learner.trainStep(List.of(LabelStreams.example(spec, "api-" + label, List.of(a), List.of(b),
             random.nextBoolean())));
       }
-      ModelArtifacts.Written written = learner.write(artifacts, models.modelName(), 2);
-      ModelUpdate update = ModelUpdate.newBuilder().setModelName(models.modelName()).setVersion(2)
-          .setCreatedAt(Instant.now()).setArtifactUri(written.uri().toString()).setSha256(written.sha256())
-          .setFeatureSpec(spec.fingerprint()).setArchitecture(learner.architecture().describe()).setRewardMean(0)
-          .setRewardStd(1).setExamplesTrained(PAIR_MODEL_LABELS).setMetrics(learner.versionMetrics()).build();
-      if (!models.offer(update)) {
-        throw new IllegalStateException("the scorer refused the benchmark's linear version");
-      }
+      MpcBench.serve(models, learner, artifacts, config, 2);
     }
   }
 
-  private static SparseFeatures featurize(Featurizer featurizer, String response) {
-    return featurizer.featurize(Interaction.newBuilder().setInteractionId("").setAgentId("").setPolicyVersion("")
-        .setEventTime(Instant.EPOCH).setPrompt("how do i").setResponse(response).build());
-  }
-
   /** Round trips of {@code POST /v1/pairs} asking for the top 5 pairs of {@code candidates} fresh answers. */
-  private static List<Double> timePairs(HttpClient client, String url, ObjectMapper json, Random random,
-      int candidates, int warmUp, int measured) throws Exception {
-    String[] words = vocabulary(new Random(17));
+  private static List<Double> timePairs(HttpClient client, String url, ObjectMapper json, String[] words,
+      Random random, int candidates, int warmUp, int measured) throws Exception {
     List<Double> seconds = new ArrayList<>();
     for (int n = 0; n < warmUp + measured; n++) {
       ObjectNode request = json.createObjectNode().put("prompt", "how do i").put("top", 5);
