@@ -2,6 +2,7 @@ package dev.rewardstream.ops;
 
 import dev.rewardstream.runtime.EmbeddedPlatform;
 import dev.rewardstream.runtime.PlatformSecurity;
+import dev.rewardstream.scorer.ScoringHttpServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,8 +40,7 @@ final class UpCommand implements Callable<Integer> {
         platform.config().dataDir().toAbsolutePath());
     out.printf("  kafka            %s%n", infra.bootstrapServers());
     out.printf("  schema registry  %s%n", infra.registryUrl());
-    out.printf("  scoring API      %s  (POST /v1/rank, POST /v1/score, POST /v1/pairs, GET /v1/model, GET /health)%n",
-        platform.scorerHttpUrl());
+    out.printf("  scoring API      %s  (%s)%n", platform.scorerHttpUrl(), ScoringHttpServer.ENDPOINT_SUMMARY);
     out.printf("  feature job      %s%s%n", platform.featureJobStatus(),
         platform.restoredCheckpoint().map(p -> " (restored from " + p.getFileName() + ")").orElse(""));
     out.printf("  scorer           %s; drift monitor %s; pair suggestions %s%n", platform.scorerStatus(),

@@ -220,6 +220,10 @@ public final class ScoringHttpServer implements AutoCloseable {
     }
   }
 
+  /** What the server answers, for error messages and banners. */
+  public static final String ENDPOINT_SUMMARY =
+      "POST /v1/rank, POST /v1/score, POST /v1/pairs, POST /v1/trajectories, GET /v1/model, GET /health";
+
   private static final java.util.Set<String> ENDPOINTS =
       java.util.Set.of("/v1/rank", "/v1/score", "/v1/pairs", "/v1/trajectories", "/v1/model", "/health");
 
@@ -266,8 +270,7 @@ public final class ScoringHttpServer implements AutoCloseable {
         requireMethod(method, "GET");
         return health();
       }
-      default -> throw new HttpError(404, "no such endpoint: " + path
-          + " (POST /v1/rank, POST /v1/score, POST /v1/pairs, POST /v1/trajectories, GET /v1/model, GET /health)");
+      default -> throw new HttpError(404, "no such endpoint: " + path + " (" + ENDPOINT_SUMMARY + ")");
     }
   }
 
