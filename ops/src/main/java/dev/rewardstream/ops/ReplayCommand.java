@@ -3,7 +3,9 @@ package dev.rewardstream.ops;
 import dev.rewardstream.model.ResponseSteps;
 import dev.rewardstream.replay.Replayer;
 import dev.rewardstream.sim.KafkaRecordSink;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +77,9 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path rejectsFile = rejects != null ? rejects : Path.of(file + ".rejects");
-    try (PrintWriter rejectsOut = new PrintWriter(Files.newBufferedWriter(rejectsFile, StandardCharsets.UTF_8));
+    // The file holds this replay's rejects: one left by an earlier replay must not outlive a clean one.
+    Files.deleteIfExists(rejectsFile);
+    try (PrintWriter rejectsOut = new PrintWriter(new CreatedOnFirstWrite(rejectsFile));
         KafkaRecordSink sink = new KafkaRecordSink(cluster.kafka(), cluster.topics())) {
       Replayer replayer = new Replayer(format.format, rate, rejectsOut, p -> {
         out.printf("[%6.1fs] %d lines (%.0f/s): %d interactions, %d preferences sent, %d rejected%n",
@@ -89,5 +93,37 @@ final class ReplayCommand implements Callable<Integer> {
           done.rejected() > 0 ? " (see " + rejectsFile + ")" : "");
     }
     return 0;
+  }
+
+  /** A file writer that creates its file on the first write, so a clean replay leaves none beside its input. */
+  private static final class CreatedOnFirstWrite extends Writer {
+    private final Path path;
+    private Writer out;
+
+    CreatedOnFirstWrite(Path path) {
+      this.path = path;
+    }
+
+    @Override
+    public void write(char[] buffer, int offset, int length) throws IOException {
+      if (out == null) {
+        out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+      }
+      out.write(buffer, offset, length);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      if (out != null) {
+        out.flush();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (out != null) {
+        out.close();
+      }
+    }
   }
 }
