@@ -112,8 +112,8 @@ public final class OnlineLinearMixture implements RewardLearner {
 
   /**
    * Continues from a published version's verified weights (their members' mean) when the trainer's checkpoint is
-   * lost: every expert starts from them, FTRL through the state that yields them; the posterior's precision and the
-   * mixture weights start afresh.
+   * lost: every expert starts from them, FTRL through the state that yields them; the posterior's precision is read
+   * back from the members' spread ({@link #fromMembers}); the mixture weights start afresh.
    */
   static OnlineLinearMixture fromPublished(FeatureSpec spec, LearnerOptions options, ModelUpdate update,
       ArtifactStore store) throws ArtifactRejectedException {
@@ -123,7 +123,12 @@ public final class OnlineLinearMixture implements RewardLearner {
     }
   }
 
-  /** Every expert starts from the members' mean; FTRL through the state that yields it. */
+  /**
+   * Every expert starts from the members' mean; FTRL through the state that yields it. The posterior's precision comes
+   * back from the members ({@link #memberWeights}): without it every coordinate would look as uncertain as one no label
+   * ever touched, and the restarted trainer's versions would report that spread as the uncertainty of every score and
+   * every pair.
+   */
   static OnlineLinearMixture fromMembers(FeatureSpec spec, LearnerOptions options, List<float[]> members) {
     OnlineLinearMixture learner = new OnlineLinearMixture(spec, options);
     for (float[] member : members) {
@@ -137,7 +142,44 @@ public final class OnlineLinearMixture implements RewardLearner {
       // The inverse of ftrlWeight at n = 0.
       learner.ftrlZ[i] = w == 0 ? 0 : -w * (FTRL_BETA / FTRL_ALPHA + FTRL_L2) - Math.signum(w) * FTRL_L1;
     }
+    learner.recoverPrecision(members);
     return learner;
+  }
+
+  /**
+   * Half the difference of antithetic pair p at coordinate i is g(seed, p, i) / √precision. With this learner's seed
+   * the draws g are known and the precision comes back exactly; members drawn with another seed do not fit them, and
+   * the mean square of the half-differences (E g² = 1) estimates the variance instead. A coordinate whose pairs all
+   * agree was never touched and keeps the prior.
+   */
+  private void recoverPrecision(List<float[]> members) {
+    int pairs = members.size() / 2;
+    double[] half = new double[pairs];
+    double[] draw = new double[pairs];
+    for (int i = 0; i < dimension; i++) {
+      double squares = 0;
+      for (int p = 0; p < pairs; p++) {
+        half[p] = ((double) members.get(2 * p)[i] - members.get(2 * p + 1)[i]) / 2;
+        squares += half[p] * half[p];
+      }
+      if (squares == 0) {
+        continue;
+      }
+      double gg = 0;
+      double gh = 0;
+      for (int p = 0; p < pairs; p++) {
+        draw[p] = gaussian(options.seed(), p, i);
+        gg += draw[p] * draw[p];
+        gh += draw[p] * half[p];
+      }
+      double scale = gh / gg;
+      double residual = 0;
+      for (int p = 0; p < pairs; p++) {
+        residual += (half[p] - draw[p] * scale) * (half[p] - draw[p] * scale);
+      }
+      double variance = scale > 0 && residual <= 1e-4 * squares ? scale * scale : squares / pairs;
+      bayesPrecision[i] = Math.max(1 / PRIOR_VARIANCE, 1 / variance);
+    }
   }
 
   @Override

@@ -152,6 +152,41 @@ class OnlineLinearMixtureTest {
     }
   }
 
+  /**
+   * The posterior comes back from the published members: exactly with the trainer's seed, as an estimate with another;
+   * words no label touched keep the prior. Without it a restarted trainer served every pair as uncertain as unseen.
+   */
+  @Test
+  void shouldRecoverThePosteriorSpreadFromPublishedMembers() {
+    SyntheticPreferences data = new SyntheticPreferences(SPEC, 17);
+    List<TrainingExample> test = data.pairs("test-", 200);
+    List<SparseFeatures> a = test.stream().map(e -> e.getA().get(0)).toList();
+    List<SparseFeatures> b = test.stream().map(e -> e.getB().get(0)).toList();
+    try (OnlineLinearMixture learner = new OnlineLinearMixture(SPEC, OPTIONS)) {
+      learner.trainStep(data.pairs("train-", 400));
+      float[] spread = learner.margins(a, b).std();
+      List<float[]> members = List.of(learner.memberWeights());
+      try (OnlineLinearMixture sameSeed = OnlineLinearMixture.fromMembers(SPEC, OPTIONS, members);
+          OnlineLinearMixture otherSeed = OnlineLinearMixture.fromMembers(SPEC, new LearnerOptions(OPTIONS.algorithm(),
+              OPTIONS.hidden(), OPTIONS.members(), OPTIONS.learningRate(), OPTIONS.centerRewardsCoefficient(),
+              OPTIONS.sourceWeights(), OPTIONS.seed() + 1, OPTIONS.attributes()), members);
+          OnlineLinearMixture untrained = new OnlineLinearMixture(SPEC, OPTIONS)) {
+        float[] exact = sameSeed.margins(a, b).std();
+        float[] estimated = otherSeed.margins(a, b).std();
+        float[] prior = untrained.margins(a, b).std();
+        double ratios = 0;
+        double learned = 0;
+        for (int p = 0; p < spread.length; p++) {
+          assertThat(exact[p]).isCloseTo(spread[p], within(1e-3f * spread[p]));
+          ratios += estimated[p] / spread[p] / spread.length;
+          learned += spread[p] / prior[p] / spread.length;
+        }
+        assertThat(ratios).isCloseTo(1, within(0.25));
+        assertThat(learned).as("400 labels leave the posterior narrower than the prior").isLessThan(0.8);
+      }
+    }
+  }
+
   /** Humans label by the rule, an AI judge the other way round; with the AI weighted 0 only the humans are learned. */
   @Test
   void shouldWeighEachLabelSourceAsConfigured() {
