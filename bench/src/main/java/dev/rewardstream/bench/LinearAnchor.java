@@ -1,5 +1,7 @@
 package dev.rewardstream.bench;
 
+import dev.rewardstream.model.Logistic;
+
 /**
  * The label-efficiency yardsticks: single-pass online logistic (Bradley-Terry) regression on a pair's feature
  * difference x_A − x_B, one update per label as it arrives, with textbook settings rather than tuned ones, so a learner
@@ -25,10 +27,6 @@ abstract sealed class LinearAnchor permits LinearAnchor.Sgd, LinearAnchor.Ftrl {
     return z;
   }
 
-  static double sigmoid(double z) {
-    return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-  }
-
   /** Plain stochastic gradient descent on the log-loss, constant learning rate. */
   static final class Sgd extends LinearAnchor {
 
@@ -47,7 +45,7 @@ abstract sealed class LinearAnchor permits LinearAnchor.Sgd, LinearAnchor.Ftrl {
 
     @Override
     void learn(SparseVector difference, double target) {
-      double g = sigmoid(margin(difference)) - target;
+      double g = Logistic.sigmoid(margin(difference)) - target;
       int[] indices = difference.indices();
       double[] values = difference.values();
       for (int k = 0; k < indices.length; k++) {
@@ -91,7 +89,7 @@ abstract sealed class LinearAnchor permits LinearAnchor.Sgd, LinearAnchor.Ftrl {
 
     @Override
     void learn(SparseVector difference, double target) {
-      double g = sigmoid(margin(difference)) - target;
+      double g = Logistic.sigmoid(margin(difference)) - target;
       int[] indices = difference.indices();
       double[] values = difference.values();
       for (int k = 0; k < indices.length; k++) {

@@ -1,5 +1,6 @@
 package dev.rewardstream.bench;
 
+import dev.rewardstream.model.Logistic;
 import java.util.List;
 
 /**
@@ -62,7 +63,7 @@ final class OfflineLogistic {
     double loss = 0;
     for (int n = 0; n < differences.size(); n++) {
       double z = margin(w, differences.get(n));
-      double p = LinearAnchor.sigmoid(z);
+      double p = Logistic.sigmoid(z);
       double eps = 1e-12;
       loss -= targets[n] * Math.log(p + eps) + (1 - targets[n]) * Math.log(1 - p + eps);
     }
@@ -78,7 +79,7 @@ final class OfflineLogistic {
     }
     for (int n = 0; n < size; n++) {
       SparseVector x = differences.get(n);
-      double g = (LinearAnchor.sigmoid(margin(w, x)) - targets[n]) / size;
+      double g = (Logistic.sigmoid(margin(w, x)) - targets[n]) / size;
       int[] indices = x.indices();
       double[] values = x.values();
       for (int k = 0; k < indices.length; k++) {

@@ -3,6 +3,7 @@ package dev.rewardstream.bench;
 import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureSpec;
 import dev.rewardstream.model.Featurizer;
+import dev.rewardstream.model.Logistic;
 import dev.rewardstream.model.PairInformation;
 import dev.rewardstream.schema.SparseFeatures;
 import dev.rewardstream.schema.TrainingExample;
@@ -260,13 +261,9 @@ final class PairSelectionBench implements BenchScenario {
     double total = 0;
     for (int i = 0; i < pairs.size(); i++) {
       double truth = world.probabilityA(pairs.get(i).difference(), 0);
-      total += truth * logSigmoid(margins[i]) + (1 - truth) * logSigmoid(-margins[i]);
+      total += truth * Logistic.logSigmoid(margins[i]) + (1 - truth) * Logistic.logSigmoid(-margins[i]);
     }
     return total;
-  }
-
-  private static double logSigmoid(double x) {
-    return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
   }
 
   private static int[] randomPair(Random choice) {
@@ -298,7 +295,6 @@ final class PairSelectionBench implements BenchScenario {
     }
     return pairs.get(best);
   }
-
 
   private static List<Double> round(double[] values) {
     List<Double> out = new ArrayList<>(values.length);

@@ -2,6 +2,7 @@ package dev.rewardstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rewardstream.model.Logistic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,7 +24,7 @@ class OfflineLogisticTest {
     for (int n = 0; n < targets.length; n++) {
       SparseVector x = randomDifference(random);
       pairs.add(x);
-      targets[n] = random.nextDouble() < LinearAnchor.sigmoid(dot(truth, x)) ? 1 : 0;
+      targets[n] = random.nextDouble() < Logistic.sigmoid(dot(truth, x)) ? 1 : 0;
     }
     double lambda = 0.01;
     double[] w = OfflineLogistic.fit(pairs, targets, DIMENSION, lambda);
@@ -35,7 +36,7 @@ class OfflineLogisticTest {
     }
     for (int n = 0; n < pairs.size(); n++) {
       SparseVector x = pairs.get(n);
-      double g = (LinearAnchor.sigmoid(OfflineLogistic.margin(w, x)) - targets[n]) / pairs.size();
+      double g = (Logistic.sigmoid(OfflineLogistic.margin(w, x)) - targets[n]) / pairs.size();
       for (int k = 0; k < x.indices().length; k++) {
         gradient[x.indices()[k]] += g * x.values()[k];
       }

@@ -22,7 +22,7 @@ public record PairInformation(double probabilityA, double marginMean, double mar
     double squares = 0;
     for (int j = 0; j < k; j++) {
       double margin = rewardsA[j] - rewardsB[j];
-      double p = sigmoid(margin);
+      double p = Logistic.sigmoid(margin);
       meanP += p / k;
       meanEntropy += entropy(p) / k;
       meanMargin += margin / k;
@@ -40,7 +40,7 @@ public record PairInformation(double probabilityA, double marginMean, double mar
     double meanP = 0;
     double meanEntropy = 0;
     for (int n = 0; n < HERMITE_NODES.length; n++) {
-      double p = sigmoid(mean + Math.sqrt(2) * std * HERMITE_NODES[n]);
+      double p = Logistic.sigmoid(mean + Math.sqrt(2) * std * HERMITE_NODES[n]);
       double w = HERMITE_WEIGHTS[n] / Math.sqrt(Math.PI);
       meanP += w * p;
       meanEntropy += w * entropy(p);
@@ -53,10 +53,6 @@ public record PairInformation(double probabilityA, double marginMean, double mar
       return 0;
     }
     return -p * Math.log(p) - (1 - p) * Math.log(1 - p);
-  }
-
-  private static double sigmoid(double x) {
-    return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
   }
 
   /** Nodes and weights of 10-point Gauss-Hermite quadrature (weight function e^(−x²)). */

@@ -1,5 +1,6 @@
 package dev.rewardstream.trainer;
 
+import dev.rewardstream.model.Logistic;
 import dev.rewardstream.model.RewardAttributes;
 import dev.rewardstream.model.VersionMetrics;
 import dev.rewardstream.schema.ExampleKind;
@@ -46,7 +47,7 @@ public record Evaluation(int pairs, double pairwiseAccuracy, double logLoss, int
         pairs++;
         double t = example.getTarget();
         double d = r[0] - r[1];
-        logLoss += -(t * logSigmoid(d) + (1 - t) * logSigmoid(-d));
+        logLoss += -(t * Logistic.logSigmoid(d) + (1 - t) * Logistic.logSigmoid(-d));
         if (t != 0.5) {
           decided++;
           boolean right = (d > 0) == (t > 0.5);
@@ -82,10 +83,6 @@ public record Evaluation(int pairs, double pairwiseAccuracy, double logLoss, int
     return new Evaluation(pairs, decided == 0 ? Double.NaN : (double) correct / decided,
         pairs == 0 ? Double.NaN : logLoss / pairs, points, points == 0 ? Double.NaN : squaredError / points, mean,
         Math.sqrt(variance), decided == 0 ? Double.NaN : ece);
-  }
-
-  private static double logSigmoid(double x) {
-    return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
   }
 
   /**

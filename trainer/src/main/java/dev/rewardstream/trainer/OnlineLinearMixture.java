@@ -8,6 +8,7 @@ import dev.rewardstream.model.ArtifactRejectedException;
 import dev.rewardstream.model.ArtifactStore;
 import dev.rewardstream.model.Ensemble;
 import dev.rewardstream.model.FeatureSpec;
+import dev.rewardstream.model.Logistic;
 import dev.rewardstream.model.ModelArtifacts;
 import dev.rewardstream.model.RewardNetwork;
 import dev.rewardstream.model.VersionMetrics;
@@ -313,26 +314,18 @@ public final class OnlineLinearMixture implements RewardLearner {
 
   /** d/dz of the weighted log-likelihood t·log σ(z − m) + (1 − t)·log σ(−z − m). */
   private static double likelihoodSlope(double z, double target, double margin, double weight) {
-    return weight * (target * sigmoid(margin - z) - (1 - target) * sigmoid(z + margin));
+    return weight * (target * Logistic.sigmoid(margin - z) - (1 - target) * Logistic.sigmoid(z + margin));
   }
 
   /** −d²/dz² of the same: non-negative. */
   private static double likelihoodCurvature(double z, double target, double margin, double weight) {
-    double a = sigmoid(margin - z);
-    double b = sigmoid(z + margin);
+    double a = Logistic.sigmoid(margin - z);
+    double b = Logistic.sigmoid(z + margin);
     return weight * (target * a * (1 - a) + (1 - target) * b * (1 - b));
   }
 
   private static double logLoss(double z, double target, double margin) {
-    return -(target * logSigmoid(z - margin) + (1 - target) * logSigmoid(-z - margin));
-  }
-
-  private static double logSigmoid(double x) {
-    return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
-  }
-
-  private static double sigmoid(double x) {
-    return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    return -(target * Logistic.logSigmoid(z - margin) + (1 - target) * Logistic.logSigmoid(-z - margin));
   }
 
   private double ftrlWeight(int i) {

@@ -1,5 +1,6 @@
 package dev.rewardstream.trainer;
 
+import dev.rewardstream.model.Logistic;
 import dev.rewardstream.model.Scopes;
 import dev.rewardstream.model.VersionMetrics;
 import dev.rewardstream.schema.ExampleKind;
@@ -44,7 +45,7 @@ final class ScopeAgreement {
       return;
     }
     double d = rewards[0] - rewards[1];
-    double pA = 1 / (1 + Math.exp(-d));
+    double pA = Logistic.sigmoid(d);
     double t = example.getTarget();
     boolean decided = t != 0.5;
     boolean agreed = decided && (d > 0) == (t > 0.5);
