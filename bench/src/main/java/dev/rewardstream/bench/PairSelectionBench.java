@@ -39,7 +39,7 @@ final class PairSelectionBench implements BenchScenario {
   private static final int STEP = 100;
   private static final int FRESH_PAIRS = 1000;
   private static final int ORACLE_PAIRS = 500;
-  private static final int SEEDS = 3;
+  private static final int SEEDS = 5;
   private static final List<String> QUICK_WORLDS = List.of("issue200", "hardzipf2k");
   private static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
   private static final String[] LIGHT_PALETTE = {"#9ecae1", "#fc9272", "#a1d99b", "#bcbddc"};
@@ -74,9 +74,11 @@ final class PairSelectionBench implements BenchScenario {
         + "tries each pair's two labels on a copy of the learner and keeps the pair whose label (weighted by the "
         + "labeler's true odds) best fits the true odds of %d pairs of its own. It looks one label ahead: a "
         + "reference, not a bound.%n%n"
-        + "| world | random @%,d | active @%,d | active: labels to match | ratio | oracle @%,d | oracle: labels to "
-        + "match | ratio |%n|---|---|---|---|---|---|---|---|%n", CANDIDATES, FRESH_PAIRS, seeds, reference, STEP,
-        reference, ORACLE_PAIRS, reference, reference, reference));
+        + "**Per seed**: the same figure for each seed against that seed's own random curve, which says how far it "
+        + "moves with the draws.%n%n"
+        + "| world | random @%,d | active @%,d | active: labels to match | ratio | per seed | oracle @%,d | oracle: "
+        + "labels to match | ratio |%n|---|---|---|---|---|---|---|---|---|%n", CANDIDATES, FRESH_PAIRS, seeds,
+        reference, STEP, reference, ORACLE_PAIRS, reference, reference, reference));
     List<Chart.Series> curves = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
     for (LabelWorlds.Spec spec : worlds) {
@@ -84,10 +86,12 @@ final class PairSelectionBench implements BenchScenario {
       double[] random = new double[points];
       double[] active = new double[points];
       double[] oracle = new double[points];
+      List<Integer> perSeed = new ArrayList<>();
       for (int seed = 1; seed <= seeds; seed++) {
         double[] r = curve(spec, context.seed() * 1000 + seed, Selection.RANDOM, maxLabels);
         double[] a = curve(spec, context.seed() * 1000 + seed, Selection.ACTIVE, maxLabels);
         double[] o = curve(spec, context.seed() * 1000 + seed, Selection.ORACLE, maxLabels);
+        perSeed.add(labelsToReach(a, r[reference / STEP - 1]));
         for (int p = 0; p < points; p++) {
           random[p] += r[p] / seeds;
           active[p] += a[p] / seeds;
@@ -102,6 +106,7 @@ final class PairSelectionBench implements BenchScenario {
       world.put("active_accuracy_at_reference", Stats.round(active[reference / STEP - 1]));
       world.put("active_labels_to_match", needed);
       world.put("ratio", needed == null ? null : Stats.round((double) needed / reference));
+      world.put("active_labels_to_match_per_seed", perSeed);
       world.put("oracle_accuracy_at_reference", Stats.round(oracle[reference / STEP - 1]));
       world.put("oracle_labels_to_match", oracleNeeded);
       world.put("oracle_ratio", oracleNeeded == null ? null : Stats.round((double) oracleNeeded / reference));
@@ -112,8 +117,10 @@ final class PairSelectionBench implements BenchScenario {
       if (needed != null) {
         ratios.add((double) needed / reference);
       }
-      md.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.1f%% | %s | %s | %.1f%% | %s | %s |%n", spec.name(),
-          100 * target, 100 * active[reference / STEP - 1], labels(needed, maxLabels), ratio(needed, reference),
+      md.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.1f%% | %s | %s | %s | %.1f%% | %s | %s |%n",
+          spec.name(), 100 * target, 100 * active[reference / STEP - 1], labels(needed, maxLabels),
+          ratio(needed, reference), String.join(" / ", perSeed.stream().map(n -> n == null ? ">" + String.format(
+              "%,d", maxLabels) : String.format("%,d", n)).toList()),
           100 * oracle[reference / STEP - 1], labels(oracleNeeded, maxLabels), ratio(oracleNeeded, reference)));
       context.progress().accept(String.format(Locale.ROOT, "pair-selection %s: random@%d %.3f, active reaches it at "
           + "%s, the oracle at %s", spec.name(), reference, target, needed, oracleNeeded));
