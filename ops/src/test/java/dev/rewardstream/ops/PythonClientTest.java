@@ -9,7 +9,7 @@ import dev.rewardstream.runtime.PlatformConfig;
 import dev.rewardstream.schema.DeadLetter;
 import dev.rewardstream.serde.TopicIO;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,20 +32,26 @@ class PythonClientTest {
   private static final String MODULES = "import confluent_kafka.avro, avro.schema";
 
   @TempDir Path dataDir;
+  @TempDir Path logs;
 
   @Test
   void shouldLearnFromEveryLabelAPythonProducerSends() throws Exception {
     Optional<String> python = pythonWithKafka();
     Assumptions.assumeTrue(python.isPresent(), "skipped: needs a python3 with confluent-kafka 1.x and avro "
         + "(Debian: python3-confluent-kafka python3-avro; .ci/run installs them with apt-get where it can)");
+    Path console = logs.resolve("label_stream.out");
     try (EmbeddedPlatform platform = EmbeddedPlatform.start(PlatformConfig.onFreePorts(dataDir))) {
       var infra = platform.infrastructure();
       Process process = new ProcessBuilder(python.get(), SCRIPT.toString(), "--bootstrap", infra.bootstrapServers(),
           "--registry", infra.registryUrl(), "--scoring-api", platform.scorerHttpUrl(), "--labels", "600,1500",
           "--seed", "5", "--timeout-s", "180")
-          .redirectErrorStream(true).start();
-      assertThat(process.waitFor(300, TimeUnit.SECONDS)).as("the script ends").isTrue();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+      boolean ended = process.waitFor(300, TimeUnit.SECONDS);
+      if (!ended) {
+        process.destroyForcibly();
+      }
+      String output = Files.readString(console);
+      assertThat(ended).as("the script ends:%n%s", output).isTrue();
       assertThat(process.exitValue()).as(output).isZero();
 
       List<JsonNode> checkpoints = new ArrayList<>();
