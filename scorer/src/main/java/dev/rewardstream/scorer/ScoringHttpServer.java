@@ -220,12 +220,18 @@ public final class ScoringHttpServer implements AutoCloseable {
     }
   }
 
-  /** What the server answers, for error messages and banners. */
-  public static final String ENDPOINT_SUMMARY =
-      "POST /v1/rank, POST /v1/score, POST /v1/pairs, POST /v1/trajectories, GET /v1/model, GET /health";
+  private record Endpoint(String method, String path) {}
+
+  private static final java.util.List<Endpoint> ENDPOINT_LIST = java.util.List.of(new Endpoint("POST", "/v1/rank"),
+      new Endpoint("POST", "/v1/score"), new Endpoint("POST", "/v1/pairs"), new Endpoint("POST", "/v1/trajectories"),
+      new Endpoint("GET", "/v1/model"), new Endpoint("GET", "/health"));
 
   private static final java.util.Set<String> ENDPOINTS =
-      java.util.Set.of("/v1/rank", "/v1/score", "/v1/pairs", "/v1/trajectories", "/v1/model", "/health");
+      ENDPOINT_LIST.stream().map(Endpoint::path).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+  /** What the server answers, for error messages and banners. */
+  public static final String ENDPOINT_SUMMARY =
+      String.join(", ", ENDPOINT_LIST.stream().map(e -> e.method() + " " + e.path()).toList());
 
   /** Candidates per request: how much work callers batch into one call. */
   private void recordBatch(String endpoint, int candidates) {
